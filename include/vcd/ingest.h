@@ -1,0 +1,75 @@
+/* Ingest: comment exports (CSV, plain text, JSON Lines) into a corpus of
+ * documents. Rows that cannot be used are skipped, counted and reported
+ * through the warning callback; only structural problems (no text column,
+ * unreadable file) are errors. */
+#ifndef VCD_INGEST_H
+#define VCD_INGEST_H
+
+#include "vcd/common.h"
+
+#define VCD_NO_DATE INT64_MIN
+
+typedef struct {
+    const char *id;     /* from the id column, or the row number */
+    const char *text;   /* NFC-normalised UTF-8 */
+    const char *author; /* "" when absent */
+    int64_t time;       /* seconds since the epoch, UTC; VCD_NO_DATE when absent */
+    int64_t likes;      /* -1 when absent */
+    int64_t replies;    /* -1 when absent */
+    size_t n_codepoints;
+} vcd_doc;
+
+typedef enum { VCD_FORMAT_AUTO, VCD_FORMAT_CSV, VCD_FORMAT_TXT, VCD_FORMAT_JSONL } vcd_input_format;
+
+typedef void (*vcd_warn_fn)(void *ctx, const char *message);
+
+typedef struct {
+    vcd_input_format format;
+    const char *text_column; /* NULL: the defaults of the original export */
+    const char *id_column;
+    const char *date_column;
+    char delimiter;          /* 0: ',' */
+    size_t max_field_bytes;  /* 0: 1 MiB; longer fields skip their row */
+    vcd_warn_fn warn;        /* NULL: silent */
+    void *warn_ctx;
+} vcd_ingest_options;
+
+typedef struct {
+    size_t rows_read;
+    size_t skipped_invalid_utf8;
+    size_t skipped_malformed;  /* unparseable row, NUL byte, oversized field */
+    size_t skipped_empty;      /* no text after trimming */
+    size_t skipped_duplicate;  /* same id seen before */
+    size_t bad_dates;          /* kept, but without a date */
+    size_t bad_numbers;        /* likes/replies not an integer: kept as absent */
+} vcd_ingest_stats;
+
+typedef struct vcd_corpus {
+    vcd_doc *docs;
+    size_t n_docs;
+    size_t cap;
+    int has_date_column;
+    int has_likes_column;
+    int has_replies_column;
+    char *source_path;
+    struct vcd_strmap *id_index; /* id -> doc index, owned */
+    vcd_ingest_stats stats;
+} vcd_corpus;
+
+vcd_status vcd_corpus_load(const char *path, const vcd_ingest_options *opt, vcd_corpus **out);
+/* Parses an in-memory buffer (used by the fuzzers and tests). `name` labels messages. */
+vcd_status vcd_corpus_parse(const char *name, const unsigned char *data, size_t len,
+                            const vcd_ingest_options *opt, vcd_corpus **out);
+void vcd_corpus_free(vcd_corpus *c);
+/* Index of the document with this id, or -1. Linear scans are avoided by a
+ * lazily built hash table owned by the corpus. */
+long vcd_corpus_find(const vcd_corpus *c, const char *id);
+
+/* ISO 8601 date or date-time ("2024-03-01", "2024-03-01T12:00:00Z",
+ * "2024-03-01 12:00:00+02:00", fractional seconds allowed) to UTC seconds. */
+vcd_status vcd_parse_iso8601(const char *s, size_t n, int64_t *out);
+/* Formats UTC seconds as "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
+void vcd_format_iso8601(int64_t t, char *buf);
+int64_t vcd_days_from_civil(int64_t y, unsigned m, unsigned d);
+
+#endif

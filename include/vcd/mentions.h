@@ -1,0 +1,99 @@
+/* Mentions and the tagger interface: where a mention is born.
+ *
+ * A tagger turns documents into mentions (code-point spans with a type and a
+ * source). The rule-based tagger here is the honest baseline; trained
+ * taggers plug in behind the same vtable. Pre-extracted mentions can be read
+ * from a JSON Lines file instead. */
+#ifndef VCD_MENTIONS_H
+#define VCD_MENTIONS_H
+
+#include "vcd/common.h"
+#include "vcd/ingest.h"
+
+typedef enum {
+    VCD_TYPE_UNK,
+    VCD_TYPE_PER,
+    VCD_TYPE_ORG,
+    VCD_TYPE_PRODUCT,
+    VCD_TYPE_LOC,
+    VCD_TYPE_GROUP,
+    VCD_TYPE_WORK,
+    VCD_TYPE_EVENT,
+    VCD_TYPE_COUNT
+} vcd_entity_type;
+
+const char *vcd_type_name(vcd_entity_type t);
+/* Accepts the report families (PER, ORG, ...) and the WNUT 2017 names
+ * (person, corporation, product, location, group, creative-work); -1 if unknown. */
+int vcd_type_parse(const char *s);
+
+typedef enum {
+    VCD_SRC_CAPITALIZED,
+    VCD_SRC_ACRONYM,
+    VCD_SRC_HASHTAG,
+    VCD_SRC_GAZETTEER,
+    VCD_SRC_FILE,
+    VCD_SRC_CLUSTER_MATCH,
+    VCD_SRC_MODEL,
+    VCD_SRC_COUNT
+} vcd_mention_source;
+
+const char *vcd_source_name(vcd_mention_source s);
+
+typedef struct {
+    uint32_t doc; /* index into the corpus */
+    uint32_t start, end;           /* code points, end exclusive */
+    uint32_t byte_start, byte_end; /* into the document text */
+    uint8_t type;
+    uint8_t source;
+    float score; /* tagger confidence in [0, 1] */
+    int32_t form;      /* filled by the pipeline: index of the distinct form */
+    int32_t entity_id; /* filled by clustering: -1 = noise */
+} vcd_mention;
+
+typedef struct {
+    vcd_mention *items;
+    size_t n;
+    size_t cap;
+} vcd_mentions;
+
+void vcd_mentions_push(vcd_mentions *ms, const vcd_mention *m);
+void vcd_mentions_free(vcd_mentions *ms);
+
+typedef struct vcd_tagger vcd_tagger;
+
+typedef struct {
+    const char *name;
+    vcd_status (*tag_doc)(vcd_tagger *t, const vcd_corpus *c, size_t doc, vcd_mentions *out);
+    void (*destroy)(vcd_tagger *t);
+} vcd_tagger_ops;
+
+struct vcd_tagger {
+    const vcd_tagger_ops *ops;
+};
+
+vcd_status vcd_tagger_tag_corpus(vcd_tagger *t, const vcd_corpus *c, vcd_mentions *out);
+const char *vcd_tagger_name(const vcd_tagger *t);
+void vcd_tagger_free(vcd_tagger *t);
+
+struct vcd_vectors;
+/* Rule-based tagger. `gazetteer_path` may be NULL (no gazetteer); `vocab` may
+ * be NULL (then only a built-in stop list tells common words from names). */
+vcd_status vcd_tagger_rules_new(const char *gazetteer_path, const struct vcd_vectors *vocab,
+                                vcd_tagger **out);
+
+typedef struct {
+    size_t lines;
+    size_t kept;
+    size_t skipped_malformed; /* not JSON, missing fields, bad offsets */
+    size_t skipped_unknown_doc;
+    size_t skipped_text_mismatch;
+} vcd_mentions_file_stats;
+
+/* Reads {"doc_id","text","start","end"[,"type"]} lines; bad lines are
+ * skipped, counted and warned about. */
+vcd_status vcd_mentions_read_jsonl(const char *name, const unsigned char *data, size_t len,
+                                   const vcd_corpus *c, vcd_mentions *out,
+                                   vcd_mentions_file_stats *stats, vcd_warn_fn warn, void *warn_ctx);
+
+#endif

@@ -1,0 +1,58 @@
+/* Text: normalisation and a tokenizer made for comments. Offsets are kept in
+ * both bytes (for slicing inside C) and code points (for every output). */
+#ifndef VCD_TEXT_H
+#define VCD_TEXT_H
+
+#include "vcd/common.h"
+
+typedef enum {
+    VCD_TOK_WORD,
+    VCD_TOK_NUMBER,
+    VCD_TOK_URL,
+    VCD_TOK_HANDLE,  /* @name */
+    VCD_TOK_HASHTAG, /* #Name; byte/cp spans include the '#' */
+    VCD_TOK_EMOJI,
+    VCD_TOK_PUNCT,
+} vcd_token_kind;
+
+enum {
+    VCD_SHAPE_UPPER_INITIAL = 1, /* first letter upper or title case */
+    VCD_SHAPE_ALL_UPPER = 2,     /* every letter upper, at least one letter */
+    VCD_SHAPE_HAS_LOWER = 4,
+    VCD_SHAPE_HAS_DIGIT = 8,
+    VCD_SHAPE_HAS_LETTER = 16,
+    VCD_SHAPE_INNER_UPPER = 32,  /* upper letter after the first: iPhone, McDonald */
+};
+
+typedef struct {
+    uint32_t byte_start, byte_end;
+    uint32_t cp_start, cp_end;
+    uint8_t kind;
+    uint8_t shape;
+    uint8_t sentence_start; /* first token, or after . ! ? or a line break */
+    uint8_t space_before;
+} vcd_token;
+
+/* A reusable token buffer: vcd_tokenize clears and refills it, so one buffer
+ * serves a whole corpus without per-token allocation. */
+typedef struct {
+    vcd_token *toks;
+    size_t n;
+    size_t cap;
+} vcd_tokens;
+
+void vcd_tokenize(const char *text, size_t len, vcd_tokens *out);
+void vcd_tokens_free(vcd_tokens *t);
+
+/* Matching key: NFKC + case fold + accents stripped + whitespace collapsed
+ * to single spaces. Appends to `out` (cleared first). */
+void vcd_match_key(const char *s, size_t n, vcd_buf *out);
+/* Splits CamelCase / digit boundaries of a hashtag body ("AppleVisionPro" ->
+ * "Apple Vision Pro") into `out` (cleared first), words separated by spaces. */
+void vcd_split_camel(const char *s, size_t n, vcd_buf *out);
+/* Number of code points in a UTF-8 string (invalid bytes count as one). */
+size_t vcd_utf8_length(const char *s, size_t n);
+/* Byte offset of code point `cp` in s (n if past the end). */
+size_t vcd_utf8_offset(const char *s, size_t n, size_t cp);
+
+#endif

@@ -1,0 +1,241 @@
+#include "vcd/encode.h"
+#include "vcd/text.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct vcd_encoder {
+    const vcd_vectors *vectors;
+    vcd_encoder_options opt;
+    size_t word_dim; /* 0 without vectors */
+    size_t dim;
+    char description[160];
+    /* Scratch reused across calls: no allocation per mention. */
+    vcd_tokens doc_toks, span_toks;
+    vcd_buf key, split;
+    float *span_block;
+};
+
+void vcd_encoder_options_default(vcd_encoder_options *o)
+{
+    o->w_word = 1.0f;
+    o->w_char = 1.0f;
+    o->w_ctx = 0.35f;
+    o->char_dim = 256;
+    o->ctx_window = 8;
+}
+
+vcd_status vcd_encoder_pooled_new(const vcd_vectors *vectors, const vcd_encoder_options *opt,
+                                  vcd_encoder **out)
+{
+    vcd_encoder_options o;
+    vcd_encoder_options_default(&o);
+    if (opt) o = *opt;
+    if (o.char_dim < 16 || o.char_dim > 4096)
+        return vcd_fail(VCD_EINPUT, "encoder: char_dim must be in 16..4096");
+    if (!(o.w_word >= 0) || !(o.w_char >= 0) || !(o.w_ctx >= 0) || o.w_word + o.w_char <= 0)
+        return vcd_fail(VCD_EINPUT, "encoder: weights must be >= 0 and not all zero");
+    vcd_encoder *e = vcd_xcalloc(1, sizeof *e);
+    e->vectors = vectors;
+    e->opt = o;
+    e->word_dim = vectors ? vcd_vectors_dim(vectors) : 0;
+    e->dim = e->word_dim * 2 + o.char_dim;
+    e->span_block = vcd_xmalloc(e->dim * sizeof(float));
+    snprintf(e->description, sizeof e->description,
+             "pooled(word=%g,char=%g,ctx=%g,char_dim=%zu,window=%zu,word_dim=%zu)", o.w_word,
+             o.w_char, o.w_ctx, o.char_dim, o.ctx_window, e->word_dim);
+    *out = e;
+    return VCD_OK;
+}
+
+void vcd_encoder_free(vcd_encoder *e)
+{
+    if (!e) return;
+    vcd_tokens_free(&e->doc_toks);
+    vcd_tokens_free(&e->span_toks);
+    vcd_buf_free(&e->key);
+    vcd_buf_free(&e->split);
+    free(e->span_block);
+    free(e);
+}
+
+size_t vcd_encoder_dim(const vcd_encoder *e)
+{
+    return e->dim;
+}
+
+const char *vcd_encoder_describe(const vcd_encoder *e)
+{
+    return e->description;
+}
+
+static void normalise(float *v, size_t n, float weight)
+{
+    double s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += (double)v[i] * v[i];
+    if (s <= 0) return;
+    float k = weight / (float)sqrt(s);
+    for (size_t i = 0; i < n; i++)
+        v[i] *= k;
+}
+
+void vcd_span_key(const char *span, size_t n, int is_hashtag, vcd_buf *out)
+{
+    if (is_hashtag) {
+        vcd_buf split = {0};
+        vcd_split_camel(span, n, &split);
+        vcd_match_key(split.data ? split.data : "", split.len, out);
+        vcd_buf_free(&split);
+    } else {
+        vcd_match_key(span, n, out);
+    }
+}
+
+/* Adds the SIF-weighted vector of one word (by its match key); returns 1 if known. */
+static int add_word(vcd_encoder *e, const char *key, size_t n, float *acc)
+{
+    long rank = vcd_vectors_find(e->vectors, key, n);
+    if (rank < 0) return 0;
+    const float *row = vcd_vectors_row(e->vectors, (size_t)rank);
+    float w = vcd_vectors_sif_weight(e->vectors, (size_t)rank);
+    for (size_t i = 0; i < e->word_dim; i++)
+        acc[i] += w * row[i];
+    return 1;
+}
+
+static void hash_feature(float *block, size_t dim, const char *f, size_t n, uint64_t salt, float w)
+{
+    uint64_t h = vcd_hash64(f, n, salt);
+    block[h % dim] += (h >> 63) ? -w : w;
+}
+
+/* Character trigrams over "<key>" by code point, plus initials features that
+ * let "AVP" meet "Apple Vision Pro" and "NYC" meet "New York City". */
+static void char_block(vcd_encoder *e, const char *surface, size_t sn, const char *key, size_t kn,
+                       float *block)
+{
+    size_t dim = e->opt.char_dim;
+    size_t starts[256];
+    size_t count = 0;
+    /* code point boundaries of "<" key ">" (only the first 250 code points) */
+    char padded[1100];
+    size_t pn = 0;
+    padded[pn++] = '<';
+    for (size_t i = 0; i < kn && pn < sizeof padded - 2; i++)
+        padded[pn++] = key[i] == ' ' ? '_' : key[i];
+    padded[pn++] = '>';
+    for (size_t i = 0; i < pn && count < 255; i++)
+        if (((unsigned char)padded[i] & 0xC0) != 0x80) starts[count++] = i;
+    starts[count] = pn;
+    for (size_t i = 0; i + 3 <= count; i++)
+        hash_feature(block, dim, padded + starts[i], starts[i + 3] - starts[i], 0x7269, 1.0f);
+    if (count == 3) /* one-letter keys still need a feature */
+        hash_feature(block, dim, padded, pn, 0x7269, 1.0f);
+
+    char initials[32], content_initials[32];
+    size_t ni = 0, nc = 0, words = 0;
+    int at_word_start = 1;
+    for (size_t i = 0; i < kn; i++) {
+        if (key[i] == ' ') {
+            at_word_start = 1;
+            continue;
+        }
+        if (at_word_start && ni < sizeof initials) {
+            initials[ni++] = key[i];
+            size_t wn = 0;
+            while (i + wn < kn && key[i + wn] != ' ')
+                wn++;
+            int connector = (wn == 2 && (!memcmp(key + i, "of", 2) || !memcmp(key + i, "de", 2))) ||
+                            (wn == 3 && (!memcmp(key + i, "the", 3) || !memcmp(key + i, "and", 3)));
+            if (!connector && nc < sizeof content_initials) content_initials[nc++] = key[i];
+            words++;
+        }
+        at_word_start = 0;
+    }
+    const float w_init = 3.0f;
+    if (words >= 2) {
+        hash_feature(block, dim, initials, ni, 0x696e, w_init);
+        if (nc != ni && nc >= 2) hash_feature(block, dim, content_initials, nc, 0x696e, w_init);
+    } else {
+        /* A single all-capital token of 2..6 letters reads as an acronym. */
+        int letters = 0, upper = 0;
+        for (size_t i = 0; i < sn; i++) {
+            char c = surface[i];
+            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) letters++;
+            if (c >= 'A' && c <= 'Z') upper++;
+        }
+        if (letters >= 2 && letters <= 6 && upper == letters && kn <= 8) {
+            char acr[8];
+            size_t an = 0;
+            for (size_t i = 0; i < kn && an < sizeof acr; i++)
+                if (key[i] >= 'a' && key[i] <= 'z') acr[an++] = key[i];
+            hash_feature(block, dim, acr, an, 0x696e, w_init);
+        }
+    }
+}
+
+/* Word and char blocks of a span; the context block is left zero. */
+static void encode_span(vcd_encoder *e, const char *surface, size_t sn, int is_hashtag, float *out)
+{
+    memset(out, 0, e->dim * sizeof *out);
+    vcd_span_key(surface, sn, is_hashtag, &e->key);
+    const char *key = e->key.data ? e->key.data : "";
+    size_t kn = e->key.len;
+    if (e->word_dim) {
+        vcd_tokenize(key, kn, &e->span_toks);
+        for (size_t i = 0; i < e->span_toks.n; i++) {
+            const vcd_token *t = &e->span_toks.toks[i];
+            add_word(e, key + t->byte_start, t->byte_end - t->byte_start, out);
+        }
+        normalise(out, e->word_dim, e->opt.w_word);
+    }
+    float *cb = out + e->word_dim;
+    char_block(e, surface, sn, key, kn, cb);
+    normalise(cb, e->opt.char_dim, e->opt.w_char);
+}
+
+void vcd_encode_query(vcd_encoder *e, const char *text, size_t len, float *out)
+{
+    int hashtag = len > 1 && text[0] == '#';
+    encode_span(e, text + hashtag, len - (size_t)hashtag, hashtag, out);
+    normalise(out, e->dim, 1.0f);
+}
+
+static void context_block(vcd_encoder *e, const char *text, const vcd_mention *m, float *ctx)
+{
+    const vcd_tokens *tk = &e->doc_toks;
+    size_t first = 0;
+    while (first < tk->n && tk->toks[first].byte_end <= m->byte_start)
+        first++;
+    size_t last = first;
+    while (last < tk->n && tk->toks[last].byte_start < m->byte_end)
+        last++;
+    size_t w = e->opt.ctx_window;
+    size_t lo = first > w ? first - w : 0;
+    size_t hi = last + w < tk->n ? last + w : tk->n;
+    for (size_t i = lo; i < hi; i++) {
+        if (i >= first && i < last) continue;
+        const vcd_token *t = &tk->toks[i];
+        if (t->kind != VCD_TOK_WORD) continue;
+        vcd_match_key(text + t->byte_start, t->byte_end - t->byte_start, &e->split);
+        add_word(e, e->split.data, e->split.len, ctx);
+    }
+    normalise(ctx, e->word_dim, e->opt.w_ctx);
+}
+
+void vcd_encode_doc_mentions(vcd_encoder *e, const char *text, size_t len, const vcd_mention *ms,
+                             size_t n, float *out)
+{
+    if (e->word_dim) vcd_tokenize(text, len, &e->doc_toks);
+    for (size_t k = 0; k < n; k++) {
+        const vcd_mention *m = &ms[k];
+        float *row = out + k * e->dim;
+        int hashtag = m->source == VCD_SRC_HASHTAG;
+        encode_span(e, text + m->byte_start, m->byte_end - m->byte_start, hashtag, row);
+        if (e->word_dim && e->opt.w_ctx > 0) context_block(e, text, m, row + e->word_dim + e->opt.char_dim);
+        normalise(row, e->dim, 1.0f);
+    }
+}

@@ -1,0 +1,328 @@
+/* The corpus: validated, normalised documents, and the row checks that every
+ * input format shares. */
+#include "ingest_internal.h"
+#include "vcd/fileio.h"
+#include "vcd/strmap.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+#define MAX_WARNINGS_SHOWN 20
+
+static const char *const default_names[COL_COUNT][8] = {
+    [COL_ID] = {"id", "comment_id", "commentid", "cid", NULL},
+    [COL_TEXT] = {"comment", "text", "textdisplay", "textoriginal", "body", "content", "message",
+                  NULL},
+    [COL_AUTHOR] = {"author", "authordisplayname", "user", "username", NULL},
+    [COL_DATE] = {"date", "published_at", "publishedat", "timestamp", "time", "created_at", NULL},
+    [COL_LIKES] = {"likes", "like_count", "likecount", "votes", NULL},
+    [COL_REPLIES] = {"replies", "reply_count", "replycount", NULL},
+};
+
+static int name_equals(const char *a, size_t n, const char *b)
+{
+    /* Header cells often carry stray spaces or a BOM-less quote; compare trimmed. */
+    while (n && (a[0] == ' ' || a[0] == '\t')) {
+        a++;
+        n--;
+    }
+    while (n && (a[n - 1] == ' ' || a[n - 1] == '\t'))
+        n--;
+    return strlen(b) == n && strncasecmp(a, b, n) == 0;
+}
+
+int ingest_column_role(const vcd_ingest_options *opt, const char *name, size_t n)
+{
+    const char *override[COL_COUNT] = {[COL_ID] = opt->id_column,
+                                       [COL_TEXT] = opt->text_column,
+                                       [COL_DATE] = opt->date_column};
+    for (int r = 0; r < COL_COUNT; r++) {
+        if (override[r]) {
+            if (name_equals(name, n, override[r])) return r;
+            continue;
+        }
+        for (int k = 0; default_names[r][k]; k++)
+            if (name_equals(name, n, default_names[r][k])) return r;
+    }
+    return -1;
+}
+
+void ingest_session_init(ingest_session *s, const char *name, const vcd_ingest_options *opt,
+                         vcd_corpus *c)
+{
+    memset(s, 0, sizeof *s);
+    s->name = name;
+    s->opt = opt;
+    s->corpus = c;
+    s->seen = vcd_strmap_new();
+}
+
+void ingest_session_done(ingest_session *s)
+{
+    if (s->warnings > MAX_WARNINGS_SHOWN && s->opt->warn) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "%s: %zu more warnings not shown", s->name,
+                 s->warnings - MAX_WARNINGS_SHOWN);
+        s->opt->warn(s->opt->warn_ctx, msg);
+    }
+    vcd_strmap_free(s->seen);
+    s->seen = NULL;
+}
+
+void ingest_warn(ingest_session *s, size_t line, const char *fmt, ...)
+{
+    s->warnings++;
+    if (!s->opt->warn || s->warnings > MAX_WARNINGS_SHOWN) return;
+    char why[512], msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof why, fmt, ap);
+    va_end(ap);
+    snprintf(msg, sizeof msg, "%s:%zu: %s", s->name, line, why);
+    s->opt->warn(s->opt->warn_ctx, msg);
+}
+
+static int parse_count(const field_span *f, int64_t *out)
+{
+    *out = -1;
+    if (!f->present) return 1;
+    size_t i = 0, n = f->n;
+    while (i < n && f->p[i] == ' ')
+        i++;
+    while (n > i && f->p[n - 1] == ' ')
+        n--;
+    if (i == n) return 1; /* empty cell: simply absent */
+    int64_t v = 0;
+    for (; i < n; i++) {
+        char ch = f->p[i];
+        if (ch == ',' || ch == '_') continue; /* "1,234" as spreadsheets write it */
+        if (ch < '0' || ch > '9' || v > (INT64_MAX - 9) / 10) return 0;
+        v = v * 10 + (ch - '0');
+    }
+    *out = v;
+    return 1;
+}
+
+static void trim_span(field_span *f)
+{
+    while (f->n && (f->p[0] == ' ' || f->p[0] == '\t' || f->p[0] == '\n' || f->p[0] == '\r')) {
+        f->p++;
+        f->n--;
+    }
+    while (f->n && (f->p[f->n - 1] == ' ' || f->p[f->n - 1] == '\t' || f->p[f->n - 1] == '\n' ||
+                    f->p[f->n - 1] == '\r'))
+        f->n--;
+}
+
+static int span_is_valid_text(const field_span *f)
+{
+    if (!f->present) return 1;
+    if (memchr(f->p, '\0', f->n)) return 0;
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)f->p;
+    utf8proc_ssize_t left = (utf8proc_ssize_t)f->n;
+    while (left > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, left, &cp);
+        if (k < 0) return 0;
+        p += k;
+        left -= k;
+    }
+    return 1;
+}
+
+static int row_is_duplicate(ingest_session *s, const raw_row *row)
+{
+    vcd_buf key = {0};
+    if (row->id.present && row->id.n) {
+        vcd_buf_append(&key, row->id.p, row->id.n);
+    } else {
+        /* No id: only rows identical in date, author and text are duplicates. */
+        vcd_buf_append(&key, row->date.p ? row->date.p : "", row->date.n);
+        vcd_buf_putc(&key, '\x1f');
+        vcd_buf_append(&key, row->author.p ? row->author.p : "", row->author.n);
+        vcd_buf_putc(&key, '\x1f');
+        vcd_buf_append(&key, row->text.p, row->text.n);
+    }
+    int inserted;
+    vcd_strmap_upsert(s->seen, key.data, key.len, 0, &inserted);
+    vcd_buf_free(&key);
+    return !inserted;
+}
+
+static void corpus_push(vcd_corpus *c, const vcd_doc *d)
+{
+    if (c->n_docs == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 256;
+        c->docs = vcd_xrealloc(c->docs, c->cap * sizeof *c->docs);
+    }
+    c->docs[c->n_docs++] = *d;
+}
+
+void ingest_add_row(ingest_session *s, const raw_row *in, size_t line)
+{
+    vcd_corpus *c = s->corpus;
+    raw_row row = *in;
+    c->stats.rows_read++;
+    size_t max_field = s->opt->max_field_bytes ? s->opt->max_field_bytes : (1u << 20);
+    if (row.text.n > max_field) {
+        c->stats.skipped_malformed++;
+        ingest_warn(s, line, "comment of %zu bytes exceeds the %zu-byte limit; row skipped",
+                    row.text.n, max_field);
+        return;
+    }
+    const field_span *checked[] = {&row.id, &row.text, &row.author, &row.date};
+    for (size_t i = 0; i < 4; i++) {
+        if (checked[i]->n > max_field || !span_is_valid_text(checked[i])) {
+            int has_nul = checked[i]->n <= max_field && memchr(checked[i]->p, '\0', checked[i]->n);
+            if (has_nul || checked[i]->n > max_field)
+                c->stats.skipped_malformed++;
+            else
+                c->stats.skipped_invalid_utf8++;
+            ingest_warn(s, line, "%s; row skipped",
+                        has_nul ? "NUL byte in a field"
+                        : checked[i]->n > max_field ? "oversized field"
+                                                    : "invalid UTF-8");
+            return;
+        }
+    }
+    trim_span(&row.text);
+    trim_span(&row.id);
+    if (row.text.n == 0) {
+        c->stats.skipped_empty++;
+        return;
+    }
+    if (row_is_duplicate(s, &row)) {
+        c->stats.skipped_duplicate++;
+        ingest_warn(s, line, "duplicate row (id '%.*s'); skipped",
+                    (int)(row.id.n < 64 ? row.id.n : 64), row.id.p ? row.id.p : "");
+        return;
+    }
+    vcd_doc d = {.time = VCD_NO_DATE};
+    if (row.date.present) {
+        field_span ds = row.date;
+        trim_span(&ds);
+        if (ds.n && vcd_parse_iso8601(ds.p, ds.n, &d.time) != VCD_OK) {
+            d.time = VCD_NO_DATE;
+            c->stats.bad_dates++;
+            ingest_warn(s, line, "unparseable date '%.*s'; kept without a date",
+                        (int)(ds.n < 40 ? ds.n : 40), ds.p);
+        }
+    }
+    if (!parse_count(&row.likes, &d.likes) || !parse_count(&row.replies, &d.replies)) {
+        c->stats.bad_numbers++;
+        if (!parse_count(&row.likes, &d.likes)) d.likes = -1;
+        if (!parse_count(&row.replies, &d.replies)) d.replies = -1;
+    }
+    /* utf8proc_NFC wants a NUL-terminated string; the doc block is then built
+     * from its result so a document is one allocation. */
+    char *raw_text = vcd_xstrndup(row.text.p, row.text.n);
+    char *text = (char *)utf8proc_NFC((const utf8proc_uint8_t *)raw_text);
+    free(raw_text);
+    char idbuf[32];
+    const char *id = row.id.p;
+    size_t id_n = row.id.n;
+    if (!row.id.present || id_n == 0) {
+        id_n = (size_t)snprintf(idbuf, sizeof idbuf, "%zu", c->stats.rows_read);
+        id = idbuf;
+    }
+    size_t text_n = text ? strlen(text) : 0;
+    size_t author_n = row.author.present ? row.author.n : 0;
+    char *block = vcd_xmalloc(id_n + text_n + author_n + 3);
+    memcpy(block, id, id_n);
+    block[id_n] = '\0';
+    memcpy(block + id_n + 1, text ? text : "", text_n);
+    block[id_n + 1 + text_n] = '\0';
+    memcpy(block + id_n + text_n + 2, row.author.p ? row.author.p : "", author_n);
+    block[id_n + text_n + 2 + author_n] = '\0';
+    free(text);
+    d.id = block;
+    d.text = block + id_n + 1;
+    d.author = block + id_n + text_n + 2;
+    d.n_codepoints = 0;
+    for (size_t i = 0; i < text_n; i++)
+        d.n_codepoints += ((unsigned char)d.text[i] & 0xC0) != 0x80;
+    corpus_push(c, &d);
+}
+
+static vcd_input_format detect_format(const char *path, vcd_input_format f)
+{
+    if (f != VCD_FORMAT_AUTO) return f;
+    const char *dot = strrchr(path, '.');
+    if (dot && (strcasecmp(dot, ".jsonl") == 0 || strcasecmp(dot, ".ndjson") == 0))
+        return VCD_FORMAT_JSONL;
+    if (dot && strcasecmp(dot, ".txt") == 0) return VCD_FORMAT_TXT;
+    return VCD_FORMAT_CSV;
+}
+
+vcd_status vcd_corpus_parse(const char *name, const unsigned char *data, size_t len,
+                            const vcd_ingest_options *opt, vcd_corpus **out)
+{
+    static const vcd_ingest_options defaults = {0};
+    if (!opt) opt = &defaults;
+    *out = NULL;
+    vcd_corpus *c = vcd_xcalloc(1, sizeof *c);
+    c->source_path = vcd_xstrdup(name);
+    ingest_session s;
+    ingest_session_init(&s, name, opt, c);
+    /* A UTF-8 byte-order mark would otherwise become part of the first header name. */
+    if (len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
+        data += 3;
+        len -= 3;
+    }
+    vcd_status rc;
+    switch (detect_format(name, opt->format)) {
+    case VCD_FORMAT_TXT: rc = ingest_parse_txt(&s, data, len); break;
+    case VCD_FORMAT_JSONL: rc = ingest_parse_jsonl(&s, data, len); break;
+    default: rc = ingest_parse_csv(&s, data, len); break;
+    }
+    ingest_session_done(&s);
+    if (rc == VCD_OK && c->n_docs == 0)
+        rc = vcd_fail(VCD_EINPUT, "%s: no usable comments (%zu rows read, %zu skipped)", name,
+                      c->stats.rows_read,
+                      c->stats.rows_read - c->n_docs);
+    if (rc != VCD_OK) {
+        vcd_corpus_free(c);
+        return rc;
+    }
+    *out = c;
+    return VCD_OK;
+}
+
+vcd_status vcd_corpus_load(const char *path, const vcd_ingest_options *opt, vcd_corpus **out)
+{
+    vcd_mapped_file f;
+    vcd_status rc = vcd_map_file(path, &f);
+    if (rc) return rc;
+    vcd_ingest_options o = opt ? *opt : (vcd_ingest_options){0};
+    if (o.format == VCD_FORMAT_AUTO) o.format = detect_format(path, VCD_FORMAT_AUTO);
+    rc = vcd_corpus_parse(path, f.data, f.len, &o, out);
+    vcd_unmap_file(&f);
+    return rc;
+}
+
+void vcd_corpus_free(vcd_corpus *c)
+{
+    if (!c) return;
+    for (size_t i = 0; i < c->n_docs; i++)
+        free((char *)c->docs[i].id);
+    free(c->docs);
+    free(c->source_path);
+    vcd_strmap_free(c->id_index);
+    free(c);
+}
+
+long vcd_corpus_find(const vcd_corpus *c, const char *id)
+{
+    vcd_corpus *mc = (vcd_corpus *)c; /* the index is a cache, not state */
+    if (!mc->id_index) {
+        mc->id_index = vcd_strmap_new();
+        for (size_t i = 0; i < c->n_docs; i++)
+            vcd_strmap_upsert(mc->id_index, c->docs[i].id, strlen(c->docs[i].id), i, NULL);
+    }
+    size_t v = vcd_strmap_get(mc->id_index, id, strlen(id), SIZE_MAX);
+    return v == SIZE_MAX ? -1 : (long)v;
+}

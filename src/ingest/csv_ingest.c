@@ -1,0 +1,166 @@
+/* CSV through libcsv. The input is fed one physical line at a time so that
+ * every warning can name the line a record started on, even when quoted
+ * fields span several lines. */
+#include "ingest_internal.h"
+
+#include <csv.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    ingest_session *s;
+    size_t line;          /* physical line being fed */
+    size_t record_line;   /* line the current record started on */
+    vcd_buf fields;       /* field bytes of the current record, back to back */
+    size_t *offsets;      /* field i spans offsets[i] .. offsets[i+1] */
+    size_t n_fields, cap_fields;
+    int in_header;
+    int *roles;           /* column index -> column_role or -1 */
+    size_t n_columns;
+    int have_role[COL_COUNT];
+    size_t max_field;
+    int oversized;
+    vcd_status error;
+    vcd_buf header_names; /* for the "columns found" message */
+} csv_state;
+
+static void on_field(void *data, size_t n, void *ctx)
+{
+    csv_state *st = ctx;
+    if (st->n_fields == 0) st->record_line = st->line;
+    if (st->n_fields + 2 > st->cap_fields) {
+        st->cap_fields = st->cap_fields ? st->cap_fields * 2 : 16;
+        st->offsets = vcd_xrealloc(st->offsets, st->cap_fields * sizeof *st->offsets);
+    }
+    if (st->n_fields == 0) {
+        vcd_buf_clear(&st->fields);
+        st->offsets[0] = 0;
+    }
+    /* Oversized fields are dropped here so that memory stays bounded by the
+     * limit; the row is then skipped as a whole. */
+    if (n > st->max_field) {
+        st->oversized = 1;
+        n = 0;
+    }
+    if (n) vcd_buf_append(&st->fields, data, n);
+    st->n_fields++;
+    st->offsets[st->n_fields] = st->fields.len;
+}
+
+static field_span field_at(const csv_state *st, size_t i)
+{
+    field_span f = {0};
+    if (i >= st->n_fields) return f;
+    f.p = st->fields.data ? st->fields.data + st->offsets[i] : "";
+    f.n = st->offsets[i + 1] - st->offsets[i];
+    f.present = 1;
+    return f;
+}
+
+static void take_header(csv_state *st)
+{
+    st->n_columns = st->n_fields;
+    st->roles = vcd_xmalloc((st->n_columns ? st->n_columns : 1) * sizeof *st->roles);
+    for (size_t i = 0; i < st->n_columns; i++) {
+        field_span f = field_at(st, i);
+        int role = ingest_column_role(st->s->opt, f.p, f.n);
+        if (role >= 0 && st->have_role[role]) role = -1; /* first match wins */
+        st->roles[i] = role;
+        if (role >= 0) st->have_role[role] = 1;
+        if (i) vcd_buf_puts(&st->header_names, ", ");
+        vcd_buf_append(&st->header_names, f.p, f.n < 60 ? f.n : 60);
+    }
+    vcd_corpus *c = st->s->corpus;
+    c->has_date_column = st->have_role[COL_DATE];
+    c->has_likes_column = st->have_role[COL_LIKES];
+    c->has_replies_column = st->have_role[COL_REPLIES];
+    if (!st->have_role[COL_TEXT]) {
+        const char *want = st->s->opt->text_column ? st->s->opt->text_column : "Comment";
+        const char *hint = "";
+        if (st->n_columns == 1 && (memchr(st->header_names.data, ';', st->header_names.len) ||
+                                   memchr(st->header_names.data, '\t', st->header_names.len)))
+            hint = " (wrong delimiter? try --delimiter ';' or --delimiter tab)";
+        st->error = vcd_fail(VCD_EINPUT,
+                             "%s:1: no text column '%s' (or text, body, content); columns found: "
+                             "%s%s; use --text-column",
+                             st->s->name, want, st->header_names.len ? st->header_names.data : "(none)",
+                             hint);
+    }
+    if (st->s->opt->id_column && !st->have_role[COL_ID] && !st->error)
+        st->error = vcd_fail(VCD_EINPUT, "%s:1: no id column '%s'; columns found: %s", st->s->name,
+                             st->s->opt->id_column, st->header_names.data);
+    if (st->s->opt->date_column && !st->have_role[COL_DATE] && !st->error)
+        st->error = vcd_fail(VCD_EINPUT, "%s:1: no date column '%s'; columns found: %s",
+                             st->s->name, st->s->opt->date_column, st->header_names.data);
+}
+
+static void on_record(int terminator, void *ctx)
+{
+    (void)terminator;
+    csv_state *st = ctx;
+    if (st->error) {
+        st->n_fields = 0;
+        return;
+    }
+    if (st->in_header) {
+        take_header(st);
+        st->in_header = 0;
+    } else if (st->oversized) {
+        st->s->corpus->stats.rows_read++;
+        st->s->corpus->stats.skipped_malformed++;
+        ingest_warn(st->s, st->record_line, "field longer than %zu bytes; row skipped",
+                    st->max_field);
+    } else if (st->n_fields != st->n_columns) {
+        st->s->corpus->stats.rows_read++;
+        st->s->corpus->stats.skipped_malformed++;
+        ingest_warn(st->s, st->record_line, "expected %zu fields, found %zu; row skipped",
+                    st->n_columns, st->n_fields);
+    } else {
+        raw_row row = {0};
+        field_span *slots[COL_COUNT] = {&row.id,   &row.text,  &row.author,
+                                        &row.date, &row.likes, &row.replies};
+        for (size_t i = 0; i < st->n_columns; i++)
+            if (st->roles[i] >= 0) *slots[st->roles[i]] = field_at(st, i);
+        ingest_add_row(st->s, &row, st->record_line);
+    }
+    st->n_fields = 0;
+    st->oversized = 0;
+}
+
+vcd_status ingest_parse_csv(ingest_session *s, const unsigned char *data, size_t len)
+{
+    struct csv_parser parser;
+    if (csv_init(&parser, CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
+        return vcd_fail(VCD_ERUNTIME, "%s: cannot initialise the CSV parser", s->name);
+    char delim = s->opt->delimiter ? s->opt->delimiter : ',';
+    csv_set_delim(&parser, (unsigned char)delim);
+    csv_state st = {.s = s, .in_header = 1};
+    st.max_field = s->opt->max_field_bytes ? s->opt->max_field_bytes : (1u << 20);
+    size_t pos = 0;
+    while (pos < len && !st.error) {
+        const unsigned char *nl = memchr(data + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - data) + 1 : len;
+        st.line++;
+        if (csv_parse(&parser, data + pos, end - pos, on_field, on_record, &st) != end - pos) {
+            st.error = vcd_fail(VCD_EINPUT, "%s:%zu: %s", s->name, st.line,
+                                csv_strerror(csv_error(&parser)));
+            break;
+        }
+        pos = end;
+    }
+    if (!st.error && csv_fini(&parser, on_field, on_record, &st) != 0) {
+        /* Unterminated quote: whatever followed it is one broken record. */
+        s->corpus->stats.rows_read++;
+        s->corpus->stats.skipped_malformed++;
+        ingest_warn(s, st.record_line ? st.record_line : st.line,
+                    "unterminated quoted field runs to the end of the file; row skipped");
+    }
+    if (!st.error && st.in_header)
+        st.error = vcd_fail(VCD_EINPUT, "%s: empty file: no header row", s->name);
+    csv_free(&parser);
+    vcd_buf_free(&st.fields);
+    vcd_buf_free(&st.header_names);
+    free(st.offsets);
+    free(st.roles);
+    return st.error;
+}

@@ -1,0 +1,42 @@
+#ifndef VCD_INGEST_INTERNAL_H
+#define VCD_INGEST_INTERNAL_H
+
+#include "vcd/ingest.h"
+#include "vcd/strmap.h"
+
+typedef struct {
+    const char *p;
+    size_t n;
+    int present;
+} field_span;
+
+/* One input row after column mapping, before validation. */
+typedef struct {
+    field_span id, text, author, date, likes, replies;
+} raw_row;
+
+typedef struct {
+    const char *name; /* file name for messages */
+    const vcd_ingest_options *opt;
+    vcd_corpus *corpus;
+    vcd_strmap *seen; /* dedupe keys */
+    size_t warnings;
+} ingest_session;
+
+void ingest_session_init(ingest_session *s, const char *name, const vcd_ingest_options *opt,
+                         vcd_corpus *c);
+void ingest_session_done(ingest_session *s);
+void ingest_warn(ingest_session *s, size_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Validates and appends a row; skips are counted and warned about. */
+void ingest_add_row(ingest_session *s, const raw_row *row, size_t line);
+
+vcd_status ingest_parse_csv(ingest_session *s, const unsigned char *data, size_t len);
+vcd_status ingest_parse_txt(ingest_session *s, const unsigned char *data, size_t len);
+vcd_status ingest_parse_jsonl(ingest_session *s, const unsigned char *data, size_t len);
+
+/* Column name matching shared by the CSV header and JSON Lines keys. */
+typedef enum { COL_ID, COL_TEXT, COL_AUTHOR, COL_DATE, COL_LIKES, COL_REPLIES, COL_COUNT } column_role;
+int ingest_column_role(const vcd_ingest_options *opt, const char *name, size_t n);
+
+#endif

@@ -1,0 +1,96 @@
+/* Line-oriented inputs: plain text (one comment per line) and JSON Lines. */
+#include "ingest_internal.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef void (*line_fn)(ingest_session *s, const char *p, size_t n, size_t line);
+
+static void for_each_line(ingest_session *s, const unsigned char *data, size_t len, line_fn fn)
+{
+    size_t pos = 0, line = 0;
+    while (pos < len) {
+        const unsigned char *nl = memchr(data + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - data) : len;
+        size_t n = end - pos;
+        if (n && data[pos + n - 1] == '\r') n--;
+        line++;
+        fn(s, (const char *)data + pos, n, line);
+        pos = end + 1;
+    }
+}
+
+static void txt_line(ingest_session *s, const char *p, size_t n, size_t line)
+{
+    char id[32];
+    int idn = snprintf(id, sizeof id, "%zu", line);
+    raw_row row = {.text = {p, n, 1}, .id = {id, (size_t)idn, 1}};
+    ingest_add_row(s, &row, line);
+}
+
+vcd_status ingest_parse_txt(ingest_session *s, const unsigned char *data, size_t len)
+{
+    if (len == 0) return vcd_fail(VCD_EINPUT, "%s: empty file", s->name);
+    for_each_line(s, data, len, txt_line);
+    return VCD_OK;
+}
+
+static field_span json_field(const cJSON *v, char *scratch, size_t scratch_n)
+{
+    field_span f = {0};
+    if (cJSON_IsString(v) && v->valuestring) {
+        f.p = v->valuestring;
+        f.n = strlen(v->valuestring);
+        f.present = 1;
+    } else if (cJSON_IsNumber(v)) {
+        int k = snprintf(scratch, scratch_n, "%.0f", v->valuedouble);
+        f.p = scratch;
+        f.n = k > 0 && (size_t)k < scratch_n ? (size_t)k : 0;
+        f.present = 1;
+    }
+    return f;
+}
+
+static void jsonl_line(ingest_session *s, const char *p, size_t n, size_t line)
+{
+    size_t i = 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t'))
+        i++;
+    if (i == n) return; /* blank lines separate nothing in JSON Lines */
+    cJSON *obj = cJSON_ParseWithLength(p, n);
+    if (!obj || !cJSON_IsObject(obj)) {
+        s->corpus->stats.rows_read++;
+        s->corpus->stats.skipped_malformed++;
+        ingest_warn(s, line, "not a JSON object; line skipped");
+        cJSON_Delete(obj);
+        return;
+    }
+    raw_row row = {0};
+    field_span *slots[COL_COUNT] = {&row.id, &row.text, &row.author, &row.date, &row.likes, &row.replies};
+    char scratch[COL_COUNT][40];
+    for (const cJSON *it = obj->child; it; it = it->next) {
+        if (!it->string) continue;
+        int role = ingest_column_role(s->opt, it->string, strlen(it->string));
+        if (role < 0 || slots[role]->present) continue;
+        *slots[role] = json_field(it, scratch[role], sizeof scratch[role]);
+        if (role == COL_DATE) s->corpus->has_date_column = 1;
+        if (role == COL_LIKES) s->corpus->has_likes_column = 1;
+        if (role == COL_REPLIES) s->corpus->has_replies_column = 1;
+    }
+    if (!row.text.present) {
+        s->corpus->stats.rows_read++;
+        s->corpus->stats.skipped_malformed++;
+        ingest_warn(s, line, "no text field (comment, text, body, content); line skipped");
+    } else {
+        ingest_add_row(s, &row, line);
+    }
+    cJSON_Delete(obj);
+}
+
+vcd_status ingest_parse_jsonl(ingest_session *s, const unsigned char *data, size_t len)
+{
+    if (len == 0) return vcd_fail(VCD_EINPUT, "%s: empty file", s->name);
+    for_each_line(s, data, len, jsonl_line);
+    return VCD_OK;
+}

@@ -1,0 +1,75 @@
+#include "vcd/mentions.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const type_names[VCD_TYPE_COUNT] = {"UNK", "PER",   "ORG",  "PRODUCT",
+                                                       "LOC", "GROUP", "WORK", "EVENT"};
+
+const char *vcd_type_name(vcd_entity_type t)
+{
+    return (unsigned)t < VCD_TYPE_COUNT ? type_names[t] : "UNK";
+}
+
+/* The one table that maps tagger label sets onto report families. */
+static const struct {
+    const char *name;
+    vcd_entity_type type;
+} type_aliases[] = {
+    {"person", VCD_TYPE_PER},      {"per", VCD_TYPE_PER},          {"corporation", VCD_TYPE_ORG},
+    {"org", VCD_TYPE_ORG},         {"organization", VCD_TYPE_ORG}, {"product", VCD_TYPE_PRODUCT},
+    {"location", VCD_TYPE_LOC},    {"loc", VCD_TYPE_LOC},          {"gpe", VCD_TYPE_LOC},
+    {"group", VCD_TYPE_GROUP},     {"creative-work", VCD_TYPE_WORK}, {"work", VCD_TYPE_WORK},
+    {"event", VCD_TYPE_EVENT},     {"unk", VCD_TYPE_UNK},          {"misc", VCD_TYPE_UNK},
+};
+
+int vcd_type_parse(const char *s)
+{
+    for (size_t i = 0; i < sizeof type_aliases / sizeof *type_aliases; i++)
+        if (strcasecmp(s, type_aliases[i].name) == 0) return (int)type_aliases[i].type;
+    return -1;
+}
+
+static const char *const source_names[VCD_SRC_COUNT] = {
+    "rules:capitalized", "rules:acronym", "rules:hashtag", "rules:gazetteer",
+    "file",              "cluster-match", "model"};
+
+const char *vcd_source_name(vcd_mention_source s)
+{
+    return (unsigned)s < VCD_SRC_COUNT ? source_names[s] : "unknown";
+}
+
+void vcd_mentions_push(vcd_mentions *ms, const vcd_mention *m)
+{
+    if (ms->n == ms->cap) {
+        ms->cap = ms->cap ? ms->cap * 2 : 1024;
+        ms->items = vcd_xrealloc(ms->items, ms->cap * sizeof *ms->items);
+    }
+    ms->items[ms->n++] = *m;
+}
+
+void vcd_mentions_free(vcd_mentions *ms)
+{
+    free(ms->items);
+    memset(ms, 0, sizeof *ms);
+}
+
+vcd_status vcd_tagger_tag_corpus(vcd_tagger *t, const vcd_corpus *c, vcd_mentions *out)
+{
+    for (size_t d = 0; d < c->n_docs; d++) {
+        vcd_status rc = t->ops->tag_doc(t, c, d, out);
+        if (rc) return rc;
+    }
+    return VCD_OK;
+}
+
+const char *vcd_tagger_name(const vcd_tagger *t)
+{
+    return t->ops->name;
+}
+
+void vcd_tagger_free(vcd_tagger *t)
+{
+    if (t) t->ops->destroy(t);
+}

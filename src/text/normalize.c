@@ -1,0 +1,102 @@
+#include "vcd/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+size_t vcd_utf8_length(const char *s, size_t n)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        count += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return count;
+}
+
+size_t vcd_utf8_offset(const char *s, size_t n, size_t cp)
+{
+    size_t seen = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (((unsigned char)s[i] & 0xC0) != 0x80) {
+            if (seen == cp) return i;
+            seen++;
+        }
+    }
+    return n;
+}
+
+static void append_collapsed(vcd_buf *out, const char *s, size_t n)
+{
+    int pending_space = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            pending_space = out->len > 0;
+            continue;
+        }
+        if (pending_space) vcd_buf_putc(out, ' ');
+        pending_space = 0;
+        vcd_buf_putc(out, c);
+    }
+}
+
+void vcd_match_key(const char *s, size_t n, vcd_buf *out)
+{
+    vcd_buf_clear(out);
+    int ascii = 1;
+    for (size_t i = 0; i < n && ascii; i++)
+        ascii = (unsigned char)s[i] < 0x80;
+    if (ascii) {
+        /* The common case needs no Unicode tables and no allocation. */
+        size_t start = out->len;
+        append_collapsed(out, s, n);
+        for (size_t i = start; i < out->len; i++)
+            if (out->data[i] >= 'A' && out->data[i] <= 'Z') out->data[i] = (char)(out->data[i] + 32);
+        return;
+    }
+    utf8proc_uint8_t *mapped = NULL;
+    utf8proc_ssize_t k = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &mapped,
+                                      UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+                                          UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
+                                          UTF8PROC_IGNORE);
+    if (k < 0) {
+        append_collapsed(out, s, n); /* invalid UTF-8 cannot reach here from ingest */
+        return;
+    }
+    append_collapsed(out, (const char *)mapped, (size_t)k);
+    free(mapped);
+}
+
+static int ascii_upper(char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+static int ascii_lower(char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+static int ascii_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+void vcd_split_camel(const char *s, size_t n, vcd_buf *out)
+{
+    vcd_buf_clear(out);
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '_' || c == '-') {
+            if (out->len && out->data[out->len - 1] != ' ') vcd_buf_putc(out, ' ');
+            continue;
+        }
+        if (i > 0 && out->len && out->data[out->len - 1] != ' ') {
+            char p = s[i - 1];
+            int boundary = (ascii_upper(c) && ascii_lower(p)) ||
+                           (ascii_digit(c) && !ascii_digit(p) && (ascii_lower(p) || ascii_upper(p))) ||
+                           (!ascii_digit(c) && ascii_digit(p) && (ascii_lower(c) || ascii_upper(c))) ||
+                           /* "NYCMarathon": the last capital of a run starts a word */
+                           (ascii_upper(c) && ascii_upper(p) && i + 1 < n && ascii_lower(s[i + 1]));
+            if (boundary) vcd_buf_putc(out, ' ');
+        }
+        vcd_buf_putc(out, c);
+    }
+}

@@ -1,0 +1,181 @@
+#include "vcd/fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static vcd_status read_stream(int fd, const char *path, vcd_mapped_file *out)
+{
+    vcd_buf b = {0};
+    char chunk[65536];
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            vcd_buf_free(&b);
+            return vcd_fail(VCD_EINPUT, "%s: read failed: %s", path, strerror(errno));
+        }
+        if (n == 0) break;
+        vcd_buf_append(&b, chunk, (size_t)n);
+    }
+    out->data = (const unsigned char *)(b.data ? b.data : vcd_xcalloc(1, 1));
+    out->len = b.len;
+    out->mapped = 0;
+    return VCD_OK;
+}
+
+vcd_status vcd_map_file(const char *path, vcd_mapped_file *out)
+{
+    memset(out, 0, sizeof *out);
+    int fd = strcmp(path, "-") == 0 ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return vcd_fail(VCD_EINPUT, "%s: cannot open: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        close(fd);
+        return vcd_fail(VCD_EINPUT, "%s: cannot stat: %s", path, strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        close(fd);
+        return vcd_fail(VCD_EINPUT, "%s: is a directory", path);
+    }
+    vcd_status rc;
+    if (S_ISREG(st.st_mode) && st.st_size > 0) {
+        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) {
+            rc = vcd_fail(VCD_ERUNTIME, "%s: mmap failed: %s", path, strerror(errno));
+        } else {
+            out->data = p;
+            out->len = (size_t)st.st_size;
+            out->mapped = 1;
+            rc = VCD_OK;
+        }
+    } else {
+        rc = read_stream(fd, path, out);
+    }
+    close(fd);
+    return rc;
+}
+
+void vcd_unmap_file(vcd_mapped_file *f)
+{
+    if (!f->data) return;
+    if (f->mapped)
+        munmap((void *)f->data, f->len);
+    else
+        free((void *)f->data);
+    memset(f, 0, sizeof *f);
+}
+
+vcd_status vcd_atomic_open(vcd_atomic_file *f, const char *path)
+{
+    memset(f, 0, sizeof *f);
+    vcd_buf tmp = {0};
+    vcd_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+    f->fp = fopen(tmp.data, "wb");
+    if (!f->fp) {
+        vcd_status rc = vcd_fail(VCD_EINPUT, "%s: cannot write: %s", path, strerror(errno));
+        vcd_buf_free(&tmp);
+        return rc;
+    }
+    f->tmp_path = tmp.data;
+    f->path = vcd_xstrdup(path);
+    return VCD_OK;
+}
+
+static void atomic_release(vcd_atomic_file *f)
+{
+    free(f->path);
+    free(f->tmp_path);
+    memset(f, 0, sizeof *f);
+}
+
+vcd_status vcd_atomic_commit(vcd_atomic_file *f)
+{
+    int failed = ferror(f->fp);
+    if (fflush(f->fp) != 0) failed = 1;
+    if (fclose(f->fp) != 0) failed = 1;
+    f->fp = NULL;
+    if (failed) {
+        vcd_status rc = vcd_fail(VCD_ERUNTIME, "%s: write failed: %s", f->path, strerror(errno));
+        unlink(f->tmp_path);
+        atomic_release(f);
+        return rc;
+    }
+    if (rename(f->tmp_path, f->path) != 0) {
+        vcd_status rc = vcd_fail(VCD_ERUNTIME, "%s: rename failed: %s", f->path, strerror(errno));
+        unlink(f->tmp_path);
+        atomic_release(f);
+        return rc;
+    }
+    atomic_release(f);
+    return VCD_OK;
+}
+
+void vcd_atomic_abort(vcd_atomic_file *f)
+{
+    if (f->fp) fclose(f->fp);
+    if (f->tmp_path) unlink(f->tmp_path);
+    atomic_release(f);
+}
+
+vcd_status vcd_write_file_atomic(const char *path, const void *data, size_t len)
+{
+    vcd_atomic_file f;
+    vcd_status rc = vcd_atomic_open(&f, path);
+    if (rc) return rc;
+    if (len && fwrite(data, 1, len, f.fp) != len) {
+        rc = vcd_fail(VCD_ERUNTIME, "%s: write failed: %s", path, strerror(errno));
+        vcd_atomic_abort(&f);
+        return rc;
+    }
+    return vcd_atomic_commit(&f);
+}
+
+vcd_status vcd_ensure_dir(const char *path)
+{
+    char *p = vcd_xstrdup(path);
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/')
+        p[--n] = '\0';
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/') continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            vcd_status rc = vcd_fail(VCD_EINPUT, "%s: cannot create directory: %s", p, strerror(errno));
+            free(p);
+            return rc;
+        }
+        *s = '/';
+    }
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+        vcd_status rc = vcd_fail(VCD_EINPUT, "%s: cannot create directory: %s", p, strerror(errno));
+        free(p);
+        return rc;
+    }
+    struct stat st;
+    if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        vcd_status rc = vcd_fail(VCD_EINPUT, "%s: not a directory", p);
+        free(p);
+        return rc;
+    }
+    if (access(p, W_OK) != 0) {
+        vcd_status rc = vcd_fail(VCD_EINPUT, "%s: directory is not writable", p);
+        free(p);
+        return rc;
+    }
+    free(p);
+    return VCD_OK;
+}
+
+char *vcd_path_join(const char *dir, const char *name)
+{
+    vcd_buf b = {0};
+    vcd_buf_puts(&b, dir);
+    if (b.len && b.data[b.len - 1] != '/') vcd_buf_putc(&b, '/');
+    vcd_buf_puts(&b, name);
+    return b.data;
+}
