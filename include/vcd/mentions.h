@@ -64,6 +64,8 @@ typedef struct vcd_tagger vcd_tagger;
 
 typedef struct {
     const char *name;
+    /* Optional: sees the whole corpus before tagging (corpus statistics). */
+    vcd_status (*prepare)(vcd_tagger *t, const vcd_corpus *c);
     vcd_status (*tag_doc)(vcd_tagger *t, const vcd_corpus *c, size_t doc, vcd_mentions *out);
     void (*destroy)(vcd_tagger *t);
 } vcd_tagger_ops;
@@ -72,7 +74,9 @@ struct vcd_tagger {
     const vcd_tagger_ops *ops;
 };
 
+/* prepare() (if any) then tag_doc() for every document. */
 vcd_status vcd_tagger_tag_corpus(vcd_tagger *t, const vcd_corpus *c, vcd_mentions *out);
+vcd_status vcd_tagger_prepare(vcd_tagger *t, const vcd_corpus *c);
 const char *vcd_tagger_name(const vcd_tagger *t);
 void vcd_tagger_free(vcd_tagger *t);
 

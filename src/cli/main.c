@@ -1,1 +1,36 @@
-int main(void){return 0;}
+#include "cli.h"
+
+#include <string.h>
+
+static void usage(FILE *out)
+{
+    fputs("usage: vcdiscover <command> [options]\n\n"
+          "commands:\n"
+          "  cluster          find mentions in comments and cluster them into entities\n"
+          "  match TEXT       which known entity is this mention?\n"
+          "  vectors import   convert word vectors into vcdiscover's memory-mapped format\n"
+          "  version          print the version\n\n"
+          "Run 'vcdiscover <command> --help' for a command's options.\n",
+          out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+        printf("vcdiscover %s\n", VCD_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "cluster") == 0) return cmd_cluster(argc - 2, argv + 2);
+    if (strcmp(cmd, "match") == 0) return cmd_match(argc - 2, argv + 2);
+    if (strcmp(cmd, "vectors") == 0) return cmd_vectors(argc - 2, argv + 2);
+    return cli_error(EXIT_USAGE, "unknown command '%s' (see vcdiscover --help)", cmd);
+}

@@ -323,6 +323,14 @@ static int js_number(json_scan *s, double *out)
 static int js_skip(json_scan *s)
 {
     js_ws(s);
+    if (s->i >= s->n) return 0;
+    char first = s->p[s->i];
+    if (first != '{' && first != '[' && first != '"') { /* number or literal */
+        size_t start = s->i;
+        while (s->i < s->n && !strchr(",}] \t\r\n", s->p[s->i]))
+            s->i++;
+        return s->i > start;
+    }
     int depth = 0;
     vcd_buf scratch = {0};
     int ok = 1;

@@ -55,8 +55,15 @@ void vcd_mentions_free(vcd_mentions *ms)
     memset(ms, 0, sizeof *ms);
 }
 
+vcd_status vcd_tagger_prepare(vcd_tagger *t, const vcd_corpus *c)
+{
+    return t->ops->prepare ? t->ops->prepare(t, c) : VCD_OK;
+}
+
 vcd_status vcd_tagger_tag_corpus(vcd_tagger *t, const vcd_corpus *c, vcd_mentions *out)
 {
+    vcd_status rc = vcd_tagger_prepare(t, c);
+    if (rc) return rc;
     for (size_t d = 0; d < c->n_docs; d++) {
         vcd_status rc = t->ops->tag_doc(t, c, d, out);
         if (rc) return rc;

@@ -21,6 +21,11 @@ typedef struct {
     const vcd_vectors *vocab;
     vcd_strmap *gazetteer;  /* match key -> type */
     vcd_strmap *stopwords;  /* match key -> 1 */
+    /* Corpus casing statistics (prepare): per word key, how often it is
+     * written lower case vs capitalised away from a sentence start. */
+    vcd_strmap *casing;     /* match key -> index */
+    uint32_t (*case_counts)[2]; /* [lower, capitalised mid-sentence] */
+    size_t n_case, cap_case;
     vcd_tokens toks;        /* reused across documents */
     vcd_buf key, key2;
 } rules_tagger;
@@ -43,12 +48,13 @@ static const char *const stop_list[] = {
     "someone", "nobody", "people", "video", "videos", "channel", "subscribe", "comment", "watch",
     "omfg", "rip", "edit", "update", "new", "old", "happy", "sad", "true", "false", "fake",
     "real", "today", "tomorrow", "yesterday", "monday", "tuesday", "wednesday", "thursday",
-    "friday", "saturday", "sunday", "tv", "am", "pm", "ai", "ceo", "usa", NULL};
+    "friday", "saturday", "sunday", "tv", "am", "pm", "ai", "ceo", "mr", "mrs", "ms", "dr", "sir",
+    "miss", "lady", "uncle", "aunt", NULL};
 
 /* Connectors allowed inside a capitalised span: "Bank of America". */
 static int is_connector(const char *k, size_t n)
 {
-    static const char *const c[] = {"of", "the", "de", "da", "van", "von", "and", "&", "for", NULL};
+    static const char *const c[] = {"of", "the", "de", "da", "van", "von", "&", NULL};
     for (int i = 0; c[i]; i++)
         if (strlen(c[i]) == n && memcmp(c[i], k, n) == 0) return 1;
     return 0;
@@ -57,6 +63,8 @@ static int is_connector(const char *k, size_t n)
 static void rules_destroy(vcd_tagger *t)
 {
     rules_tagger *r = (rules_tagger *)t;
+    vcd_strmap_free(r->casing);
+    free(r->case_counts);
     vcd_strmap_free(r->gazetteer);
     vcd_strmap_free(r->stopwords);
     vcd_tokens_free(&r->toks);
@@ -75,10 +83,20 @@ static size_t tok_len(const vcd_token *t)
     return t->byte_end - t->byte_start;
 }
 
+/* An ordinary word: a stop word, or (with corpus statistics) a word this
+ * corpus mostly writes in lower case, or (without) a very frequent one. */
 static int is_common_word(rules_tagger *r, const char *s, size_t n)
 {
     vcd_match_key(s, n, &r->key2);
     if (vcd_strmap_get(r->stopwords, r->key2.data, r->key2.len, 0)) return 1;
+    if (r->casing) {
+        size_t i = vcd_strmap_get(r->casing, r->key2.data, r->key2.len, SIZE_MAX);
+        if (i != SIZE_MAX) {
+            uint32_t lower = r->case_counts[i][0], upper = r->case_counts[i][1];
+            if (lower >= 2 && lower >= upper) return 1;
+            if (lower + upper >= 3) return 0;
+        }
+    }
     if (!r->vocab) return 0;
     long rank = vcd_vectors_find(r->vocab, r->key2.data, r->key2.len);
     return rank >= 0 && rank < COMMON_RANK;
@@ -136,6 +154,7 @@ static size_t match_gazetteer(rules_tagger *r, const vcd_doc *d, const vcd_token
 static int is_name_like(const vcd_token *t)
 {
     if (t->kind != VCD_TOK_WORD || !(t->shape & VCD_SHAPE_HAS_LETTER)) return 0;
+    if (t->cp_end - t->cp_start < 2) return 0; /* "I", the D of ":D" */
     return (t->shape & VCD_SHAPE_UPPER_INITIAL) || (t->shape & VCD_SHAPE_INNER_UPPER);
 }
 
@@ -164,6 +183,7 @@ static void tag_hashtag(rules_tagger *r, const vcd_doc *d, size_t doc, const vcd
     vcd_token body = *t;
     body.byte_start++;
     body.cp_start++;
+    if (!(t->shape & VCD_SHAPE_HAS_LETTER)) return; /* #1, #2017 */
     vcd_split_camel(tok_text(d, &body), tok_len(&body), &r->key);
     /* #love, #fyp: a single ordinary word is a topic, not an entity. */
     if (!memchr(r->key.data, ' ', r->key.len) && is_common_word(r, r->key.data, r->key.len)) return;
@@ -221,28 +241,79 @@ static vcd_status rules_tag_doc(vcd_tagger *base, const vcd_corpus *c, size_t do
             continue;
         }
         size_t j = span_end(r, d, t, i, n);
+        size_t span_start = i;
+        /* "Glad Casey", "Beautiful Family": ordinary words at the edges of a
+         * capitalised run are sentence case or emphasis, not part of a name. */
+        while (j - i > 1 && t[i].kind == VCD_TOK_WORD && is_common_word(r, tok_text(d, &t[i]), tok_len(&t[i])))
+            i++;
+        while (j - i > 1 && t[j - 1].kind == VCD_TOK_WORD &&
+               is_common_word(r, tok_text(d, &t[j - 1]), tok_len(&t[j - 1])))
+            j--;
+        int has_name = 0;
+        for (size_t k = i; k < j; k++)
+            has_name |= is_name_like(&t[k]);
+        if (!has_name) {
+            i = j > span_start ? j : span_start + 1;
+            continue;
+        }
         int single = j == i + 1;
         int acronym = single && is_acronym(&t[i]);
         int common = is_common_word(r, tok_text(d, &t[i]), tok_len(&t[i]));
         int keep;
         if (!caps_informative)
             keep = acronym && !common;
-        else if (single && t[i].sentence_start)
-            keep = !common;
+        else if (single)
+            keep = !common && (!(t[i].shape & VCD_SHAPE_ALL_UPPER) || acronym);
         else
-            keep = !(single && common && !acronym);
+            keep = 1;
         if (keep) {
             const vcd_token *last = &t[j - 1];
             int ty = gazetteer_type(r, tok_text(d, &t[i]), last->byte_end - t[i].byte_start);
             emit(out, doc, &t[i], last, ty >= 0 ? ty : VCD_TYPE_UNK,
                  acronym ? VCD_SRC_ACRONYM : VCD_SRC_CAPITALIZED, single ? 0.5f : 0.7f);
         }
-        i = j;
+        i = j > span_start ? j : span_start + 1;
     }
     return VCD_OK;
 }
 
-static const vcd_tagger_ops rules_ops = {"rules", rules_tag_doc, rules_destroy};
+static void count_casing(rules_tagger *r, const vcd_doc *d)
+{
+    vcd_tokenize(d->text, strlen(d->text), &r->toks);
+    int informative = casing_is_informative(r->toks.toks, r->toks.n);
+    for (size_t i = 0; i < r->toks.n; i++) {
+        const vcd_token *t = &r->toks.toks[i];
+        if (t->kind != VCD_TOK_WORD || !(t->shape & VCD_SHAPE_HAS_LETTER)) continue;
+        int lower = !(t->shape & (VCD_SHAPE_UPPER_INITIAL | VCD_SHAPE_INNER_UPPER));
+        int upper_mid = (t->shape & VCD_SHAPE_UPPER_INITIAL) && !t->sentence_start && informative;
+        if (!lower && !upper_mid) continue;
+        vcd_match_key(tok_text(d, t), tok_len(t), &r->key);
+        int inserted;
+        size_t *slot = vcd_strmap_upsert(r->casing, r->key.data, r->key.len, r->n_case, &inserted);
+        if (inserted) {
+            if (r->n_case == r->cap_case) {
+                r->cap_case = r->cap_case ? r->cap_case * 2 : 4096;
+                r->case_counts = vcd_xrealloc(r->case_counts, r->cap_case * sizeof *r->case_counts);
+            }
+            r->case_counts[r->n_case][0] = r->case_counts[r->n_case][1] = 0;
+            r->n_case++;
+        }
+        r->case_counts[*slot][lower ? 0 : 1]++;
+    }
+}
+
+static vcd_status rules_prepare(vcd_tagger *base, const vcd_corpus *c)
+{
+    rules_tagger *r = (rules_tagger *)base;
+    vcd_strmap_free(r->casing);
+    r->casing = vcd_strmap_new();
+    r->n_case = 0;
+    for (size_t d = 0; d < c->n_docs; d++)
+        count_casing(r, &c->docs[d]);
+    return VCD_OK;
+}
+
+static const vcd_tagger_ops rules_ops = {"rules", rules_prepare, rules_tag_doc, rules_destroy};
 
 static vcd_status load_gazetteer(rules_tagger *r, const char *path)
 {

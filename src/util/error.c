@@ -9,10 +9,14 @@ static _Thread_local char error_message[1024];
 
 vcd_status vcd_fail(vcd_status code, const char *fmt, ...)
 {
+    /* Format into a scratch buffer first: callers often pass the previous
+     * message (vcd_last_error()) as an argument to prefix it. */
+    char tmp[sizeof error_message];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(error_message, sizeof error_message, fmt, ap);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
+    memcpy(error_message, tmp, sizeof tmp);
     /* One line only: a stray newline from a quoted input must not break the
      * "vcdiscover: error: <where>: <why>" contract. */
     for (char *p = error_message; *p; p++)

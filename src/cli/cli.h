@@ -1,0 +1,40 @@
+/* The command-line layer: argument parsing and printing only; all work is
+ * done by libvcdiscover. */
+#ifndef VCD_CLI_H
+#define VCD_CLI_H
+
+#include "vcd/common.h"
+#include <stdio.h>
+
+/* Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input. */
+#define EXIT_RUNTIME 1
+#define EXIT_USAGE 2
+
+typedef struct {
+    const char *name; /* long name without "--" */
+    int takes_value;
+    const char *help;
+    const char *value; /* filled by cli_parse; "1" for flags */
+} cli_option;
+
+/* Parses argv into options and positionals; prints an error and returns
+ * EXIT_USAGE on an unknown option or a missing value, -1 for --help. */
+int cli_parse(const char *command, int argc, char **argv, cli_option *opts, size_t n_opts,
+              const char **positionals, size_t max_positionals, size_t *n_positionals);
+void cli_usage(FILE *out, const char *command, const char *synopsis, const cli_option *opts,
+               size_t n_opts);
+const char *cli_get(const cli_option *opts, size_t n, const char *name);
+/* Integer/real option values, range-checked; return 0 or EXIT_USAGE. */
+int cli_size(const cli_option *opts, size_t n, const char *name, size_t lo, size_t hi, size_t *out);
+int cli_real(const cli_option *opts, size_t n, const char *name, double lo, double hi, double *out);
+int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Reports a library failure: "vcdiscover: error: <reason>", exit 2 or 1. */
+int cli_fail(vcd_status rc);
+void cli_warn(void *ctx, const char *message);
+void cli_progress(void *ctx, const char *stage, size_t done, size_t total);
+
+int cmd_cluster(int argc, char **argv);
+int cmd_match(int argc, char **argv);
+int cmd_vectors(int argc, char **argv);
+
+#endif

@@ -1,0 +1,195 @@
+#include "vcd/link.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static size_t word_count(const char *s)
+{
+    size_t words = 0;
+    int in_word = 0;
+    for (; *s; s++) {
+        int sp = *s == ' ';
+        if (!sp && !in_word) words++;
+        in_word = !sp;
+    }
+    return words;
+}
+
+static int all_caps(const char *s)
+{
+    int letters = 0;
+    for (; *s; s++) {
+        if (*s >= 'a' && *s <= 'z') return 0;
+        letters += *s >= 'A' && *s <= 'Z';
+    }
+    return letters > 0;
+}
+
+/* The canonical name is the best full form: frequent, and longer forms
+ * ("Apple Vision Pro" over "Vision Pro") win when nearly as frequent;
+ * acronyms only name an entity when nothing else does. */
+static double name_score(const vcd_form *f)
+{
+    double words = (double)word_count(f->key);
+    double s = (double)f->count * (1.0 + 0.5 * (words > 4 ? 3 : words - 1));
+    if (all_caps(f->surface) && words == 1) s *= 0.25;
+    return s;
+}
+
+static const vcd_forms *sort_forms_ctx;
+
+static int alias_cmp(const void *x, const void *y)
+{
+    const vcd_form *a = &sort_forms_ctx->items[*(const size_t *)x];
+    const vcd_form *b = &sort_forms_ctx->items[*(const size_t *)y];
+    if (a->count != b->count) return a->count > b->count ? -1 : 1;
+    return strcmp(a->key, b->key);
+}
+
+static int entity_cmp(const void *x, const void *y)
+{
+    const vcd_entity *a = x, *b = y;
+    if (a->size != b->size) return a->size > b->size ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+void vcd_entities_build(const vcd_corpus *c, vcd_mentions *ms, vcd_forms *forms,
+                        const int32_t *form_labels, const double *form_probs, vcd_entities *out)
+{
+    memset(out, 0, sizeof *out);
+    int32_t n_labels = 0;
+    for (size_t f = 0; f < forms->n; f++)
+        if (form_labels[f] + 1 > n_labels) n_labels = form_labels[f] + 1;
+    out->items = vcd_xcalloc((size_t)(n_labels ? n_labels : 1), sizeof *out->items);
+    out->n = (size_t)n_labels;
+    for (int32_t l = 0; l < n_labels; l++) {
+        out->items[l].id = l;
+        out->items[l].first_seen = out->items[l].last_seen = VCD_NO_DATE;
+        out->items[l].aliases = NULL;
+    }
+    uint32_t(*votes)[VCD_TYPE_COUNT] = vcd_xcalloc((size_t)(n_labels ? n_labels : 1), sizeof *votes);
+    for (size_t f = 0; f < forms->n; f++) {
+        int32_t l = form_labels[f];
+        if (l < 0) continue;
+        vcd_entity *e = &out->items[l];
+        e->aliases = vcd_xrealloc(e->aliases, (e->n_aliases + 1) * sizeof *e->aliases);
+        e->aliases[e->n_aliases++] = f;
+        e->size += forms->items[f].count;
+        e->mean_probability += form_probs[f] * forms->items[f].count;
+    }
+    for (size_t i = 0; i < ms->n; i++) {
+        int32_t l = form_labels[ms->items[i].form];
+        if (l < 0) continue;
+        vcd_entity *e = &out->items[l];
+        votes[l][ms->items[i].type]++;
+        const vcd_doc *d = &c->docs[ms->items[i].doc];
+        if (d->time != VCD_NO_DATE) {
+            if (e->first_seen == VCD_NO_DATE || d->time < e->first_seen) e->first_seen = d->time;
+            if (e->last_seen == VCD_NO_DATE || d->time > e->last_seen) e->last_seen = d->time;
+        }
+        int dup = 0;
+        for (size_t k = 0; k < e->n_examples; k++)
+            dup |= strcmp(e->examples[k], d->id) == 0;
+        if (!dup && e->n_examples < 3) e->examples[e->n_examples++] = (char *)d->id;
+    }
+    sort_forms_ctx = forms;
+    for (int32_t l = 0; l < n_labels; l++) {
+        vcd_entity *e = &out->items[l];
+        qsort(e->aliases, e->n_aliases, sizeof *e->aliases, alias_cmp);
+        size_t best = e->aliases[0];
+        for (size_t k = 1; k < e->n_aliases; k++)
+            if (name_score(&forms->items[e->aliases[k]]) > name_score(&forms->items[best]))
+                best = e->aliases[k];
+        e->name = vcd_xstrdup(forms->items[best].surface);
+        uint32_t top = 0;
+        for (int t = 1; t < VCD_TYPE_COUNT; t++)
+            if (votes[l][t] > top) {
+                top = votes[l][t];
+                e->type = (uint8_t)t;
+            }
+        e->mean_probability = e->size ? e->mean_probability / (double)e->size : 0;
+        for (size_t k = 0; k < e->n_examples; k++)
+            e->examples[k] = vcd_xstrdup(e->examples[k]);
+    }
+    free(votes);
+    qsort(out->items, out->n, sizeof *out->items, entity_cmp);
+    int32_t *new_id = vcd_xmalloc((size_t)(n_labels ? n_labels : 1) * sizeof *new_id);
+    for (size_t k = 0; k < out->n; k++) {
+        new_id[out->items[k].id] = (int32_t)k;
+        out->items[k].id = (int32_t)k;
+    }
+    for (size_t f = 0; f < forms->n; f++)
+        forms->items[f].entity_id = form_labels[f] < 0 ? -1 : new_id[form_labels[f]];
+    for (size_t i = 0; i < ms->n; i++)
+        ms->items[i].entity_id = forms->items[ms->items[i].form].entity_id;
+    free(new_id);
+}
+
+void vcd_entities_free(vcd_entities *e)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        free(e->items[i].name);
+        free(e->items[i].aliases);
+        for (size_t k = 0; k < e->items[i].n_examples; k++)
+            free(e->items[i].examples[k]);
+    }
+    free(e->items);
+    memset(e, 0, sizeof *e);
+}
+
+/* "AVP" vs "apple vision pro", "NYC" vs "new york city"; connectors may be
+ * skipped ("BoA" does not count, "BOA" vs "bank of america" does). */
+int vcd_is_acronym_of(const char *acr, size_t an, const char *key, size_t kn)
+{
+    char letters[16], all[32], content[32];
+    size_t nl = 0, na = 0, nc = 0, words = 0;
+    for (size_t i = 0; i < an; i++) {
+        char ch = acr[i];
+        if (ch == '.') continue;
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')))
+            return 0;
+        if (nl >= sizeof letters) return 0;
+        letters[nl++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    }
+    if (nl < 2) return 0;
+    for (size_t i = 0; i < kn;) {
+        while (i < kn && key[i] == ' ')
+            i++;
+        if (i >= kn) break;
+        size_t s = i;
+        while (i < kn && key[i] != ' ')
+            i++;
+        size_t wn = i - s;
+        words++;
+        if (na < sizeof all) all[na++] = key[s];
+        int connector = (wn == 2 && (!memcmp(key + s, "of", 2) || !memcmp(key + s, "de", 2))) ||
+                        (wn == 3 && (!memcmp(key + s, "the", 3) || !memcmp(key + s, "and", 3)));
+        if (!connector && nc < sizeof content) content[nc++] = key[s];
+    }
+    if (words < 2) return 0;
+    return (na == nl && memcmp(all, letters, nl) == 0) || (nc == nl && memcmp(content, letters, nl) == 0);
+}
+
+/* Dice coefficient over character trigrams of " a " and " b " (bytes). */
+double vcd_trigram_dice(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an > 200) an = 200;
+    if (bn > 200) bn = 200;
+    char pa[204], pb[204];
+    pa[0] = pb[0] = ' ';
+    memcpy(pa + 1, a, an);
+    memcpy(pb + 1, b, bn);
+    pa[an + 1] = pb[bn + 1] = ' ';
+    size_t na = an + 2 >= 3 ? an : 0, nb = bn + 2 >= 3 ? bn : 0;
+    if (na == 0 || nb == 0) return 0.0;
+    uint8_t used[202] = {0};
+    size_t common = 0;
+    for (size_t i = 0; i < na; i++)
+        for (size_t j = 0; j < nb; j++)
+            if (!used[j] && memcmp(pa + i, pb + j, 3) == 0) {
+                used[j] = 1;
+                common++;
+                break;
+            }
+    return 2.0 * (double)common / (double)(na + nb);
+}

@@ -1,0 +1,123 @@
+/* Matching a mention against known entities. The score combines three kinds
+ * of evidence, strongest first:
+ *   exact alias    the query's match key is an alias of the entity      -> 1.0
+ *   acronym        "AVP" <-> "Apple Vision Pro", either direction       -> 0.9
+ *   similarity     0.6 * cosine(query, best alias vector)
+ *                + 0.4 * trigram Dice(query key, best alias key)
+ * Below the threshold the answer is "no match": a wrong entity is worse than
+ * none for the analyst and for recall augmentation. */
+#include "../state/state_internal.h"
+#include "vcd/link.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    double score, similarity, dice;
+    int evidence; /* 0 similarity, 1 acronym, 2 exact */
+    size_t alias;
+    int seen;
+} candidate;
+
+static const char *evidence_name(int e)
+{
+    return e == 2 ? "exact-alias" : e == 1 ? "acronym" : "embedding";
+}
+
+static int hit_cmp(const void *x, const void *y)
+{
+    const vcd_match_hit *a = x, *b = y;
+    if (a->score != b->score) return a->score > b->score ? -1 : 1;
+    if (a->size != b->size) return a->size > b->size ? -1 : 1;
+    return (a->entity_id > b->entity_id) - (a->entity_id < b->entity_id);
+}
+
+static void consider(candidate *c, int evidence, double sim, double dice, size_t form)
+{
+    double score = evidence == 2 ? 1.0 : evidence == 1 ? 0.9 : 0.6 * fmax(0, sim) + 0.4 * dice;
+    if (evidence == 1) score = fmax(score, 0.6 * fmax(0, sim) + 0.4 * dice);
+    if (!c->seen || score > c->score) {
+        c->score = score;
+        c->similarity = sim;
+        c->dice = dice;
+        c->evidence = evidence;
+        c->alias = form;
+        c->seen = 1;
+    }
+}
+
+vcd_status vcd_state_match(vcd_state *s, const char *query, size_t top_k, double threshold,
+                           vcd_match_hit *hits, size_t *n_hits)
+{
+    *n_hits = 0;
+    size_t qn = strlen(query);
+    if (qn == 0 || qn > 1000) return vcd_fail(VCD_EINPUT, "match: query must be 1..1000 bytes");
+    if (s->n_entities == 0 || s->n_forms == 0) return VCD_OK;
+    size_t dim = vcd_encoder_dim(s->encoder);
+    float *qv = vcd_xmalloc(dim * sizeof *qv);
+    vcd_encode_query(s->encoder, query, qn, qv);
+    vcd_buf key = {0};
+    int hashtag = query[0] == '#';
+    vcd_span_key(query + hashtag, qn - (size_t)hashtag, hashtag, &key);
+    const char *qk = key.data ? key.data : "";
+    candidate *cand = vcd_xcalloc(s->n_entities, sizeof *cand);
+    /* Embedding evidence from the nearest forms. */
+    size_t k = s->n_forms < 64 ? s->n_forms : 64;
+    float *scores = vcd_xmalloc(k * sizeof *scores);
+    int64_t *ids = vcd_xmalloc(k * sizeof *ids);
+    vcd_status rc = vcd_index_search(s->index, qv, 1, k, scores, ids);
+    float *fv = vcd_xmalloc(dim * sizeof *fv);
+    for (size_t i = 0; rc == VCD_OK && i < k; i++) {
+        if (ids[i] < 0 || (size_t)ids[i] >= s->n_forms) continue;
+        const vcd_form *f = &s->forms[ids[i]];
+        if (f->entity_id < 0) continue;
+        consider(&cand[f->entity_id], 0, scores[i], vcd_trigram_dice(qk, key.len, f->key, strlen(f->key)),
+                 (size_t)ids[i]);
+    }
+    /* Alias evidence over every alias: exact keys and acronyms are certain
+     * enough that they must not depend on the embedding's top-k. */
+    for (size_t f = 0; rc == VCD_OK && f < s->n_forms; f++) {
+        const vcd_form *fm = &s->forms[f];
+        if (fm->entity_id < 0) continue;
+        size_t fk = strlen(fm->key);
+        int evidence = -1;
+        if (fk == key.len && memcmp(fm->key, qk, fk) == 0)
+            evidence = 2;
+        else if (vcd_is_acronym_of(query, qn, fm->key, fk) ||
+                 vcd_is_acronym_of(fm->surface, strlen(fm->surface), qk, key.len))
+            evidence = 1;
+        if (evidence < 0) continue;
+        consider(&cand[fm->entity_id], evidence, 0.0, vcd_trigram_dice(qk, key.len, fm->key, fk), f);
+    }
+    for (size_t e = 0; rc == VCD_OK && e < s->n_entities; e++) {
+        if (!cand[e].seen || cand[e].score < threshold) continue;
+        vcd_match_hit *h = &hits[*n_hits < top_k ? *n_hits : top_k];
+        vcd_match_hit tmp = {(int32_t)e,
+                             s->entities[e].name,
+                             s->entities[e].type,
+                             s->entities[e].size,
+                             cand[e].score,
+                             cand[e].similarity,
+                             evidence_name(cand[e].evidence),
+                             s->forms[cand[e].alias].surface};
+        if (*n_hits < top_k) {
+            *h = tmp;
+            (*n_hits)++;
+        } else {
+            /* keep the best top_k: replace the worst if this one is better */
+            size_t worst = 0;
+            for (size_t i = 1; i < top_k; i++)
+                if (hit_cmp(&hits[i], &hits[worst]) > 0) worst = i;
+            if (hit_cmp(&tmp, &hits[worst]) < 0) hits[worst] = tmp;
+        }
+    }
+    qsort(hits, *n_hits, sizeof *hits, hit_cmp);
+    free(cand);
+    free(scores);
+    free(ids);
+    free(fv);
+    free(qv);
+    vcd_buf_free(&key);
+    return rc;
+}

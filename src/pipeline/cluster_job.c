@@ -1,0 +1,387 @@
+/* `vcdiscover cluster`: every stage in order, timed, and the state directory
+ * written file by file with the manifest last (a directory without a
+ * manifest is an unfinished run). */
+#include "vcd/fileio.h"
+#include "vcd/link.h"
+#include "vcd/mentions.h"
+#include "vcd/pipeline.h"
+#include "vcd/state.h"
+#include "vcd/vectors.h"
+#include "../state/state_write.h"
+
+#include <cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void vcd_cluster_options_default(vcd_cluster_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->out_dir = "out";
+    o->algo = VCD_ALGO_HDBSCAN;
+    o->hdbscan.min_cluster_size = 3;
+    o->hdbscan.min_samples = 2;
+    o->hdbscan.selection = VCD_SELECT_LEAF;
+    o->seed = 42;
+    o->index_kind = VCD_INDEX_AUTO;
+    o->min_similarity = 0.5;
+    vcd_encoder_options_default(&o->encoder);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int mention_cmp(const void *x, const void *y)
+{
+    const vcd_mention *a = x, *b = y;
+    if (a->doc != b->doc) return a->doc < b->doc ? -1 : 1;
+    if (a->start != b->start) return a->start < b->start ? -1 : 1;
+    return (a->end > b->end) - (a->end < b->end);
+}
+
+static void progress(const vcd_cluster_options *o, const char *stage, size_t done, size_t total)
+{
+    if (o->progress) o->progress(o->progress_ctx, stage, done, total);
+}
+
+static vcd_status find_mentions(const vcd_cluster_options *o, const vcd_corpus *c,
+                                const vcd_vectors *vec, vcd_mentions *ms, char **tagger_name,
+                                vcd_cluster_report *r)
+{
+    if (o->mentions_path) {
+        vcd_mapped_file f;
+        vcd_status rc = vcd_map_file(o->mentions_path, &f);
+        if (rc) return rc;
+        vcd_mentions_file_stats st;
+        rc = vcd_mentions_read_jsonl(o->mentions_path, f.data, f.len, c, ms, &st, o->warn, o->warn_ctx);
+        vcd_unmap_file(&f);
+        r->skipped_mentions = st.skipped_malformed + st.skipped_unknown_doc + st.skipped_text_mismatch;
+        *tagger_name = vcd_xstrdup("file");
+        return rc;
+    }
+    vcd_tagger *t;
+    vcd_status rc = vcd_tagger_rules_new(o->gazetteer_path, vec, &t);
+    if (rc) return rc;
+    rc = vcd_tagger_prepare(t, c);
+    for (size_t d = 0; d < c->n_docs && rc == VCD_OK; d++) {
+        rc = t->ops->tag_doc(t, c, d, ms);
+        if (d % 4096 == 0) progress(o, "tag", d, c->n_docs);
+    }
+    progress(o, "tag", c->n_docs, c->n_docs);
+    *tagger_name = vcd_xstrdup(vcd_tagger_name(t));
+    vcd_tagger_free(t);
+    return rc;
+}
+
+/* Form vector = normalised mean of its mentions' vectors. */
+static float *encode_forms(const vcd_cluster_options *o, vcd_encoder *enc, const vcd_corpus *c,
+                           const vcd_mentions *ms, size_t n_forms)
+{
+    size_t dim = vcd_encoder_dim(enc);
+    float *sums = vcd_xcalloc(n_forms * dim, sizeof *sums);
+    float *scratch = NULL;
+    size_t scratch_cap = 0;
+    for (size_t i = 0; i < ms->n;) {
+        size_t j = i;
+        while (j < ms->n && ms->items[j].doc == ms->items[i].doc)
+            j++;
+        if (j - i > scratch_cap) {
+            scratch_cap = (j - i) * 2;
+            scratch = vcd_xrealloc(scratch, scratch_cap * dim * sizeof *scratch);
+        }
+        const vcd_doc *d = &c->docs[ms->items[i].doc];
+        vcd_encode_doc_mentions(enc, d->text, strlen(d->text), ms->items + i, j - i, scratch);
+        for (size_t k = i; k < j; k++) {
+            float *dst = sums + (size_t)ms->items[k].form * dim;
+            const float *src = scratch + (k - i) * dim;
+            for (size_t t = 0; t < dim; t++)
+                dst[t] += src[t];
+        }
+        if ((i & 0x3FFF) == 0) progress(o, "encode", i, ms->n);
+        i = j;
+    }
+    progress(o, "encode", ms->n, ms->n);
+    free(scratch);
+    for (size_t f = 0; f < n_forms; f++) {
+        float *v = sums + f * dim;
+        double s = 0;
+        for (size_t t = 0; t < dim; t++)
+            s += (double)v[t] * v[t];
+        if (s > 0) {
+            float k = (float)(1.0 / sqrt(s));
+            for (size_t t = 0; t < dim; t++)
+                v[t] *= k;
+        }
+    }
+    return sums;
+}
+
+static vcd_status cluster_forms(const vcd_cluster_options *o, const float *X, const vcd_forms *forms,
+                                size_t dim, int32_t *labels, double *probs, int *exact)
+{
+    size_t n = forms->n;
+    if (o->algo == VCD_ALGO_KMEANS) {
+        /* k-means over mentions: expand each form by its count so that
+         * frequent forms pull centroids as they would in the raw data. */
+        size_t total = 0;
+        for (size_t f = 0; f < n; f++)
+            total += forms->items[f].count;
+        float *E = vcd_xmalloc(total * dim * sizeof *E);
+        int32_t *ml = vcd_xmalloc(total * sizeof *ml);
+        size_t k = 0;
+        for (size_t f = 0; f < n; f++)
+            for (uint32_t c = 0; c < forms->items[f].count; c++, k++)
+                memcpy(E + k * dim, X + f * dim, dim * sizeof *E);
+        vcd_status rc = vcd_kmeans_fit(E, total, dim, o->kmeans_k, o->seed, 25, ml);
+        k = 0;
+        for (size_t f = 0; f < n && rc == VCD_OK; f++) {
+            labels[f] = ml[k];
+            probs[f] = 1.0;
+            k += forms->items[f].count;
+        }
+        free(E);
+        free(ml);
+        *exact = 1;
+        return rc;
+    }
+    uint32_t *w = vcd_xmalloc(n * sizeof *w);
+    for (size_t f = 0; f < n; f++)
+        w[f] = forms->items[f].count;
+    vcd_hdbscan_result r;
+    vcd_status rc = vcd_hdbscan_fit(X, n, dim, w, &o->hdbscan, &r);
+    free(w);
+    if (rc) return rc;
+    memcpy(labels, r.labels, n * sizeof *labels);
+    memcpy(probs, r.probabilities, n * sizeof *probs);
+    *exact = r.exact;
+    vcd_hdbscan_result_free(&r);
+    return VCD_OK;
+}
+
+/* HDBSCAN labels every point in a selected cluster's subtree, including
+ * forms that joined it only at a large distance. An alias must also look
+ * like its entity: forms whose cosine to the count-weighted centroid is below
+ * `min_similarity` become noise. The cosine is kept as the membership score. */
+static void enforce_similarity(const float *X, const vcd_forms *forms, size_t dim,
+                               double min_similarity, int32_t *labels, double *membership)
+{
+    int32_t n_labels = 0;
+    for (size_t f = 0; f < forms->n; f++)
+        if (labels[f] + 1 > n_labels) n_labels = labels[f] + 1;
+    double *centroids = vcd_xcalloc((size_t)(n_labels ? n_labels : 1) * dim, sizeof *centroids);
+    for (size_t f = 0; f < forms->n; f++) {
+        if (labels[f] < 0) continue;
+        double *c = centroids + (size_t)labels[f] * dim;
+        for (size_t t = 0; t < dim; t++)
+            c[t] += (double)forms->items[f].count * X[f * dim + t];
+    }
+    for (int32_t l = 0; l < n_labels; l++) {
+        double *c = centroids + (size_t)l * dim, s = 0;
+        for (size_t t = 0; t < dim; t++)
+            s += c[t] * c[t];
+        s = s > 0 ? 1.0 / sqrt(s) : 0;
+        for (size_t t = 0; t < dim; t++)
+            c[t] *= s;
+    }
+    for (size_t f = 0; f < forms->n; f++) {
+        membership[f] = 0;
+        if (labels[f] < 0) continue;
+        const double *c = centroids + (size_t)labels[f] * dim;
+        double cosv = 0;
+        for (size_t t = 0; t < dim; t++)
+            cosv += c[t] * X[f * dim + t];
+        if (cosv < min_similarity)
+            labels[f] = -1;
+        else
+            membership[f] = cosv > 1 ? 1 : cosv;
+    }
+    free(centroids);
+}
+
+static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c, const vcd_encoder *enc,
+                           const vcd_vectors *vec, const vcd_index *ix, uint64_t index_digest,
+                           const char *tagger, const vcd_cluster_report *r)
+{
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "schema", VCD_STATE_MANIFEST_SCHEMA);
+    cJSON_AddStringToObject(m, "vcdiscover_version", VCD_VERSION);
+    cJSON *in = cJSON_AddObjectToObject(m, "input");
+    cJSON_AddStringToObject(in, "path", o->input);
+    cJSON_AddNumberToObject(in, "rows_read", (double)c->stats.rows_read);
+    cJSON_AddNumberToObject(in, "docs", (double)c->n_docs);
+    cJSON_AddNumberToObject(in, "skipped_invalid_utf8", (double)c->stats.skipped_invalid_utf8);
+    cJSON_AddNumberToObject(in, "skipped_malformed", (double)c->stats.skipped_malformed);
+    cJSON_AddNumberToObject(in, "skipped_empty", (double)c->stats.skipped_empty);
+    cJSON_AddNumberToObject(in, "skipped_duplicate", (double)c->stats.skipped_duplicate);
+    cJSON_AddNumberToObject(in, "bad_dates", (double)c->stats.bad_dates);
+    cJSON_AddBoolToObject(in, "has_dates", c->has_date_column);
+    cJSON_AddBoolToObject(in, "has_likes", c->has_likes_column);
+    cJSON_AddBoolToObject(in, "has_replies", c->has_replies_column);
+    cJSON *tg = cJSON_AddObjectToObject(m, "tagger");
+    cJSON_AddStringToObject(tg, "name", tagger);
+    if (o->mentions_path) cJSON_AddStringToObject(tg, "mentions_file", o->mentions_path);
+    if (o->gazetteer_path) cJSON_AddStringToObject(tg, "gazetteer", o->gazetteer_path);
+    cJSON_AddNumberToObject(tg, "skipped_mentions", (double)r->skipped_mentions);
+    cJSON *en = cJSON_AddObjectToObject(m, "encoder");
+    cJSON_AddStringToObject(en, "kind", "pooled");
+    cJSON_AddStringToObject(en, "description", vcd_encoder_describe(enc));
+    cJSON_AddNumberToObject(en, "dim", (double)vcd_encoder_dim(enc));
+    cJSON_AddNumberToObject(en, "w_word", o->encoder.w_word);
+    cJSON_AddNumberToObject(en, "w_char", o->encoder.w_char);
+    cJSON_AddNumberToObject(en, "w_ctx", o->encoder.w_ctx);
+    cJSON_AddNumberToObject(en, "char_dim", (double)o->encoder.char_dim);
+    cJSON_AddNumberToObject(en, "ctx_window", (double)o->encoder.ctx_window);
+    cJSON *vv = cJSON_AddObjectToObject(m, "vectors");
+    if (vec) {
+        char hex[24];
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)vcd_vectors_digest(vec));
+        cJSON_AddStringToObject(vv, "path", o->vectors_path);
+        cJSON_AddStringToObject(vv, "digest", hex);
+        cJSON_AddNumberToObject(vv, "words", (double)vcd_vectors_count(vec));
+        cJSON_AddNumberToObject(vv, "dim", (double)vcd_vectors_dim(vec));
+    }
+    cJSON *cl = cJSON_AddObjectToObject(m, "clustering");
+    cJSON_AddStringToObject(cl, "algorithm", o->algo == VCD_ALGO_KMEANS ? "kmeans" : "hdbscan");
+    if (o->algo == VCD_ALGO_KMEANS) {
+        cJSON_AddNumberToObject(cl, "k", (double)o->kmeans_k);
+    } else {
+        cJSON_AddNumberToObject(cl, "min_cluster_size", (double)o->hdbscan.min_cluster_size);
+        cJSON_AddNumberToObject(cl, "min_samples", (double)(o->hdbscan.min_samples
+                                                               ? o->hdbscan.min_samples
+                                                               : o->hdbscan.min_cluster_size));
+        cJSON_AddStringToObject(cl, "selection", o->hdbscan.selection == VCD_SELECT_LEAF ? "leaf" : "eom");
+        cJSON_AddBoolToObject(cl, "exact_mst", r->exact_mst);
+    }
+    cJSON_AddNumberToObject(cl, "min_similarity", o->min_similarity);
+    cJSON_AddNumberToObject(cl, "seed", (double)o->seed);
+    cJSON *ixj = cJSON_AddObjectToObject(m, "index");
+    char hex[24];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)index_digest);
+    cJSON_AddStringToObject(ixj, "file", "index.faiss");
+    cJSON_AddStringToObject(ixj, "kind", vcd_index_kind_name(ix));
+    cJSON_AddStringToObject(ixj, "digest", hex);
+    cJSON_AddNumberToObject(ixj, "size", (double)vcd_index_size(ix));
+    cJSON *cnt = cJSON_AddObjectToObject(m, "counts");
+    cJSON_AddNumberToObject(cnt, "docs", (double)r->docs);
+    cJSON_AddNumberToObject(cnt, "mentions", (double)r->mentions);
+    cJSON_AddNumberToObject(cnt, "forms", (double)r->forms);
+    cJSON_AddNumberToObject(cnt, "entities", (double)r->entities);
+    cJSON_AddNumberToObject(cnt, "noise_mentions", (double)r->noise_mentions);
+    char *s = cJSON_Print(m);
+    cJSON_Delete(m);
+    return s;
+}
+
+typedef struct {
+    vcd_corpus *corpus;
+    vcd_vectors *vectors;
+    vcd_mentions mentions;
+    vcd_forms forms;
+    vcd_entities entities;
+    vcd_encoder *encoder;
+    vcd_index *index;
+    float *form_vectors;
+    int32_t *labels;
+    double *probs;
+    char *tagger;
+} job_state;
+
+static void job_free(job_state *j)
+{
+    vcd_corpus_free(j->corpus);
+    vcd_vectors_close(j->vectors);
+    vcd_mentions_free(&j->mentions);
+    vcd_forms_free(&j->forms);
+    vcd_entities_free(&j->entities);
+    vcd_encoder_free(j->encoder);
+    vcd_index_free(j->index);
+    free(j->form_vectors);
+    free(j->labels);
+    free(j->probs);
+    free(j->tagger);
+}
+
+static vcd_status write_state(const vcd_cluster_options *o, job_state *j, vcd_cluster_report *r)
+{
+    vcd_status rc;
+    char *index_path = vcd_path_join(o->out_dir, "index.faiss");
+    /* An older manifest must not describe the files being replaced. */
+    char *manifest_path = vcd_path_join(o->out_dir, "manifest.json");
+    remove(manifest_path);
+    free(manifest_path);
+    if ((rc = state_write_docs(o->out_dir, j->corpus, o->keep_text)) ||
+        (rc = state_write_mentions(o->out_dir, j->corpus, &j->mentions, &j->forms, j->probs)) ||
+        (rc = state_write_forms(o->out_dir, &j->forms)) ||
+        (rc = state_write_entities(o->out_dir, &j->forms, &j->entities)) ||
+        (rc = vcd_index_save(j->index, index_path))) {
+        free(index_path);
+        return rc;
+    }
+    uint64_t digest = vcd_file_digest(index_path);
+    free(index_path);
+    char *manifest = manifest_json(o, j->corpus, j->encoder, j->vectors, j->index, digest, j->tagger, r);
+    rc = state_write_json(o->out_dir, "manifest.json", manifest);
+    cJSON_free(manifest);
+    return rc;
+}
+
+vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *r)
+{
+    memset(r, 0, sizeof *r);
+    job_state j = {0};
+    double t0 = now_seconds();
+    vcd_status rc = vcd_ensure_dir(o->out_dir);
+    if (!rc) rc = vcd_corpus_load(o->input, &o->ingest, &j.corpus);
+    if (!rc && o->vectors_path) rc = vcd_vectors_open(o->vectors_path, &j.vectors);
+    double t1 = now_seconds();
+    r->seconds_ingest = t1 - t0;
+    if (!rc) {
+        r->docs = j.corpus->n_docs;
+        r->skipped_rows = j.corpus->stats.rows_read - j.corpus->n_docs;
+        rc = find_mentions(o, j.corpus, j.vectors, &j.mentions, &j.tagger, r);
+    }
+    if (!rc && j.mentions.n == 0) rc = vcd_fail(VCD_EINPUT, "%s: no mentions found to cluster", o->input);
+    double t2 = now_seconds();
+    r->seconds_tag = t2 - t1;
+    if (!rc) {
+        qsort(j.mentions.items, j.mentions.n, sizeof *j.mentions.items, mention_cmp);
+        vcd_forms_build(j.corpus, &j.mentions, &j.forms);
+        rc = vcd_encoder_pooled_new(j.vectors, &o->encoder, &j.encoder);
+    }
+    if (!rc) j.form_vectors = encode_forms(o, j.encoder, j.corpus, &j.mentions, j.forms.n);
+    double t3 = now_seconds();
+    r->seconds_encode = t3 - t2;
+    size_t dim = j.encoder ? vcd_encoder_dim(j.encoder) : 0;
+    if (!rc) {
+        progress(o, "cluster", 0, 1);
+        j.labels = vcd_xmalloc(j.forms.n * sizeof *j.labels);
+        j.probs = vcd_xmalloc(j.forms.n * sizeof *j.probs);
+        rc = cluster_forms(o, j.form_vectors, &j.forms, dim, j.labels, j.probs, &r->exact_mst);
+        if (!rc) enforce_similarity(j.form_vectors, &j.forms, dim, o->min_similarity, j.labels, j.probs);
+        progress(o, "cluster", 1, 1);
+    }
+    double t4 = now_seconds();
+    r->seconds_cluster = t4 - t3;
+    if (!rc) {
+        vcd_entities_build(j.corpus, &j.mentions, &j.forms, j.labels, j.probs, &j.entities);
+        rc = vcd_index_build(j.form_vectors, j.forms.n, dim, o->index_kind, 0, o->seed, &j.index);
+    }
+    double t5 = now_seconds();
+    r->seconds_index = t5 - t4;
+    if (!rc) {
+        r->mentions = j.mentions.n;
+        r->forms = j.forms.n;
+        r->entities = j.entities.n;
+        for (size_t i = 0; i < j.mentions.n; i++)
+            r->noise_mentions += j.mentions.items[i].entity_id < 0;
+        rc = write_state(o, &j, r);
+    }
+    r->seconds_write = now_seconds() - t5;
+    job_free(&j);
+    return rc;
+}

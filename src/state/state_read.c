@@ -1,0 +1,205 @@
+/* Reading a state directory back for `match`: the manifest decides which
+ * encoder and vector file to rebuild, and every cross-reference (form ->
+ * entity, alias -> form, index size) is checked before use. */
+#include "vcd/fileio.h"
+#include "vcd/state.h"
+#include "vcd/vectors.h"
+#include "state_internal.h"
+
+#include <cJSON.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static cJSON *read_json_file(const char *dir, const char *name, vcd_status *rc)
+{
+    char *path = vcd_path_join(dir, name);
+    vcd_mapped_file f;
+    *rc = vcd_map_file(path, &f);
+    cJSON *j = NULL;
+    if (*rc == VCD_OK) {
+        j = cJSON_ParseWithLength((const char *)f.data, f.len);
+        if (!j) *rc = vcd_fail(VCD_EINPUT, "%s: not valid JSON", path);
+        vcd_unmap_file(&f);
+    } else if (strcmp(name, "manifest.json") == 0) {
+        *rc = vcd_fail(VCD_EINPUT, "%s: missing (not a state directory, or an unfinished run)", path);
+    }
+    free(path);
+    return j;
+}
+
+static double num(const cJSON *o, const char *key, double fallback)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) && isfinite(v->valuedouble) ? v->valuedouble : fallback;
+}
+
+static const char *str(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static vcd_status read_forms(vcd_state *s, const char *dir)
+{
+    char *path = vcd_path_join(dir, "forms.jsonl");
+    vcd_mapped_file f;
+    vcd_status rc = vcd_map_file(path, &f);
+    size_t cap = 0, line = 0;
+    for (size_t pos = 0; rc == VCD_OK && pos < f.len;) {
+        const unsigned char *nl = memchr(f.data + pos, '\n', f.len - pos);
+        size_t end = nl ? (size_t)(nl - f.data) : f.len;
+        line++;
+        cJSON *o = cJSON_ParseWithLength((const char *)f.data + pos, end - pos);
+        pos = end + 1;
+        const char *key = o ? str(o, "key") : NULL, *surface = o ? str(o, "surface") : NULL;
+        double count = o ? num(o, "count", -1) : -1, eid = o ? num(o, "entity_id", -2) : -2;
+        if (!key || !surface || count < 1 || eid < -1 || eid > 1e9) {
+            rc = vcd_fail(VCD_EINPUT, "%s:%zu: malformed form record", path, line);
+        } else {
+            if (s->n_forms == cap) {
+                cap = cap ? cap * 2 : 256;
+                s->forms = vcd_xrealloc(s->forms, cap * sizeof *s->forms);
+            }
+            vcd_form *fm = &s->forms[s->n_forms++];
+            fm->key = vcd_xstrdup(key);
+            fm->surface = vcd_xstrdup(surface);
+            fm->count = (uint32_t)count;
+            fm->entity_id = (int32_t)eid;
+            int t = str(o, "type") ? vcd_type_parse(str(o, "type")) : 0;
+            fm->type = (uint8_t)(t < 0 ? 0 : t);
+        }
+        cJSON_Delete(o);
+    }
+    if (f.data) vcd_unmap_file(&f);
+    free(path);
+    return rc;
+}
+
+static vcd_status read_entities(vcd_state *s, const char *dir)
+{
+    vcd_status rc;
+    cJSON *root = read_json_file(dir, "entities.json", &rc);
+    if (rc) return rc;
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "entities");
+    if (!cJSON_IsArray(arr) || !str(root, "schema") || strcmp(str(root, "schema"), "vcdiscover.entities/1")) {
+        cJSON_Delete(root);
+        return vcd_fail(VCD_EINPUT, "%s/entities.json: not a vcdiscover.entities/1 document", dir);
+    }
+    size_t n = (size_t)cJSON_GetArraySize(arr);
+    s->entities = vcd_xcalloc(n ? n : 1, sizeof *s->entities);
+    const cJSON *e;
+    cJSON_ArrayForEach(e, arr)
+    {
+        const char *name = str(e, "name"), *type = str(e, "type");
+        double id = num(e, "id", -1);
+        if (!name || id != (double)s->n_entities) {
+            rc = vcd_fail(VCD_EINPUT, "%s/entities.json: entity %zu malformed or out of order", dir,
+                          s->n_entities);
+            break;
+        }
+        state_entity *x = &s->entities[s->n_entities++];
+        x->name = vcd_xstrdup(name);
+        x->type = vcd_xstrdup(type ? type : "UNK");
+        x->size = (size_t)fmax(0, num(e, "size", 0));
+    }
+    cJSON_Delete(root);
+    return rc;
+}
+
+static vcd_status open_encoder(vcd_state *s, const cJSON *man, const char *vectors_override)
+{
+    const cJSON *enc = cJSON_GetObjectItemCaseSensitive(man, "encoder");
+    const cJSON *vec = cJSON_GetObjectItemCaseSensitive(man, "vectors");
+    vcd_encoder_options o;
+    vcd_encoder_options_default(&o);
+    o.w_word = (float)num(enc, "w_word", o.w_word);
+    o.w_char = (float)num(enc, "w_char", o.w_char);
+    o.w_ctx = (float)num(enc, "w_ctx", o.w_ctx);
+    o.char_dim = (size_t)num(enc, "char_dim", (double)o.char_dim);
+    o.ctx_window = (size_t)num(enc, "ctx_window", (double)o.ctx_window);
+    const char *vpath = vectors_override ? vectors_override : str(vec, "path");
+    const char *digest = str(vec, "digest");
+    vcd_status rc;
+    if (vpath && digest) {
+        if ((rc = vcd_vectors_open(vpath, &s->vectors))) return rc;
+        char hex[24];
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)vcd_vectors_digest(s->vectors));
+        if (strcmp(hex, digest) != 0)
+            return vcd_fail(VCD_EINPUT, "%s: not the vector file this state was built with", vpath);
+    }
+    if ((rc = vcd_encoder_pooled_new(s->vectors, &o, &s->encoder))) return rc;
+    if ((double)vcd_encoder_dim(s->encoder) != num(enc, "dim", -1))
+        return vcd_fail(VCD_EINPUT, "encoder dimension differs from the manifest");
+    return VCD_OK;
+}
+
+static vcd_status check_references(vcd_state *s, const char *dir)
+{
+    if (vcd_index_size(s->index) != s->n_forms)
+        return vcd_fail(VCD_EINPUT, "%s: index has %zu vectors for %zu forms", dir,
+                        vcd_index_size(s->index), s->n_forms);
+    for (size_t f = 0; f < s->n_forms; f++)
+        if (s->forms[f].entity_id >= (int32_t)s->n_entities)
+            return vcd_fail(VCD_EINPUT, "%s/forms.jsonl: form %zu points at entity %d of %zu", dir, f,
+                            s->forms[f].entity_id, s->n_entities);
+    return VCD_OK;
+}
+
+vcd_status vcd_state_open(const char *dir, const char *vectors_override, vcd_state **out)
+{
+    *out = NULL;
+    vcd_status rc;
+    cJSON *man = read_json_file(dir, "manifest.json", &rc);
+    if (rc) return rc;
+    vcd_state *s = vcd_xcalloc(1, sizeof *s);
+    const char *schema = str(man, "schema");
+    if (!schema || strcmp(schema, VCD_STATE_MANIFEST_SCHEMA) != 0)
+        rc = vcd_fail(VCD_EINPUT, "%s/manifest.json: schema is not %s", dir, VCD_STATE_MANIFEST_SCHEMA);
+    if (!rc) rc = open_encoder(s, man, vectors_override);
+    if (!rc) rc = read_forms(s, dir);
+    if (!rc) rc = read_entities(s, dir);
+    if (!rc) {
+        const cJSON *ix = cJSON_GetObjectItemCaseSensitive(man, "index");
+        const char *digest = str(ix, "digest");
+        char *path = vcd_path_join(dir, "index.faiss");
+        uint64_t want = digest ? strtoull(digest, NULL, 16) : 0;
+        if (!want)
+            rc = vcd_fail(VCD_EINPUT, "%s/manifest.json: no index digest", dir);
+        else
+            rc = vcd_index_load(path, vcd_encoder_dim(s->encoder), want, &s->index);
+        free(path);
+    }
+    if (!rc) rc = check_references(s, dir);
+    cJSON_Delete(man);
+    if (rc) {
+        vcd_state_close(s);
+        return rc;
+    }
+    *out = s;
+    return VCD_OK;
+}
+
+void vcd_state_close(vcd_state *s)
+{
+    if (!s) return;
+    for (size_t f = 0; f < s->n_forms; f++) {
+        free(s->forms[f].key);
+        free(s->forms[f].surface);
+    }
+    free(s->forms);
+    for (size_t e = 0; e < s->n_entities; e++) {
+        free(s->entities[e].name);
+        free(s->entities[e].type);
+    }
+    free(s->entities);
+    vcd_index_free(s->index);
+    vcd_encoder_free(s->encoder);
+    vcd_vectors_close(s->vectors);
+    free(s);
+}
+
+size_t vcd_state_entity_count(const vcd_state *s)
+{
+    return s->n_entities;
+}
