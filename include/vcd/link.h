@@ -51,8 +51,22 @@ void vcd_entities_build(const vcd_corpus *c, vcd_mentions *ms, vcd_forms *forms,
                         const int32_t *form_labels, const double *form_probs, vcd_entities *out);
 void vcd_entities_free(vcd_entities *e);
 
+/* Splits every cluster into the connected components of "cosine >=
+ * min_similarity" among its forms (single linkage inside the cluster), so
+ * no alias joins an entity it does not resemble. Components of one form
+ * become noise (-1). X: n_forms x dim unit vectors. Renumbers labels. */
+void vcd_split_dissimilar(const float *X, size_t dim, const vcd_forms *forms, double min_similarity,
+                          int32_t *labels);
+/* Acronym evidence: a cluster (or noise form) whose every form is an
+ * acronym of a form in exactly one other cluster joins that cluster
+ * ("AVP" -> "Apple Vision Pro"). Returns the number of merges. */
+size_t vcd_merge_acronyms(const vcd_forms *forms, int32_t *labels);
+/* Cosine of each form to the closest other form of its cluster (1 for a
+ * lone form): the membership score written with every mention. */
+void vcd_membership(const float *X, size_t dim, const vcd_forms *forms, const int32_t *labels,
+                    double *membership);
+
 /* Alias evidence used by match and recall augmentation. */
-int vcd_is_acronym_of(const char *acronym_surface, size_t an, const char *key, size_t kn);
 double vcd_trigram_dice(const char *a, size_t an, const char *b, size_t bn);
 
 #endif

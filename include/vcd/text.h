@@ -50,6 +50,18 @@ void vcd_match_key(const char *s, size_t n, vcd_buf *out);
 /* Splits CamelCase / digit boundaries of a hashtag body ("AppleVisionPro" ->
  * "Apple Vision Pro") into `out` (cleared first), words separated by spaces. */
 void vcd_split_camel(const char *s, size_t n, vcd_buf *out);
+/* Initials of a multi-word name, after splitting on spaces, hyphens and
+ * CamelCase: "Apple Vision Pro" -> "avp", "PlayStation 5" -> "ps5",
+ * "Bank of America" -> all "boa", content "ba" (connectors skipped).
+ * Returns the number of word pieces (initials mean something from 2 on). */
+size_t vcd_initials(const char *surface, size_t n, vcd_buf *all, vcd_buf *content);
+/* If the surface reads as an acronym (one token, 2..8 characters, every
+ * letter upper case, at least two letters: "AVP", "PS5", "U.S.A"), writes its
+ * lower-case letters and digits to out and returns 1. */
+int vcd_acronym_key(const char *surface, size_t n, vcd_buf *out);
+/* True when `acronym` is the initials of `name` (both surfaces). */
+int vcd_is_acronym_of(const char *acronym, size_t an, const char *name, size_t nn);
+
 /* Number of code points in a UTF-8 string (invalid bytes count as one). */
 size_t vcd_utf8_length(const char *s, size_t n);
 /* Byte offset of code point `cp` in s (n if past the end). */

@@ -25,7 +25,7 @@ static cli_option cluster_options[O_COUNT] = {
     [O_GAZETTEER] = {"gazetteer", 1, "gazetteer TSV (name<TAB>TYPE); default: data/gazetteer.tsv"},
     [O_ALGO] = {"algo", 1, "hdbscan | kmeans (default: hdbscan)"},
     [O_K] = {"k", 1, "number of clusters for kmeans"},
-    [O_MCS] = {"min-cluster-size", 1, "HDBSCAN min_cluster_size in mentions (default: 3)"},
+    [O_MCS] = {"min-cluster-size", 1, "HDBSCAN min_cluster_size in distinct forms (default: 2)"},
     [O_MS] = {"min-samples", 1, "HDBSCAN min_samples (default: 2)"},
     [O_SELECTION] = {"selection", 1, "HDBSCAN cluster selection: leaf | eom (default: leaf)"},
     [O_SEED] = {"seed", 1, "random seed for k-means and index training (default: 42)"},
@@ -86,9 +86,9 @@ static int parse_numbers(vcd_cluster_options *o)
 
 static const char *default_data_file(const char *name)
 {
-    static char buf[2][4096];
+    static char buf[4][4096];
     static int slot;
-    char *b = buf[slot++ & 1];
+    char *b = buf[slot++ & 3];
     snprintf(b, 4096, "%s/%s", VCD_DATA_DIR, name);
     return access(b, R_OK) == 0 ? b : NULL;
 }

@@ -14,7 +14,7 @@ struct vcd_encoder {
     char description[160];
     /* Scratch reused across calls: no allocation per mention. */
     vcd_tokens doc_toks, span_toks;
-    vcd_buf key, split;
+    vcd_buf key, split, split2;
     float *span_block;
 };
 
@@ -57,6 +57,7 @@ void vcd_encoder_free(vcd_encoder *e)
     vcd_tokens_free(&e->span_toks);
     vcd_buf_free(&e->key);
     vcd_buf_free(&e->split);
+    vcd_buf_free(&e->split2);
     free(e->span_block);
     free(e);
 }
@@ -135,45 +136,14 @@ static void char_block(vcd_encoder *e, const char *surface, size_t sn, const cha
     if (count == 3) /* one-letter keys still need a feature */
         hash_feature(block, dim, padded, pn, 0x7269, 1.0f);
 
-    char initials[32], content_initials[32];
-    size_t ni = 0, nc = 0, words = 0;
-    int at_word_start = 1;
-    for (size_t i = 0; i < kn; i++) {
-        if (key[i] == ' ') {
-            at_word_start = 1;
-            continue;
-        }
-        if (at_word_start && ni < sizeof initials) {
-            initials[ni++] = key[i];
-            size_t wn = 0;
-            while (i + wn < kn && key[i + wn] != ' ')
-                wn++;
-            int connector = (wn == 2 && (!memcmp(key + i, "of", 2) || !memcmp(key + i, "de", 2))) ||
-                            (wn == 3 && (!memcmp(key + i, "the", 3) || !memcmp(key + i, "and", 3)));
-            if (!connector && nc < sizeof content_initials) content_initials[nc++] = key[i];
-            words++;
-        }
-        at_word_start = 0;
-    }
-    const float w_init = 3.0f;
-    if (words >= 2) {
-        hash_feature(block, dim, initials, ni, 0x696e, w_init);
-        if (nc != ni && nc >= 2) hash_feature(block, dim, content_initials, nc, 0x696e, w_init);
-    } else {
-        /* A single all-capital token of 2..6 letters reads as an acronym. */
-        int letters = 0, upper = 0;
-        for (size_t i = 0; i < sn; i++) {
-            char c = surface[i];
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) letters++;
-            if (c >= 'A' && c <= 'Z') upper++;
-        }
-        if (letters >= 2 && letters <= 6 && upper == letters && kn <= 8) {
-            char acr[8];
-            size_t an = 0;
-            for (size_t i = 0; i < kn && an < sizeof acr; i++)
-                if (key[i] >= 'a' && key[i] <= 'z') acr[an++] = key[i];
-            hash_feature(block, dim, acr, an, 0x696e, w_init);
-        }
+    /* "AVP" and "Apple Vision Pro" share one strong feature. */
+    const float w_init = 4.0f;
+    if (vcd_acronym_key(surface, sn, &e->split)) {
+        hash_feature(block, dim, e->split.data, e->split.len, 0x696e, w_init);
+    } else if (vcd_initials(surface, sn, &e->split, &e->split2) >= 2) {
+        hash_feature(block, dim, e->split.data, e->split.len, 0x696e, w_init);
+        if (e->split2.len != e->split.len && e->split2.len >= 2)
+            hash_feature(block, dim, e->split2.data, e->split2.len, 0x696e, w_init);
     }
 }
 

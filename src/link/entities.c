@@ -137,39 +137,6 @@ void vcd_entities_free(vcd_entities *e)
     memset(e, 0, sizeof *e);
 }
 
-/* "AVP" vs "apple vision pro", "NYC" vs "new york city"; connectors may be
- * skipped ("BoA" does not count, "BOA" vs "bank of america" does). */
-int vcd_is_acronym_of(const char *acr, size_t an, const char *key, size_t kn)
-{
-    char letters[16], all[32], content[32];
-    size_t nl = 0, na = 0, nc = 0, words = 0;
-    for (size_t i = 0; i < an; i++) {
-        char ch = acr[i];
-        if (ch == '.') continue;
-        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')))
-            return 0;
-        if (nl >= sizeof letters) return 0;
-        letters[nl++] = (char)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
-    }
-    if (nl < 2) return 0;
-    for (size_t i = 0; i < kn;) {
-        while (i < kn && key[i] == ' ')
-            i++;
-        if (i >= kn) break;
-        size_t s = i;
-        while (i < kn && key[i] != ' ')
-            i++;
-        size_t wn = i - s;
-        words++;
-        if (na < sizeof all) all[na++] = key[s];
-        int connector = (wn == 2 && (!memcmp(key + s, "of", 2) || !memcmp(key + s, "de", 2))) ||
-                        (wn == 3 && (!memcmp(key + s, "the", 3) || !memcmp(key + s, "and", 3)));
-        if (!connector && nc < sizeof content) content[nc++] = key[s];
-    }
-    if (words < 2) return 0;
-    return (na == nl && memcmp(all, letters, nl) == 0) || (nc == nl && memcmp(content, letters, nl) == 0);
-}
-
 /* Dice coefficient over character trigrams of " a " and " b " (bytes). */
 double vcd_trigram_dice(const char *a, size_t an, const char *b, size_t bn)
 {

@@ -8,6 +8,7 @@
  * none for the analyst and for recall augmentation. */
 #include "../state/state_internal.h"
 #include "vcd/link.h"
+#include "vcd/text.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -84,8 +85,8 @@ vcd_status vcd_state_match(vcd_state *s, const char *query, size_t top_k, double
         int evidence = -1;
         if (fk == key.len && memcmp(fm->key, qk, fk) == 0)
             evidence = 2;
-        else if (vcd_is_acronym_of(query, qn, fm->key, fk) ||
-                 vcd_is_acronym_of(fm->surface, strlen(fm->surface), qk, key.len))
+        else if (vcd_is_acronym_of(query, qn, fm->surface, strlen(fm->surface)) ||
+                 vcd_is_acronym_of(fm->surface, strlen(fm->surface), query, qn))
             evidence = 1;
         if (evidence < 0) continue;
         consider(&cand[fm->entity_id], evidence, 0.0, vcd_trigram_dice(qk, key.len, fm->key, fk), f);

@@ -14,7 +14,7 @@
 #define GAZETTEER_MAX_TOKENS 5
 /* Words this frequent in the vector vocabulary are treated as ordinary words
  * when capitalised at the start of a sentence ("Great video", "Apple" is not). */
-#define COMMON_RANK 1500
+#define COMMON_RANK 5000
 
 typedef struct {
     vcd_tagger base;
@@ -44,7 +44,7 @@ static const char *const stop_list[] = {
     "really", "very", "much", "more", "most", "too", "of", "in", "on", "at", "to", "for", "with",
     "from", "by", "as", "about", "after", "before", "because", "since", "while", "maybe",
     "yeah", "yep", "nope", "haha", "hahaha", "xd", "pls", "plz", "u", "ur", "im", "dont", "cant",
-    "didnt", "its", "let", "lets", "god", "bro", "dude", "guys", "man", "everyone", "anyone",
+    "didnt", "its", "let", "lets", "god", "bro", "dude", "guys", "everyone", "anyone",
     "someone", "nobody", "people", "video", "videos", "channel", "subscribe", "comment", "watch",
     "omfg", "rip", "edit", "update", "new", "old", "happy", "sad", "true", "false", "fake",
     "real", "today", "tomorrow", "yesterday", "monday", "tuesday", "wednesday", "thursday",
@@ -94,7 +94,7 @@ static int is_common_word(rules_tagger *r, const char *s, size_t n)
         if (i != SIZE_MAX) {
             uint32_t lower = r->case_counts[i][0], upper = r->case_counts[i][1];
             if (lower >= 2 && lower >= upper) return 1;
-            if (lower + upper >= 3) return 0;
+            if (upper >= 2 && upper > lower) return 0;
         }
     }
     if (!r->vocab) return 0;
@@ -226,6 +226,9 @@ static vcd_status rules_tag_doc(vcd_tagger *base, const vcd_corpus *c, size_t do
     for (size_t i = 0; i < n;) {
         int type = VCD_TYPE_UNK;
         size_t g = match_gazetteer(r, d, t, i, n, &type);
+        /* "Samsung Galaxy S24": a longer capitalised span beats the gazetteer's
+         * "Samsung"; it is then tagged by the rules below. */
+        if (g && caps_informative && is_name_like(&t[i]) && span_end(r, d, t, i, n) > i + g) g = 0;
         if (g) {
             emit(out, doc, &t[i], &t[i + g - 1], type, VCD_SRC_GAZETTEER, 0.9f);
             i += g;
@@ -269,6 +272,11 @@ static vcd_status rules_tag_doc(vcd_tagger *base, const vcd_corpus *c, size_t do
         if (keep) {
             const vcd_token *last = &t[j - 1];
             int ty = gazetteer_type(r, tok_text(d, &t[i]), last->byte_end - t[i].byte_start);
+            /* otherwise the type of the rightmost known sub-span (the head) */
+            for (size_t k = i; ty < 0 && k + 1 < j; k++) {
+                int sub = 0;
+                if (match_gazetteer(r, d, t, k + 1, j, &sub)) ty = sub;
+            }
             emit(out, doc, &t[i], last, ty >= 0 ? ty : VCD_TYPE_UNK,
                  acronym ? VCD_SRC_ACRONYM : VCD_SRC_CAPITALIZED, single ? 0.5f : 0.7f);
         }

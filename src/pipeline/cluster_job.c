@@ -20,12 +20,13 @@ void vcd_cluster_options_default(vcd_cluster_options *o)
     memset(o, 0, sizeof *o);
     o->out_dir = "out";
     o->algo = VCD_ALGO_HDBSCAN;
-    o->hdbscan.min_cluster_size = 3;
+    o->hdbscan.min_cluster_size = 2;
     o->hdbscan.min_samples = 2;
+    o->min_entity_mentions = 3;
     o->hdbscan.selection = VCD_SELECT_LEAF;
     o->seed = 42;
     o->index_kind = VCD_INDEX_AUTO;
-    o->min_similarity = 0.5;
+    o->min_similarity = 0.45;
     vcd_encoder_options_default(&o->encoder);
 }
 
@@ -149,12 +150,12 @@ static vcd_status cluster_forms(const vcd_cluster_options *o, const float *X, co
         *exact = 1;
         return rc;
     }
-    uint32_t *w = vcd_xmalloc(n * sizeof *w);
-    for (size_t f = 0; f < n; f++)
-        w[f] = forms->items[f].count;
+    /* Points are distinct forms, unweighted: copies of one form sit at
+     * distance 0, which would give every frequent form an infinitely dense
+     * cluster of its own and hide its aliases. Frequency comes back in
+     * promote_frequent_forms. */
     vcd_hdbscan_result r;
-    vcd_status rc = vcd_hdbscan_fit(X, n, dim, w, &o->hdbscan, &r);
-    free(w);
+    vcd_status rc = vcd_hdbscan_fit(X, n, dim, NULL, &o->hdbscan, &r);
     if (rc) return rc;
     memcpy(labels, r.labels, n * sizeof *labels);
     memcpy(probs, r.probabilities, n * sizeof *probs);
@@ -163,44 +164,19 @@ static vcd_status cluster_forms(const vcd_cluster_options *o, const float *X, co
     return VCD_OK;
 }
 
-/* HDBSCAN labels every point in a selected cluster's subtree, including
- * forms that joined it only at a large distance. An alias must also look
- * like its entity: forms whose cosine to the count-weighted centroid is below
- * `min_similarity` become noise. The cosine is kept as the membership score. */
-static void enforce_similarity(const float *X, const vcd_forms *forms, size_t dim,
-                               double min_similarity, int32_t *labels, double *membership)
+/* A form that HDBSCAN left as noise but that is mentioned often enough is an
+ * entity with a single alias. */
+static void promote_frequent_forms(const vcd_forms *forms, size_t min_mentions, int32_t *labels,
+                                   double *membership)
 {
-    int32_t n_labels = 0;
+    int32_t next = 0;
     for (size_t f = 0; f < forms->n; f++)
-        if (labels[f] + 1 > n_labels) n_labels = labels[f] + 1;
-    double *centroids = vcd_xcalloc((size_t)(n_labels ? n_labels : 1) * dim, sizeof *centroids);
-    for (size_t f = 0; f < forms->n; f++) {
-        if (labels[f] < 0) continue;
-        double *c = centroids + (size_t)labels[f] * dim;
-        for (size_t t = 0; t < dim; t++)
-            c[t] += (double)forms->items[f].count * X[f * dim + t];
-    }
-    for (int32_t l = 0; l < n_labels; l++) {
-        double *c = centroids + (size_t)l * dim, s = 0;
-        for (size_t t = 0; t < dim; t++)
-            s += c[t] * c[t];
-        s = s > 0 ? 1.0 / sqrt(s) : 0;
-        for (size_t t = 0; t < dim; t++)
-            c[t] *= s;
-    }
-    for (size_t f = 0; f < forms->n; f++) {
-        membership[f] = 0;
-        if (labels[f] < 0) continue;
-        const double *c = centroids + (size_t)labels[f] * dim;
-        double cosv = 0;
-        for (size_t t = 0; t < dim; t++)
-            cosv += c[t] * X[f * dim + t];
-        if (cosv < min_similarity)
-            labels[f] = -1;
-        else
-            membership[f] = cosv > 1 ? 1 : cosv;
-    }
-    free(centroids);
+        if (labels[f] + 1 > next) next = labels[f] + 1;
+    for (size_t f = 0; f < forms->n; f++)
+        if (labels[f] < 0 && forms->items[f].count >= min_mentions) {
+            labels[f] = next++;
+            membership[f] = 1.0;
+        }
 }
 
 static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c, const vcd_encoder *enc,
@@ -258,6 +234,7 @@ static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c, co
         cJSON_AddBoolToObject(cl, "exact_mst", r->exact_mst);
     }
     cJSON_AddNumberToObject(cl, "min_similarity", o->min_similarity);
+    cJSON_AddNumberToObject(cl, "min_entity_mentions", (double)o->min_entity_mentions);
     cJSON_AddNumberToObject(cl, "seed", (double)o->seed);
     cJSON *ixj = cJSON_AddObjectToObject(m, "index");
     char hex[24];
@@ -362,7 +339,12 @@ vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *r)
         j.labels = vcd_xmalloc(j.forms.n * sizeof *j.labels);
         j.probs = vcd_xmalloc(j.forms.n * sizeof *j.probs);
         rc = cluster_forms(o, j.form_vectors, &j.forms, dim, j.labels, j.probs, &r->exact_mst);
-        if (!rc) enforce_similarity(j.form_vectors, &j.forms, dim, o->min_similarity, j.labels, j.probs);
+        if (!rc && o->algo == VCD_ALGO_HDBSCAN) {
+            vcd_split_dissimilar(j.form_vectors, dim, &j.forms, o->min_similarity, j.labels);
+            vcd_merge_acronyms(&j.forms, j.labels);
+            promote_frequent_forms(&j.forms, o->min_entity_mentions, j.labels, j.probs);
+        }
+        if (!rc) vcd_membership(j.form_vectors, dim, &j.forms, j.labels, j.probs);
         progress(o, "cluster", 1, 1);
     }
     double t4 = now_seconds();
