@@ -70,8 +70,12 @@ vcd_status vcd_index_build(const float *X, size_t n, size_t d, vcd_index_kind ki
         ix->faiss = (FaissIndex *)flat;
     } else {
         char desc[64];
+        /* 4 sqrt(n) lists, but no more than FAISS can train well (39 per list) */
+        size_t nlist = (size_t)(4 * sqrt((double)n)), trainable = (n < 65536 ? n : 65536) / 39;
+        if (nlist > trainable) nlist = trainable;
+        if (nlist < 1) nlist = 1;
         if (kind == VCD_INDEX_IVF)
-            snprintf(desc, sizeof desc, "IVF%zu,Flat", (size_t)(4 * sqrt((double)n)));
+            snprintf(desc, sizeof desc, "IVF%zu,Flat", nlist);
         else
             snprintf(desc, sizeof desc, "HNSW32,Flat");
         err = faiss_index_factory(&ix->faiss, (int)d, desc, METRIC_INNER_PRODUCT);

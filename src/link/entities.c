@@ -25,15 +25,20 @@ static int all_caps(const char *s)
     return letters > 0;
 }
 
-/* The canonical name is the best full form: frequent, and longer forms
- * ("Apple Vision Pro" over "Vision Pro") win when nearly as frequent;
- * acronyms only name an entity when nothing else does. */
-static double name_score(const vcd_form *f)
+/* The canonical name is the best full form: among aliases used at least a
+ * quarter as often as the most frequent one, the one with the most words
+ * ("Apple Vision Pro" over "Vision Pro"), then the most frequent. Acronyms
+ * name an entity only when nothing else does. */
+static int better_name(const vcd_form *a, const vcd_form *b, uint32_t top_count)
 {
-    double words = (double)word_count(f->key);
-    double s = (double)f->count * (1.0 + 0.5 * (words > 4 ? 3 : words - 1));
-    if (all_caps(f->surface) && words == 1) s *= 0.25;
-    return s;
+    int a_ok = a->count * 4 >= top_count, b_ok = b->count * 4 >= top_count;
+    if (a_ok != b_ok) return a_ok;
+    int a_acr = all_caps(a->surface) && word_count(a->key) == 1;
+    int b_acr = all_caps(b->surface) && word_count(b->key) == 1;
+    if (a_acr != b_acr) return !a_acr;
+    size_t aw = word_count(a->key), bw = word_count(b->key);
+    if (aw != bw) return aw > bw;
+    return a->count > b->count;
 }
 
 static const vcd_forms *sort_forms_ctx;
@@ -97,8 +102,9 @@ void vcd_entities_build(const vcd_corpus *c, vcd_mentions *ms, vcd_forms *forms,
         vcd_entity *e = &out->items[l];
         qsort(e->aliases, e->n_aliases, sizeof *e->aliases, alias_cmp);
         size_t best = e->aliases[0];
+        uint32_t top_count = forms->items[best].count;
         for (size_t k = 1; k < e->n_aliases; k++)
-            if (name_score(&forms->items[e->aliases[k]]) > name_score(&forms->items[best]))
+            if (better_name(&forms->items[e->aliases[k]], &forms->items[best], top_count))
                 best = e->aliases[k];
         e->name = vcd_xstrdup(forms->items[best].surface);
         uint32_t top = 0;

@@ -168,13 +168,17 @@ static int is_acronym(const vcd_token *t)
  * Every Word), capitals carry no information about names. */
 static int casing_is_informative(const vcd_token *t, size_t n)
 {
-    size_t words = 0, caps = 0;
+    size_t words = 0, initial = 0, shouted = 0;
     for (size_t i = 0; i < n; i++) {
         if (t[i].kind != VCD_TOK_WORD || !(t[i].shape & VCD_SHAPE_HAS_LETTER)) continue;
+        if (t[i].cp_end - t[i].cp_start < 2) continue;
         words++;
-        caps += (t[i].shape & VCD_SHAPE_UPPER_INITIAL) != 0;
+        initial += (t[i].shape & VCD_SHAPE_UPPER_INITIAL) != 0;
+        shouted += (t[i].shape & VCD_SHAPE_ALL_UPPER) != 0;
     }
-    return words < 4 || caps * 10 < words * 6;
+    int shouting = shouted >= 3 && shouted * 10 >= words * 6;
+    int title_case = words >= 6 && initial * 10 >= words * 9;
+    return !shouting && !title_case;
 }
 
 static void tag_hashtag(rules_tagger *r, const vcd_doc *d, size_t doc, const vcd_token *t,
@@ -272,11 +276,19 @@ static vcd_status rules_tag_doc(vcd_tagger *base, const vcd_corpus *c, size_t do
         if (keep) {
             const vcd_token *last = &t[j - 1];
             int ty = gazetteer_type(r, tok_text(d, &t[i]), last->byte_end - t[i].byte_start);
-            /* otherwise the type of the rightmost known sub-span (the head) */
-            for (size_t k = i; ty < 0 && k + 1 < j; k++) {
+            /* otherwise the type of the longest known sub-span, the rightmost
+             * on ties (English names put the head last: "Samsung Galaxy S24") */
+            size_t best_len = 0;
+            int head_type = -1;
+            for (size_t k = i; ty < 0 && k < j; k++) {
                 int sub = 0;
-                if (match_gazetteer(r, d, t, k + 1, j, &sub)) ty = sub;
+                size_t len = match_gazetteer(r, d, t, k, j, &sub);
+                if (len && len >= best_len) {
+                    best_len = len;
+                    head_type = sub;
+                }
             }
+            if (ty < 0) ty = head_type;
             emit(out, doc, &t[i], last, ty >= 0 ? ty : VCD_TYPE_UNK,
                  acronym ? VCD_SRC_ACRONYM : VCD_SRC_CAPITALIZED, single ? 0.5f : 0.7f);
         }

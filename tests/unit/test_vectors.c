@@ -1,0 +1,101 @@
+/* Word vector import (text and wink JSON), the .vcdv reader, and corrupt files. */
+#include "test.h"
+#include "vcd/vectors.h"
+
+static const char *glove = "3 4\n"
+                           "the 0.1 0.2 0.3 0.4\n"
+                           "Apple 1 0 0 0\n"
+                           "apple 9 9 9 9\n"
+                           "broken 1 2\n"
+                           "vision 0 1 0 nan\n"
+                           "pro 0 0 1e0 0\n";
+
+static void test_text_import(void)
+{
+    unsigned char *buf;
+    size_t n;
+    vcd_vectors_import_stats st;
+    CHECK(vcd_vectors_import_memory((const unsigned char *)glove, strlen(glove), VCD_VEC_TEXT, 0, &buf,
+                                    &n, &st) == VCD_OK);
+    CHECK(st.words_kept == 3 && st.skipped_bad == 2 && st.skipped_duplicate == 1);
+    vcd_vectors *v;
+    CHECK(vcd_vectors_open_memory(buf, n, &v) == VCD_OK);
+    CHECK(vcd_vectors_dim(v) == 4 && vcd_vectors_count(v) == 3);
+    long r = vcd_vectors_find(v, "apple", 5);
+    CHECK(r == 1 && vcd_vectors_row(v, 1)[0] == 1.0f); /* first (more frequent) spelling kept */
+    CHECK(vcd_vectors_find(v, "pro", 3) == 2 && vcd_vectors_find(v, "nope", 4) == -1);
+    CHECK(vcd_vectors_sif_weight(v, 0) < vcd_vectors_sif_weight(v, 2));
+    vcd_vectors_close(v);
+    /* every truncation of a valid file is rejected or still consistent */
+    int crashes = 0;
+    for (size_t cut = 0; cut < n; cut += 7) {
+        vcd_vectors *t = NULL;
+        if (vcd_vectors_open_memory(buf, cut, &t) == VCD_OK) {
+            crashes += vcd_vectors_find(t, "apple", 5) > 2;
+            vcd_vectors_close(t);
+        }
+    }
+    CHECK(crashes == 0);
+    /* flipped bytes in the header must be caught, not trusted */
+    unsigned char *bad = malloc(n);
+    for (size_t i = 8; i < 96; i++) {
+        memcpy(bad, buf, n);
+        bad[i] ^= 0xA5;
+        vcd_vectors *t = NULL;
+        if (vcd_vectors_open_memory(bad, n, &t) == VCD_OK) {
+            vcd_vectors_find(t, "the", 3);
+            vcd_vectors_close(t);
+        }
+    }
+    free(bad);
+    free(buf);
+}
+
+static void test_wink_import(void)
+{
+    const char *wink = "{\"precision\":8,\"l2NormIndex\":3,\"dimensions\":3,"
+                       "\"words\":[\"a\",\"\\u00e9t\\u00e9\"],\"vectors\":{\"a\":[1,0,0,1,0],"
+                       "\"\\u00e9t\\u00e9\":[0,1,0,1,1],\"short\":[1]},\"unkVector\":[0,0,0]}";
+    unsigned char *buf;
+    size_t n;
+    vcd_vectors_import_stats st;
+    CHECK(vcd_vectors_import_memory((const unsigned char *)wink, strlen(wink), VCD_VEC_WINK, 0, &buf,
+                                    &n, &st) == VCD_OK);
+    CHECK(st.words_kept == 2 && st.skipped_bad == 1);
+    vcd_vectors *v;
+    CHECK(vcd_vectors_open_memory(buf, n, &v) == VCD_OK);
+    CHECK(vcd_vectors_dim(v) == 3);
+    CHECK(vcd_vectors_find(v, "ete", 3) == 1); /* accents folded in keys */
+    vcd_vectors_close(v);
+    free(buf);
+    const char *bad[] = {"", "[]", "{\"vectors\":{}}", "{\"dimensions\":3,\"vectors\":{\"a\":[1,2,",
+                         "{\"dimensions\":0}", "{\"dimensions\":3,\"vectors\":[1]}"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        CHECK_MSG(vcd_vectors_import_memory((const unsigned char *)bad[i], strlen(bad[i]), VCD_VEC_WINK,
+                                            0, &buf, &n, &st) == VCD_EINPUT,
+                  "case %zu", i);
+}
+
+static void test_files(void)
+{
+    vcd_vectors *v;
+    CHECK(vcd_vectors_open("/nonexistent.vcdv", &v) == VCD_EINPUT);
+    CHECK(vcd_vectors_open_memory((const unsigned char *)"short", 5, &v) == VCD_EINPUT);
+    const char *path = VCD_DATA_DIR "/vectors/glove-wiki-100d.vcdv";
+    if (access(path, R_OK) != 0) {
+        printf("SKIP: default vectors not imported (%s)\n", path);
+        return;
+    }
+    CHECK(vcd_vectors_open(path, &v) == VCD_OK);
+    CHECK(vcd_vectors_dim(v) == 100 && vcd_vectors_count(v) > 300000);
+    CHECK(vcd_vectors_find(v, "the", 3) == 0);
+    vcd_vectors_close(v);
+}
+
+int main(void)
+{
+    test_text_import();
+    test_wink_import();
+    test_files();
+    return test_finish();
+}
