@@ -58,13 +58,35 @@ static int entity_cmp(const void *x, const void *y)
     return strcmp(a->name, b->name);
 }
 
+/* Labels renumbered 0..k-1 in order of first use, so that labels emptied
+ * by refinement (merges) leave no hole. Returns k. */
+static int32_t dense_labels(const int32_t *labels, size_t n, int32_t *out)
+{
+    int32_t max = -1;
+    for (size_t f = 0; f < n; f++)
+        if (labels[f] > max) max = labels[f];
+    int32_t *map = vcd_xmalloc(((size_t)max + 2) * sizeof *map);
+    for (int32_t l = 0; l <= max; l++)
+        map[l] = -1;
+    int32_t k = 0;
+    for (size_t f = 0; f < n; f++) {
+        if (labels[f] < 0) {
+            out[f] = -1;
+            continue;
+        }
+        if (map[labels[f]] < 0) map[labels[f]] = k++;
+        out[f] = map[labels[f]];
+    }
+    free(map);
+    return k;
+}
+
 void vcd_entities_build(const vcd_corpus *c, vcd_mentions *ms, vcd_forms *forms,
-                        const int32_t *form_labels, const double *form_probs, vcd_entities *out)
+                        const int32_t *input_labels, const double *form_probs, vcd_entities *out)
 {
     memset(out, 0, sizeof *out);
-    int32_t n_labels = 0;
-    for (size_t f = 0; f < forms->n; f++)
-        if (form_labels[f] + 1 > n_labels) n_labels = form_labels[f] + 1;
+    int32_t *form_labels = vcd_xmalloc((forms->n ? forms->n : 1) * sizeof *form_labels);
+    int32_t n_labels = dense_labels(input_labels, forms->n, form_labels);
     out->items = vcd_xcalloc((size_t)(n_labels ? n_labels : 1), sizeof *out->items);
     out->n = (size_t)n_labels;
     for (int32_t l = 0; l < n_labels; l++) {
@@ -129,6 +151,7 @@ void vcd_entities_build(const vcd_corpus *c, vcd_mentions *ms, vcd_forms *forms,
     for (size_t i = 0; i < ms->n; i++)
         ms->items[i].entity_id = forms->items[ms->items[i].form].entity_id;
     free(new_id);
+    free(form_labels);
 }
 
 void vcd_entities_free(vcd_entities *e)
