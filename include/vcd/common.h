@@ -29,7 +29,8 @@ void *vcd_xrealloc(void *p, size_t n);
 char *vcd_xstrdup(const char *s);
 char *vcd_xstrndup(const char *s, size_t n);
 
-/* Growable byte buffer; always NUL-terminated after any append. */
+/* Growable byte buffer; always NUL-terminated after any append or clear
+ * (data is NULL only for a zeroed buffer never written to). */
 typedef struct {
     char *data;
     size_t len;

@@ -223,7 +223,7 @@ static size_t clitic_length(const unsigned char *s, size_t n)
     static const char *const clitics[] = {"n't", "'s", "'re", "'ll", "'ve", "'m", "'d",
                                           "n\xE2\x80\x99t", "\xE2\x80\x99s", "\xE2\x80\x99re",
                                           "\xE2\x80\x99ll", "\xE2\x80\x99ve", "\xE2\x80\x99m",
-                                          "\xE2\x80\x99" "d"};
+                                          "\xE2\x80\x99\x64"};
     for (size_t i = 0; i < sizeof clitics / sizeof *clitics; i++) {
         size_t k = strlen(clitics[i]);
         if (n > k + 0 && n - k >= 1) {

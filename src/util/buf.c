@@ -77,8 +77,10 @@ void vcd_buf_json_string(vcd_buf *b, const char *s, size_t n)
 
 void vcd_buf_clear(vcd_buf *b)
 {
+    /* After a clear, data is always a valid empty string, never NULL. */
     b->len = 0;
-    if (b->data) b->data[0] = '\0';
+    vcd_buf_reserve(b, 0);
+    b->data[0] = '\0';
 }
 
 void vcd_buf_free(vcd_buf *b)

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Sets up (scripts/setup.sh) and runs every test:
+#   1. the ctest suite on the Release build (unit, end-to-end, ../shared checks)
+#   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   3. a short libFuzzer run of every parser target (FUZZ_SECONDS each, default 20)
+# Tests that need ../shared report SKIP when it is absent.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+fuzz_seconds=${FUZZ_SECONDS:-20}
+jobs=$(nproc)
+
+scripts/setup.sh
+faiss_c="$here/build/deps/lib/libfaiss_c.a"
+
+echo "== ctest (Release)"
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+echo "== ctest (AddressSanitizer + UndefinedBehaviorSanitizer)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVCD_SANITIZE=ON \
+  -DVCD_FAISS_C_LIB="$faiss_c" >/dev/null
+cmake --build build-asan -j"$jobs" >/dev/null
+# OpenBLAS and OpenMP keep thread pools alive at exit; leaks are checked in
+# our code by the fuzzers' LeakSanitizer instead.
+ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j"$jobs"
+
+if [ "$fuzz_seconds" -gt 0 ]; then
+  echo "== libFuzzer (${fuzz_seconds}s per target)"
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVCD_FUZZ=ON \
+    -DVCD_FAISS_C_LIB="$faiss_c" >/dev/null
+  cmake --build build-fuzz -j"$jobs" >/dev/null
+  for target in build-fuzz/tests/fuzz/fuzz_*; do
+    name=$(basename "$target")
+    work=$(mktemp -d)
+    if ! "$target" -max_total_time="$fuzz_seconds" -max_len=4096 -rss_limit_mb=2048 \
+         -artifact_prefix="$work/" "$work" "tests/fuzz/corpus/$name" >"$work/log" 2>&1; then
+      tail -40 "$work/log"
+      echo "fuzz: $name found a crash (input kept in $work)" >&2
+      exit 1
+    fi
+    echo "fuzz: $name $(grep -o 'Done [0-9]* runs' "$work/log")"
+    rm -rf "$work"
+  done
+fi
+echo "all tests passed"
