@@ -20,9 +20,8 @@ echo "== ctest (AddressSanitizer + UndefinedBehaviorSanitizer)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVCD_SANITIZE=ON \
   -DVCD_FAISS_C_LIB="$faiss_c" >/dev/null
 cmake --build build-asan -j"$jobs" >/dev/null
-# OpenBLAS and OpenMP keep thread pools alive at exit; leaks are checked in
-# our code by the fuzzers' LeakSanitizer instead.
-ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions="$here/tests/lsan.supp" \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
 
 if [ "$fuzz_seconds" -gt 0 ]; then
