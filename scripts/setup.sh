@@ -33,7 +33,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 packages=(build-essential cmake pkg-config dpkg-dev libopenblas-dev libfaiss-dev
-          libutf8proc-dev libcsv-dev libcjson-dev clang libclang-rt-14-dev)
+          libutf8proc-dev libcsv-dev libcjson-dev clang libclang-rt-14-dev cppcheck clang-format)
 # --- 1. system packages ------------------------------------------------------
 missing=()
 for p in "${packages[@]}"; do

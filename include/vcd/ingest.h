@@ -28,20 +28,20 @@ typedef struct {
     const char *text_column; /* NULL: the defaults of the original export */
     const char *id_column;
     const char *date_column;
-    char delimiter;          /* 0: ',' */
-    size_t max_field_bytes;  /* 0: 1 MiB; longer fields skip their row */
-    vcd_warn_fn warn;        /* NULL: silent */
+    char delimiter;         /* 0: ',' */
+    size_t max_field_bytes; /* 0: 1 MiB; longer fields skip their row */
+    vcd_warn_fn warn;       /* NULL: silent */
     void *warn_ctx;
 } vcd_ingest_options;
 
 typedef struct {
     size_t rows_read;
     size_t skipped_invalid_utf8;
-    size_t skipped_malformed;  /* unparseable row, NUL byte, oversized field */
-    size_t skipped_empty;      /* no text after trimming */
-    size_t skipped_duplicate;  /* same id seen before */
-    size_t bad_dates;          /* kept, but without a date */
-    size_t bad_numbers;        /* likes/replies not an integer: kept as absent */
+    size_t skipped_malformed; /* unparseable row, NUL byte, oversized field */
+    size_t skipped_empty;     /* no text after trimming */
+    size_t skipped_duplicate; /* same id seen before */
+    size_t bad_dates;         /* kept, but without a date */
+    size_t bad_numbers;       /* likes/replies not an integer: kept as absent */
 } vcd_ingest_stats;
 
 typedef struct vcd_corpus {

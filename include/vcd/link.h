@@ -30,9 +30,9 @@ typedef struct {
     int32_t id;
     char *name;
     uint8_t type;
-    size_t size; /* mentions */
+    size_t size;                   /* mentions */
     int64_t first_seen, last_seen; /* VCD_NO_DATE when no mention is dated */
-    size_t *aliases; /* form indices, most frequent first */
+    size_t *aliases;               /* form indices, most frequent first */
     size_t n_aliases;
     char *examples[3]; /* doc ids */
     size_t n_examples;

@@ -41,12 +41,12 @@ typedef enum {
 const char *vcd_source_name(vcd_mention_source s);
 
 typedef struct {
-    uint32_t doc; /* index into the corpus */
+    uint32_t doc;                  /* index into the corpus */
     uint32_t start, end;           /* code points, end exclusive */
     uint32_t byte_start, byte_end; /* into the document text */
     uint8_t type;
     uint8_t source;
-    float score; /* tagger confidence in [0, 1] */
+    float score;       /* tagger confidence in [0, 1] */
     int32_t form;      /* filled by the pipeline: index of the distinct form */
     int32_t entity_id; /* filled by clustering: -1 = noise */
 } vcd_mention;
@@ -98,6 +98,7 @@ typedef struct {
  * skipped, counted and warned about. */
 vcd_status vcd_mentions_read_jsonl(const char *name, const unsigned char *data, size_t len,
                                    const vcd_corpus *c, vcd_mentions *out,
-                                   vcd_mentions_file_stats *stats, vcd_warn_fn warn, void *warn_ctx);
+                                   vcd_mentions_file_stats *stats, vcd_warn_fn warn,
+                                   void *warn_ctx);
 
 #endif

@@ -23,7 +23,7 @@ typedef struct {
     vcd_hdbscan_params hdbscan;
     size_t kmeans_k;
     uint64_t seed;
-    double min_similarity; /* alias-to-entity cosine below which a form is noise */
+    double min_similarity;      /* alias-to-entity cosine below which a form is noise */
     size_t min_entity_mentions; /* a lone form this frequent is an entity of its own */
     vcd_encoder_options encoder;
     vcd_index_kind index_kind;

@@ -15,7 +15,7 @@ typedef struct {
     vcd_dtype dtype;
     size_t ndim;
     size_t shape[VCD_ST_MAX_DIMS];
-    size_t count;            /* elements */
+    size_t count;              /* elements */
     const unsigned char *data; /* count * dtype size bytes */
 } vcd_tensor;
 

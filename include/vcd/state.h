@@ -28,8 +28,8 @@ typedef struct {
     const char *name;
     const char *type;
     size_t size;
-    double score;      /* calibrated combination, in [0, 1] */
-    double similarity; /* cosine of the best alias vector */
+    double score;         /* calibrated combination, in [0, 1] */
+    double similarity;    /* cosine of the best alias vector */
     const char *evidence; /* "exact-alias", "acronym", "embedding" */
     const char *alias;    /* the alias that matched best */
 } vcd_match_hit;

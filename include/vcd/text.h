@@ -21,7 +21,7 @@ enum {
     VCD_SHAPE_HAS_LOWER = 4,
     VCD_SHAPE_HAS_DIGIT = 8,
     VCD_SHAPE_HAS_LETTER = 16,
-    VCD_SHAPE_INNER_UPPER = 32,  /* upper letter after the first: iPhone, McDonald */
+    VCD_SHAPE_INNER_UPPER = 32, /* upper letter after the first: iPhone, McDonald */
 };
 
 typedef struct {

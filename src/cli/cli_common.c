@@ -114,7 +114,8 @@ int cli_size(const cli_option *opts, size_t n, const char *name, size_t lo, size
     errno = 0;
     unsigned long long x = strtoull(v, &end, 10);
     if (!*v || *end || errno || v[0] == '-' || x < lo || x > hi)
-        return cli_error(EXIT_USAGE, "--%s: expected an integer in %zu..%zu, got '%s'", name, lo, hi, v);
+        return cli_error(EXIT_USAGE, "--%s: expected an integer in %zu..%zu, got '%s'", name, lo,
+                         hi, v);
     *out = (size_t)x;
     return 0;
 }
@@ -127,7 +128,8 @@ int cli_real(const cli_option *opts, size_t n, const char *name, double lo, doub
     errno = 0;
     double x = strtod(v, &end);
     if (!*v || *end || errno || !isfinite(x) || x < lo || x > hi)
-        return cli_error(EXIT_USAGE, "--%s: expected a number in %g..%g, got '%s'", name, lo, hi, v);
+        return cli_error(EXIT_USAGE, "--%s: expected a number in %g..%g, got '%s'", name, lo, hi,
+                         v);
     *out = x;
     return 0;
 }

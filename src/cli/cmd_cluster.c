@@ -6,21 +6,44 @@
 #include <unistd.h>
 
 enum {
-    O_INPUT, O_OUT, O_FORMAT, O_TEXT_COL, O_ID_COL, O_DATE_COL, O_DELIM, O_MENTIONS, O_VECTORS,
-    O_NO_VECTORS, O_GAZETTEER, O_ALGO, O_K, O_MCS, O_MS, O_SELECTION, O_SEED, O_INDEX, O_KEEP_TEXT,
-    O_QUIET, O_JSON, O_COUNT
+    O_INPUT,
+    O_OUT,
+    O_FORMAT,
+    O_TEXT_COL,
+    O_ID_COL,
+    O_DATE_COL,
+    O_DELIM,
+    O_MENTIONS,
+    O_VECTORS,
+    O_NO_VECTORS,
+    O_GAZETTEER,
+    O_ALGO,
+    O_K,
+    O_MCS,
+    O_MS,
+    O_SELECTION,
+    O_SEED,
+    O_INDEX,
+    O_KEEP_TEXT,
+    O_QUIET,
+    O_JSON,
+    O_COUNT
 };
 
 static cli_option cluster_options[O_COUNT] = {
-    [O_INPUT] = {"input", 1, "comments file (CSV, .txt, .jsonl); default: data/sample_comments.csv"},
+    [O_INPUT] = {"input", 1,
+                 "comments file (CSV, .txt, .jsonl); default: data/sample_comments.csv"},
     [O_OUT] = {"out", 1, "state directory to write (default: out)"},
     [O_FORMAT] = {"format", 1, "csv | txt | jsonl (default: from the file extension)"},
-    [O_TEXT_COL] = {"text-column", 1, "CSV column holding the comment (default: Comment, text, ...)"},
+    [O_TEXT_COL] = {"text-column", 1,
+                    "CSV column holding the comment (default: Comment, text, ...)"},
     [O_ID_COL] = {"id-column", 1, "CSV column holding the comment id (default: ID, id)"},
     [O_DATE_COL] = {"date-column", 1, "CSV column holding the ISO 8601 date (default: Date, ...)"},
     [O_DELIM] = {"delimiter", 1, "CSV delimiter: one character, or 'tab' (default: ,)"},
-    [O_MENTIONS] = {"mentions", 1, "cluster these pre-extracted mentions (JSON Lines) instead of tagging"},
-    [O_VECTORS] = {"vectors", 1, "word vectors (.vcdv); default: data/vectors/glove-wiki-100d.vcdv"},
+    [O_MENTIONS] = {"mentions", 1,
+                    "cluster these pre-extracted mentions (JSON Lines) instead of tagging"},
+    [O_VECTORS] = {"vectors", 1,
+                   "word vectors (.vcdv); default: data/vectors/glove-wiki-100d.vcdv"},
     [O_NO_VECTORS] = {"no-vectors", 0, "use character features and no word vectors"},
     [O_GAZETTEER] = {"gazetteer", 1, "gazetteer TSV (name<TAB>TYPE); default: data/gazetteer.tsv"},
     [O_ALGO] = {"algo", 1, "hdbscan | kmeans (default: hdbscan)"},
@@ -39,32 +62,51 @@ static int parse_enums(vcd_cluster_options *o)
 {
     const char *v;
     if ((v = cluster_options[O_FORMAT].value)) {
-        if (!strcmp(v, "csv")) o->ingest.format = VCD_FORMAT_CSV;
-        else if (!strcmp(v, "txt")) o->ingest.format = VCD_FORMAT_TXT;
-        else if (!strcmp(v, "jsonl")) o->ingest.format = VCD_FORMAT_JSONL;
-        else return cli_error(EXIT_USAGE, "--format: expected csv, txt or jsonl, got '%s'", v);
+        if (!strcmp(v, "csv"))
+            o->ingest.format = VCD_FORMAT_CSV;
+        else if (!strcmp(v, "txt"))
+            o->ingest.format = VCD_FORMAT_TXT;
+        else if (!strcmp(v, "jsonl"))
+            o->ingest.format = VCD_FORMAT_JSONL;
+        else
+            return cli_error(EXIT_USAGE, "--format: expected csv, txt or jsonl, got '%s'", v);
     }
     if ((v = cluster_options[O_DELIM].value)) {
-        if (!strcasecmp(v, "tab") || !strcmp(v, "\\t")) o->ingest.delimiter = '\t';
-        else if (strlen(v) == 1 && v[0] != '"' && v[0] != '\n') o->ingest.delimiter = v[0];
-        else return cli_error(EXIT_USAGE, "--delimiter: expected one character or 'tab', got '%s'", v);
+        if (!strcasecmp(v, "tab") || !strcmp(v, "\\t"))
+            o->ingest.delimiter = '\t';
+        else if (strlen(v) == 1 && v[0] != '"' && v[0] != '\n')
+            o->ingest.delimiter = v[0];
+        else
+            return cli_error(EXIT_USAGE, "--delimiter: expected one character or 'tab', got '%s'",
+                             v);
     }
     if ((v = cluster_options[O_ALGO].value)) {
-        if (!strcmp(v, "hdbscan")) o->algo = VCD_ALGO_HDBSCAN;
-        else if (!strcmp(v, "kmeans")) o->algo = VCD_ALGO_KMEANS;
-        else return cli_error(EXIT_USAGE, "--algo: expected hdbscan or kmeans, got '%s'", v);
+        if (!strcmp(v, "hdbscan"))
+            o->algo = VCD_ALGO_HDBSCAN;
+        else if (!strcmp(v, "kmeans"))
+            o->algo = VCD_ALGO_KMEANS;
+        else
+            return cli_error(EXIT_USAGE, "--algo: expected hdbscan or kmeans, got '%s'", v);
     }
     if ((v = cluster_options[O_SELECTION].value)) {
-        if (!strcmp(v, "leaf")) o->hdbscan.selection = VCD_SELECT_LEAF;
-        else if (!strcmp(v, "eom")) o->hdbscan.selection = VCD_SELECT_EOM;
-        else return cli_error(EXIT_USAGE, "--selection: expected leaf or eom, got '%s'", v);
+        if (!strcmp(v, "leaf"))
+            o->hdbscan.selection = VCD_SELECT_LEAF;
+        else if (!strcmp(v, "eom"))
+            o->hdbscan.selection = VCD_SELECT_EOM;
+        else
+            return cli_error(EXIT_USAGE, "--selection: expected leaf or eom, got '%s'", v);
     }
     if ((v = cluster_options[O_INDEX].value)) {
-        if (!strcmp(v, "auto")) o->index_kind = VCD_INDEX_AUTO;
-        else if (!strcmp(v, "flat")) o->index_kind = VCD_INDEX_FLAT;
-        else if (!strcmp(v, "ivf")) o->index_kind = VCD_INDEX_IVF;
-        else if (!strcmp(v, "hnsw")) o->index_kind = VCD_INDEX_HNSW;
-        else return cli_error(EXIT_USAGE, "--index: expected auto, flat, ivf or hnsw, got '%s'", v);
+        if (!strcmp(v, "auto"))
+            o->index_kind = VCD_INDEX_AUTO;
+        else if (!strcmp(v, "flat"))
+            o->index_kind = VCD_INDEX_FLAT;
+        else if (!strcmp(v, "ivf"))
+            o->index_kind = VCD_INDEX_IVF;
+        else if (!strcmp(v, "hnsw"))
+            o->index_kind = VCD_INDEX_HNSW;
+        else
+            return cli_error(EXIT_USAGE, "--index: expected auto, flat, ivf or hnsw, got '%s'", v);
     }
     return 0;
 }
@@ -72,11 +114,12 @@ static int parse_enums(vcd_cluster_options *o)
 static int parse_numbers(vcd_cluster_options *o)
 {
     size_t seed = 42;
-    int rc = cli_size(cluster_options, O_COUNT, "k", 1, 1000000, &o->kmeans_k) ||
-             cli_size(cluster_options, O_COUNT, "min-cluster-size", 2, 1000000,
-                      &o->hdbscan.min_cluster_size) ||
-             cli_size(cluster_options, O_COUNT, "min-samples", 1, 1000000, &o->hdbscan.min_samples) ||
-             cli_size(cluster_options, O_COUNT, "seed", 0, SIZE_MAX, &seed);
+    int rc =
+        cli_size(cluster_options, O_COUNT, "k", 1, 1000000, &o->kmeans_k) ||
+        cli_size(cluster_options, O_COUNT, "min-cluster-size", 2, 1000000,
+                 &o->hdbscan.min_cluster_size) ||
+        cli_size(cluster_options, O_COUNT, "min-samples", 1, 1000000, &o->hdbscan.min_samples) ||
+        cli_size(cluster_options, O_COUNT, "seed", 0, SIZE_MAX, &seed);
     o->seed = seed;
     if (rc) return EXIT_USAGE;
     if (o->algo == VCD_ALGO_KMEANS && o->kmeans_k == 0)
@@ -98,14 +141,15 @@ static void print_summary(const vcd_cluster_options *o, const vcd_cluster_report
     double total = r->seconds_ingest + r->seconds_tag + r->seconds_encode + r->seconds_cluster +
                    r->seconds_index + r->seconds_write;
     if (json) {
-        printf("{\"schema\":\"vcdiscover.cluster-run/1\",\"out\":\"%s\",\"docs\":%zu,\"mentions\":%zu,"
-               "\"forms\":%zu,\"entities\":%zu,\"noise_mentions\":%zu,\"skipped_rows\":%zu,"
-               "\"skipped_mentions\":%zu,\"exact_mst\":%s,\"seconds\":{\"ingest\":%.3f,\"tag\":%.3f,"
-               "\"encode\":%.3f,\"cluster\":%.3f,\"index\":%.3f,\"write\":%.3f,\"total\":%.3f}}\n",
-               o->out_dir, r->docs, r->mentions, r->forms, r->entities, r->noise_mentions,
-               r->skipped_rows, r->skipped_mentions, r->exact_mst ? "true" : "false",
-               r->seconds_ingest, r->seconds_tag, r->seconds_encode, r->seconds_cluster,
-               r->seconds_index, r->seconds_write, total);
+        printf(
+            "{\"schema\":\"vcdiscover.cluster-run/1\",\"out\":\"%s\",\"docs\":%zu,\"mentions\":%zu,"
+            "\"forms\":%zu,\"entities\":%zu,\"noise_mentions\":%zu,\"skipped_rows\":%zu,"
+            "\"skipped_mentions\":%zu,\"exact_mst\":%s,\"seconds\":{\"ingest\":%.3f,\"tag\":%.3f,"
+            "\"encode\":%.3f,\"cluster\":%.3f,\"index\":%.3f,\"write\":%.3f,\"total\":%.3f}}\n",
+            o->out_dir, r->docs, r->mentions, r->forms, r->entities, r->noise_mentions,
+            r->skipped_rows, r->skipped_mentions, r->exact_mst ? "true" : "false",
+            r->seconds_ingest, r->seconds_tag, r->seconds_encode, r->seconds_cluster,
+            r->seconds_index, r->seconds_write, total);
         return;
     }
     printf("%zu comments (%zu rows skipped), %zu mentions, %zu distinct forms\n", r->docs,
@@ -115,7 +159,8 @@ static void print_summary(const vcd_cluster_options *o, const vcd_cluster_report
            "(total %.2fs)\n",
            r->seconds_ingest, r->seconds_tag, r->seconds_encode, r->seconds_cluster,
            r->seconds_index, r->seconds_write, total);
-    printf("wrote %s/{manifest.json,entities.json,mentions.jsonl,forms.jsonl,docs.jsonl,index.faiss}\n",
+    printf("wrote "
+           "%s/{manifest.json,entities.json,mentions.jsonl,forms.jsonl,docs.jsonl,index.faiss}\n",
            o->out_dir);
 }
 
@@ -125,7 +170,8 @@ int cmd_cluster(int argc, char **argv)
     size_t npos;
     int rc = cli_parse("cluster", argc, argv, cluster_options, O_COUNT, pos, 0, &npos);
     if (rc < 0) {
-        cli_usage(stdout, "cluster", "[--input FILE] [--out DIR] [options]", cluster_options, O_COUNT);
+        cli_usage(stdout, "cluster", "[--input FILE] [--out DIR] [options]", cluster_options,
+                  O_COUNT);
         return 0;
     }
     if (rc) return rc;

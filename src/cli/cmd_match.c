@@ -24,8 +24,9 @@ static void print_json(const char *query, const vcd_match_hit *hits, size_t n, d
         const vcd_match_hit *h = &hits[i];
         vcd_buf_printf(&b, "%s{\"entity_id\":%d,\"name\":", i ? "," : "", h->entity_id);
         vcd_buf_json_string(&b, h->name, strlen(h->name));
-        vcd_buf_printf(&b, ",\"type\":\"%s\",\"size\":%zu,\"score\":%.4f,\"similarity\":%.4f,"
-                           "\"evidence\":\"%s\",\"alias\":",
+        vcd_buf_printf(&b,
+                       ",\"type\":\"%s\",\"size\":%zu,\"score\":%.4f,\"similarity\":%.4f,"
+                       "\"evidence\":\"%s\",\"alias\":",
                        h->type, h->size, h->score, h->similarity, h->evidence);
         vcd_buf_json_string(&b, h->alias, strlen(h->alias));
         vcd_buf_putc(&b, '}');
@@ -45,7 +46,8 @@ int cmd_match(int argc, char **argv)
         return 0;
     }
     if (rc) return rc;
-    if (npos != 1) return cli_error(EXIT_USAGE, "match: give the mention text, e.g. vcdiscover match \"AVP\"");
+    if (npos != 1)
+        return cli_error(EXIT_USAGE, "match: give the mention text, e.g. vcdiscover match \"AVP\"");
     size_t top = 5;
     double threshold = 0.5;
     if (cli_size(match_options, O_COUNT, "top", 1, 1000, &top) ||
@@ -65,9 +67,9 @@ int cmd_match(int argc, char **argv)
             printf("no match for \"%s\" (no entity scores >= %.2f)\n", pos[0], threshold);
         } else {
             for (size_t i = 0; i < n; i++)
-                printf("%zu. %s  [entity %d, %s, %zu mentions]  score %.3f  (%s via \"%s\")\n", i + 1,
-                       hits[i].name, hits[i].entity_id, hits[i].type, hits[i].size, hits[i].score,
-                       hits[i].evidence, hits[i].alias);
+                printf("%zu. %s  [entity %d, %s, %zu mentions]  score %.3f  (%s via \"%s\")\n",
+                       i + 1, hits[i].name, hits[i].entity_id, hits[i].type, hits[i].size,
+                       hits[i].score, hits[i].evidence, hits[i].alias);
         }
     }
     free(hits);

@@ -16,7 +16,8 @@ int cmd_vectors(int argc, char **argv)
 {
     if (argc < 1 || strcmp(argv[0], "import") != 0) {
         if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
-            cli_usage(stdout, "vectors import", "--input FILE --out FILE.vcdv", vec_options, O_COUNT);
+            cli_usage(stdout, "vectors import", "--input FILE --out FILE.vcdv", vec_options,
+                      O_COUNT);
             return 0;
         }
         return cli_error(EXIT_USAGE, "vectors: expected 'vectors import --input FILE --out FILE'");
@@ -36,8 +37,10 @@ int cmd_vectors(int argc, char **argv)
     vcd_vectors_format fmt = VCD_VEC_TEXT;
     const char *f = vec_options[O_FORMAT].value;
     if (f) {
-        if (!strcmp(f, "wink")) fmt = VCD_VEC_WINK;
-        else if (strcmp(f, "text")) return cli_error(EXIT_USAGE, "--format: expected text or wink, got '%s'", f);
+        if (!strcmp(f, "wink"))
+            fmt = VCD_VEC_WINK;
+        else if (strcmp(f, "text"))
+            return cli_error(EXIT_USAGE, "--format: expected text or wink, got '%s'", f);
     } else {
         size_t n = strlen(in);
         if (n > 5 && !strcmp(in + n - 5, ".json")) fmt = VCD_VEC_WINK;
@@ -45,7 +48,8 @@ int cmd_vectors(int argc, char **argv)
     vcd_vectors_import_stats st;
     vcd_status s = vcd_vectors_import(in, fmt, out, max_words, &st);
     if (s) return cli_fail(s);
-    printf("imported %zu words (%zu read, %zu malformed, %zu duplicates after normalisation) -> %s\n",
-           st.words_kept, st.words_read, st.skipped_bad, st.skipped_duplicate, out);
+    printf(
+        "imported %zu words (%zu read, %zu malformed, %zu duplicates after normalisation) -> %s\n",
+        st.words_kept, st.words_read, st.skipped_bad, st.skipped_duplicate, out);
     return 0;
 }

@@ -251,8 +251,8 @@ static void deselect_descendants(const cluster_children *cc, int64_t node, uint8
     }
 }
 
-size_t hdbscan_extract_clusters(const condensed_tree *ct, vcd_cluster_selection sel, int32_t *labels,
-                                double *probs)
+size_t hdbscan_extract_clusters(const condensed_tree *ct, vcd_cluster_selection sel,
+                                int32_t *labels, double *probs)
 {
     size_t n = ct->n_points;
     for (size_t i = 0; i < n; i++) {

@@ -27,8 +27,8 @@ typedef struct {
 void hdbscan_single_linkage(mst_edge *edges, size_t n_points, linkage_tree *out);
 void hdbscan_condense_tree(const linkage_tree *lt, size_t min_cluster_size, condensed_tree *out);
 /* Selects clusters and labels points; labels/probs have n_points entries. */
-size_t hdbscan_extract_clusters(const condensed_tree *ct, vcd_cluster_selection sel, int32_t *labels,
-                                double *probs);
+size_t hdbscan_extract_clusters(const condensed_tree *ct, vcd_cluster_selection sel,
+                                int32_t *labels, double *probs);
 void linkage_tree_free(linkage_tree *t);
 void condensed_tree_free(condensed_tree *t);
 

@@ -10,7 +10,8 @@
 vcd_status vcd_kmeans_fit(const float *X, size_t n, size_t d, size_t k, uint64_t seed,
                           size_t iterations, int32_t *labels)
 {
-    if (k == 0 || k > n) return vcd_fail(VCD_EINPUT, "kmeans: k must be in 1..%zu (number of mentions)", n);
+    if (k == 0 || k > n)
+        return vcd_fail(VCD_EINPUT, "kmeans: k must be in 1..%zu (number of mentions)", n);
     FaissClusteringParameters p;
     faiss_ClusteringParameters_init(&p);
     p.niter = iterations ? (int)iterations : 25;

@@ -205,7 +205,8 @@ void vcd_encode_doc_mentions(vcd_encoder *e, const char *text, size_t len, const
         float *row = out + k * e->dim;
         int hashtag = m->source == VCD_SRC_HASHTAG;
         encode_span(e, text + m->byte_start, m->byte_end - m->byte_start, hashtag, row);
-        if (e->word_dim && e->opt.w_ctx > 0) context_block(e, text, m, row + e->word_dim + e->opt.char_dim);
+        if (e->word_dim && e->opt.w_ctx > 0)
+            context_block(e, text, m, row + e->word_dim + e->opt.char_dim);
         normalise(row, e->dim, 1.0f);
     }
 }

@@ -52,6 +52,8 @@ static vcd_status validate(vcd_vectors *v)
         return vcd_fail(VCD_EINPUT, "section runs past the end of the file (truncated?)");
     if (h->table_size < h->n_words || (h->table_size & (h->table_size - 1)))
         return vcd_fail(VCD_EINPUT, "bad hash table size");
+    /* The mapping is page-aligned and vectors_off a multiple of 4 (checked). */
+    // cppcheck-suppress invalidPointerCast
     v->rows = (const float *)(v->data + h->vectors_off);
     v->offsets = (const uint64_t *)(v->data + h->offsets_off);
     v->blob = (const char *)(v->data + h->blob_off);
@@ -90,8 +92,9 @@ vcd_status vcd_vectors_open(const char *path, vcd_vectors **out)
     *out = NULL;
     vcd_mapped_file f;
     vcd_status rc = vcd_map_file(path, &f);
-    if (rc) return vcd_fail(rc, "%s (run scripts/setup.sh or `vcdiscover vectors import`)",
-                            vcd_last_error());
+    if (rc)
+        return vcd_fail(rc, "%s (run scripts/setup.sh or `vcdiscover vectors import`)",
+                        vcd_last_error());
     if ((uintptr_t)f.data % 8) {
         vcd_unmap_file(&f);
         return vcd_fail(VCD_EINPUT, "%s: unaligned mapping", path);

@@ -210,8 +210,8 @@ typedef struct {
 
 static void js_ws(json_scan *s)
 {
-    while (s->i < s->n && (s->p[s->i] == ' ' || s->p[s->i] == '\n' || s->p[s->i] == '\r' ||
-                           s->p[s->i] == '\t'))
+    while (s->i < s->n &&
+           (s->p[s->i] == ' ' || s->p[s->i] == '\n' || s->p[s->i] == '\r' || s->p[s->i] == '\t'))
         s->i++;
 }
 
@@ -254,10 +254,14 @@ static int hex4(const char *p, uint32_t *out)
     for (int k = 0; k < 4; k++) {
         char c = p[k];
         v <<= 4;
-        if (c >= '0' && c <= '9') v |= (uint32_t)(c - '0');
-        else if (c >= 'a' && c <= 'f') v |= (uint32_t)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F') v |= (uint32_t)(c - 'A' + 10);
-        else return 0;
+        if (c >= '0' && c <= '9')
+            v |= (uint32_t)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (uint32_t)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (uint32_t)(c - 'A' + 10);
+        else
+            return 0;
     }
     *out = v;
     return 1;
@@ -278,17 +282,28 @@ static int js_string(json_scan *s, vcd_buf *out)
         if (s->i >= s->n) return 0;
         char e = s->p[s->i++];
         switch (e) {
-        case 'n': vcd_buf_putc(out, '\n'); break;
-        case 't': vcd_buf_putc(out, '\t'); break;
-        case 'r': vcd_buf_putc(out, '\r'); break;
-        case 'b': vcd_buf_putc(out, '\b'); break;
-        case 'f': vcd_buf_putc(out, '\f'); break;
+        case 'n':
+            vcd_buf_putc(out, '\n');
+            break;
+        case 't':
+            vcd_buf_putc(out, '\t');
+            break;
+        case 'r':
+            vcd_buf_putc(out, '\r');
+            break;
+        case 'b':
+            vcd_buf_putc(out, '\b');
+            break;
+        case 'f':
+            vcd_buf_putc(out, '\f');
+            break;
         case 'u': {
             uint32_t cp, lo;
             if (s->n - s->i < 4 || !hex4(s->p + s->i, &cp)) return 0;
             s->i += 4;
             if (cp >= 0xD800 && cp < 0xDC00 && s->n - s->i >= 6 && s->p[s->i] == '\\' &&
-                s->p[s->i + 1] == 'u' && hex4(s->p + s->i + 2, &lo) && lo >= 0xDC00 && lo < 0xE000) {
+                s->p[s->i + 1] == 'u' && hex4(s->p + s->i + 2, &lo) && lo >= 0xDC00 &&
+                lo < 0xE000) {
                 s->i += 6;
                 cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
             } else if (cp >= 0xD800 && cp < 0xE000) {
@@ -297,7 +312,9 @@ static int js_string(json_scan *s, vcd_buf *out)
             put_utf8(out, cp);
             break;
         }
-        default: vcd_buf_putc(out, e); break;
+        default:
+            vcd_buf_putc(out, e);
+            break;
         }
     }
     return 0;

@@ -28,9 +28,12 @@ static vcd_status faiss_failure(const char *what)
 static const char *kind_name(vcd_index_kind k)
 {
     switch (k) {
-    case VCD_INDEX_IVF: return "ivf";
-    case VCD_INDEX_HNSW: return "hnsw";
-    default: return "flat";
+    case VCD_INDEX_IVF:
+        return "ivf";
+    case VCD_INDEX_HNSW:
+        return "hnsw";
+    default:
+        return "flat";
     }
 }
 
@@ -140,14 +143,16 @@ vcd_status vcd_index_load(const char *path, size_t d, uint64_t expected_digest, 
         uint64_t got = vcd_file_digest(path);
         if (got == 0) return vcd_fail(VCD_EINPUT, "%s: cannot read the index", path);
         if (got != expected_digest)
-            return vcd_fail(VCD_EINPUT, "%s: index file does not match the manifest (corrupt or replaced)",
+            return vcd_fail(VCD_EINPUT,
+                            "%s: index file does not match the manifest (corrupt or replaced)",
                             path);
     }
     FaissIndex *f = NULL;
     if (faiss_read_index_fname(path, 0, &f)) return faiss_failure(path);
     if ((size_t)faiss_Index_d(f) != d) {
         faiss_Index_free(f);
-        return vcd_fail(VCD_EINPUT, "%s: index dimension %d, expected %zu", path, faiss_Index_d(f), d);
+        return vcd_fail(VCD_EINPUT, "%s: index dimension %d, expected %zu", path, faiss_Index_d(f),
+                        d);
     }
     vcd_index *ix = vcd_xcalloc(1, sizeof *ix);
     ix->faiss = f;

@@ -37,9 +37,8 @@ static int name_equals(const char *a, size_t n, const char *b)
 
 int ingest_column_role(const vcd_ingest_options *opt, const char *name, size_t n)
 {
-    const char *override[COL_COUNT] = {[COL_ID] = opt->id_column,
-                                       [COL_TEXT] = opt->text_column,
-                                       [COL_DATE] = opt->date_column};
+    const char *override[COL_COUNT] = {
+        [COL_ID] = opt->id_column, [COL_TEXT] = opt->text_column, [COL_DATE] = opt->date_column};
     for (int r = 0; r < COL_COUNT; r++) {
         if (override[r]) {
             if (name_equals(name, n, override[r])) return r;
@@ -183,7 +182,7 @@ void ingest_add_row(ingest_session *s, const raw_row *in, size_t line)
             else
                 c->stats.skipped_invalid_utf8++;
             ingest_warn(s, line, "%s; row skipped",
-                        has_nul ? "NUL byte in a field"
+                        has_nul                     ? "NUL byte in a field"
                         : checked[i]->n > max_field ? "oversized field"
                                                     : "invalid UTF-8");
             return;
@@ -275,15 +274,20 @@ vcd_status vcd_corpus_parse(const char *name, const unsigned char *data, size_t 
     }
     vcd_status rc;
     switch (detect_format(name, opt->format)) {
-    case VCD_FORMAT_TXT: rc = ingest_parse_txt(&s, data, len); break;
-    case VCD_FORMAT_JSONL: rc = ingest_parse_jsonl(&s, data, len); break;
-    default: rc = ingest_parse_csv(&s, data, len); break;
+    case VCD_FORMAT_TXT:
+        rc = ingest_parse_txt(&s, data, len);
+        break;
+    case VCD_FORMAT_JSONL:
+        rc = ingest_parse_jsonl(&s, data, len);
+        break;
+    default:
+        rc = ingest_parse_csv(&s, data, len);
+        break;
     }
     ingest_session_done(&s);
     if (rc == VCD_OK && c->n_docs == 0)
         rc = vcd_fail(VCD_EINPUT, "%s: no usable comments (%zu rows read, %zu skipped)", name,
-                      c->stats.rows_read,
-                      c->stats.rows_read - c->n_docs);
+                      c->stats.rows_read, c->stats.rows_read - c->n_docs);
     if (rc != VCD_OK) {
         vcd_corpus_free(c);
         return rc;

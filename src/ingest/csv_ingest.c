@@ -9,13 +9,13 @@
 
 typedef struct {
     ingest_session *s;
-    size_t line;          /* physical line being fed */
-    size_t record_line;   /* line the current record started on */
-    vcd_buf fields;       /* field bytes of the current record, back to back */
-    size_t *offsets;      /* field i spans offsets[i] .. offsets[i+1] */
+    size_t line;        /* physical line being fed */
+    size_t record_line; /* line the current record started on */
+    vcd_buf fields;     /* field bytes of the current record, back to back */
+    size_t *offsets;    /* field i spans offsets[i] .. offsets[i+1] */
     size_t n_fields, cap_fields;
     int in_header;
-    int *roles;           /* column index -> column_role or -1 */
+    int *roles; /* column index -> column_role or -1 */
     size_t n_columns;
     int have_role[COL_COUNT];
     size_t max_field;
@@ -84,8 +84,8 @@ static void take_header(csv_state *st)
         st->error = vcd_fail(VCD_EINPUT,
                              "%s:1: no text column '%s' (or text, body, content); columns found: "
                              "%s%s; use --text-column",
-                             st->s->name, want, st->header_names.len ? st->header_names.data : "(none)",
-                             hint);
+                             st->s->name, want,
+                             st->header_names.len ? st->header_names.data : "(none)", hint);
     }
     if (st->s->opt->id_column && !st->have_role[COL_ID] && !st->error)
         st->error = vcd_fail(VCD_EINPUT, "%s:1: no id column '%s'; columns found: %s", st->s->name,

@@ -126,7 +126,8 @@ void vcd_format_iso8601(int64_t t, char *buf)
     int64_t y;
     unsigned m, d;
     civil_from_days(days, &y, &m, &d);
-    unsigned hh = (unsigned)(rem / 3600) % 24, mi = (unsigned)(rem / 60 % 60), ss = (unsigned)(rem % 60);
+    unsigned hh = (unsigned)(rem / 3600) % 24, mi = (unsigned)(rem / 60 % 60),
+             ss = (unsigned)(rem % 60);
     unsigned yy = (unsigned)((y % 10000 + 10000) % 10000);
     snprintf(buf, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ", yy % 10000u, m % 13u, d % 32u, hh, mi, ss);
 }

@@ -36,7 +36,15 @@ vcd_status ingest_parse_txt(ingest_session *s, const unsigned char *data, size_t
 vcd_status ingest_parse_jsonl(ingest_session *s, const unsigned char *data, size_t len);
 
 /* Column name matching shared by the CSV header and JSON Lines keys. */
-typedef enum { COL_ID, COL_TEXT, COL_AUTHOR, COL_DATE, COL_LIKES, COL_REPLIES, COL_COUNT } column_role;
+typedef enum {
+    COL_ID,
+    COL_TEXT,
+    COL_AUTHOR,
+    COL_DATE,
+    COL_LIKES,
+    COL_REPLIES,
+    COL_COUNT
+} column_role;
 int ingest_column_role(const vcd_ingest_options *opt, const char *name, size_t n);
 
 #endif

@@ -67,7 +67,8 @@ static void jsonl_line(ingest_session *s, const char *p, size_t n, size_t line)
         return;
     }
     raw_row row = {0};
-    field_span *slots[COL_COUNT] = {&row.id, &row.text, &row.author, &row.date, &row.likes, &row.replies};
+    field_span *slots[COL_COUNT] = {&row.id,   &row.text,  &row.author,
+                                    &row.date, &row.likes, &row.replies};
     char scratch[COL_COUNT][40];
     for (const cJSON *it = obj->child; it; it = it->next) {
         if (!it->string) continue;

@@ -94,7 +94,8 @@ void vcd_entities_build(const vcd_corpus *c, vcd_mentions *ms, vcd_forms *forms,
         out->items[l].first_seen = out->items[l].last_seen = VCD_NO_DATE;
         out->items[l].aliases = NULL;
     }
-    uint32_t(*votes)[VCD_TYPE_COUNT] = vcd_xcalloc((size_t)(n_labels ? n_labels : 1), sizeof *votes);
+    uint32_t(*votes)[VCD_TYPE_COUNT] =
+        vcd_xcalloc((size_t)(n_labels ? n_labels : 1), sizeof *votes);
     for (size_t f = 0; f < forms->n; f++) {
         int32_t l = form_labels[f];
         if (l < 0) continue;

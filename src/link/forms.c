@@ -25,14 +25,16 @@ void vcd_forms_build(const vcd_corpus *c, vcd_mentions *ms, vcd_forms *out)
         size_t n = m->byte_end - m->byte_start;
         vcd_span_key(text, n, m->source == VCD_SRC_HASHTAG, &key);
         int inserted;
-        size_t *slot = vcd_strmap_upsert(by_key, key.data ? key.data : "", key.len, out->n, &inserted);
+        size_t *slot =
+            vcd_strmap_upsert(by_key, key.data ? key.data : "", key.len, out->n, &inserted);
         size_t f = *slot;
         if (inserted) {
             if (out->n == cap) {
                 cap = cap ? cap * 2 : 256;
                 out->items = vcd_xrealloc(out->items, cap * sizeof *out->items);
                 type_votes = vcd_xrealloc(type_votes, cap * sizeof *type_votes);
-                best_surface_count = vcd_xrealloc(best_surface_count, cap * sizeof *best_surface_count);
+                best_surface_count =
+                    vcd_xrealloc(best_surface_count, cap * sizeof *best_surface_count);
             }
             vcd_form *nf = &out->items[out->n++];
             nf->key = vcd_xstrndup(key.data ? key.data : "", key.len);

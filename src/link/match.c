@@ -73,8 +73,8 @@ vcd_status vcd_state_match(vcd_state *s, const char *query, size_t top_k, double
         if (ids[i] < 0 || (size_t)ids[i] >= s->n_forms) continue;
         const vcd_form *f = &s->forms[ids[i]];
         if (f->entity_id < 0) continue;
-        consider(&cand[f->entity_id], 0, scores[i], vcd_trigram_dice(qk, key.len, f->key, strlen(f->key)),
-                 (size_t)ids[i]);
+        consider(&cand[f->entity_id], 0, scores[i],
+                 vcd_trigram_dice(qk, key.len, f->key, strlen(f->key)), (size_t)ids[i]);
     }
     /* Alias evidence over every alias: exact keys and acronyms are certain
      * enough that they must not depend on the embedding's top-k. */
@@ -89,7 +89,8 @@ vcd_status vcd_state_match(vcd_state *s, const char *query, size_t top_k, double
                  vcd_is_acronym_of(fm->surface, strlen(fm->surface), query, qn))
             evidence = 1;
         if (evidence < 0) continue;
-        consider(&cand[fm->entity_id], evidence, 0.0, vcd_trigram_dice(qk, key.len, fm->key, fk), f);
+        consider(&cand[fm->entity_id], evidence, 0.0, vcd_trigram_dice(qk, key.len, fm->key, fk),
+                 f);
     }
     for (size_t e = 0; rc == VCD_OK && e < s->n_entities; e++) {
         if (!cand[e].seen || cand[e].score < threshold) continue;

@@ -17,11 +17,21 @@ static const struct {
     const char *name;
     vcd_entity_type type;
 } type_aliases[] = {
-    {"person", VCD_TYPE_PER},      {"per", VCD_TYPE_PER},          {"corporation", VCD_TYPE_ORG},
-    {"org", VCD_TYPE_ORG},         {"organization", VCD_TYPE_ORG}, {"product", VCD_TYPE_PRODUCT},
-    {"location", VCD_TYPE_LOC},    {"loc", VCD_TYPE_LOC},          {"gpe", VCD_TYPE_LOC},
-    {"group", VCD_TYPE_GROUP},     {"creative-work", VCD_TYPE_WORK}, {"work", VCD_TYPE_WORK},
-    {"event", VCD_TYPE_EVENT},     {"unk", VCD_TYPE_UNK},          {"misc", VCD_TYPE_UNK},
+    {"person", VCD_TYPE_PER},
+    {"per", VCD_TYPE_PER},
+    {"corporation", VCD_TYPE_ORG},
+    {"org", VCD_TYPE_ORG},
+    {"organization", VCD_TYPE_ORG},
+    {"product", VCD_TYPE_PRODUCT},
+    {"location", VCD_TYPE_LOC},
+    {"loc", VCD_TYPE_LOC},
+    {"gpe", VCD_TYPE_LOC},
+    {"group", VCD_TYPE_GROUP},
+    {"creative-work", VCD_TYPE_WORK},
+    {"work", VCD_TYPE_WORK},
+    {"event", VCD_TYPE_EVENT},
+    {"unk", VCD_TYPE_UNK},
+    {"misc", VCD_TYPE_UNK},
 };
 
 int vcd_type_parse(const char *s)
@@ -32,8 +42,8 @@ int vcd_type_parse(const char *s)
 }
 
 static const char *const source_names[VCD_SRC_COUNT] = {
-    "rules:capitalized", "rules:acronym", "rules:hashtag", "rules:gazetteer",
-    "file",              "cluster-match", "model"};
+    "rules:capitalized", "rules:acronym", "rules:hashtag", "rules:gazetteer", "file",
+    "cluster-match",     "model"};
 
 const char *vcd_source_name(vcd_mention_source s)
 {

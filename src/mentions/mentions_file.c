@@ -52,15 +52,16 @@ vcd_status vcd_mentions_read_jsonl(const char *name, const unsigned char *data, 
         double start, stop;
         char idbuf[32];
         const char *doc_id = NULL;
-        if (cJSON_IsString(id)) doc_id = id->valuestring;
+        if (cJSON_IsString(id))
+            doc_id = id->valuestring;
         else if (cJSON_IsNumber(id)) {
             snprintf(idbuf, sizeof idbuf, "%.0f", id->valuedouble);
             doc_id = idbuf;
         }
         if (!o || !cJSON_IsObject(o) || !doc_id || !cJSON_IsString(text) ||
             !get_offset(o, "start", &start) || !get_offset(o, "end", &stop) || stop <= start) {
-            skip(warn, warn_ctx, name, line, "needs doc_id, text, start < end", &stats->skipped_malformed,
-                 &shown);
+            skip(warn, warn_ctx, name, line, "needs doc_id, text, start < end",
+                 &stats->skipped_malformed, &shown);
             cJSON_Delete(o);
             continue;
         }
@@ -81,7 +82,8 @@ vcd_status vcd_mentions_read_jsonl(const char *name, const unsigned char *data, 
         }
         size_t b0 = vcd_utf8_offset(d->text, tlen, (size_t)start);
         size_t b1 = vcd_utf8_offset(d->text, tlen, (size_t)stop);
-        if (strlen(text->valuestring) != b1 - b0 || memcmp(text->valuestring, d->text + b0, b1 - b0)) {
+        if (strlen(text->valuestring) != b1 - b0 ||
+            memcmp(text->valuestring, d->text + b0, b1 - b0)) {
             skip(warn, warn_ctx, name, line, "text differs from the comment at those offsets",
                  &stats->skipped_text_mismatch, &shown);
             cJSON_Delete(o);

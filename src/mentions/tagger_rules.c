@@ -19,37 +19,44 @@
 typedef struct {
     vcd_tagger base;
     const vcd_vectors *vocab;
-    vcd_strmap *gazetteer;  /* match key -> type */
-    vcd_strmap *stopwords;  /* match key -> 1 */
+    vcd_strmap *gazetteer; /* match key -> type */
+    vcd_strmap *stopwords; /* match key -> 1 */
     /* Corpus casing statistics (prepare): per word key, how often it is
      * written lower case vs capitalised away from a sentence start. */
-    vcd_strmap *casing;     /* match key -> index */
+    vcd_strmap *casing;         /* match key -> index */
     uint32_t (*case_counts)[2]; /* [lower, capitalised mid-sentence] */
     size_t n_case, cap_case;
-    vcd_tokens toks;        /* reused across documents */
+    vcd_tokens toks; /* reused across documents */
     vcd_buf key, key2;
 } rules_tagger;
 
 /* Function words, interjections and comment chatter that are capitalised for
  * reasons other than being names. */
 static const char *const stop_list[] = {
-    "i", "a", "an", "the", "this", "that", "these", "those", "my", "your", "our", "his", "her",
-    "their", "its", "we", "you", "he", "she", "it", "they", "me", "him", "us", "them", "what",
-    "why", "how", "when", "where", "who", "which", "yes", "no", "not", "oh", "ok", "okay", "lol",
-    "lmao", "omg", "wtf", "btw", "imo", "tbh", "idk", "thanks", "thank", "please", "love", "great",
-    "nice", "wow", "hey", "hi", "hello", "so", "but", "and", "or", "if", "just", "also", "well",
-    "like", "good", "best", "awesome", "amazing", "cool", "first", "is", "are", "was", "were",
-    "be", "do", "does", "did", "can", "could", "would", "should", "will", "have", "has", "had",
-    "all", "any", "some", "every", "one", "here", "there", "now", "then", "still", "even", "only",
-    "really", "very", "much", "more", "most", "too", "of", "in", "on", "at", "to", "for", "with",
-    "from", "by", "as", "about", "after", "before", "because", "since", "while", "maybe",
-    "yeah", "yep", "nope", "haha", "hahaha", "xd", "pls", "plz", "u", "ur", "im", "dont", "cant",
-    "didnt", "its", "let", "lets", "god", "bro", "dude", "guys", "everyone", "anyone",
-    "someone", "nobody", "people", "video", "videos", "channel", "subscribe", "comment", "watch",
-    "omfg", "rip", "edit", "update", "new", "old", "happy", "sad", "true", "false", "fake",
-    "real", "today", "tomorrow", "yesterday", "monday", "tuesday", "wednesday", "thursday",
-    "friday", "saturday", "sunday", "tv", "am", "pm", "ai", "ceo", "mr", "mrs", "ms", "dr", "sir",
-    "miss", "lady", "uncle", "aunt", NULL};
+    "i",         "a",       "an",      "the",       "this",     "that",   "these",    "those",
+    "my",        "your",    "our",     "his",       "her",      "their",  "its",      "we",
+    "you",       "he",      "she",     "it",        "they",     "me",     "him",      "us",
+    "them",      "what",    "why",     "how",       "when",     "where",  "who",      "which",
+    "yes",       "no",      "not",     "oh",        "ok",       "okay",   "lol",      "lmao",
+    "omg",       "wtf",     "btw",     "imo",       "tbh",      "idk",    "thanks",   "thank",
+    "please",    "love",    "great",   "nice",      "wow",      "hey",    "hi",       "hello",
+    "so",        "but",     "and",     "or",        "if",       "just",   "also",     "well",
+    "like",      "good",    "best",    "awesome",   "amazing",  "cool",   "first",    "is",
+    "are",       "was",     "were",    "be",        "do",       "does",   "did",      "can",
+    "could",     "would",   "should",  "will",      "have",     "has",    "had",      "all",
+    "any",       "some",    "every",   "one",       "here",     "there",  "now",      "then",
+    "still",     "even",    "only",    "really",    "very",     "much",   "more",     "most",
+    "too",       "of",      "in",      "on",        "at",       "to",     "for",      "with",
+    "from",      "by",      "as",      "about",     "after",    "before", "because",  "since",
+    "while",     "maybe",   "yeah",    "yep",       "nope",     "haha",   "hahaha",   "xd",
+    "pls",       "plz",     "u",       "ur",        "im",       "dont",   "cant",     "didnt",
+    "its",       "let",     "lets",    "god",       "bro",      "dude",   "guys",     "everyone",
+    "anyone",    "someone", "nobody",  "people",    "video",    "videos", "channel",  "subscribe",
+    "comment",   "watch",   "omfg",    "rip",       "edit",     "update", "new",      "old",
+    "happy",     "sad",     "true",    "false",     "fake",     "real",   "today",    "tomorrow",
+    "yesterday", "monday",  "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "tv",        "am",      "pm",      "ai",        "ceo",      "mr",     "mrs",      "ms",
+    "dr",        "sir",     "miss",    "lady",      "uncle",    "aunt",   NULL};
 
 /* Connectors allowed inside a capitalised span: "Bank of America". */
 static int is_connector(const char *k, size_t n)
@@ -140,7 +147,8 @@ static size_t match_gazetteer(rules_tagger *r, const vcd_doc *d, const vcd_token
     for (size_t k = GAZETTEER_MAX_TOKENS; k >= 1; k--) {
         if (i + k > n) continue;
         const vcd_token *last = &t[i + k - 1];
-        if (t[i].kind != VCD_TOK_WORD || (last->kind != VCD_TOK_WORD && last->kind != VCD_TOK_NUMBER))
+        if (t[i].kind != VCD_TOK_WORD ||
+            (last->kind != VCD_TOK_WORD && last->kind != VCD_TOK_NUMBER))
             continue;
         int ty = gazetteer_type(r, tok_text(d, &t[i]), last->byte_end - t[i].byte_start);
         if (ty >= 0) {
@@ -219,7 +227,8 @@ static size_t span_end(rules_tagger *r, const vcd_doc *d, const vcd_token *t, si
     return j;
 }
 
-static vcd_status rules_tag_doc(vcd_tagger *base, const vcd_corpus *c, size_t doc, vcd_mentions *out)
+static vcd_status rules_tag_doc(vcd_tagger *base, const vcd_corpus *c, size_t doc,
+                                vcd_mentions *out)
 {
     rules_tagger *r = (rules_tagger *)base;
     const vcd_doc *d = &c->docs[doc];
@@ -251,7 +260,8 @@ static vcd_status rules_tag_doc(vcd_tagger *base, const vcd_corpus *c, size_t do
         size_t span_start = i;
         /* "Glad Casey", "Beautiful Family": ordinary words at the edges of a
          * capitalised run are sentence case or emphasis, not part of a name. */
-        while (j - i > 1 && t[i].kind == VCD_TOK_WORD && is_common_word(r, tok_text(d, &t[i]), tok_len(&t[i])))
+        while (j - i > 1 && t[i].kind == VCD_TOK_WORD &&
+               is_common_word(r, tok_text(d, &t[i]), tok_len(&t[i])))
             i++;
         while (j - i > 1 && t[j - 1].kind == VCD_TOK_WORD &&
                is_common_word(r, tok_text(d, &t[j - 1]), tok_len(&t[j - 1])))
@@ -372,7 +382,8 @@ static vcd_status load_gazetteer(rules_tagger *r, const char *path)
     return rc;
 }
 
-vcd_status vcd_tagger_rules_new(const char *gazetteer_path, const vcd_vectors *vocab, vcd_tagger **out)
+vcd_status vcd_tagger_rules_new(const char *gazetteer_path, const vcd_vectors *vocab,
+                                vcd_tagger **out)
 {
     *out = NULL;
     rules_tagger *r = vcd_xcalloc(1, sizeof *r);

@@ -59,9 +59,11 @@ static vcd_status find_mentions(const vcd_cluster_options *o, const vcd_corpus *
         vcd_status rc = vcd_map_file(o->mentions_path, &f);
         if (rc) return rc;
         vcd_mentions_file_stats st;
-        rc = vcd_mentions_read_jsonl(o->mentions_path, f.data, f.len, c, ms, &st, o->warn, o->warn_ctx);
+        rc = vcd_mentions_read_jsonl(o->mentions_path, f.data, f.len, c, ms, &st, o->warn,
+                                     o->warn_ctx);
         vcd_unmap_file(&f);
-        r->skipped_mentions = st.skipped_malformed + st.skipped_unknown_doc + st.skipped_text_mismatch;
+        r->skipped_mentions =
+            st.skipped_malformed + st.skipped_unknown_doc + st.skipped_text_mismatch;
         *tagger_name = vcd_xstrdup("file");
         return rc;
     }
@@ -122,8 +124,9 @@ static float *encode_forms(const vcd_cluster_options *o, vcd_encoder *enc, const
     return sums;
 }
 
-static vcd_status cluster_forms(const vcd_cluster_options *o, const float *X, const vcd_forms *forms,
-                                size_t dim, int32_t *labels, double *probs, int *exact)
+static vcd_status cluster_forms(const vcd_cluster_options *o, const float *X,
+                                const vcd_forms *forms, size_t dim, int32_t *labels, double *probs,
+                                int *exact)
 {
     size_t n = forms->n;
     if (o->algo == VCD_ALGO_KMEANS) {
@@ -179,9 +182,9 @@ static void promote_frequent_forms(const vcd_forms *forms, size_t min_mentions, 
         }
 }
 
-static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c, const vcd_encoder *enc,
-                           const vcd_vectors *vec, const vcd_index *ix, uint64_t index_digest,
-                           const char *tagger, const vcd_cluster_report *r)
+static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c,
+                           const vcd_encoder *enc, const vcd_vectors *vec, const vcd_index *ix,
+                           uint64_t index_digest, const char *tagger, const vcd_cluster_report *r)
 {
     cJSON *m = cJSON_CreateObject();
     cJSON_AddStringToObject(m, "schema", VCD_STATE_MANIFEST_SCHEMA);
@@ -227,10 +230,11 @@ static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c, co
         cJSON_AddNumberToObject(cl, "k", (double)o->kmeans_k);
     } else {
         cJSON_AddNumberToObject(cl, "min_cluster_size", (double)o->hdbscan.min_cluster_size);
-        cJSON_AddNumberToObject(cl, "min_samples", (double)(o->hdbscan.min_samples
-                                                               ? o->hdbscan.min_samples
-                                                               : o->hdbscan.min_cluster_size));
-        cJSON_AddStringToObject(cl, "selection", o->hdbscan.selection == VCD_SELECT_LEAF ? "leaf" : "eom");
+        cJSON_AddNumberToObject(cl, "min_samples",
+                                (double)(o->hdbscan.min_samples ? o->hdbscan.min_samples
+                                                                : o->hdbscan.min_cluster_size));
+        cJSON_AddStringToObject(cl, "selection",
+                                o->hdbscan.selection == VCD_SELECT_LEAF ? "leaf" : "eom");
         cJSON_AddBoolToObject(cl, "exact_mst", r->exact_mst);
     }
     cJSON_AddNumberToObject(cl, "min_similarity", o->min_similarity);
@@ -301,7 +305,8 @@ static vcd_status write_state(const vcd_cluster_options *o, job_state *j, vcd_cl
     }
     uint64_t digest = vcd_file_digest(index_path);
     free(index_path);
-    char *manifest = manifest_json(o, j->corpus, j->encoder, j->vectors, j->index, digest, j->tagger, r);
+    char *manifest =
+        manifest_json(o, j->corpus, j->encoder, j->vectors, j->index, digest, j->tagger, r);
     rc = state_write_json(o->out_dir, "manifest.json", manifest);
     cJSON_free(manifest);
     return rc;
@@ -322,7 +327,8 @@ vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *r)
         r->skipped_rows = j.corpus->stats.rows_read - j.corpus->n_docs;
         rc = find_mentions(o, j.corpus, j.vectors, &j.mentions, &j.tagger, r);
     }
-    if (!rc && j.mentions.n == 0) rc = vcd_fail(VCD_EINPUT, "%s: no mentions found to cluster", o->input);
+    if (!rc && j.mentions.n == 0)
+        rc = vcd_fail(VCD_EINPUT, "%s: no mentions found to cluster", o->input);
     double t2 = now_seconds();
     r->seconds_tag = t2 - t1;
     if (!rc) {

@@ -22,7 +22,8 @@ static cJSON *read_json_file(const char *dir, const char *name, vcd_status *rc)
         if (!j) *rc = vcd_fail(VCD_EINPUT, "%s: not valid JSON", path);
         vcd_unmap_file(&f);
     } else if (strcmp(name, "manifest.json") == 0) {
-        *rc = vcd_fail(VCD_EINPUT, "%s: missing (not a state directory, or an unfinished run)", path);
+        *rc =
+            vcd_fail(VCD_EINPUT, "%s: missing (not a state directory, or an unfinished run)", path);
     }
     free(path);
     return j;
@@ -82,7 +83,8 @@ static vcd_status read_entities(vcd_state *s, const char *dir)
     cJSON *root = read_json_file(dir, "entities.json", &rc);
     if (rc) return rc;
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "entities");
-    if (!cJSON_IsArray(arr) || !str(root, "schema") || strcmp(str(root, "schema"), "vcdiscover.entities/1")) {
+    if (!cJSON_IsArray(arr) || !str(root, "schema") ||
+        strcmp(str(root, "schema"), "vcdiscover.entities/1")) {
         cJSON_Delete(root);
         return vcd_fail(VCD_EINPUT, "%s/entities.json: not a vcdiscover.entities/1 document", dir);
     }
@@ -141,8 +143,8 @@ static vcd_status check_references(vcd_state *s, const char *dir)
                         vcd_index_size(s->index), s->n_forms);
     for (size_t f = 0; f < s->n_forms; f++)
         if (s->forms[f].entity_id >= (int32_t)s->n_entities)
-            return vcd_fail(VCD_EINPUT, "%s/forms.jsonl: form %zu points at entity %d of %zu", dir, f,
-                            s->forms[f].entity_id, s->n_entities);
+            return vcd_fail(VCD_EINPUT, "%s/forms.jsonl: form %zu points at entity %d of %zu", dir,
+                            f, s->forms[f].entity_id, s->n_entities);
     return VCD_OK;
 }
 
@@ -155,7 +157,8 @@ vcd_status vcd_state_open(const char *dir, const char *vectors_override, vcd_sta
     vcd_state *s = vcd_xcalloc(1, sizeof *s);
     const char *schema = str(man, "schema");
     if (!schema || strcmp(schema, VCD_STATE_MANIFEST_SCHEMA) != 0)
-        rc = vcd_fail(VCD_EINPUT, "%s/manifest.json: schema is not %s", dir, VCD_STATE_MANIFEST_SCHEMA);
+        rc = vcd_fail(VCD_EINPUT, "%s/manifest.json: schema is not %s", dir,
+                      VCD_STATE_MANIFEST_SCHEMA);
     if (!rc) rc = open_encoder(s, man, vectors_override);
     if (!rc) rc = read_forms(s, dir);
     if (!rc) rc = read_entities(s, dir);

@@ -131,7 +131,8 @@ vcd_status state_write_entities(const char *dir, const vcd_forms *forms, const v
         const vcd_entity *x = &e->items[i];
         vcd_buf_printf(&b, "%s{\"id\":%d,\"name\":", i ? ",\n" : "", x->id);
         json_put_string(&b, x->name);
-        vcd_buf_printf(&b, ",\"type\":\"%s\",\"size\":%zu,\"mean_probability\":%.4f,\"first_seen\":",
+        vcd_buf_printf(&b,
+                       ",\"type\":\"%s\",\"size\":%zu,\"mean_probability\":%.4f,\"first_seen\":",
                        vcd_type_name((vcd_entity_type)x->type), x->size, x->mean_probability);
         json_put_date(&b, x->first_seen);
         vcd_buf_puts(&b, ",\"last_seen\":");

@@ -50,14 +50,14 @@ void vcd_match_key(const char *s, size_t n, vcd_buf *out)
         size_t start = out->len;
         append_collapsed(out, s, n);
         for (size_t i = start; i < out->len; i++)
-            if (out->data[i] >= 'A' && out->data[i] <= 'Z') out->data[i] = (char)(out->data[i] + 32);
+            if (out->data[i] >= 'A' && out->data[i] <= 'Z')
+                out->data[i] = (char)(out->data[i] + 32);
         return;
     }
     utf8proc_uint8_t *mapped = NULL;
     utf8proc_ssize_t k = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &mapped,
                                       UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
-                                          UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
-                                          UTF8PROC_IGNORE);
+                                          UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
     if (k < 0) {
         append_collapsed(out, s, n); /* invalid UTF-8 cannot reach here from ingest */
         return;
@@ -90,11 +90,12 @@ void vcd_split_camel(const char *s, size_t n, vcd_buf *out)
         }
         if (i > 0 && out->len && out->data[out->len - 1] != ' ') {
             char p = s[i - 1];
-            int boundary = (ascii_upper(c) && ascii_lower(p)) ||
-                           (ascii_digit(c) && !ascii_digit(p) && (ascii_lower(p) || ascii_upper(p))) ||
-                           (!ascii_digit(c) && ascii_digit(p) && (ascii_lower(c) || ascii_upper(c))) ||
-                           /* "NYCMarathon": the last capital of a run starts a word */
-                           (ascii_upper(c) && ascii_upper(p) && i + 1 < n && ascii_lower(s[i + 1]));
+            int boundary =
+                (ascii_upper(c) && ascii_lower(p)) ||
+                (ascii_digit(c) && !ascii_digit(p) && (ascii_lower(p) || ascii_upper(p))) ||
+                (!ascii_digit(c) && ascii_digit(p) && (ascii_lower(c) || ascii_upper(c))) ||
+                /* "NYCMarathon": the last capital of a run starts a word */
+                (ascii_upper(c) && ascii_upper(p) && i + 1 < n && ascii_lower(s[i + 1]));
             if (boundary) vcd_buf_putc(out, ' ');
         }
         vcd_buf_putc(out, c);

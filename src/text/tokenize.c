@@ -198,8 +198,10 @@ static uint8_t word_shape(const unsigned char *s, size_t n)
         }
         utf8proc_category_t cat = utf8proc_category(cp);
         if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT) {
-            if (letters == 0) shape |= VCD_SHAPE_UPPER_INITIAL;
-            else shape |= VCD_SHAPE_INNER_UPPER;
+            if (letters == 0)
+                shape |= VCD_SHAPE_UPPER_INITIAL;
+            else
+                shape |= VCD_SHAPE_INNER_UPPER;
             uppers++;
             letters++;
         } else if (cat == UTF8PROC_CATEGORY_LL) {
@@ -220,9 +222,19 @@ static uint8_t word_shape(const unsigned char *s, size_t n)
 /* Splits a trailing clitic off a word token: "Apple's" -> "Apple" + "'s". */
 static size_t clitic_length(const unsigned char *s, size_t n)
 {
-    static const char *const clitics[] = {"n't", "'s", "'re", "'ll", "'ve", "'m", "'d",
-                                          "n\xE2\x80\x99t", "\xE2\x80\x99s", "\xE2\x80\x99re",
-                                          "\xE2\x80\x99ll", "\xE2\x80\x99ve", "\xE2\x80\x99m",
+    static const char *const clitics[] = {"n't",
+                                          "'s",
+                                          "'re",
+                                          "'ll",
+                                          "'ve",
+                                          "'m",
+                                          "'d",
+                                          "n\xE2\x80\x99t",
+                                          "\xE2\x80\x99s",
+                                          "\xE2\x80\x99re",
+                                          "\xE2\x80\x99ll",
+                                          "\xE2\x80\x99ve",
+                                          "\xE2\x80\x99m",
                                           "\xE2\x80\x99\x64"};
     for (size_t i = 0; i < sizeof clitics / sizeof *clitics; i++) {
         size_t k = strlen(clitics[i]);
@@ -261,7 +273,8 @@ static void push_word(vcd_tokens *out, const cursor *c, vcd_token t)
         return;
     }
     t.shape = word_shape(s, n);
-    if ((t.shape & VCD_SHAPE_HAS_DIGIT) && !(t.shape & VCD_SHAPE_HAS_LETTER)) t.kind = VCD_TOK_NUMBER;
+    if ((t.shape & VCD_SHAPE_HAS_DIGIT) && !(t.shape & VCD_SHAPE_HAS_LETTER))
+        t.kind = VCD_TOK_NUMBER;
     push(out, &t);
 }
 
@@ -279,8 +292,10 @@ void vcd_tokenize(const char *text, size_t len, vcd_tokens *out)
             advance(&c, clen);
             continue;
         }
-        vcd_token t = {.byte_start = (uint32_t)c.pos, .cp_start = (uint32_t)c.cp,
-                       .sentence_start = (uint8_t)sentence_start, .space_before = (uint8_t)space_before};
+        vcd_token t = {.byte_start = (uint32_t)c.pos,
+                       .cp_start = (uint32_t)c.cp,
+                       .sentence_start = (uint8_t)sentence_start,
+                       .space_before = (uint8_t)space_before};
         int32_t next = peek_at(&c, c.pos + clen);
         if (starts_with_ci(&c, "http://") || starts_with_ci(&c, "https://") ||
             starts_with_ci(&c, "www.")) {
@@ -313,7 +328,8 @@ void vcd_tokenize(const char *text, size_t len, vcd_tokens *out)
         t.cp_end = (uint32_t)c.cp;
         push(out, &t);
         /* An emoji usually closes a thought: "so good 😍 Apple wins". */
-        sentence_start = (t.kind == VCD_TOK_PUNCT && is_sentence_end(cp)) || t.kind == VCD_TOK_EMOJI;
+        sentence_start =
+            (t.kind == VCD_TOK_PUNCT && is_sentence_end(cp)) || t.kind == VCD_TOK_EMOJI;
         space_before = 0;
     }
 }

@@ -58,11 +58,21 @@ void vcd_buf_json_string(vcd_buf *b, const char *s, size_t n)
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         switch (c) {
-        case '"': vcd_buf_append(b, "\\\"", 2); break;
-        case '\\': vcd_buf_append(b, "\\\\", 2); break;
-        case '\n': vcd_buf_append(b, "\\n", 2); break;
-        case '\r': vcd_buf_append(b, "\\r", 2); break;
-        case '\t': vcd_buf_append(b, "\\t", 2); break;
+        case '"':
+            vcd_buf_append(b, "\\\"", 2);
+            break;
+        case '\\':
+            vcd_buf_append(b, "\\\\", 2);
+            break;
+        case '\n':
+            vcd_buf_append(b, "\\n", 2);
+            break;
+        case '\r':
+            vcd_buf_append(b, "\\r", 2);
+            break;
+        case '\t':
+            vcd_buf_append(b, "\\t", 2);
+            break;
         default:
             if (c < 0x20) {
                 char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};

@@ -145,7 +145,8 @@ vcd_status vcd_ensure_dir(const char *path)
         if (*s != '/') continue;
         *s = '\0';
         if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            vcd_status rc = vcd_fail(VCD_EINPUT, "%s: cannot create directory: %s", p, strerror(errno));
+            vcd_status rc =
+                vcd_fail(VCD_EINPUT, "%s: cannot create directory: %s", p, strerror(errno));
             free(p);
             return rc;
         }

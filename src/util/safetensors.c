@@ -16,10 +16,13 @@ static size_t dtype_size(vcd_dtype t)
 {
     switch (t) {
     case VCD_DT_F16:
-    case VCD_DT_BF16: return 2;
+    case VCD_DT_BF16:
+        return 2;
     case VCD_DT_F32:
-    case VCD_DT_I32: return 4;
-    default: return 8;
+    case VCD_DT_I32:
+        return 4;
+    default:
+        return 8;
     }
 }
 
@@ -122,7 +125,8 @@ vcd_status vcd_safetensors_parse(const unsigned char *data, size_t len, vcd_safe
         qsort(sorted, st->n, sizeof *sorted, range_cmp);
         for (size_t i = 1; i < st->n && rc == VCD_OK; i++) {
             size_t prev_end = sorted[i - 1].count * dtype_size(sorted[i - 1].dtype);
-            if (sorted[i - 1].data + prev_end > sorted[i].data && sorted[i].count && sorted[i - 1].count)
+            if (sorted[i - 1].data + prev_end > sorted[i].data && sorted[i].count &&
+                sorted[i - 1].count)
                 rc = vcd_fail(VCD_EINPUT, "safetensors: tensors '%.60s' and '%.60s' overlap",
                               sorted[i - 1].name, sorted[i].name);
         }

@@ -14,7 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vcd_tokens tk = {0};
     vcd_tokenize(s, size, &tk);
     for (size_t i = 0; i < tk.n; i++)
-        if (tk.toks[i].byte_end > size || tk.toks[i].byte_start >= tk.toks[i].byte_end) __builtin_trap();
+        if (tk.toks[i].byte_end > size || tk.toks[i].byte_start >= tk.toks[i].byte_end)
+            __builtin_trap();
     vcd_tokens_free(&tk);
     vcd_buf a = {0}, b = {0};
     vcd_match_key(s, size, &a);

@@ -31,7 +31,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vcd_vectors_format f = data[0] % 3 == 1 ? VCD_VEC_TEXT : VCD_VEC_WINK;
         if (vcd_vectors_import_memory(p, n, f, 1000, &out, &out_len, NULL) == VCD_OK) {
             vcd_vectors *v = NULL;
-            if (vcd_vectors_open_memory(out, out_len, &v) != VCD_OK) abort(); /* own output must load */
+            if (vcd_vectors_open_memory(out, out_len, &v) != VCD_OK)
+                abort(); /* own output must load */
             vcd_vectors_close(v);
         }
         free(out);

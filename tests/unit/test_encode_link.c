@@ -33,7 +33,8 @@ static void test_encoder(vcd_vectors *v)
     vcd_encode_query(e, "Taylor Swift", 12, c);
     CHECK_NEAR(dotf(a, a, d), 1.0, 1e-5);
     CHECK_NEAR(dotf(b, b, d), 1.0, 1e-5);
-    CHECK_MSG(dotf(a, b, d) > dotf(a, c, d) + 0.2, "acronym %.3f vs other %.3f", dotf(a, b, d), dotf(a, c, d));
+    CHECK_MSG(dotf(a, b, d) > dotf(a, c, d) + 0.2, "acronym %.3f vs other %.3f", dotf(a, b, d),
+              dotf(a, c, d));
     vcd_encode_query(e, "Taylor Swfit", 12, a); /* misspelling stays close */
     CHECK_MSG(dotf(a, c, d) > 0.5, "%.3f", dotf(a, c, d));
     vcd_encode_query(e, "Taylor Swift", 12, a); /* deterministic */
@@ -64,7 +65,8 @@ static vcd_corpus *corpus_of(const char *csv)
 static void add(vcd_mentions *ms, const vcd_corpus *c, uint32_t doc, const char *text)
 {
     const char *p = strstr(c->docs[doc].text, text);
-    vcd_mention m = {.doc = doc, .byte_start = (uint32_t)(p - c->docs[doc].text), .form = -1, .entity_id = -1};
+    vcd_mention m = {
+        .doc = doc, .byte_start = (uint32_t)(p - c->docs[doc].text), .form = -1, .entity_id = -1};
     m.byte_end = m.byte_start + (uint32_t)strlen(text);
     m.start = m.byte_start;
     m.end = m.byte_end;
@@ -74,8 +76,9 @@ static void add(vcd_mentions *ms, const vcd_corpus *c, uint32_t doc, const char 
 
 static void test_forms_and_entities(void)
 {
-    vcd_corpus *c = corpus_of("id,date,text\n1,2024-01-01,Vision Pro rocks\n2,2024-02-01,vision  pro meh\n"
-                              "3,2024-03-01,Apple Vision Pro and AVP\n4,,AVP\n");
+    vcd_corpus *c =
+        corpus_of("id,date,text\n1,2024-01-01,Vision Pro rocks\n2,2024-02-01,vision  pro meh\n"
+                  "3,2024-03-01,Apple Vision Pro and AVP\n4,,AVP\n");
     vcd_mentions ms = {0};
     add(&ms, c, 0, "Vision Pro");
     add(&ms, c, 1, "vision  pro");

@@ -36,11 +36,10 @@ static int same_partition(const int32_t *ours, const double *ref, size_t n, size
  * These are held to the looser bounds below instead of exact parity. */
 static int tie_sensitive(const char *data, const char *setting)
 {
-    static const char *const known[] = {"blobs.mcs5.msnone.eom", "blobs.mcs5.msnone.leaf",
-                                        "blobs.mcs5.ms3.eom",    "blobs.mcs5.ms3.leaf",
-                                        "blobs.mcs15.ms3.eom",   "blobs.mcs15.ms3.leaf",
-                                        "glove.mcs5.msnone.leaf", "glove.mcs5.ms3.leaf",
-                                        "glove.mcs15.ms3.leaf"};
+    static const char *const known[] = {
+        "blobs.mcs5.msnone.eom",  "blobs.mcs5.msnone.leaf", "blobs.mcs5.ms3.eom",
+        "blobs.mcs5.ms3.leaf",    "blobs.mcs15.ms3.eom",    "blobs.mcs15.ms3.leaf",
+        "glove.mcs5.msnone.leaf", "glove.mcs5.ms3.leaf",    "glove.mcs15.ms3.leaf"};
     char full[96];
     snprintf(full, sizeof full, "%s.%s", data, setting);
     for (size_t i = 0; i < sizeof known / sizeof *known; i++)
@@ -135,10 +134,12 @@ static void test_weights_equal_duplicates(void)
     int ok = 1;
     for (size_t i = 0; i < n; i++) {
         for (uint32_t c = 0; c < w[i]; c++, k++)
-            ok &= (a.labels[i] < 0) == (b.labels[k] < 0) && fabs(a.probabilities[i] - b.probabilities[k]) < 1e-12;
+            ok &= (a.labels[i] < 0) == (b.labels[k] < 0) &&
+                  fabs(a.probabilities[i] - b.probabilities[k]) < 1e-12;
     }
     CHECK(ok);
-    CHECK_MSG(a.n_clusters == b.n_clusters && a.n_clusters >= 2, "%zu vs %zu", a.n_clusters, b.n_clusters);
+    CHECK_MSG(a.n_clusters == b.n_clusters && a.n_clusters >= 2, "%zu vs %zu", a.n_clusters,
+              b.n_clusters);
     vcd_hdbscan_result_free(&a);
     vcd_hdbscan_result_free(&b);
     free(E);
@@ -188,9 +189,9 @@ int main(void)
     vcd_safetensors *st;
     CHECK(vcd_safetensors_open(path, &st) == VCD_OK);
     const char *datasets[] = {"blobs", "glove"};
-    const char *settings[] = {"mcs5.msnone.eom",  "mcs5.msnone.leaf",  "mcs5.ms3.eom",
-                              "mcs5.ms3.leaf",    "mcs15.msnone.eom",  "mcs15.msnone.leaf",
-                              "mcs15.ms3.eom",    "mcs15.ms3.leaf"};
+    const char *settings[] = {"mcs5.msnone.eom", "mcs5.msnone.leaf", "mcs5.ms3.eom",
+                              "mcs5.ms3.leaf",   "mcs15.msnone.eom", "mcs15.msnone.leaf",
+                              "mcs15.ms3.eom",   "mcs15.ms3.leaf"};
     for (size_t i = 0; i < 2; i++)
         for (size_t j = 0; j < 8; j++)
             test_reference(st, datasets[i], settings[j]);

@@ -78,7 +78,8 @@ static void test_ivf_and_knn(void)
     float *dd = malloc(3 * 2 * sizeof *dd);
     int64_t *ii = malloc(3 * 2 * sizeof *ii);
     CHECK(vcd_knn_self(pts, 3, 2, 2, dd, ii) == VCD_OK);
-    CHECK_MSG(ii[0] == 1 && fabs(dd[0] - 1.0f) < 1e-6 && ii[1] == 2, "%lld %g %lld", (long long)ii[0], dd[0], (long long)ii[1]);
+    CHECK_MSG(ii[0] == 1 && fabs(dd[0] - 1.0f) < 1e-6 && ii[1] == 2, "%lld %g %lld",
+              (long long)ii[0], dd[0], (long long)ii[1]);
     CHECK(ii[4] == 1 && fabs(dd[4] - 16.0f) < 1e-5);
     free(dd);
     free(ii);

@@ -79,7 +79,8 @@ static void test_structural_errors(void)
     CHECK(strstr(vcd_last_error(), "no usable comments") != NULL);
     const char *nocol = "ID,Date,Body2\n1,2024-01-01,x\n";
     CHECK(parse("m.csv", nocol, strlen(nocol), &c, &w) == VCD_EINPUT);
-    CHECK_MSG(strstr(vcd_last_error(), "columns found: ID, Date, Body2") != NULL, "%s", vcd_last_error());
+    CHECK_MSG(strstr(vcd_last_error(), "columns found: ID, Date, Body2") != NULL, "%s",
+              vcd_last_error());
     const char *semi = "ID;Date;Comment\n1;2024-01-01;hello\n";
     CHECK(parse("s.csv", semi, strlen(semi), &c, &w) == VCD_EINPUT);
     CHECK(strstr(vcd_last_error(), "delimiter") != NULL);
@@ -122,10 +123,11 @@ static void test_txt_and_jsonl(void)
     CHECK(vcd_corpus_parse("x", (const unsigned char *)txt, strlen(txt), &o, &c) == VCD_OK);
     CHECK(c->n_docs == 2 && strcmp(c->docs[1].id, "3") == 0 && !c->has_date_column);
     vcd_corpus_free(c);
-    const char *jl = "{\"id\": 7, \"text\": \"caf\\u00e9\", \"date\": \"2024-02-29\", \"likes\": 4}\n"
-                     "not json\n"
-                     "{\"body\": \"other\"}\n"
-                     "{\"nope\": 1}\n";
+    const char *jl =
+        "{\"id\": 7, \"text\": \"caf\\u00e9\", \"date\": \"2024-02-29\", \"likes\": 4}\n"
+        "not json\n"
+        "{\"body\": \"other\"}\n"
+        "{\"nope\": 1}\n";
     o.format = VCD_FORMAT_JSONL;
     CHECK(vcd_corpus_parse("x", (const unsigned char *)jl, strlen(jl), &o, &c) == VCD_OK);
     CHECK(c->n_docs == 2 && strcmp(c->docs[0].id, "7") == 0 && c->docs[0].likes == 4);
@@ -153,7 +155,8 @@ static void test_dates(void)
     CHECK(vcd_parse_iso8601("2024-02-29T23:59:59Z", 20, &t) == VCD_OK && t == 1709251199);
     CHECK(vcd_parse_iso8601("2024-03-01T01:00:00+02:00", 25, &t) == VCD_OK && t == 1709247600);
     /* 01:00 at -01:30 is 02:30 UTC */
-    CHECK(vcd_parse_iso8601("2024-03-01T01:00:00.123-0130", 28, &t) == VCD_OK && t == 1709251200 + 9000);
+    CHECK(vcd_parse_iso8601("2024-03-01T01:00:00.123-0130", 28, &t) == VCD_OK &&
+          t == 1709251200 + 9000);
     CHECK(vcd_parse_iso8601("20240301", 8, &t) == VCD_OK && t == 1709251200);
     CHECK(vcd_parse_iso8601("2023-02-29", 10, &t) == VCD_EINPUT);
     CHECK(vcd_parse_iso8601("2024-13-01", 10, &t) == VCD_EINPUT);

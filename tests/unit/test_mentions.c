@@ -17,7 +17,8 @@ static int has_mention(const vcd_corpus *c, const vcd_mentions *ms, size_t doc, 
         const vcd_mention *m = &ms->items[i];
         const char *s = c->docs[m->doc].text + m->byte_start;
         size_t n = m->byte_end - m->byte_start;
-        if (m->doc == doc && strlen(text) == n && memcmp(s, text, n) == 0 && (type < 0 || m->type == type))
+        if (m->doc == doc && strlen(text) == n && memcmp(s, text, n) == 0 &&
+            (type < 0 || m->type == type))
             return 1;
     }
     return 0;
@@ -63,7 +64,8 @@ static void test_rules(void)
 static void test_mentions_file(void)
 {
     vcd_corpus *c = corpus_of("id,text\nd1,caf\xc3\xa9 Apple Vision Pro\nd2,plain\n");
-    const char *jl = "{\"doc_id\":\"d1\",\"text\":\"Apple Vision Pro\",\"start\":5,\"end\":21,\"type\":\"product\"}\n"
+    const char *jl = "{\"doc_id\":\"d1\",\"text\":\"Apple Vision "
+                     "Pro\",\"start\":5,\"end\":21,\"type\":\"product\"}\n"
                      "{\"doc_id\":\"d1\",\"text\":\"Apple\",\"start\":4,\"end\":9}\n"
                      "{\"doc_id\":\"zz\",\"text\":\"x\",\"start\":0,\"end\":1}\n"
                      "{\"doc_id\":\"d2\",\"text\":\"plain\",\"start\":0,\"end\":99}\n"
@@ -72,10 +74,11 @@ static void test_mentions_file(void)
                      "{\"doc_id\":\"d2\",\"text\":\"plain\",\"start\":0,\"end\":5,\"extra\":[1]}\n";
     vcd_mentions ms = {0};
     vcd_mentions_file_stats st;
-    CHECK(vcd_mentions_read_jsonl("m.jsonl", (const unsigned char *)jl, strlen(jl), c, &ms, &st, NULL,
-                                  NULL) == VCD_OK);
+    CHECK(vcd_mentions_read_jsonl("m.jsonl", (const unsigned char *)jl, strlen(jl), c, &ms, &st,
+                                  NULL, NULL) == VCD_OK);
     CHECK(st.kept == 2 && ms.n == 2);
-    CHECK(st.skipped_text_mismatch == 1 && st.skipped_unknown_doc == 1 && st.skipped_malformed == 3);
+    CHECK(st.skipped_text_mismatch == 1 && st.skipped_unknown_doc == 1 &&
+          st.skipped_malformed == 3);
     CHECK(ms.items[0].type == VCD_TYPE_PRODUCT && ms.items[0].byte_start == 6);
     vcd_mentions_free(&ms);
     vcd_corpus_free(c);

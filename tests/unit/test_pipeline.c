@@ -67,21 +67,21 @@ static void test_sample(void)
     CHECK(r.docs == 3000 && r.mentions > 2000 && r.entities >= 8);
     char *ej = slurp(out, "entities.json");
     cJSON *root = cJSON_Parse(ej);
-    CHECK(root && strcmp(cJSON_GetObjectItem(root, "schema")->valuestring, "vcdiscover.entities/1") == 0);
+    CHECK(root &&
+          strcmp(cJSON_GetObjectItem(root, "schema")->valuestring, "vcdiscover.entities/1") == 0);
     const cJSON *ents = cJSON_GetObjectItem(root, "entities");
     /* aliases of one entity end up together; different entities apart */
-    const char *groups[][3] = {{"apple vision pro", "vision pro", "avp"},
-                               {"playstation 5", "ps5", NULL},
-                               {"new york city", "nyc", "new york"},
-                               {"nintendo switch 2", "switch 2", "ns2"},
-                               {"manchester united", "man united", "man utd"},
-                               {"taylor swift", "taylor", NULL}};
+    const char *groups[][3] = {
+        {"apple vision pro", "vision pro", "avp"},      {"playstation 5", "ps5", NULL},
+        {"new york city", "nyc", "new york"},           {"nintendo switch 2", "switch 2", "ns2"},
+        {"manchester united", "man united", "man utd"}, {"taylor swift", "taylor", NULL}};
     int ids[6];
     for (size_t g = 0; g < 6; g++) {
         ids[g] = entity_of(ents, groups[g][0]);
         CHECK_MSG(ids[g] >= 0, "%s has no entity", groups[g][0]);
         for (size_t k = 1; k < 3 && groups[g][k]; k++)
-            CHECK_MSG(entity_of(ents, groups[g][k]) == ids[g], "%s not with %s", groups[g][k], groups[g][0]);
+            CHECK_MSG(entity_of(ents, groups[g][k]) == ids[g], "%s not with %s", groups[g][k],
+                      groups[g][0]);
         for (size_t h = 0; h < g; h++)
             CHECK_MSG(ids[h] != ids[g], "%s merged with %s", groups[g][0], groups[h][0]);
     }
@@ -162,7 +162,8 @@ static void test_wnut_mentions(void)
         const char *tag = tab ? tab + 1 : "O";
         int inside = !blank && tag[0] == 'I';
         if (ent_start >= 0 && !inside) {
-            vcd_buf_printf(&ment, "{\"doc_id\":\"%zu\",\"start\":%ld,\"end\":%zu,\"text\":", doc, ent_start, cp - 1);
+            vcd_buf_printf(&ment, "{\"doc_id\":\"%zu\",\"start\":%ld,\"end\":%zu,\"text\":", doc,
+                           ent_start, cp - 1);
             vcd_buf_json_string(&ment, ent.data, ent.len);
             vcd_buf_puts(&ment, "}\n");
             gold++;
@@ -201,7 +202,8 @@ static void test_wnut_mentions(void)
     /* every gold mention that survives NFC is clustered exactly as given */
     CHECK_MSG(r.mentions + r.skipped_mentions == gold && r.skipped_mentions * 100 <= gold,
               "%zu kept + %zu skipped of %zu", r.mentions, r.skipped_mentions, gold);
-    printf("WNUT dev gold mentions: %zu, clustered %zu into %zu entities\n", gold, r.mentions, r.entities);
+    printf("WNUT dev gold mentions: %zu, clustered %zu into %zu entities\n", gold, r.mentions,
+           r.entities);
     vcd_buf_free(&txt);
     vcd_buf_free(&ment);
     vcd_buf_free(&line);
@@ -221,8 +223,8 @@ static void test_youtube(void)
     CHECK(r.docs > 58000 && r.mentions > 10000 && r.entities > 500);
     printf("youtube: %zu docs, %zu mentions, %zu forms, %zu entities, %.2fs\n", r.docs, r.mentions,
            r.forms, r.entities,
-           r.seconds_ingest + r.seconds_tag + r.seconds_encode + r.seconds_cluster + r.seconds_index +
-               r.seconds_write);
+           r.seconds_ingest + r.seconds_tag + r.seconds_encode + r.seconds_cluster +
+               r.seconds_index + r.seconds_write);
     vcd_state *s;
     CHECK(vcd_state_open(out, NULL, &s) == VCD_OK);
     vcd_match_hit hits[3];

@@ -21,13 +21,18 @@ static void test_hostile(void)
         vcd_status want;
     } cases[] = {
         {"{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8, VCD_OK},
-        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 4, VCD_EINPUT}, /* past end */
-        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8, VCD_EINPUT}, /* wrong size */
-        {"{\"a\":{\"dtype\":\"Q8\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8, VCD_EINPUT},  /* dtype */
+        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 4,
+         VCD_EINPUT}, /* past end */
+        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8,
+         VCD_EINPUT}, /* wrong size */
+        {"{\"a\":{\"dtype\":\"Q8\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8,
+         VCD_EINPUT}, /* dtype */
         {"{\"a\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},"
-         "\"b\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[2,6]}}", 8, VCD_EINPUT}, /* overlap */
+         "\"b\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[2,6]}}",
+         8, VCD_EINPUT}, /* overlap */
         {"{\"a\":{\"dtype\":\"F32\",\"shape\":[-1],\"data_offsets\":[0,8]}}", 8, VCD_EINPUT},
-        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,8]}}", 8, VCD_EINPUT},
+        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,8]}}", 8,
+         VCD_EINPUT},
         {"[1,2]", 0, VCD_EINPUT},
         {"{\"__metadata__\":{\"format\":\"pt\"}}", 0, VCD_OK},
     };
@@ -49,7 +54,8 @@ static void test_hostile(void)
 static void test_f16(void)
 {
     size_t len;
-    unsigned char *b = make("{\"h\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,6]}}", 6, &len);
+    unsigned char *b =
+        make("{\"h\":{\"dtype\":\"F16\",\"shape\":[3],\"data_offsets\":[0,6]}}", 6, &len);
     uint16_t vals[3] = {0x3C00, 0xC000, 0x0001}; /* 1, -2, smallest subnormal */
     memcpy(b + len - 6, vals, 6);
     vcd_safetensors *st;

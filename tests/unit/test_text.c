@@ -17,14 +17,22 @@ static void test_tokenizer(void)
     const struct {
         const char *s;
         int kind;
-    } want[] = {{"Apple", VCD_TOK_WORD},       {"'s", VCD_TOK_WORD},
-                {"new", VCD_TOK_WORD},         {"#VisionPro", VCD_TOK_HASHTAG},
-                {"!!!", VCD_TOK_PUNCT},        {"see", VCD_TOK_WORD},
-                {"https://apple.com/x", VCD_TOK_URL}, {".", VCD_TOK_PUNCT},
-                {"@tim_cook", VCD_TOK_HANDLE}, {"do", VCD_TOK_WORD},
-                {"n't", VCD_TOK_WORD},         {"\xf0\x9f\x98\x82", VCD_TOK_EMOJI},
-                {"\xf0\x9f\x98\x82", VCD_TOK_EMOJI}, {"Spider-Man", VCD_TOK_WORD},
-                {"U.S", VCD_TOK_WORD},         {".", VCD_TOK_PUNCT},
+    } want[] = {{"Apple", VCD_TOK_WORD},
+                {"'s", VCD_TOK_WORD},
+                {"new", VCD_TOK_WORD},
+                {"#VisionPro", VCD_TOK_HASHTAG},
+                {"!!!", VCD_TOK_PUNCT},
+                {"see", VCD_TOK_WORD},
+                {"https://apple.com/x", VCD_TOK_URL},
+                {".", VCD_TOK_PUNCT},
+                {"@tim_cook", VCD_TOK_HANDLE},
+                {"do", VCD_TOK_WORD},
+                {"n't", VCD_TOK_WORD},
+                {"\xf0\x9f\x98\x82", VCD_TOK_EMOJI},
+                {"\xf0\x9f\x98\x82", VCD_TOK_EMOJI},
+                {"Spider-Man", VCD_TOK_WORD},
+                {"U.S", VCD_TOK_WORD},
+                {".", VCD_TOK_PUNCT},
                 {"caf\xc3\xa9", VCD_TOK_WORD}};
     size_t nw = sizeof want / sizeof *want;
     CHECK_MSG(tk.n == nw, "%zu tokens", tk.n);
@@ -48,7 +56,8 @@ static void test_shapes_and_edges(void)
     vcd_tokenize(t, strlen(t), &tk);
     CHECK(tk.n == 5);
     CHECK(tk.toks[0].shape & VCD_SHAPE_ALL_UPPER);
-    CHECK((tk.toks[1].shape & VCD_SHAPE_INNER_UPPER) && !(tk.toks[1].shape & VCD_SHAPE_UPPER_INITIAL));
+    CHECK((tk.toks[1].shape & VCD_SHAPE_INNER_UPPER) &&
+          !(tk.toks[1].shape & VCD_SHAPE_UPPER_INITIAL));
     CHECK(tk.toks[2].kind == VCD_TOK_NUMBER);
     /* invalid UTF-8 is never fatal */
     const char bad[] = "ok \xff\xfe end";
@@ -64,7 +73,9 @@ static void test_keys(void)
     CHECK(strcmp(b.data, "apple vision pro") == 0);
     vcd_match_key("Caf\xc3\xa9 \xef\xbc\xa1", 9, &b); /* accent stripped, full-width A folded */
     CHECK_MSG(strcmp(b.data, "cafe a") == 0, "%s", b.data);
-    vcd_match_key("STRASSE stra\xc3\x9f" "e", 15, &b);
+    vcd_match_key("STRASSE stra\xc3\x9f"
+                  "e",
+                  15, &b);
     CHECK_MSG(strcmp(b.data, "strasse strasse") == 0, "%s", b.data);
     vcd_split_camel("AppleVisionPro2024", 18, &b);
     CHECK(strcmp(b.data, "Apple Vision Pro 2024") == 0);

@@ -15,8 +15,8 @@ static void test_text_import(void)
     unsigned char *buf;
     size_t n;
     vcd_vectors_import_stats st;
-    CHECK(vcd_vectors_import_memory((const unsigned char *)glove, strlen(glove), VCD_VEC_TEXT, 0, &buf,
-                                    &n, &st) == VCD_OK);
+    CHECK(vcd_vectors_import_memory((const unsigned char *)glove, strlen(glove), VCD_VEC_TEXT, 0,
+                                    &buf, &n, &st) == VCD_OK);
     CHECK(st.words_kept == 3 && st.skipped_bad == 2 && st.skipped_duplicate == 1);
     vcd_vectors *v;
     CHECK(vcd_vectors_open_memory(buf, n, &v) == VCD_OK);
@@ -59,8 +59,8 @@ static void test_wink_import(void)
     unsigned char *buf;
     size_t n;
     vcd_vectors_import_stats st;
-    CHECK(vcd_vectors_import_memory((const unsigned char *)wink, strlen(wink), VCD_VEC_WINK, 0, &buf,
-                                    &n, &st) == VCD_OK);
+    CHECK(vcd_vectors_import_memory((const unsigned char *)wink, strlen(wink), VCD_VEC_WINK, 0,
+                                    &buf, &n, &st) == VCD_OK);
     CHECK(st.words_kept == 2 && st.skipped_bad == 1);
     vcd_vectors *v;
     CHECK(vcd_vectors_open_memory(buf, n, &v) == VCD_OK);
@@ -68,11 +68,15 @@ static void test_wink_import(void)
     CHECK(vcd_vectors_find(v, "ete", 3) == 1); /* accents folded in keys */
     vcd_vectors_close(v);
     free(buf);
-    const char *bad[] = {"", "[]", "{\"vectors\":{}}", "{\"dimensions\":3,\"vectors\":{\"a\":[1,2,",
-                         "{\"dimensions\":0}", "{\"dimensions\":3,\"vectors\":[1]}"};
+    const char *bad[] = {"",
+                         "[]",
+                         "{\"vectors\":{}}",
+                         "{\"dimensions\":3,\"vectors\":{\"a\":[1,2,",
+                         "{\"dimensions\":0}",
+                         "{\"dimensions\":3,\"vectors\":[1]}"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-        CHECK_MSG(vcd_vectors_import_memory((const unsigned char *)bad[i], strlen(bad[i]), VCD_VEC_WINK,
-                                            0, &buf, &n, &st) == VCD_EINPUT,
+        CHECK_MSG(vcd_vectors_import_memory((const unsigned char *)bad[i], strlen(bad[i]),
+                                            VCD_VEC_WINK, 0, &buf, &n, &st) == VCD_EINPUT,
                   "case %zu", i);
 }
 
