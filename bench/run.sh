@@ -27,7 +27,7 @@ done
 field() { echo "$best_json" | grep -o "\"$1\":[0-9.]*" | head -1 | cut -d: -f2; }
 mentions=$(field mentions)
 tag=$(field tag)
-hd=$(build/bench_hdbscan 100000 128 15)
+hd=$(build/bench/bench_hdbscan 100000 128 15)
 
 {
   echo
