@@ -1,25 +1,9 @@
 /* Initials and acronyms, shared by the encoder's features, entity merging
  * and `match`. ASCII letters only: acronyms in comments are Latin capitals. */
 #include "vcd/text.h"
+#include "ascii.h"
 
 #include <string.h>
-
-static int is_upper(char c)
-{
-    return c >= 'A' && c <= 'Z';
-}
-static int is_lower(char c)
-{
-    return c >= 'a' && c <= 'z';
-}
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-static char lower(char c)
-{
-    return is_upper(c) ? (char)(c + 32) : c;
-}
 
 static int is_connector(const char *w, size_t n)
 {
@@ -27,7 +11,7 @@ static int is_connector(const char *w, size_t n)
     for (int i = 0; c[i]; i++)
         if (strlen(c[i]) == n) {
             size_t k = 0;
-            while (k < n && lower(w[k]) == c[i][k])
+            while (k < n && ascii_tolower(w[k]) == c[i][k])
                 k++;
             if (k == n) return 1;
         }
@@ -50,15 +34,15 @@ size_t vcd_initials(const char *s, size_t n, vcd_buf *all, vcd_buf *content)
         /* pieces inside the word: CamelCase humps and digit runs */
         for (size_t p = w; p < i;) {
             size_t q = p + 1;
-            if (is_digit(s[p])) {
-                while (q < i && is_digit(s[q]))
+            if (ascii_digit(s[p])) {
+                while (q < i && ascii_digit(s[q]))
                     q++;
                 vcd_buf_append(all, s + p, q - p);
                 vcd_buf_append(content, s + p, q - p);
             } else {
-                while (q < i && !is_digit(s[q]) && !(is_upper(s[q]) && is_lower(s[q - 1])))
+                while (q < i && !ascii_digit(s[q]) && !(ascii_upper(s[q]) && ascii_lower(s[q - 1])))
                     q++;
-                char c = lower(s[p]);
+                char c = ascii_tolower(s[p]);
                 vcd_buf_putc(all, c);
                 if (!connector) vcd_buf_putc(content, c);
             }
@@ -76,10 +60,10 @@ int vcd_acronym_key(const char *s, size_t n, vcd_buf *out)
     size_t letters = 0;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        if (is_upper(c)) {
+        if (ascii_upper(c)) {
             letters++;
-            vcd_buf_putc(out, lower(c));
-        } else if (is_digit(c)) {
+            vcd_buf_putc(out, ascii_tolower(c));
+        } else if (ascii_digit(c)) {
             vcd_buf_putc(out, c);
         } else if (c != '.' && c != '&') {
             return 0;

@@ -1,4 +1,5 @@
 #include "vcd/text.h"
+#include "ascii.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -64,19 +65,6 @@ void vcd_match_key(const char *s, size_t n, vcd_buf *out)
     }
     append_collapsed(out, (const char *)mapped, (size_t)k);
     free(mapped);
-}
-
-static int ascii_upper(char c)
-{
-    return c >= 'A' && c <= 'Z';
-}
-static int ascii_lower(char c)
-{
-    return c >= 'a' && c <= 'z';
-}
-static int ascii_digit(char c)
-{
-    return c >= '0' && c <= '9';
 }
 
 void vcd_split_camel(const char *s, size_t n, vcd_buf *out)
