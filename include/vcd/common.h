@@ -57,4 +57,13 @@ double vcd_rng_uniform(vcd_rng *r);
 
 uint64_t vcd_hash64(const void *p, size_t n, uint64_t seed);
 
+/* Line-oriented inputs: yields each line of data[0..len) without its "\n"
+ * or "\r\n"; returns 0 at the end. *pos starts at 0 and is advanced. */
+int vcd_next_line(const unsigned char *data, size_t len, size_t *pos, const char **line, size_t *n);
+
+/* Union-find root with path halving; parent[x] == x marks a root. */
+int64_t vcd_dsu_find(int64_t *parent, int64_t x);
+
+typedef void (*vcd_progress_fn)(void *ctx, const char *stage, size_t done, size_t total);
+
 #endif

@@ -74,8 +74,9 @@ struct vcd_tagger {
     const vcd_tagger_ops *ops;
 };
 
-/* prepare() (if any) then tag_doc() for every document. */
-vcd_status vcd_tagger_tag_corpus(vcd_tagger *t, const vcd_corpus *c, vcd_mentions *out);
+/* prepare() (if any) then tag_doc() for every document; `progress` may be NULL. */
+vcd_status vcd_tagger_tag_corpus(vcd_tagger *t, const vcd_corpus *c, vcd_mentions *out,
+                                 vcd_progress_fn progress, void *progress_ctx);
 vcd_status vcd_tagger_prepare(vcd_tagger *t, const vcd_corpus *c);
 const char *vcd_tagger_name(const vcd_tagger *t);
 void vcd_tagger_free(vcd_tagger *t);

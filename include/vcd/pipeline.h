@@ -10,8 +10,6 @@
 
 typedef enum { VCD_ALGO_HDBSCAN, VCD_ALGO_KMEANS } vcd_cluster_algo;
 
-typedef void (*vcd_progress_fn)(void *ctx, const char *stage, size_t done, size_t total);
-
 typedef struct {
     const char *input;
     vcd_ingest_options ingest;

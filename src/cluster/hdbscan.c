@@ -120,15 +120,6 @@ static void mst_prim_exact(const double *X, size_t n, size_t d, const double *co
     free(source);
 }
 
-static int64_t dsu_find(int64_t *p, int64_t x)
-{
-    while (p[x] != x) {
-        p[x] = p[p[x]];
-        x = p[x];
-    }
-    return x;
-}
-
 static int mst_edge_cmp(const void *x, const void *y)
 {
     const mst_edge *a = x, *b = y;
@@ -178,7 +169,7 @@ static vcd_status mst_knn_graph(const float *X, size_t n, size_t d, const uint32
     size_t used = 0;
     double max_w = 0.0;
     for (size_t e = 0; e < m && used + 1 < n; e++) {
-        int64_t a = dsu_find(parent, edges[e].a), b = dsu_find(parent, edges[e].b);
+        int64_t a = vcd_dsu_find(parent, edges[e].a), b = vcd_dsu_find(parent, edges[e].b);
         if (a == b) continue;
         parent[a] = b;
         mst[used++] = edges[e];
@@ -186,7 +177,7 @@ static vcd_status mst_knn_graph(const float *X, size_t n, size_t d, const uint32
     }
     double bridge = max_w > 0 ? max_w * 2.0 : 1.0;
     for (size_t i = 1; i < n && used + 1 < n; i++) {
-        int64_t a = dsu_find(parent, 0), b = dsu_find(parent, (int64_t)i);
+        int64_t a = vcd_dsu_find(parent, 0), b = vcd_dsu_find(parent, (int64_t)i);
         if (a == b) continue;
         parent[b] = a;
         mst[used++] = (mst_edge){0, (int64_t)i, bridge};

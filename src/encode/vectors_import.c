@@ -156,16 +156,11 @@ static vcd_status import_text(builder *b, const unsigned char *data, size_t len)
     const char **starts = vcd_xmalloc(MAX_FIELDS * sizeof *starts);
     size_t *lens = vcd_xmalloc(MAX_FIELDS * sizeof *lens);
     float *vec = vcd_xmalloc(4096 * sizeof *vec);
-    size_t pos = 0, line = 0;
+    size_t pos = 0, line = 0, n;
+    const char *p;
     vcd_status rc = VCD_OK;
-    while (pos < len && !builder_full(b)) {
-        const unsigned char *nl = memchr(data + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - data) : len;
-        const char *p = (const char *)data + pos;
-        size_t n = end - pos;
-        pos = end + 1;
+    while (!builder_full(b) && vcd_next_line(data, len, &pos, &p, &n)) {
         line++;
-        if (n && p[n - 1] == '\r') n--;
         size_t k = split_fields(p, n, starts, lens, MAX_FIELDS);
         if (k == 0) continue;
         if (line == 1 && k == 2) continue; /* word2vec / fastText "count dim" header */

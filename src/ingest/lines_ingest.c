@@ -9,16 +9,10 @@ typedef void (*line_fn)(ingest_session *s, const char *p, size_t n, size_t line)
 
 static void for_each_line(ingest_session *s, const unsigned char *data, size_t len, line_fn fn)
 {
-    size_t pos = 0, line = 0;
-    while (pos < len) {
-        const unsigned char *nl = memchr(data + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - data) : len;
-        size_t n = end - pos;
-        if (n && data[pos + n - 1] == '\r') n--;
-        line++;
-        fn(s, (const char *)data + pos, n, line);
-        pos = end + 1;
-    }
+    size_t pos = 0, line = 0, n;
+    const char *p;
+    while (vcd_next_line(data, len, &pos, &p, &n))
+        fn(s, p, n, ++line);
 }
 
 static void txt_line(ingest_session *s, const char *p, size_t n, size_t line)

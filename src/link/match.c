@@ -68,7 +68,6 @@ vcd_status vcd_state_match(vcd_state *s, const char *query, size_t top_k, double
     float *scores = vcd_xmalloc(k * sizeof *scores);
     int64_t *ids = vcd_xmalloc(k * sizeof *ids);
     vcd_status rc = vcd_index_search(s->index, qv, 1, k, scores, ids);
-    float *fv = vcd_xmalloc(dim * sizeof *fv);
     for (size_t i = 0; rc == VCD_OK && i < k; i++) {
         if (ids[i] < 0 || (size_t)ids[i] >= s->n_forms) continue;
         const vcd_form *f = &s->forms[ids[i]];
@@ -92,33 +91,26 @@ vcd_status vcd_state_match(vcd_state *s, const char *query, size_t top_k, double
         consider(&cand[fm->entity_id], evidence, 0.0, vcd_trigram_dice(qk, key.len, fm->key, fk),
                  f);
     }
+    vcd_match_hit *all = vcd_xmalloc(s->n_entities * sizeof *all);
+    size_t n_all = 0;
     for (size_t e = 0; rc == VCD_OK && e < s->n_entities; e++) {
         if (!cand[e].seen || cand[e].score < threshold) continue;
-        vcd_match_hit *h = &hits[*n_hits < top_k ? *n_hits : top_k];
-        vcd_match_hit tmp = {(int32_t)e,
-                             s->entities[e].name,
-                             s->entities[e].type,
-                             s->entities[e].size,
-                             cand[e].score,
-                             cand[e].similarity,
-                             evidence_name(cand[e].evidence),
-                             s->forms[cand[e].alias].surface};
-        if (*n_hits < top_k) {
-            *h = tmp;
-            (*n_hits)++;
-        } else {
-            /* keep the best top_k: replace the worst if this one is better */
-            size_t worst = 0;
-            for (size_t i = 1; i < top_k; i++)
-                if (hit_cmp(&hits[i], &hits[worst]) > 0) worst = i;
-            if (hit_cmp(&tmp, &hits[worst]) < 0) hits[worst] = tmp;
-        }
+        all[n_all++] = (vcd_match_hit){(int32_t)e,
+                                       s->entities[e].name,
+                                       s->entities[e].type,
+                                       s->entities[e].size,
+                                       cand[e].score,
+                                       cand[e].similarity,
+                                       evidence_name(cand[e].evidence),
+                                       s->forms[cand[e].alias].surface};
     }
-    qsort(hits, *n_hits, sizeof *hits, hit_cmp);
+    qsort(all, n_all, sizeof *all, hit_cmp);
+    *n_hits = n_all < top_k ? n_all : top_k;
+    memcpy(hits, all, *n_hits * sizeof *hits);
+    free(all);
     free(cand);
     free(scores);
     free(ids);
-    free(fv);
     free(qv);
     vcd_buf_free(&key);
     return rc;

@@ -14,15 +14,6 @@ static double dot(const float *a, const float *b, size_t d)
     return s;
 }
 
-static size_t dsu_find(size_t *p, size_t x)
-{
-    while (p[x] != x) {
-        p[x] = p[p[x]];
-        x = p[x];
-    }
-    return x;
-}
-
 /* Forms grouped by label: order[start[l] .. start[l+1]) are label l's forms. */
 static int32_t group_by_label(const int32_t *labels, size_t n, size_t **start, size_t **order)
 {
@@ -52,23 +43,25 @@ void vcd_split_dissimilar(const float *X, size_t dim, const vcd_forms *forms, do
 {
     size_t n = forms->n, *start, *order;
     int32_t nl = group_by_label(labels, n, &start, &order);
-    size_t *parent = vcd_xmalloc((n ? n : 1) * sizeof *parent);
+    int64_t *parent = vcd_xmalloc((n ? n : 1) * sizeof *parent);
     for (size_t f = 0; f < n; f++)
-        parent[f] = f;
+        parent[f] = (int64_t)f;
     for (int32_t l = 0; l < nl; l++) {
         size_t a = start[l], b = start[l + 1];
         if (b - a <= PAIRWISE_MAX) {
             for (size_t i = a; i < b; i++)
                 for (size_t j = i + 1; j < b; j++)
                     if (dot(X + order[i] * dim, X + order[j] * dim, dim) >= min_similarity)
-                        parent[dsu_find(parent, order[i])] = dsu_find(parent, order[j]);
+                        parent[vcd_dsu_find(parent, (int64_t)order[i])] =
+                            vcd_dsu_find(parent, (int64_t)order[j]);
         } else {
             size_t top = order[a];
             for (size_t i = a; i < b; i++)
                 if (forms->items[order[i]].count > forms->items[top].count) top = order[i];
             for (size_t i = a; i < b; i++)
                 if (dot(X + order[i] * dim, X + top * dim, dim) >= min_similarity)
-                    parent[dsu_find(parent, order[i])] = dsu_find(parent, top);
+                    parent[vcd_dsu_find(parent, (int64_t)order[i])] =
+                        vcd_dsu_find(parent, (int64_t)top);
         }
     }
     /* Relabel components; singletons (no similar partner) become noise. */
@@ -76,12 +69,12 @@ void vcd_split_dissimilar(const float *X, size_t dim, const vcd_forms *forms, do
     int32_t *comp_label = vcd_xmalloc((n ? n : 1) * sizeof *comp_label);
     for (size_t f = 0; f < n; f++) {
         comp_label[f] = -1;
-        if (labels[f] >= 0) size[dsu_find(parent, f)]++;
+        if (labels[f] >= 0) size[vcd_dsu_find(parent, (int64_t)f)]++;
     }
     int32_t next = 0;
     for (size_t f = 0; f < n; f++) {
         if (labels[f] < 0) continue;
-        size_t r = dsu_find(parent, f);
+        size_t r = (size_t)vcd_dsu_find(parent, (int64_t)f);
         if (size[r] < 2) {
             labels[f] = -1;
             continue;

@@ -70,15 +70,16 @@ vcd_status vcd_tagger_prepare(vcd_tagger *t, const vcd_corpus *c)
     return t->ops->prepare ? t->ops->prepare(t, c) : VCD_OK;
 }
 
-vcd_status vcd_tagger_tag_corpus(vcd_tagger *t, const vcd_corpus *c, vcd_mentions *out)
+vcd_status vcd_tagger_tag_corpus(vcd_tagger *t, const vcd_corpus *c, vcd_mentions *out,
+                                 vcd_progress_fn progress, void *progress_ctx)
 {
     vcd_status rc = vcd_tagger_prepare(t, c);
-    if (rc) return rc;
-    for (size_t d = 0; d < c->n_docs; d++) {
-        vcd_status rc = t->ops->tag_doc(t, c, d, out);
-        if (rc) return rc;
+    for (size_t d = 0; d < c->n_docs && rc == VCD_OK; d++) {
+        rc = t->ops->tag_doc(t, c, d, out);
+        if (progress && d % 4096 == 0) progress(progress_ctx, "tag", d, c->n_docs);
     }
-    return VCD_OK;
+    if (progress && rc == VCD_OK) progress(progress_ctx, "tag", c->n_docs, c->n_docs);
+    return rc;
 }
 
 const char *vcd_tagger_name(const vcd_tagger *t)

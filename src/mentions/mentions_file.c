@@ -33,17 +33,13 @@ vcd_status vcd_mentions_read_jsonl(const char *name, const unsigned char *data, 
                                    vcd_mentions_file_stats *stats, vcd_warn_fn warn, void *warn_ctx)
 {
     memset(stats, 0, sizeof *stats);
-    size_t pos = 0, shown = 0;
-    while (pos < len) {
-        const unsigned char *nl = memchr(data + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - data) : len;
-        const char *p = (const char *)data + pos;
-        size_t n = end - pos;
-        pos = end + 1;
+    size_t pos = 0, shown = 0, n;
+    const char *p;
+    while (vcd_next_line(data, len, &pos, &p, &n)) {
         stats->lines++;
         size_t line = stats->lines;
         size_t i = 0;
-        while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r'))
+        while (i < n && (p[i] == ' ' || p[i] == '\t'))
             i++;
         if (i == n) continue;
         cJSON *o = cJSON_ParseWithLength(p, n);

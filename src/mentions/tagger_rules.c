@@ -351,15 +351,10 @@ static vcd_status load_gazetteer(rules_tagger *r, const char *path)
     vcd_status rc = vcd_map_file(path, &f);
     if (rc) return rc;
     r->gazetteer = vcd_strmap_new();
-    size_t pos = 0, line = 0;
-    while (pos < f.len) {
-        const unsigned char *nl = memchr(f.data + pos, '\n', f.len - pos);
-        size_t end = nl ? (size_t)(nl - f.data) : f.len;
-        const char *p = (const char *)f.data + pos;
-        size_t n = end - pos;
-        pos = end + 1;
+    size_t pos = 0, line = 0, n;
+    const char *p;
+    while (vcd_next_line(f.data, f.len, &pos, &p, &n)) {
         line++;
-        if (n && p[n - 1] == '\r') n--;
         if (n == 0 || p[0] == '#') continue;
         const char *tab = memchr(p, '\t', n);
         char tname[32];

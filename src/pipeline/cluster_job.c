@@ -70,12 +70,7 @@ static vcd_status find_mentions(const vcd_cluster_options *o, const vcd_corpus *
     vcd_tagger *t;
     vcd_status rc = vcd_tagger_rules_new(o->gazetteer_path, vec, &t);
     if (rc) return rc;
-    rc = vcd_tagger_prepare(t, c);
-    for (size_t d = 0; d < c->n_docs && rc == VCD_OK; d++) {
-        rc = t->ops->tag_doc(t, c, d, ms);
-        if (d % 4096 == 0) progress(o, "tag", d, c->n_docs);
-    }
-    progress(o, "tag", c->n_docs, c->n_docs);
+    rc = vcd_tagger_tag_corpus(t, c, ms, o->progress, o->progress_ctx);
     *tagger_name = vcd_xstrdup(vcd_tagger_name(t));
     vcd_tagger_free(t);
     return rc;

@@ -46,13 +46,11 @@ static vcd_status read_forms(vcd_state *s, const char *dir)
     char *path = vcd_path_join(dir, "forms.jsonl");
     vcd_mapped_file f;
     vcd_status rc = vcd_map_file(path, &f);
-    size_t cap = 0, line = 0;
-    for (size_t pos = 0; rc == VCD_OK && pos < f.len;) {
-        const unsigned char *nl = memchr(f.data + pos, '\n', f.len - pos);
-        size_t end = nl ? (size_t)(nl - f.data) : f.len;
+    size_t cap = 0, line = 0, pos = 0, n;
+    const char *p;
+    while (rc == VCD_OK && vcd_next_line(f.data, f.len, &pos, &p, &n)) {
         line++;
-        cJSON *o = cJSON_ParseWithLength((const char *)f.data + pos, end - pos);
-        pos = end + 1;
+        cJSON *o = cJSON_ParseWithLength(p, n);
         const char *key = o ? str(o, "key") : NULL, *surface = o ? str(o, "surface") : NULL;
         double count = o ? num(o, "count", -1) : -1, eid = o ? num(o, "entity_id", -2) : -2;
         if (!key || !surface || count < 1 || eid < -1 || eid > 1e9) {

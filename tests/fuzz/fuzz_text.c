@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vcd_tagger *tg;
         if (vcd_tagger_rules_new(NULL, NULL, &tg) == VCD_OK) {
             vcd_mentions ms = {0};
-            vcd_tagger_tag_corpus(tg, c, &ms);
+            vcd_tagger_tag_corpus(tg, c, &ms, NULL, NULL);
             vcd_mentions_free(&ms);
             vcd_tagger_free(tg);
         }

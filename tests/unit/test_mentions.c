@@ -38,7 +38,7 @@ static void test_rules(void)
     vcd_tagger *t;
     CHECK(vcd_tagger_rules_new(VCD_DATA_DIR "/gazetteer.tsv", NULL, &t) == VCD_OK);
     vcd_mentions ms = {0};
-    CHECK(vcd_tagger_tag_corpus(t, c, &ms) == VCD_OK);
+    CHECK(vcd_tagger_tag_corpus(t, c, &ms, NULL, NULL) == VCD_OK);
     CHECK(has_mention(c, &ms, 0, "Apple Vision Pro", VCD_TYPE_PRODUCT));
     CHECK(has_mention(c, &ms, 0, "AVP", -1));
     CHECK(!has_mention(c, &ms, 0, "I", -1));
