@@ -33,7 +33,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 packages=(build-essential cmake pkg-config dpkg-dev libopenblas-dev libfaiss-dev
-          libutf8proc-dev libcsv-dev libcjson-dev clang libclang-rt-14-dev cppcheck clang-format)
+          libutf8proc-dev libcsv-dev libcjson-dev clang libclang-rt-14-dev cppcheck clang-format
+          chromium fonts-dejavu-core)
 # --- 1. system packages ------------------------------------------------------
 missing=()
 for p in "${packages[@]}"; do

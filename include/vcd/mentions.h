@@ -39,6 +39,8 @@ typedef enum {
 } vcd_mention_source;
 
 const char *vcd_source_name(vcd_mention_source s);
+/* Inverse of vcd_source_name; -1 if unknown. */
+int vcd_source_parse(const char *s);
 
 typedef struct {
     uint32_t doc;                  /* index into the corpus */

@@ -39,4 +39,62 @@ typedef struct {
 vcd_status vcd_state_match(vcd_state *s, const char *query, size_t top_k, double threshold,
                            vcd_match_hit *hits, size_t *n_hits);
 
+/* The state's encoder applied to a mention without context (dimension
+ * vcd_state_dim); used for silhouettes and augmentation candidates. */
+size_t vcd_state_dim(const vcd_state *s);
+void vcd_state_encode(vcd_state *s, const char *text, float *out);
+
+/* The records of a state directory, for the commands that read results
+ * rather than match against them (trends, report, eval). Needs neither the
+ * vector file nor the index. Malformed lines are errors naming the line:
+ * the files were written by vcdiscover, so damage means a broken state. */
+typedef struct {
+    char *id;
+    char *author;
+    char *text;             /* NULL when the state was written with --no-text */
+    int64_t time;           /* VCD_NO_DATE when absent */
+    int64_t likes, replies; /* -1 when absent */
+} vcd_record_doc;
+
+typedef struct {
+    uint32_t doc; /* index into docs */
+    uint32_t start, end;
+    int32_t entity_id; /* -1: noise */
+    uint8_t type;
+    uint8_t source; /* vcd_mention_source */
+    char *text;
+} vcd_record_mention;
+
+typedef struct {
+    char *text;
+    size_t count;
+} vcd_record_alias;
+
+typedef struct {
+    int32_t id;
+    char *name;
+    uint8_t type;
+    size_t size;
+    vcd_record_alias *aliases;
+    size_t n_aliases;
+} vcd_record_entity;
+
+typedef struct {
+    int has_dates, has_likes, has_replies;
+    char *input_path;
+    vcd_record_doc *docs;
+    size_t n_docs;
+    vcd_record_mention *mentions;
+    size_t n_mentions;
+    vcd_record_entity *entities; /* entities[i].id == i */
+    size_t n_entities;
+} vcd_records;
+
+vcd_status vcd_records_load(const char *dir, vcd_records *out);
+void vcd_records_free(vcd_records *r);
+/* Linked mentions grouped by entity, each group in document order: the
+ * mentions of entity e are order[start[e]] .. order[start[e + 1] - 1].
+ * The caller frees both arrays. */
+void vcd_records_group_by_entity(const vcd_records *r, size_t **order, size_t **start);
+
 #endif

@@ -66,5 +66,7 @@ int vcd_is_acronym_of(const char *acronym, size_t an, const char *name, size_t n
 size_t vcd_utf8_length(const char *s, size_t n);
 /* Byte offset of code point `cp` in s (n if past the end). */
 size_t vcd_utf8_offset(const char *s, size_t n, size_t cp);
+/* True when s is valid UTF-8 without NUL bytes. */
+int vcd_utf8_valid(const char *s, size_t n);
 
 #endif

@@ -4,6 +4,7 @@
 #define VCD_CLI_H
 
 #include "vcd/common.h"
+#include "vcd/trends.h"
 #include <stdio.h>
 
 /* Exit codes: 0 success, 1 runtime failure, 2 bad usage or bad input. */
@@ -27,14 +28,25 @@ const char *cli_get(const cli_option *opts, size_t n, const char *name);
 /* Integer/real option values, range-checked; return 0 or EXIT_USAGE. */
 int cli_size(const cli_option *opts, size_t n, const char *name, size_t lo, size_t hi, size_t *out);
 int cli_real(const cli_option *opts, size_t n, const char *name, double lo, double hi, double *out);
+/* ISO 8601 date option to UTC seconds; 0 or EXIT_USAGE. */
+int cli_date(const cli_option *opts, size_t n, const char *name, int64_t *out);
+/* Writes a whole output atomically (temporary file + rename); "-" is stdout. */
+int cli_write_output(const char *path, const vcd_buf *b);
 int cli_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reports a library failure: "vcdiscover: error: <reason>", exit 2 or 1. */
 int cli_fail(vcd_status rc);
 void cli_warn(void *ctx, const char *message);
 void cli_progress(void *ctx, const char *stage, size_t done, size_t total);
 
+/* Reads the trend options (bucket, since, until, window, baseline, min-count,
+ * alpha, min-ratio) shared by 'trends' and 'report'. */
+int cli_trends_options(const cli_option *opts, size_t n, vcd_trends_options *o);
+
 int cmd_cluster(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_vectors(int argc, char **argv);
+int cmd_trends(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 
 #endif

@@ -1,4 +1,6 @@
 #include "cli.h"
+#include "vcd/fileio.h"
+#include "vcd/ingest.h"
 
 #include <errno.h>
 #include <math.h>
@@ -132,4 +134,25 @@ int cli_real(const cli_option *opts, size_t n, const char *name, double lo, doub
                          v);
     *out = x;
     return 0;
+}
+
+int cli_date(const cli_option *opts, size_t n, const char *name, int64_t *out)
+{
+    const char *v = cli_get(opts, n, name);
+    if (!v) return 0;
+    if (vcd_parse_iso8601(v, strlen(v), out) != VCD_OK)
+        return cli_error(EXIT_USAGE, "--%s: expected an ISO 8601 date like 2026-03-01, got '%s'",
+                         name, v);
+    return 0;
+}
+
+int cli_write_output(const char *path, const vcd_buf *b)
+{
+    if (strcmp(path, "-") == 0) {
+        if (fwrite(b->data, 1, b->len, stdout) != b->len || fflush(stdout) != 0)
+            return cli_error(EXIT_RUNTIME, "writing to standard output failed");
+        return 0;
+    }
+    vcd_status rc = vcd_write_file_atomic(path, b->data, b->len);
+    return rc ? cli_fail(rc) : 0;
 }

@@ -53,7 +53,8 @@ static cli_option cluster_options[O_COUNT] = {
     [O_SELECTION] = {"selection", 1, "HDBSCAN cluster selection: leaf | eom (default: leaf)"},
     [O_SEED] = {"seed", 1, "random seed for k-means and index training (default: 42)"},
     [O_INDEX] = {"index", 1, "auto | flat | ivf | hnsw (default: auto)"},
-    [O_KEEP_TEXT] = {"keep-text", 0, "store comment text in docs.jsonl"},
+    [O_KEEP_TEXT] = {"no-text", 0,
+                     "do not store comment text in docs.jsonl (reports then show no examples)"},
     [O_QUIET] = {"quiet", 0, "no progress bar"},
     [O_JSON] = {"json", 0, "print the run summary as JSON"},
 };
@@ -197,7 +198,7 @@ int cmd_cluster(int argc, char **argv)
         if (!o.vectors_path)
             cli_warn(NULL, "no word vectors (run scripts/setup.sh); using character features only");
     }
-    o.keep_text = cluster_options[O_KEEP_TEXT].value != NULL;
+    o.keep_text = cluster_options[O_KEEP_TEXT].value == NULL;
     if (!cluster_options[O_QUIET].value && isatty(2)) o.progress = cli_progress;
     vcd_cluster_report report;
     vcd_status st = vcd_run_cluster(&o, &report);

@@ -8,6 +8,9 @@ static void usage(FILE *out)
           "commands:\n"
           "  cluster          find mentions in comments and cluster them into entities\n"
           "  match TEXT       which known entity is this mention?\n"
+          "  trends           entity counts over time and which entities are emerging\n"
+          "  report           one self-contained HTML report of a state directory\n"
+          "  eval             NER and clustering quality (eval ner, eval clusters, eval --gold)\n"
           "  vectors import   convert word vectors into vcdiscover's memory-mapped format\n"
           "  version          print the version\n\n"
           "Run 'vcdiscover <command> --help' for a command's options.\n",
@@ -31,6 +34,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "cluster") == 0) return cmd_cluster(argc - 2, argv + 2);
     if (strcmp(cmd, "match") == 0) return cmd_match(argc - 2, argv + 2);
+    if (strcmp(cmd, "trends") == 0) return cmd_trends(argc - 2, argv + 2);
+    if (strcmp(cmd, "report") == 0) return cmd_report(argc - 2, argv + 2);
+    if (strcmp(cmd, "eval") == 0) return cmd_eval(argc - 2, argv + 2);
     if (strcmp(cmd, "vectors") == 0) return cmd_vectors(argc - 2, argv + 2);
     return cli_error(EXIT_USAGE, "unknown command '%s' (see vcdiscover --help)", cmd);
 }

@@ -3,6 +3,7 @@
 #include "ingest_internal.h"
 #include "vcd/fileio.h"
 #include "vcd/strmap.h"
+#include "vcd/text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -119,18 +120,7 @@ static void trim_span(field_span *f)
 
 static int span_is_valid_text(const field_span *f)
 {
-    if (!f->present) return 1;
-    if (memchr(f->p, '\0', f->n)) return 0;
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)f->p;
-    utf8proc_ssize_t left = (utf8proc_ssize_t)f->n;
-    while (left > 0) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(p, left, &cp);
-        if (k < 0) return 0;
-        p += k;
-        left -= k;
-    }
-    return 1;
+    return !f->present || vcd_utf8_valid(f->p, f->n);
 }
 
 static int row_is_duplicate(ingest_session *s, const raw_row *row)

@@ -15,7 +15,7 @@ int64_t vcd_days_from_civil(int64_t y, unsigned m, unsigned d)
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+void vcd_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
 {
     z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -125,7 +125,7 @@ void vcd_format_iso8601(int64_t t, char *buf)
     int64_t rem = t - days * 86400;
     int64_t y;
     unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
+    vcd_civil_from_days(days, &y, &m, &d);
     unsigned hh = (unsigned)(rem / 3600) % 24, mi = (unsigned)(rem / 60 % 60),
              ss = (unsigned)(rem % 60);
     unsigned yy = (unsigned)((y % 10000 + 10000) % 10000);

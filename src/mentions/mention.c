@@ -50,6 +50,13 @@ const char *vcd_source_name(vcd_mention_source s)
     return (unsigned)s < VCD_SRC_COUNT ? source_names[s] : "unknown";
 }
 
+int vcd_source_parse(const char *s)
+{
+    for (int i = 0; i < VCD_SRC_COUNT; i++)
+        if (strcmp(s, source_names[i]) == 0) return i;
+    return -1;
+}
+
 void vcd_mentions_push(vcd_mentions *ms, const vcd_mention *m)
 {
     if (ms->n == ms->cap) {

@@ -25,6 +25,7 @@ void vcd_cluster_options_default(vcd_cluster_options *o)
     o->min_entity_mentions = 3;
     o->hdbscan.selection = VCD_SELECT_LEAF;
     o->seed = 42;
+    o->keep_text = 1;
     o->index_kind = VCD_INDEX_AUTO;
     o->min_similarity = 0.45;
     vcd_encoder_options_default(&o->encoder);

@@ -20,4 +20,12 @@ struct vcd_state {
     vcd_vectors *vectors;
 };
 
+/* Shared by the readers: a whole JSON file of the state directory (a missing
+ * manifest is reported as "not a state directory"), and typed field access
+ * with a fallback for absent or non-finite values. */
+struct cJSON;
+struct cJSON *state_read_json(const char *dir, const char *name, vcd_status *rc);
+double state_num(const struct cJSON *o, const char *key, double fallback);
+const char *state_str(const struct cJSON *o, const char *key);
+
 #endif

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static cJSON *read_json_file(const char *dir, const char *name, vcd_status *rc)
+cJSON *state_read_json(const char *dir, const char *name, vcd_status *rc)
 {
     char *path = vcd_path_join(dir, name);
     vcd_mapped_file f;
@@ -29,13 +29,13 @@ static cJSON *read_json_file(const char *dir, const char *name, vcd_status *rc)
     return j;
 }
 
-static double num(const cJSON *o, const char *key, double fallback)
+double state_num(const cJSON *o, const char *key, double fallback)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     return cJSON_IsNumber(v) && isfinite(v->valuedouble) ? v->valuedouble : fallback;
 }
 
-static const char *str(const cJSON *o, const char *key)
+const char *state_str(const cJSON *o, const char *key)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     return cJSON_IsString(v) ? v->valuestring : NULL;
@@ -51,8 +51,10 @@ static vcd_status read_forms(vcd_state *s, const char *dir)
     while (rc == VCD_OK && vcd_next_line(f.data, f.len, &pos, &p, &n)) {
         line++;
         cJSON *o = cJSON_ParseWithLength(p, n);
-        const char *key = o ? str(o, "key") : NULL, *surface = o ? str(o, "surface") : NULL;
-        double count = o ? num(o, "count", -1) : -1, eid = o ? num(o, "entity_id", -2) : -2;
+        const char *key = o ? state_str(o, "key") : NULL,
+                   *surface = o ? state_str(o, "surface") : NULL;
+        double count = o ? state_num(o, "count", -1) : -1,
+               eid = o ? state_num(o, "entity_id", -2) : -2;
         if (!key || !surface || count < 1 || eid < -1 || eid > 1e9) {
             rc = vcd_fail(VCD_EINPUT, "%s:%zu: malformed form record", path, line);
         } else {
@@ -65,7 +67,7 @@ static vcd_status read_forms(vcd_state *s, const char *dir)
             fm->surface = vcd_xstrdup(surface);
             fm->count = (uint32_t)count;
             fm->entity_id = (int32_t)eid;
-            int t = str(o, "type") ? vcd_type_parse(str(o, "type")) : 0;
+            int t = state_str(o, "type") ? vcd_type_parse(state_str(o, "type")) : 0;
             fm->type = (uint8_t)(t < 0 ? 0 : t);
         }
         cJSON_Delete(o);
@@ -78,11 +80,11 @@ static vcd_status read_forms(vcd_state *s, const char *dir)
 static vcd_status read_entities(vcd_state *s, const char *dir)
 {
     vcd_status rc;
-    cJSON *root = read_json_file(dir, "entities.json", &rc);
+    cJSON *root = state_read_json(dir, "entities.json", &rc);
     if (rc) return rc;
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "entities");
-    if (!cJSON_IsArray(arr) || !str(root, "schema") ||
-        strcmp(str(root, "schema"), "vcdiscover.entities/1")) {
+    if (!cJSON_IsArray(arr) || !state_str(root, "schema") ||
+        strcmp(state_str(root, "schema"), "vcdiscover.entities/1")) {
         cJSON_Delete(root);
         return vcd_fail(VCD_EINPUT, "%s/entities.json: not a vcdiscover.entities/1 document", dir);
     }
@@ -91,8 +93,8 @@ static vcd_status read_entities(vcd_state *s, const char *dir)
     const cJSON *e;
     cJSON_ArrayForEach(e, arr)
     {
-        const char *name = str(e, "name"), *type = str(e, "type");
-        double id = num(e, "id", -1);
+        const char *name = state_str(e, "name"), *type = state_str(e, "type");
+        double id = state_num(e, "id", -1);
         if (!name || id != (double)s->n_entities) {
             rc = vcd_fail(VCD_EINPUT, "%s/entities.json: entity %zu malformed or out of order", dir,
                           s->n_entities);
@@ -101,7 +103,7 @@ static vcd_status read_entities(vcd_state *s, const char *dir)
         state_entity *x = &s->entities[s->n_entities++];
         x->name = vcd_xstrdup(name);
         x->type = vcd_xstrdup(type ? type : "UNK");
-        x->size = (size_t)fmax(0, num(e, "size", 0));
+        x->size = (size_t)fmax(0, state_num(e, "size", 0));
     }
     cJSON_Delete(root);
     return rc;
@@ -113,13 +115,13 @@ static vcd_status open_encoder(vcd_state *s, const cJSON *man, const char *vecto
     const cJSON *vec = cJSON_GetObjectItemCaseSensitive(man, "vectors");
     vcd_encoder_options o;
     vcd_encoder_options_default(&o);
-    o.w_word = (float)num(enc, "w_word", o.w_word);
-    o.w_char = (float)num(enc, "w_char", o.w_char);
-    o.w_ctx = (float)num(enc, "w_ctx", o.w_ctx);
-    o.char_dim = (size_t)num(enc, "char_dim", (double)o.char_dim);
-    o.ctx_window = (size_t)num(enc, "ctx_window", (double)o.ctx_window);
-    const char *vpath = vectors_override ? vectors_override : str(vec, "path");
-    const char *digest = str(vec, "digest");
+    o.w_word = (float)state_num(enc, "w_word", o.w_word);
+    o.w_char = (float)state_num(enc, "w_char", o.w_char);
+    o.w_ctx = (float)state_num(enc, "w_ctx", o.w_ctx);
+    o.char_dim = (size_t)state_num(enc, "char_dim", (double)o.char_dim);
+    o.ctx_window = (size_t)state_num(enc, "ctx_window", (double)o.ctx_window);
+    const char *vpath = vectors_override ? vectors_override : state_str(vec, "path");
+    const char *digest = state_str(vec, "digest");
     vcd_status rc;
     if (vpath && digest) {
         if ((rc = vcd_vectors_open(vpath, &s->vectors))) return rc;
@@ -129,7 +131,7 @@ static vcd_status open_encoder(vcd_state *s, const cJSON *man, const char *vecto
             return vcd_fail(VCD_EINPUT, "%s: not the vector file this state was built with", vpath);
     }
     if ((rc = vcd_encoder_pooled_new(s->vectors, &o, &s->encoder))) return rc;
-    if ((double)vcd_encoder_dim(s->encoder) != num(enc, "dim", -1))
+    if ((double)vcd_encoder_dim(s->encoder) != state_num(enc, "dim", -1))
         return vcd_fail(VCD_EINPUT, "encoder dimension differs from the manifest");
     return VCD_OK;
 }
@@ -150,10 +152,10 @@ vcd_status vcd_state_open(const char *dir, const char *vectors_override, vcd_sta
 {
     *out = NULL;
     vcd_status rc;
-    cJSON *man = read_json_file(dir, "manifest.json", &rc);
+    cJSON *man = state_read_json(dir, "manifest.json", &rc);
     if (rc) return rc;
     vcd_state *s = vcd_xcalloc(1, sizeof *s);
-    const char *schema = str(man, "schema");
+    const char *schema = state_str(man, "schema");
     if (!schema || strcmp(schema, VCD_STATE_MANIFEST_SCHEMA) != 0)
         rc = vcd_fail(VCD_EINPUT, "%s/manifest.json: schema is not %s", dir,
                       VCD_STATE_MANIFEST_SCHEMA);
@@ -162,7 +164,7 @@ vcd_status vcd_state_open(const char *dir, const char *vectors_override, vcd_sta
     if (!rc) rc = read_entities(s, dir);
     if (!rc) {
         const cJSON *ix = cJSON_GetObjectItemCaseSensitive(man, "index");
-        const char *digest = str(ix, "digest");
+        const char *digest = state_str(ix, "digest");
         char *path = vcd_path_join(dir, "index.faiss");
         uint64_t want = digest ? strtoull(digest, NULL, 16) : 0;
         if (!want)
@@ -203,4 +205,14 @@ void vcd_state_close(vcd_state *s)
 size_t vcd_state_entity_count(const vcd_state *s)
 {
     return s->n_entities;
+}
+
+size_t vcd_state_dim(const vcd_state *s)
+{
+    return vcd_encoder_dim(s->encoder);
+}
+
+void vcd_state_encode(vcd_state *s, const char *text, float *out)
+{
+    vcd_encode_query(s->encoder, text, strlen(text), out);
 }

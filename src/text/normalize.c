@@ -13,6 +13,20 @@ size_t vcd_utf8_length(const char *s, size_t n)
     return count;
 }
 
+int vcd_utf8_valid(const char *s, size_t n)
+{
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_ssize_t left = (utf8proc_ssize_t)n;
+    while (left > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate(p, left, &cp);
+        if (k < 0 || cp == 0) return 0;
+        p += k;
+        left -= k;
+    }
+    return 1;
+}
+
 size_t vcd_utf8_offset(const char *s, size_t n, size_t cp)
 {
     size_t seen = 0;

@@ -1,0 +1,118 @@
+#include "cli.h"
+#include "vcd/fileio.h"
+#include "vcd/trends.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    O_STATE,
+    O_BUCKET,
+    O_SINCE,
+    O_UNTIL,
+    O_WINDOW,
+    O_BASELINE,
+    O_MIN_COUNT,
+    O_ALPHA,
+    O_MIN_RATIO,
+    O_OUT,
+    O_COUNT
+};
+
+static cli_option trends_options[O_COUNT] = {
+    [O_STATE] = {"state", 1, "state directory written by 'cluster' (default: out)"},
+    [O_BUCKET] = {"bucket", 1, "day, week (ISO, Monday) or month, all UTC (default: week)"},
+    [O_SINCE] = {"since", 1, "first date to count (ISO 8601, inclusive)"},
+    [O_UNTIL] = {"until", 1, "last date to count (ISO 8601, exclusive)"},
+    [O_WINDOW] = {"window", 1, "buckets tested for emergence (default: 7 days/4 weeks/1 month)"},
+    [O_BASELINE] = {"baseline", 1, "buckets of history before the window (default: 28/12/6)"},
+    [O_MIN_COUNT] = {"min-count", 1, "comments in the window to be emerging (default: 5)"},
+    [O_ALPHA] = {"alpha", 1, "family-wise significance level (default: 0.01)"},
+    [O_MIN_RATIO] = {"min-ratio", 1, "minimum observed/expected ratio (default: 2)"},
+    [O_OUT] = {"out", 1, "output file, - for stdout (default: STATE/trends.json)"},
+};
+
+int cli_trends_options(const cli_option *opts, size_t n, vcd_trends_options *o)
+{
+    vcd_trends_options_default(o);
+    const char *bucket = cli_get(opts, n, "bucket");
+    if (bucket) {
+        if (strcmp(bucket, "day") == 0)
+            o->unit = VCD_BUCKET_DAY;
+        else if (strcmp(bucket, "week") == 0)
+            o->unit = VCD_BUCKET_WEEK;
+        else if (strcmp(bucket, "month") == 0)
+            o->unit = VCD_BUCKET_MONTH;
+        else
+            return cli_error(EXIT_USAGE, "--bucket: expected day, week or month, got '%s'", bucket);
+    }
+    if (cli_date(opts, n, "since", &o->since) || cli_date(opts, n, "until", &o->until) ||
+        cli_size(opts, n, "window", 1, 100000, &o->window) ||
+        cli_size(opts, n, "baseline", 1, 100000, &o->baseline) ||
+        cli_size(opts, n, "min-count", 1, 1000000000, &o->min_count) ||
+        cli_real(opts, n, "alpha", 1e-300, 1.0, &o->alpha) ||
+        cli_real(opts, n, "min-ratio", 0.0, 1e12, &o->min_ratio))
+        return EXIT_USAGE;
+    if (o->since != VCD_NO_DATE && o->until != VCD_NO_DATE && o->until <= o->since)
+        return cli_error(EXIT_USAGE, "--until must be after --since");
+    return 0;
+}
+
+static void print_summary(FILE *f, const vcd_trends *t, const vcd_records *r, const char *out)
+{
+    size_t *order = vcd_xmalloc((t->n_entities + 1) * sizeof *order);
+    size_t n = vcd_trends_emerging_order(t, order);
+    char a[32], b[32];
+    vcd_bucket_label(t->bucket_start[t->window_first], t->options.unit, a);
+    vcd_bucket_label(t->bucket_start[t->n_buckets - 1], t->options.unit, b);
+    fprintf(f,
+            "%zu buckets (%s), window %s..%s: %zu comments; %zu of %zu entities tested, %zu "
+            "emerging\n",
+            t->n_buckets, vcd_bucket_unit_name(t->options.unit), a, b, t->window_total, t->tested,
+            t->n_entities, n);
+    for (size_t i = 0; i < n; i++) {
+        const vcd_entity_trend *e = &t->entities[order[i]];
+        fprintf(f, "  %-30s %4zu comments in window, expected %.1f (x%.1f, p=%.2g)%s\n",
+                r->entities[order[i]].name, e->window_comments, e->expected, e->ratio, e->p_value,
+                e->is_new ? "  NEW" : "");
+    }
+    if (t->undated_comments)
+        fprintf(f, "%zu comments had no date (%zu entity mentions not in the series)\n",
+                t->undated_comments, t->undated_mentions);
+    if (strcmp(out, "-") != 0) fprintf(f, "wrote %s\n", out);
+    free(order);
+}
+
+int cmd_trends(int argc, char **argv)
+{
+    size_t npos;
+    int rc = cli_parse("trends", argc, argv, trends_options, O_COUNT, NULL, 0, &npos);
+    if (rc < 0) {
+        cli_usage(stdout, "trends", "[--state DIR] [--bucket day|week|month] [--out FILE]",
+                  trends_options, O_COUNT);
+        return 0;
+    }
+    vcd_trends_options o;
+    if (rc || (rc = cli_trends_options(trends_options, O_COUNT, &o))) return rc;
+    const char *dir = trends_options[O_STATE].value ? trends_options[O_STATE].value : "out";
+    vcd_records r;
+    vcd_status st = vcd_records_load(dir, &r);
+    if (st) return cli_fail(st);
+    vcd_trends t;
+    st = vcd_trends_compute(&r, &o, &t);
+    if (st) {
+        vcd_records_free(&r);
+        return cli_fail(st);
+    }
+    char *default_out = vcd_path_join(dir, "trends.json");
+    const char *out = trends_options[O_OUT].value ? trends_options[O_OUT].value : default_out;
+    vcd_buf b = {0};
+    vcd_trends_json(&t, &r, &b);
+    rc = cli_write_output(out, &b);
+    if (!rc) print_summary(strcmp(out, "-") ? stdout : stderr, &t, &r, out);
+    vcd_buf_free(&b);
+    free(default_out);
+    vcd_trends_free(&t);
+    vcd_records_free(&r);
+    return rc;
+}

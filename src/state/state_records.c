@@ -1,0 +1,234 @@
+/* Reading a state directory's records (docs, mentions, entities) for the
+ * commands that summarise results. Every cross-reference is checked, so
+ * the summarising code can index without bounds worries. */
+#include "vcd/fileio.h"
+#include "vcd/state.h"
+#include "vcd/strmap.h"
+#include "state_internal.h"
+
+#include <cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef vcd_status (*record_fn)(vcd_records *r, const cJSON *o, void *ctx);
+
+/* Calls `fn` on every line of dir/name; a line that is not a JSON object or
+ * that `fn` rejects is an error naming the file and line. */
+static vcd_status for_each_line(vcd_records *r, const char *dir, const char *name, record_fn fn,
+                                void *ctx)
+{
+    char *path = vcd_path_join(dir, name);
+    vcd_mapped_file f;
+    vcd_status rc = vcd_map_file(path, &f);
+    size_t pos = 0, n, line = 0;
+    const char *p;
+    while (rc == VCD_OK && vcd_next_line(f.data, f.len, &pos, &p, &n)) {
+        line++;
+        cJSON *o = cJSON_ParseWithLength(p, n);
+        if (!cJSON_IsObject(o) || fn(r, o, ctx) != VCD_OK)
+            rc = vcd_fail(VCD_EINPUT, "%s:%zu: malformed record", path, line);
+        cJSON_Delete(o);
+    }
+    if (f.data) vcd_unmap_file(&f);
+    free(path);
+    return rc;
+}
+
+static char *dup_or_empty(const char *s)
+{
+    return vcd_xstrdup(s ? s : "");
+}
+
+static vcd_status read_doc(vcd_records *r, const cJSON *o, void *ctx)
+{
+    size_t *cap = ctx;
+    const char *id = state_str(o, "id"), *date = state_str(o, "date");
+    if (!id) return VCD_EINPUT;
+    int64_t t = VCD_NO_DATE;
+    if (date && vcd_parse_iso8601(date, strlen(date), &t) != VCD_OK) return VCD_EINPUT;
+    if (r->n_docs == *cap) {
+        *cap = *cap ? *cap * 2 : 1024;
+        r->docs = vcd_xrealloc(r->docs, *cap * sizeof *r->docs);
+    }
+    vcd_record_doc *d = &r->docs[r->n_docs++];
+    d->id = vcd_xstrdup(id);
+    d->author = dup_or_empty(state_str(o, "author"));
+    d->text = state_str(o, "text") ? vcd_xstrdup(state_str(o, "text")) : NULL;
+    d->time = t;
+    double likes = state_num(o, "likes", -1), replies = state_num(o, "replies", -1);
+    d->likes = likes >= 0 && likes < 9e18 ? (int64_t)likes : -1;
+    d->replies = replies >= 0 && replies < 9e18 ? (int64_t)replies : -1;
+    return VCD_OK;
+}
+
+typedef struct {
+    size_t cap;
+    struct vcd_strmap *doc_ids;
+} mention_ctx;
+
+static vcd_status read_mention(vcd_records *r, const cJSON *o, void *ctx)
+{
+    mention_ctx *mc = ctx;
+    const char *doc_id = state_str(o, "doc_id"), *text = state_str(o, "text");
+    double start = state_num(o, "start", -1), end = state_num(o, "end", -1);
+    double eid = state_num(o, "entity_id", -2);
+    if (!doc_id || !text || start < 0 || end <= start || end > 4e9 || eid < -1 ||
+        eid >= (double)r->n_entities)
+        return VCD_EINPUT;
+    size_t doc = vcd_strmap_get(mc->doc_ids, doc_id, strlen(doc_id), SIZE_MAX);
+    if (doc == SIZE_MAX) return VCD_EINPUT;
+    if (r->n_mentions == mc->cap) {
+        mc->cap = mc->cap ? mc->cap * 2 : 1024;
+        r->mentions = vcd_xrealloc(r->mentions, mc->cap * sizeof *r->mentions);
+    }
+    vcd_record_mention *m = &r->mentions[r->n_mentions++];
+    m->doc = (uint32_t)doc;
+    m->start = (uint32_t)start;
+    m->end = (uint32_t)end;
+    m->entity_id = (int32_t)eid;
+    int type = state_str(o, "type") ? vcd_type_parse(state_str(o, "type")) : 0;
+    int source = state_str(o, "source") ? vcd_source_parse(state_str(o, "source")) : -1;
+    m->type = (uint8_t)(type < 0 ? 0 : type);
+    m->source = (uint8_t)(source < 0 ? VCD_SRC_FILE : source);
+    m->text = vcd_xstrdup(text);
+    return VCD_OK;
+}
+
+static vcd_status read_aliases(vcd_record_entity *x, const cJSON *arr)
+{
+    size_t n = (size_t)cJSON_GetArraySize(arr);
+    x->aliases = vcd_xcalloc(n ? n : 1, sizeof *x->aliases);
+    const cJSON *a;
+    cJSON_ArrayForEach(a, arr)
+    {
+        const char *text = state_str(a, "text");
+        if (!text) return VCD_EINPUT;
+        x->aliases[x->n_aliases].text = vcd_xstrdup(text);
+        x->aliases[x->n_aliases++].count = (size_t)state_num(a, "count", 0);
+    }
+    return VCD_OK;
+}
+
+static vcd_status read_entity_records(vcd_records *r, const char *dir)
+{
+    vcd_status rc;
+    cJSON *root = state_read_json(dir, "entities.json", &rc);
+    if (rc) return rc;
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "entities"), *e;
+    const char *schema = state_str(root, "schema");
+    if (!cJSON_IsArray(arr) || !schema || strcmp(schema, "vcdiscover.entities/1") != 0) {
+        cJSON_Delete(root);
+        return vcd_fail(VCD_EINPUT, "%s/entities.json: not a vcdiscover.entities/1 document", dir);
+    }
+    size_t n = (size_t)cJSON_GetArraySize(arr);
+    r->entities = vcd_xcalloc(n ? n : 1, sizeof *r->entities);
+    cJSON_ArrayForEach(e, arr)
+    {
+        const char *name = state_str(e, "name"), *type = state_str(e, "type");
+        vcd_record_entity *x = &r->entities[r->n_entities];
+        if (!name || state_num(e, "id", -1) != (double)r->n_entities ||
+            read_aliases(x, cJSON_GetObjectItemCaseSensitive(e, "aliases")) != VCD_OK) {
+            r->n_entities++; /* so that the partial aliases are freed */
+            rc = vcd_fail(VCD_EINPUT, "%s/entities.json: entity %zu malformed or out of order", dir,
+                          r->n_entities - 1);
+            break;
+        }
+        x->id = (int32_t)r->n_entities++;
+        x->name = vcd_xstrdup(name);
+        int t = type ? vcd_type_parse(type) : 0;
+        x->type = (uint8_t)(t < 0 ? 0 : t);
+        x->size = (size_t)state_num(e, "size", 0);
+    }
+    cJSON_Delete(root);
+    return rc;
+}
+
+static vcd_status read_manifest(vcd_records *r, const char *dir)
+{
+    vcd_status rc;
+    cJSON *man = state_read_json(dir, "manifest.json", &rc);
+    if (rc) return rc;
+    const char *schema = state_str(man, "schema");
+    const cJSON *in = cJSON_GetObjectItemCaseSensitive(man, "input");
+    if (!schema || strcmp(schema, VCD_STATE_MANIFEST_SCHEMA) != 0 || !cJSON_IsObject(in)) {
+        rc = vcd_fail(VCD_EINPUT, "%s/manifest.json: schema is not %s", dir,
+                      VCD_STATE_MANIFEST_SCHEMA);
+    } else {
+        r->has_dates = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "has_dates"));
+        r->has_likes = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "has_likes"));
+        r->has_replies = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "has_replies"));
+        r->input_path = dup_or_empty(state_str(in, "path"));
+    }
+    cJSON_Delete(man);
+    return rc;
+}
+
+vcd_status vcd_records_load(const char *dir, vcd_records *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t doc_cap = 0;
+    vcd_status rc = read_manifest(out, dir);
+    if (!rc) rc = read_entity_records(out, dir);
+    if (!rc) rc = for_each_line(out, dir, "docs.jsonl", read_doc, &doc_cap);
+    mention_ctx mc = {0, vcd_strmap_new()};
+    for (size_t i = 0; !rc && i < out->n_docs; i++) {
+        int inserted;
+        *vcd_strmap_upsert(mc.doc_ids, out->docs[i].id, strlen(out->docs[i].id), i, &inserted) = i;
+    }
+    if (!rc) rc = for_each_line(out, dir, "mentions.jsonl", read_mention, &mc);
+    vcd_strmap_free(mc.doc_ids);
+    if (rc) vcd_records_free(out);
+    return rc;
+}
+
+void vcd_records_free(vcd_records *r)
+{
+    for (size_t i = 0; i < r->n_docs; i++) {
+        free(r->docs[i].id);
+        free(r->docs[i].author);
+        free(r->docs[i].text);
+    }
+    free(r->docs);
+    for (size_t i = 0; i < r->n_mentions; i++)
+        free(r->mentions[i].text);
+    free(r->mentions);
+    for (size_t i = 0; i < r->n_entities; i++) {
+        vcd_record_entity *e = &r->entities[i];
+        free(e->name);
+        for (size_t a = 0; a < e->n_aliases; a++)
+            free(e->aliases[a].text);
+        free(e->aliases);
+    }
+    free(r->entities);
+    free(r->input_path);
+    memset(r, 0, sizeof *r);
+}
+
+/* Two stable counting sorts, by document then by entity. */
+void vcd_records_group_by_entity(const vcd_records *r, size_t **order_out, size_t **start_out)
+{
+    size_t n = 0;
+    size_t *by_doc = vcd_xmalloc((r->n_mentions + 1) * sizeof *by_doc);
+    size_t *order = vcd_xmalloc((r->n_mentions + 1) * sizeof *order);
+    size_t *count = vcd_xcalloc(r->n_docs + 1, sizeof *count);
+    for (size_t i = 0; i < r->n_mentions; i++)
+        if (r->mentions[i].entity_id >= 0) {
+            count[r->mentions[i].doc + 1]++;
+            n++;
+        }
+    for (size_t d = 0; d < r->n_docs; d++)
+        count[d + 1] += count[d];
+    for (size_t i = 0; i < r->n_mentions; i++)
+        if (r->mentions[i].entity_id >= 0) by_doc[count[r->mentions[i].doc]++] = i;
+    free(count);
+    size_t *start = vcd_xcalloc(r->n_entities + 2, sizeof *start);
+    for (size_t k = 0; k < n; k++)
+        start[r->mentions[by_doc[k]].entity_id + 2]++;
+    for (size_t e = 0; e < r->n_entities; e++)
+        start[e + 2] += start[e + 1];
+    for (size_t k = 0; k < n; k++)
+        order[start[r->mentions[by_doc[k]].entity_id + 1]++] = by_doc[k];
+    free(by_doc);
+    *order_out = order;
+    *start_out = start; /* after the fill, start[e] is the first slot of entity e */
+}
