@@ -106,5 +106,54 @@ expect 2 "match on inconsistent forms" -- "$BIN" match AVP --state "$T/o6d"
 
 # k-means and determinism through the CLI
 expect 0 "kmeans" -- "$BIN" cluster "${V[@]}" --input "$T/mixed.csv" --algo kmeans --k 1 --seed 3 --out "$T/k1"
+# trends, report and eval on the bundled sample (Nintendo Switch 2 appears
+# in mid-May and is the only emerging entity; the others are steady)
+SAMPLE="$(dirname "$0")/../../data/sample_comments.csv"
+expect 0 "cluster sample" -- "$BIN" cluster "${V[@]}" --input "$SAMPLE" --out "$T/s"
+expect 0 "trends" -- "$BIN" trends --state "$T/s"
+grep -q '"schema":"vcdiscover.trends/1"' "$T/s/trends.json" && ok || bad "trends schema"
+grep -q '"name":"Nintendo Switch 2".*"emerging":true' "$T/s/trends.json" && ok || bad "Switch 2 not emerging"
+grep -q '"name":"Google".*"emerging":false' "$T/s/trends.json" && ok || bad "steady Google flagged"
+# without word vectors "Switch 2" may stay apart from "Nintendo Switch 2": both may rise
+grep '"emerging":true' "$T/s/trends.json" | grep -vq 'Switch 2' && bad "a steady entity is emerging" || ok
+expect 0 "trends by day to stdout" -- "$BIN" trends --state "$T/s" --bucket day --out -
+grep -q '"bucket":"2026-06-30"' "$T/stdout" && ok || bad "daily buckets"
+expect 0 "trends range" -- "$BIN" trends --state "$T/s" --since 2026-02-01 --until 2026-03-01 --bucket month --out "$T/feb.json"
+grep -q '"bucket":"2026-02"' "$T/feb.json" && ! grep -q '"bucket":"2026-03"' "$T/feb.json" && ok || bad "range not applied"
+expect 2 "trends bad bucket" -- "$BIN" trends --state "$T/s" --bucket fortnight
+expect 2 "trends bad date" -- "$BIN" trends --state "$T/s" --since yesterday
+expect 2 "trends empty range" -- "$BIN" trends --state "$T/s" --since 2030-01-01
+expect 2 "trends until before since" -- "$BIN" trends --state "$T/s" --since 2026-03-01 --until 2026-02-01
+expect 2 "trends missing state" -- "$BIN" trends --state "$T/none"
+printf 'ID,Comment\n1,Apple Vision Pro\n2,Apple Vision Pro is here\n3,Apple Vision Pro again\n' >"$T/nodate.csv"
+expect 0 "cluster without dates" -- "$BIN" cluster "${V[@]}" --input "$T/nodate.csv" --out "$T/nd"
+expect 2 "trends without dates" -- "$BIN" trends --state "$T/nd"
+grep -q "no date column" "$T/stderr" && ok || bad "no-date error not explained"
+expect 0 "report without dates" -- "$BIN" report --state "$T/nd" --out "$T/nd.html"
+printf 'ID,Date,Comment\n1,2026-01-01,"<script>alert(1)</script> Apple Vision Pro"\n2,2026-01-02,"<b>Apple Vision Pro</b> & more"\n3,2026-01-03,Apple Vision Pro\n' >"$T/evil.csv"
+expect 0 "cluster hostile text" -- "$BIN" cluster "${V[@]}" --input "$T/evil.csv" --out "$T/ev"
+expect 0 "report hostile text" -- "$BIN" report --state "$T/ev" --out "$T/ev.html"
+grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$T/ev.html" && ok || bad "comment text not escaped"
+grep -qi '<script' "$T/ev.html" && bad "raw <script> in report" || ok
+expect 0 "report" -- "$BIN" report --state "$T/s" --out "$T/r.html"
+grep -q 'Nintendo Switch 2' "$T/r.html" && grep -q 'class="emerging-entity"' "$T/r.html" && ok || bad "report lacks emerging list"
+cp -r "$T/s" "$T/s2" && printf '{"id":"x","date":"not a date"}\n' >"$T/s2/docs.jsonl"
+expect 2 "report on damaged docs" -- "$BIN" report --state "$T/s2" --out "$T/r2.html"
+[ ! -e "$T/r2.html" ] && ok || bad "failed report left a file"
+
+# eval: conlleval scoring and clustering scores through the CLI
+printf 'New\tB-location\nYork\tI-location\nrocks\tO\n' >"$T/g.conll"
+printf 'New\tB-location\nYork\tB-location\nrocks\tO\n' >"$T/p.conll"
+printf 'New\tB-location\nJersey\tI-location\nrocks\tO\n' >"$T/q.conll"
+expect 0 "eval ner" -- "$BIN" eval ner --gold "$T/g.conll" --pred "$T/p.conll" --json
+grep -q '"schema":"vcdiscover.eval-ner/1".*"tp":0,"fp":2,"fn":1' "$T/stdout" && ok || bad "eval ner counts: $(cat "$T/stdout")"
+expect 2 "eval ner misaligned" -- "$BIN" eval ner --gold "$T/g.conll" --pred "$T/q.conll"
+expect 2 "eval ner missing file" -- "$BIN" eval ner --gold "$T/g.conll" --pred "$T/none.conll"
+expect 2 "eval ner without pred" -- "$BIN" eval ner --gold "$T/g.conll"
+expect 0 "eval clusters against itself" -- "$BIN" eval clusters --gold "$T/s/mentions.jsonl" --pred "$T/s" --json
+grep -q '"ari":1,' "$T/stdout" && ok || bad "self clustering ARI is not 1: $(head -c 300 "$T/stdout")"
+printf '{"doc_id":"c00001","start":0}\nnot json\n' >"$T/badgold.jsonl"
+expect 2 "eval clusters with no usable gold" -- "$BIN" eval clusters --gold "$T/badgold.jsonl" --pred "$T/s"
+grep -q "line skipped" "$T/stderr" && ok || bad "bad gold lines not reported"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
