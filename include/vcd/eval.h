@@ -43,6 +43,37 @@ typedef struct {
  * number of chunks written to `out`, which must hold n entries. */
 size_t vcd_conll_chunks(const char *const *tags, size_t n, vcd_chunk *out);
 
+/* A CoNLL file as a corpus, for tagging it: one document per sentence,
+ * its text the NFC tokens joined by single spaces. token_cp[i] is the
+ * code-point offset of token i in its sentence's document. */
+struct vcd_corpus;
+typedef struct {
+    struct vcd_corpus *corpus;
+    uint32_t *token_cp;
+} vcd_conll_corpus;
+
+vcd_status vcd_conll_corpus_build(const vcd_conll *c, vcd_conll_corpus *out);
+void vcd_conll_corpus_free(vcd_conll_corpus *cc);
+
+/* Mentions (any order) as IOB2 tags over the tokens. A mention covers every
+ * token it overlaps; a mention overlapping an earlier-starting (or, at the
+ * same start, longer) one is dropped. `type_name` maps a vcd_entity_type to
+ * the tag suffix, or NULL to leave the tokens "O". tags[i] points to
+ * storage owned by `bio` (free with vcd_bio_free). Returns mentions kept. */
+struct vcd_mentions;
+typedef struct {
+    char **tags;
+    size_t n;
+} vcd_bio;
+size_t vcd_mentions_to_bio(const vcd_conll *c, const vcd_conll_corpus *cc,
+                           const struct vcd_mentions *ms, const char *(*type_name)(int type),
+                           vcd_bio *bio);
+void vcd_bio_free(vcd_bio *bio);
+/* The WNUT 2017 name of a report family: PER -> person, ORG -> corporation,
+ * PRODUCT -> product, LOC -> location, GROUP -> group, WORK -> creative-work;
+ * NULL for UNK and EVENT, which WNUT 2017 has no type for. */
+const char *vcd_wnut_type_name(int type);
+
 typedef struct {
     char *type;
     size_t tp, fp, fn;
@@ -59,6 +90,8 @@ typedef struct {
  * the same tokens in the same sentences (an error names the first line
  * where they differ). */
 vcd_status vcd_ner_score_conll(const vcd_conll *gold, const vcd_conll *pred, vcd_ner_score *out);
+/* The same against tags aligned with the gold tokens (pred[i] for token i). */
+vcd_status vcd_ner_score_tags(const vcd_conll *gold, const char *const *pred, vcd_ner_score *out);
 void vcd_ner_score_free(vcd_ner_score *s);
 /* Precision, recall and F1 in [0, 1]; 0 when undefined (conlleval). */
 void vcd_prf(size_t tp, size_t fp, size_t fn, double *p, double *r, double *f1);

@@ -35,5 +35,7 @@ vcd_status vcd_write_file_atomic(const char *path, const void *data, size_t len)
 vcd_status vcd_ensure_dir(const char *path);
 /* Joins dir and name into a new string owned by the caller. */
 char *vcd_path_join(const char *dir, const char *name);
+/* Removes a directory tree (the caller's own temporary directories only). */
+void vcd_remove_tree(const char *path);
 
 #endif

@@ -53,7 +53,7 @@ typedef struct {
     int32_t entity_id; /* filled by clustering: -1 = noise */
 } vcd_mention;
 
-typedef struct {
+typedef struct vcd_mentions {
     vcd_mention *items;
     size_t n;
     size_t cap;

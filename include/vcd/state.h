@@ -44,6 +44,12 @@ vcd_status vcd_state_match(vcd_state *s, const char *query, size_t top_k, double
 size_t vcd_state_dim(const vcd_state *s);
 void vcd_state_encode(vcd_state *s, const char *text, float *out);
 
+/* The form whose match key is `key` and that belongs to an entity, or -1. */
+long vcd_state_alias_form(vcd_state *s, const char *key, size_t n);
+/* Frequency rank of a (lower-case) word in the state's vector file; -1 when
+ * absent or when the state has no vectors. */
+long vcd_state_word_rank(const vcd_state *s, const char *word, size_t n);
+
 /* The records of a state directory, for the commands that read results
  * rather than match against them (trends, report, eval). Needs neither the
  * vector file nor the index. Malformed lines are errors naming the line:

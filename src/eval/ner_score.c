@@ -147,38 +147,50 @@ static vcd_status check_aligned(const vcd_conll *gold, const vcd_conll *pred)
     return VCD_OK;
 }
 
-vcd_status vcd_ner_score_conll(const vcd_conll *gold, const vcd_conll *pred, vcd_ner_score *out)
+vcd_status vcd_ner_score_tags(const vcd_conll *gold, const char *const *pred, vcd_ner_score *out)
 {
     memset(out, 0, sizeof *out);
-    vcd_status rc = check_aligned(gold, pred);
-    if (rc) return rc;
     size_t longest = 0;
     for (size_t s = 0; s < gold->n_sentences; s++) {
         size_t len = gold->sentence_start[s + 1] - gold->sentence_start[s];
         if (len > longest) longest = len;
     }
+    for (size_t i = 0; i < gold->n_tokens; i++)
+        if (!gold->tokens[i].tag)
+            return vcd_fail(VCD_EINPUT, "token %zu ('%s') has no tag in the gold file", i + 1,
+                            gold->tokens[i].token);
     const char **gt = vcd_xmalloc((longest + 1) * sizeof *gt);
-    const char **pt = vcd_xmalloc((longest + 1) * sizeof *pt);
     vcd_chunk *gc = vcd_xmalloc((longest + 1) * sizeof *gc);
     vcd_chunk *pc = vcd_xmalloc((longest + 1) * sizeof *pc);
     for (size_t s = 0; s < gold->n_sentences; s++) {
         size_t a = gold->sentence_start[s], len = gold->sentence_start[s + 1] - a;
         for (size_t i = 0; i < len; i++) {
             gt[i] = gold->tokens[a + i].tag;
-            pt[i] = pred->tokens[a + i].tag;
-            out->tokens_correct += strcmp(gt[i], pt[i]) == 0;
+            out->tokens_correct += strcmp(gt[i], pred[a + i]) == 0;
         }
-        size_t ng = vcd_conll_chunks(gt, len, gc), np = vcd_conll_chunks(pt, len, pc);
+        size_t ng = vcd_conll_chunks(gt, len, gc), np = vcd_conll_chunks(pred + a, len, pc);
         count_sentence(out, gc, ng, pc, np);
     }
     out->tokens = gold->n_tokens;
     out->sentences = gold->n_sentences;
     if (out->n_types) qsort(out->types, out->n_types, sizeof *out->types, compare_types);
     free(gt);
-    free(pt);
     free(gc);
     free(pc);
     return VCD_OK;
+}
+
+vcd_status vcd_ner_score_conll(const vcd_conll *gold, const vcd_conll *pred, vcd_ner_score *out)
+{
+    memset(out, 0, sizeof *out);
+    vcd_status rc = check_aligned(gold, pred);
+    if (rc) return rc;
+    const char **tags = vcd_xmalloc((pred->n_tokens + 1) * sizeof *tags);
+    for (size_t i = 0; i < pred->n_tokens; i++)
+        tags[i] = pred->tokens[i].tag;
+    rc = vcd_ner_score_tags(gold, tags, out);
+    free(tags);
+    return rc;
 }
 
 void vcd_ner_score_free(vcd_ner_score *s)

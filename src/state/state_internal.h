@@ -18,6 +18,7 @@ struct vcd_state {
     vcd_index *index;
     vcd_encoder *encoder;
     vcd_vectors *vectors;
+    struct vcd_strmap *alias_keys; /* key of every linked form -> form; built on first use */
 };
 
 /* Shared by the readers: a whole JSON file of the state directory (a missing

@@ -3,6 +3,7 @@
  * entity, alias -> form, index size) is checked before use. */
 #include "vcd/fileio.h"
 #include "vcd/state.h"
+#include "vcd/strmap.h"
 #include "vcd/vectors.h"
 #include "state_internal.h"
 
@@ -199,6 +200,7 @@ void vcd_state_close(vcd_state *s)
     vcd_index_free(s->index);
     vcd_encoder_free(s->encoder);
     vcd_vectors_close(s->vectors);
+    vcd_strmap_free(s->alias_keys);
     free(s);
 }
 
@@ -215,4 +217,24 @@ size_t vcd_state_dim(const vcd_state *s)
 void vcd_state_encode(vcd_state *s, const char *text, float *out)
 {
     vcd_encode_query(s->encoder, text, strlen(text), out);
+}
+
+long vcd_state_alias_form(vcd_state *s, const char *key, size_t n)
+{
+    if (!s->alias_keys) {
+        s->alias_keys = vcd_strmap_new();
+        for (size_t f = 0; f < s->n_forms; f++) {
+            if (s->forms[f].entity_id < 0) continue;
+            int inserted;
+            vcd_strmap_upsert(s->alias_keys, s->forms[f].key, strlen(s->forms[f].key), f,
+                              &inserted);
+        }
+    }
+    size_t f = vcd_strmap_get(s->alias_keys, key, n, SIZE_MAX);
+    return f == SIZE_MAX ? -1 : (long)f;
+}
+
+long vcd_state_word_rank(const vcd_state *s, const char *word, size_t n)
+{
+    return s->vectors ? vcd_vectors_find(s->vectors, word, n) : -1;
 }

@@ -1,7 +1,11 @@
+/* nftw() is an XSI extension */
+#define _XOPEN_SOURCE 700
 #include "vcd/fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -179,4 +183,17 @@ char *vcd_path_join(const char *dir, const char *name)
     if (b.len && b.data[b.len - 1] != '/') vcd_buf_putc(&b, '/');
     vcd_buf_puts(&b, name);
     return b.data;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+void vcd_remove_tree(const char *path)
+{
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

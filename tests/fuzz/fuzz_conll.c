@@ -9,7 +9,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vcd_conll c;
     if (vcd_conll_parse("fuzz", data, size, &c) != VCD_OK) return 0;
     int tagged = 1;
-    for (size_t i = 0; i < c.n_tokens; i++) tagged &= c.tokens[i].tag != NULL;
+    for (size_t i = 0; i < c.n_tokens; i++)
+        tagged &= c.tokens[i].tag != NULL;
     vcd_ner_score s;
     if (tagged && vcd_ner_score_conll(&c, &c, &s) == VCD_OK) {
         if (s.fp || s.fn || s.tokens_correct != c.n_tokens) __builtin_trap();
