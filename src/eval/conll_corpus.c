@@ -108,7 +108,7 @@ size_t vcd_mentions_to_bio(const vcd_conll *c, const vcd_conll_corpus *cc,
     for (size_t i = 0; i < c->n_tokens; i++)
         bio->tags[i] = NULL;
     vcd_mention *sorted = vcd_xmalloc((ms->n + 1) * sizeof *sorted);
-    memcpy(sorted, ms->items, ms->n * sizeof *sorted);
+    if (ms->n) memcpy(sorted, ms->items, ms->n * sizeof *sorted);
     qsort(sorted, ms->n, sizeof *sorted, mention_order);
     size_t kept = 0;
     for (size_t k = 0; k < ms->n; k++) {

@@ -198,7 +198,7 @@ vcd_status vcd_augment_candidates_find(vcd_state *const *known, size_t n_known, 
 {
     memset(out, 0, sizeof *out);
     vcd_mention *sorted = vcd_xmalloc((existing->n + 1) * sizeof *sorted);
-    memcpy(sorted, existing->items, existing->n * sizeof *sorted);
+    if (existing->n) memcpy(sorted, existing->items, existing->n * sizeof *sorted);
     qsort(sorted, existing->n, sizeof *sorted, by_doc);
     augment_ctx x = {known, n_known, NULL, 0, {0}, {0}, {0}, NULL, 0, out};
     vcd_status rc = VCD_OK;
@@ -242,7 +242,7 @@ static int by_strength(const void *a, const void *b)
 size_t vcd_augment_select(const vcd_augment_candidates *c, double threshold, vcd_mentions *out)
 {
     vcd_augment_candidate *s = vcd_xmalloc((c->n + 1) * sizeof *s);
-    memcpy(s, c->items, c->n * sizeof *s);
+    if (c->n) memcpy(s, c->items, c->n * sizeof *s);
     qsort(s, c->n, sizeof *s, by_strength);
     /* accepted spans chained per document, for the overlap test */
     uint32_t n_docs = 0;
