@@ -118,10 +118,16 @@ static vcd_status join_gold(const char *path, const vcd_records *r, const vcd_st
 
 /* Silhouette of the predicted entities over linked mentions with text. */
 static void silhouette_of_state(const char *dir, const char *vectors, uint64_t seed,
-                                const joined *j, vcd_cluster_eval *out)
+                                const joined *j, vcd_cluster_eval *out, vcd_eval_warn_fn warn,
+                                void *warn_ctx)
 {
     vcd_state *s;
-    if (vcd_state_open(dir, vectors, &s) != VCD_OK) return;
+    if (vcd_state_open(dir, vectors, &s) != VCD_OK) {
+        char msg[600];
+        snprintf(msg, sizeof msg, "silhouette skipped: %s", vcd_last_error());
+        if (warn) warn(warn_ctx, msg);
+        return;
+    }
     size_t *pick = vcd_xmalloc((j->n + 1) * sizeof *pick), n = 0;
     for (size_t i = 0; i < j->n; i++)
         if (j->text[i] && j->pred[i] < (int64_t)vcd_state_entity_count(s)) pick[n++] = i;
@@ -163,7 +169,7 @@ vcd_status vcd_eval_clusters(const char *gold_path, const char *state_dir,
     joined j = {0};
     rc = join_gold(gold_path, &r, state, &j, out, warn, warn_ctx);
     if (!rc) rc = vcd_cluster_scores_compute(j.truth, j.pred, j.n, &out->scores);
-    if (!rc) silhouette_of_state(state_dir, vectors_override, seed, &j, out);
+    if (!rc) silhouette_of_state(state_dir, vectors_override, seed, &j, out, warn, warn_ctx);
     free(j.text);
     free(j.truth);
     free(j.pred);
