@@ -62,8 +62,9 @@ void vcd_conll_corpus_free(vcd_conll_corpus *cc);
  * storage owned by `bio` (free with vcd_bio_free). Returns mentions kept. */
 struct vcd_mentions;
 typedef struct {
-    char **tags;
+    const char **tags;
     size_t n;
+    char *names[16]; /* "B-x" and "I-x" per entity type, 2 * VCD_TYPE_COUNT used */
 } vcd_bio;
 size_t vcd_mentions_to_bio(const vcd_conll *c, const vcd_conll_corpus *cc,
                            const struct vcd_mentions *ms, const char *(*type_name)(int type),

@@ -70,6 +70,8 @@ long vcd_corpus_find(const vcd_corpus *c, const char *id);
 vcd_status vcd_parse_iso8601(const char *s, size_t n, int64_t *out);
 /* Formats UTC seconds as "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
 void vcd_format_iso8601(int64_t t, char *buf);
+/* Appends a date as a JSON value: "YYYY-MM-DDTHH:MM:SSZ", or null for VCD_NO_DATE. */
+void vcd_json_date(vcd_buf *b, int64_t t);
 int64_t vcd_days_from_civil(int64_t y, unsigned m, unsigned d);
 void vcd_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
 

@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cmd_eval_combined(int argc, char **argv);
-
 static void print_ner_table(const vcd_ner_score *s)
 {
     double p, r, f;

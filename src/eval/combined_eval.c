@@ -110,7 +110,7 @@ static vcd_status score_mentions(const vcd_conll *gold, const vcd_conll_corpus *
 {
     vcd_bio bio;
     vcd_mentions_to_bio(gold, cc, ms, vcd_wnut_type_name, &bio);
-    vcd_status rc = vcd_ner_score_tags(gold, (const char *const *)bio.tags, out);
+    vcd_status rc = vcd_ner_score_tags(gold, bio.tags, out);
     vcd_bio_free(&bio);
     return rc;
 }

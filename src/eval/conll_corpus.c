@@ -99,10 +99,26 @@ static size_t first_token(const vcd_conll *c, const vcd_conll_corpus *cc, size_t
     return first;
 }
 
+_Static_assert(2 * VCD_TYPE_COUNT <= sizeof((vcd_bio *)0)->names / sizeof(char *),
+               "vcd_bio.names holds a B- and an I- tag per type");
+
+/* "B-type" / "I-type", made once per type: tags point at these. */
+static const char *bio_tag(vcd_bio *bio, uint8_t type, const char *name, int begin)
+{
+    char **slot = &bio->names[2 * (type % VCD_TYPE_COUNT) + (begin ? 0 : 1)];
+    if (!*slot) {
+        vcd_buf t = {0};
+        vcd_buf_printf(&t, "%c-%s", begin ? 'B' : 'I', name);
+        *slot = t.data;
+    }
+    return *slot;
+}
+
 size_t vcd_mentions_to_bio(const vcd_conll *c, const vcd_conll_corpus *cc,
                            const struct vcd_mentions *ms, const char *(*type_name)(int type),
                            vcd_bio *bio)
 {
+    memset(bio, 0, sizeof *bio);
     bio->n = c->n_tokens;
     bio->tags = vcd_xmalloc((c->n_tokens + 1) * sizeof *bio->tags);
     for (size_t i = 0; i < c->n_tokens; i++)
@@ -122,23 +138,20 @@ size_t vcd_mentions_to_bio(const vcd_conll *c, const vcd_conll_corpus *cc,
         for (size_t i = first; i <= last; i++)
             free_span &= bio->tags[i] == NULL;
         if (!free_span) continue;
-        for (size_t i = first; i <= last; i++) {
-            vcd_buf t = {0};
-            vcd_buf_printf(&t, "%c-%s", i == first ? 'B' : 'I', type);
-            bio->tags[i] = t.data;
-        }
+        for (size_t i = first; i <= last; i++)
+            bio->tags[i] = bio_tag(bio, m->type, type, i == first);
         kept++;
     }
     for (size_t i = 0; i < c->n_tokens; i++)
-        if (!bio->tags[i]) bio->tags[i] = vcd_xstrdup("O");
+        if (!bio->tags[i]) bio->tags[i] = "O";
     free(sorted);
     return kept;
 }
 
 void vcd_bio_free(vcd_bio *bio)
 {
-    for (size_t i = 0; i < bio->n; i++)
-        free(bio->tags[i]);
+    for (size_t t = 0; t < 2 * VCD_TYPE_COUNT; t++)
+        free(bio->names[t]);
     free(bio->tags);
     memset(bio, 0, sizeof *bio);
 }

@@ -131,3 +131,14 @@ void vcd_format_iso8601(int64_t t, char *buf)
     unsigned yy = (unsigned)((y % 10000 + 10000) % 10000);
     snprintf(buf, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ", yy % 10000u, m % 13u, d % 32u, hh, mi, ss);
 }
+
+void vcd_json_date(vcd_buf *b, int64_t t)
+{
+    if (t == VCD_NO_DATE) {
+        vcd_buf_puts(b, "null");
+        return;
+    }
+    char d[32];
+    vcd_format_iso8601(t, d);
+    vcd_buf_printf(b, "\"%s\"", d);
+}

@@ -19,6 +19,7 @@ typedef struct {
     uint8_t *occupied;
     size_t occupied_cap;
     vcd_augment_candidates *out;
+    int any_vectors; /* does any known state have word vectors? */
 } augment_ctx;
 
 static int is_word(const vcd_token *t)
@@ -36,13 +37,11 @@ static int is_capitalised(const vcd_token *t)
 static long token_rank(augment_ctx *x, const vcd_token *t)
 {
     vcd_match_key(x->doc->text + t->byte_start, t->byte_end - t->byte_start, &x->key);
-    int any_vectors = 0;
     for (size_t k = 0; k < x->n_known; k++) {
         long r = vcd_state_word_rank(x->known[k], x->key.data, x->key.len);
         if (r >= 0) return r;
-        any_vectors |= vcd_state_word_rank(x->known[k], "the", 3) >= 0;
     }
-    return any_vectors ? -1 : -2;
+    return x->any_vectors ? -1 : -2;
 }
 
 /* Ordinary-word discount: lower-case spans of frequent words are usually
@@ -144,8 +143,8 @@ static vcd_status find_in_doc(augment_ctx *x)
             size_t last = i;
             while (last + 1 < n && is_capitalised(&t[last + 1]) && !x->occupied[last + 1])
                 last++;
-            int lone_common = last == i && t[i].sentence_start && token_rank(x, &t[i]) >= 0 &&
-                              token_rank(x, &t[i]) < 20000;
+            long rank = last == i && t[i].sentence_start ? token_rank(x, &t[i]) : -1;
+            int lone_common = rank >= 0 && rank < 20000;
             if (!lone_common) rc = score_span(x, i, last, KIND_CAPITALISED);
         } else if (t[i].kind == VCD_TOK_WORD && !is_capitalised(&t[i]) &&
                    t[i].cp_end - t[i].cp_start >= 3 && token_rank(x, &t[i]) == -1) {
@@ -200,7 +199,9 @@ vcd_status vcd_augment_candidates_find(vcd_state *const *known, size_t n_known, 
     vcd_mention *sorted = vcd_xmalloc((existing->n + 1) * sizeof *sorted);
     if (existing->n) memcpy(sorted, existing->items, existing->n * sizeof *sorted);
     qsort(sorted, existing->n, sizeof *sorted, by_doc);
-    augment_ctx x = {known, n_known, NULL, 0, {0}, {0}, {0}, NULL, 0, out};
+    augment_ctx x = {known, n_known, NULL, 0, {0}, {0}, {0}, NULL, 0, out, 0};
+    for (size_t i = 0; i < n_known; i++)
+        x.any_vectors |= vcd_state_word_rank(known[i], "the", 3) >= 0;
     vcd_status rc = VCD_OK;
     size_t k = 0;
     for (size_t d = 0; !rc && d < c->n_docs; d++) {

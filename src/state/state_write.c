@@ -6,17 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void json_put_date(vcd_buf *b, int64_t t)
-{
-    if (t == VCD_NO_DATE) {
-        vcd_buf_puts(b, "null");
-        return;
-    }
-    char d[24];
-    vcd_format_iso8601(t, d);
-    vcd_buf_printf(b, "\"%s\"", d);
-}
-
 static void json_put_string(vcd_buf *b, const char *s)
 {
     vcd_buf_json_string(b, s, strlen(s));
@@ -56,7 +45,7 @@ static void fill_doc(const void *ctx, size_t i, vcd_buf *b)
     vcd_buf_puts(b, "{\"id\":");
     json_put_string(b, d->id);
     vcd_buf_puts(b, ",\"date\":");
-    json_put_date(b, d->time);
+    vcd_json_date(b, d->time);
     vcd_buf_puts(b, ",\"author\":");
     json_put_string(b, d->author);
     if (d->likes >= 0) vcd_buf_printf(b, ",\"likes\":%lld", (long long)d->likes);
@@ -134,9 +123,9 @@ vcd_status state_write_entities(const char *dir, const vcd_forms *forms, const v
         vcd_buf_printf(&b,
                        ",\"type\":\"%s\",\"size\":%zu,\"mean_probability\":%.4f,\"first_seen\":",
                        vcd_type_name((vcd_entity_type)x->type), x->size, x->mean_probability);
-        json_put_date(&b, x->first_seen);
+        vcd_json_date(&b, x->first_seen);
         vcd_buf_puts(&b, ",\"last_seen\":");
-        json_put_date(&b, x->last_seen);
+        vcd_json_date(&b, x->last_seen);
         vcd_buf_puts(&b, ",\"aliases\":[");
         for (size_t k = 0; k < x->n_aliases; k++) {
             const vcd_form *f = &forms->items[x->aliases[k]];

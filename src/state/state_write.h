@@ -12,7 +12,5 @@ vcd_status state_write_forms(const char *dir, const vcd_forms *forms);
 vcd_status state_write_entities(const char *dir, const vcd_forms *forms, const vcd_entities *e);
 /* Writes `json` (a complete document) to dir/name atomically. */
 vcd_status state_write_json(const char *dir, const char *name, const char *json);
-/* Appends a date as a JSON value: "YYYY-MM-DDTHH:MM:SSZ" or null. */
-void json_put_date(vcd_buf *b, int64_t t);
 
 #endif

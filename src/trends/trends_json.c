@@ -6,24 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put_date(vcd_buf *b, int64_t t)
-{
-    if (t == VCD_NO_DATE) {
-        vcd_buf_puts(b, "null");
-        return;
-    }
-    char s[32];
-    vcd_format_iso8601(t, s);
-    vcd_buf_printf(b, "\"%s\"", s);
-}
-
 static void put_settings(vcd_buf *b, const vcd_trends *t)
 {
     const vcd_trends_options *o = &t->options;
     vcd_buf_printf(b, "\"settings\":{\"bucket\":\"%s\",\"since\":", vcd_bucket_unit_name(o->unit));
-    put_date(b, o->since);
+    vcd_json_date(b, o->since);
     vcd_buf_puts(b, ",\"until\":");
-    put_date(b, o->until);
+    vcd_json_date(b, o->until);
     vcd_buf_printf(b,
                    ",\"window_buckets\":%zu,\"baseline_buckets\":%zu,\"min_count\":%zu,"
                    "\"alpha\":%.6g,\"min_ratio\":%.6g,\"test\":\"poisson-upper-tail\","
@@ -39,13 +28,13 @@ static void put_totals(vcd_buf *b, const vcd_trends *t)
                    "\"window\":{\"start\":",
                    t->dated_comments, t->undated_comments, t->out_of_range_comments,
                    t->undated_mentions);
-    put_date(b, t->bucket_start[t->window_first]);
+    vcd_json_date(b, t->bucket_start[t->window_first]);
     vcd_buf_puts(b, ",\"end\":");
-    put_date(b, t->bucket_start[t->n_buckets]);
+    vcd_json_date(b, t->bucket_start[t->n_buckets]);
     vcd_buf_printf(b, ",\"comments\":%zu},\"baseline\":{\"start\":", t->window_total);
-    put_date(b, t->bucket_start[t->baseline_first]);
+    vcd_json_date(b, t->bucket_start[t->baseline_first]);
     vcd_buf_puts(b, ",\"end\":");
-    put_date(b, t->bucket_start[t->window_first]);
+    vcd_json_date(b, t->bucket_start[t->window_first]);
     vcd_buf_printf(b, ",\"comments\":%zu},\"tested_entities\":%zu,\"p_threshold\":%.6g}",
                    t->baseline_total, t->tested, t->p_threshold);
 }
@@ -57,7 +46,7 @@ static void put_buckets(vcd_buf *b, const vcd_trends *t)
         char label[32];
         vcd_bucket_label(t->bucket_start[i], t->options.unit, label);
         vcd_buf_printf(b, "%s{\"bucket\":\"%s\",\"start\":", i ? "," : "", label);
-        put_date(b, t->bucket_start[i]);
+        vcd_json_date(b, t->bucket_start[i]);
         vcd_buf_printf(b, ",\"comments\":%zu}", t->bucket_comments[i]);
     }
     vcd_buf_putc(b, ']');
@@ -90,9 +79,9 @@ static void put_entity(vcd_buf *b, const vcd_trends *t, const vcd_records *r, si
                    "\"first_seen\":",
                    vcd_type_name((vcd_entity_type)x->type), e->mentions, e->comments,
                    e->undated_mentions);
-    put_date(b, e->first_seen);
+    vcd_json_date(b, e->first_seen);
     vcd_buf_puts(b, ",\"last_seen\":");
-    put_date(b, e->last_seen);
+    vcd_json_date(b, e->last_seen);
     vcd_buf_printf(b, ",\"emerging\":%s,\"new\":%s", e->emerging ? "true" : "false",
                    e->is_new ? "true" : "false");
     vcd_buf_printf(b,
