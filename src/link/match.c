@@ -97,7 +97,7 @@ vcd_status vcd_state_match(vcd_state *s, const char *query, size_t top_k, double
         if (!cand[e].seen || cand[e].score < threshold) continue;
         all[n_all++] = (vcd_match_hit){(int32_t)e,
                                        s->entities[e].name,
-                                       s->entities[e].type,
+                                       vcd_type_name((vcd_entity_type)s->entities[e].type),
                                        s->entities[e].size,
                                        cand[e].score,
                                        cand[e].similarity,

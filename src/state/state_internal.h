@@ -4,16 +4,10 @@
 #include "vcd/state.h"
 #include "vcd/vectors.h"
 
-typedef struct {
-    char *name;
-    char *type;
-    size_t size;
-} state_entity;
-
 struct vcd_state {
     vcd_form *forms;
     size_t n_forms;
-    state_entity *entities;
+    vcd_record_entity *entities;
     size_t n_entities;
     vcd_index *index;
     vcd_encoder *encoder;
@@ -28,5 +22,9 @@ struct cJSON;
 struct cJSON *state_read_json(const char *dir, const char *name, vcd_status *rc);
 double state_num(const struct cJSON *o, const char *key, double fallback);
 const char *state_str(const struct cJSON *o, const char *key);
+
+/* entities.json, read once for both kinds of reader. */
+vcd_status state_read_entities(const char *dir, vcd_record_entity **out, size_t *n);
+void state_free_entities(vcd_record_entity *entities, size_t n);
 
 #endif

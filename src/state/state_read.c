@@ -78,38 +78,6 @@ static vcd_status read_forms(vcd_state *s, const char *dir)
     return rc;
 }
 
-static vcd_status read_entities(vcd_state *s, const char *dir)
-{
-    vcd_status rc;
-    cJSON *root = state_read_json(dir, "entities.json", &rc);
-    if (rc) return rc;
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "entities");
-    if (!cJSON_IsArray(arr) || !state_str(root, "schema") ||
-        strcmp(state_str(root, "schema"), "vcdiscover.entities/1")) {
-        cJSON_Delete(root);
-        return vcd_fail(VCD_EINPUT, "%s/entities.json: not a vcdiscover.entities/1 document", dir);
-    }
-    size_t n = (size_t)cJSON_GetArraySize(arr);
-    s->entities = vcd_xcalloc(n ? n : 1, sizeof *s->entities);
-    const cJSON *e;
-    cJSON_ArrayForEach(e, arr)
-    {
-        const char *name = state_str(e, "name"), *type = state_str(e, "type");
-        double id = state_num(e, "id", -1);
-        if (!name || id != (double)s->n_entities) {
-            rc = vcd_fail(VCD_EINPUT, "%s/entities.json: entity %zu malformed or out of order", dir,
-                          s->n_entities);
-            break;
-        }
-        state_entity *x = &s->entities[s->n_entities++];
-        x->name = vcd_xstrdup(name);
-        x->type = vcd_xstrdup(type ? type : "UNK");
-        x->size = (size_t)fmax(0, state_num(e, "size", 0));
-    }
-    cJSON_Delete(root);
-    return rc;
-}
-
 static vcd_status open_encoder(vcd_state *s, const cJSON *man, const char *vectors_override)
 {
     const cJSON *enc = cJSON_GetObjectItemCaseSensitive(man, "encoder");
@@ -162,7 +130,7 @@ vcd_status vcd_state_open(const char *dir, const char *vectors_override, vcd_sta
                       VCD_STATE_MANIFEST_SCHEMA);
     if (!rc) rc = open_encoder(s, man, vectors_override);
     if (!rc) rc = read_forms(s, dir);
-    if (!rc) rc = read_entities(s, dir);
+    if (!rc) rc = state_read_entities(dir, &s->entities, &s->n_entities);
     if (!rc) {
         const cJSON *ix = cJSON_GetObjectItemCaseSensitive(man, "index");
         const char *digest = state_str(ix, "digest");
@@ -192,11 +160,7 @@ void vcd_state_close(vcd_state *s)
         free(s->forms[f].surface);
     }
     free(s->forms);
-    for (size_t e = 0; e < s->n_entities; e++) {
-        free(s->entities[e].name);
-        free(s->entities[e].type);
-    }
-    free(s->entities);
+    state_free_entities(s->entities, s->n_entities);
     vcd_index_free(s->index);
     vcd_encoder_free(s->encoder);
     vcd_vectors_close(s->vectors);

@@ -109,9 +109,11 @@ static vcd_status read_aliases(vcd_record_entity *x, const cJSON *arr)
     return VCD_OK;
 }
 
-static vcd_status read_entity_records(vcd_records *r, const char *dir)
+vcd_status state_read_entities(const char *dir, vcd_record_entity **out, size_t *n_out)
 {
     vcd_status rc;
+    *out = NULL;
+    *n_out = 0;
     cJSON *root = state_read_json(dir, "entities.json", &rc);
     if (rc) return rc;
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "entities"), *e;
@@ -121,26 +123,43 @@ static vcd_status read_entity_records(vcd_records *r, const char *dir)
         return vcd_fail(VCD_EINPUT, "%s/entities.json: not a vcdiscover.entities/1 document", dir);
     }
     size_t n = (size_t)cJSON_GetArraySize(arr);
-    r->entities = vcd_xcalloc(n ? n : 1, sizeof *r->entities);
+    vcd_record_entity *ents = vcd_xcalloc(n ? n : 1, sizeof *ents);
+    size_t count = 0;
     cJSON_ArrayForEach(e, arr)
     {
         const char *name = state_str(e, "name"), *type = state_str(e, "type");
-        vcd_record_entity *x = &r->entities[r->n_entities];
-        if (!name || state_num(e, "id", -1) != (double)r->n_entities ||
+        vcd_record_entity *x = &ents[count++]; /* counted now, so partial aliases are freed */
+        if (!name || state_num(e, "id", -1) != (double)(count - 1) ||
             read_aliases(x, cJSON_GetObjectItemCaseSensitive(e, "aliases")) != VCD_OK) {
-            r->n_entities++; /* so that the partial aliases are freed */
             rc = vcd_fail(VCD_EINPUT, "%s/entities.json: entity %zu malformed or out of order", dir,
-                          r->n_entities - 1);
+                          count - 1);
             break;
         }
-        x->id = (int32_t)r->n_entities++;
+        x->id = (int32_t)(count - 1);
         x->name = vcd_xstrdup(name);
         int t = type ? vcd_type_parse(type) : 0;
         x->type = (uint8_t)(t < 0 ? 0 : t);
         x->size = (size_t)state_num(e, "size", 0);
     }
     cJSON_Delete(root);
-    return rc;
+    if (rc) {
+        state_free_entities(ents, count);
+        return rc;
+    }
+    *out = ents;
+    *n_out = count;
+    return VCD_OK;
+}
+
+void state_free_entities(vcd_record_entity *ents, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(ents[i].name);
+        for (size_t a = 0; a < ents[i].n_aliases; a++)
+            free(ents[i].aliases[a].text);
+        free(ents[i].aliases);
+    }
+    free(ents);
 }
 
 static vcd_status read_manifest(vcd_records *r, const char *dir)
@@ -168,7 +187,7 @@ vcd_status vcd_records_load(const char *dir, vcd_records *out)
     memset(out, 0, sizeof *out);
     size_t doc_cap = 0;
     vcd_status rc = read_manifest(out, dir);
-    if (!rc) rc = read_entity_records(out, dir);
+    if (!rc) rc = state_read_entities(dir, &out->entities, &out->n_entities);
     if (!rc) rc = for_each_line(out, dir, "docs.jsonl", read_doc, &doc_cap);
     mention_ctx mc = {0, vcd_strmap_new()};
     for (size_t i = 0; !rc && i < out->n_docs; i++) {
