@@ -38,6 +38,10 @@ int cli_fail(vcd_status rc);
 void cli_warn(void *ctx, const char *message);
 void cli_progress(void *ctx, const char *stage, size_t done, size_t total);
 
+/* The trend options (bucket, since, until, window, baseline, min-count,
+ * alpha, min-ratio), copied into the tables of 'trends' and 'report'. */
+#define CLI_TREND_OPTION_COUNT 8
+extern const cli_option cli_trend_options[CLI_TREND_OPTION_COUNT];
 /* Reads the trend options (bucket, since, until, window, baseline, min-count,
  * alpha, min-ratio) shared by 'trends' and 'report'. */
 int cli_trends_options(const cli_option *opts, size_t n, vcd_trends_options *o);

@@ -5,40 +5,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-    O_STATE,
-    O_OUT,
-    O_TOP,
-    O_CHART,
-    O_BUCKET,
-    O_SINCE,
-    O_UNTIL,
-    O_WINDOW,
-    O_BASELINE,
-    O_MIN_COUNT,
-    O_ALPHA,
-    O_MIN_RATIO,
-    O_COUNT
-};
+enum { O_STATE, O_OUT, O_TOP, O_CHART, O_TRENDS, O_COUNT = O_TRENDS + CLI_TREND_OPTION_COUNT };
 
 static cli_option report_options[O_COUNT] = {
     [O_STATE] = {"state", 1, "state directory written by 'cluster' (default: out)"},
     [O_OUT] = {"out", 1, "HTML file to write (default: STATE/report.html)"},
     [O_TOP] = {"top", 1, "entities in the table (default: 25)"},
     [O_CHART] = {"chart", 1, "entities in the time-series chart (default: 8)"},
-    [O_BUCKET] = {"bucket", 1, "day, week or month (default: week)"},
-    [O_SINCE] = {"since", 1, "first date to count (ISO 8601, inclusive)"},
-    [O_UNTIL] = {"until", 1, "last date to count (ISO 8601, exclusive)"},
-    [O_WINDOW] = {"window", 1, "buckets tested for emergence"},
-    [O_BASELINE] = {"baseline", 1, "buckets of history before the window"},
-    [O_MIN_COUNT] = {"min-count", 1, "comments in the window to be emerging (default: 5)"},
-    [O_ALPHA] = {"alpha", 1, "family-wise significance level (default: 0.01)"},
-    [O_MIN_RATIO] = {"min-ratio", 1, "minimum observed/expected ratio (default: 2)"},
 };
 
 int cmd_report(int argc, char **argv)
 {
     size_t npos;
+    memcpy(report_options + O_TRENDS, cli_trend_options, sizeof cli_trend_options);
     int rc = cli_parse("report", argc, argv, report_options, O_COUNT, NULL, 0, &npos);
     if (rc < 0) {
         cli_usage(stdout, "report", "[--state DIR] [--out report.html]", report_options, O_COUNT);

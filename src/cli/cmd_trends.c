@@ -5,30 +5,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-    O_STATE,
-    O_BUCKET,
-    O_SINCE,
-    O_UNTIL,
-    O_WINDOW,
-    O_BASELINE,
-    O_MIN_COUNT,
-    O_ALPHA,
-    O_MIN_RATIO,
-    O_OUT,
-    O_COUNT
+/* Shared with 'report', which takes the same trend options. */
+const cli_option cli_trend_options[CLI_TREND_OPTION_COUNT] = {
+    {"bucket", 1, "day, week (ISO, Monday) or month, all UTC (default: week)"},
+    {"since", 1, "first date to count (ISO 8601, inclusive)"},
+    {"until", 1, "last date to count (ISO 8601, exclusive)"},
+    {"window", 1, "buckets tested for emergence (default: 7 days/4 weeks/1 month)"},
+    {"baseline", 1, "buckets of history before the window (default: 28/12/6)"},
+    {"min-count", 1, "comments in the window to be emerging (default: 5)"},
+    {"alpha", 1, "family-wise significance level (default: 0.01)"},
+    {"min-ratio", 1, "minimum observed/expected ratio (default: 2)"},
 };
+
+enum { O_STATE, O_OUT, O_TRENDS, O_COUNT = O_TRENDS + CLI_TREND_OPTION_COUNT };
 
 static cli_option trends_options[O_COUNT] = {
     [O_STATE] = {"state", 1, "state directory written by 'cluster' (default: out)"},
-    [O_BUCKET] = {"bucket", 1, "day, week (ISO, Monday) or month, all UTC (default: week)"},
-    [O_SINCE] = {"since", 1, "first date to count (ISO 8601, inclusive)"},
-    [O_UNTIL] = {"until", 1, "last date to count (ISO 8601, exclusive)"},
-    [O_WINDOW] = {"window", 1, "buckets tested for emergence (default: 7 days/4 weeks/1 month)"},
-    [O_BASELINE] = {"baseline", 1, "buckets of history before the window (default: 28/12/6)"},
-    [O_MIN_COUNT] = {"min-count", 1, "comments in the window to be emerging (default: 5)"},
-    [O_ALPHA] = {"alpha", 1, "family-wise significance level (default: 0.01)"},
-    [O_MIN_RATIO] = {"min-ratio", 1, "minimum observed/expected ratio (default: 2)"},
     [O_OUT] = {"out", 1, "output file, - for stdout (default: STATE/trends.json)"},
 };
 
@@ -86,6 +78,7 @@ static void print_summary(FILE *f, const vcd_trends *t, const vcd_records *r, co
 int cmd_trends(int argc, char **argv)
 {
     size_t npos;
+    memcpy(trends_options + O_TRENDS, cli_trend_options, sizeof cli_trend_options);
     int rc = cli_parse("trends", argc, argv, trends_options, O_COUNT, NULL, 0, &npos);
     if (rc < 0) {
         cli_usage(stdout, "trends", "[--state DIR] [--bucket day|week|month] [--out FILE]",
