@@ -1,0 +1,228 @@
+/* BERT forward against Hugging Face transformers (bert_tiny F32, and the F16
+ * bert_mini384 checkpoint), the pooled encoder against sentence-transformers,
+ * and hostile checkpoint folders. */
+#include "test.h"
+#include "vcd/bert.h"
+#include "vcd/fileio.h"
+#include "vcd/safetensors.h"
+
+#include <sys/stat.h>
+
+typedef struct {
+    size_t batch, seq;
+    int32_t *ids, *types;
+    uint8_t *mask;
+} fixture_batch;
+
+static int32_t *tensor_i32(const vcd_tensor *t)
+{
+    double *d = vcd_tensor_to_f64(t);
+    int32_t *out = malloc(t->count * sizeof *out);
+    for (size_t i = 0; i < t->count; i++)
+        out[i] = (int32_t)d[i];
+    free(d);
+    return out;
+}
+
+static void load_batch(const vcd_safetensors *st, fixture_batch *fb)
+{
+    const vcd_tensor *ids = vcd_safetensors_find(st, "input_ids");
+    fb->batch = ids->shape[0];
+    fb->seq = ids->shape[1];
+    fb->ids = tensor_i32(ids);
+    fb->types = tensor_i32(vcd_safetensors_find(st, "token_type_ids"));
+    int32_t *mask = tensor_i32(vcd_safetensors_find(st, "attention_mask"));
+    fb->mask = malloc(ids->count);
+    for (size_t i = 0; i < ids->count; i++)
+        fb->mask[i] = (uint8_t)mask[i];
+    free(mask);
+}
+
+static void free_batch(fixture_batch *fb)
+{
+    free(fb->ids);
+    free(fb->types);
+    free(fb->mask);
+}
+
+static double max_abs_diff(const float *got, const vcd_tensor *want)
+{
+    float *w = vcd_tensor_to_f32(want);
+    double worst = 0;
+    for (size_t i = 0; i < want->count; i++) {
+        double d = fabs((double)got[i] - w[i]);
+        if (!(d <= worst)) worst = d;
+    }
+    free(w);
+    return worst;
+}
+
+static size_t argmax_mismatches(const float *got, const vcd_tensor *want, size_t classes)
+{
+    float *w = vcd_tensor_to_f32(want);
+    size_t bad = 0;
+    for (size_t r = 0; r < want->count / classes; r++) {
+        size_t a = 0, b = 0;
+        for (size_t c = 1; c < classes; c++) {
+            if (got[r * classes + c] > got[r * classes + a]) a = c;
+            if (w[r * classes + c] > w[r * classes + b]) b = c;
+        }
+        bad += a != b;
+    }
+    free(w);
+    return bad;
+}
+
+static void check_forward(const char *model_rel, const char *outputs_rel, const char *st_rel,
+                          double tol, int has_layers)
+{
+    vcd_bert *m;
+    CHECK(vcd_bert_open(test_shared_path(model_rel), &m) == VCD_OK);
+    if (!m) {
+        fprintf(stderr, "%s\n", vcd_last_error());
+        return;
+    }
+    const vcd_bert_config *c = vcd_bert_get_config(m);
+    CHECK(c->num_labels == 13 && strcmp(c->labels[1], "B-corporation") == 0);
+    vcd_safetensors *out;
+    CHECK(vcd_safetensors_open(test_shared_path(outputs_rel), &out) == VCD_OK);
+    fixture_batch fb;
+    load_batch(out, &fb);
+    for (int training = 0; training <= 1; training++) {
+        vcd_bert_run *run;
+        CHECK(vcd_bert_run_new(m, fb.batch, fb.seq, training, &run) == VCD_OK);
+        vcd_bert_batch b = {fb.batch, fb.seq, fb.ids, fb.mask, fb.types};
+        CHECK(vcd_bert_forward(m, run, &b) == VCD_OK);
+        if (training) {
+            double e = max_abs_diff(vcd_bert_run_hidden(run, 0),
+                                    vcd_safetensors_find(out, "embeddings_output"));
+            CHECK_MSG(e <= tol, "%s embeddings_output max diff %g", model_rel, e);
+            for (size_t l = 1; has_layers && l <= c->layers; l++) {
+                char name[32];
+                snprintf(name, sizeof name, "hidden_state.%zu", l);
+                e = max_abs_diff(vcd_bert_run_hidden(run, l), vcd_safetensors_find(out, name));
+                CHECK_MSG(e <= tol, "%s %s max diff %g", model_rel, name, e);
+            }
+        }
+        double e = max_abs_diff(vcd_bert_run_last_hidden(run),
+                                vcd_safetensors_find(out, "last_hidden_state"));
+        CHECK_MSG(e <= tol, "%s last_hidden_state max diff %g", model_rel, e);
+        const vcd_tensor *lt = vcd_safetensors_find(out, "logits");
+        e = max_abs_diff(vcd_bert_run_logits(run), lt);
+        CHECK_MSG(e <= tol, "%s logits max diff %g", model_rel, e);
+        CHECK(argmax_mismatches(vcd_bert_run_logits(run), lt, 13) == 0);
+        float *pooled = malloc(fb.batch * c->hidden * sizeof *pooled);
+        vcd_bert_mean_pool(run, &b, 0, pooled);
+        e = max_abs_diff(pooled, vcd_safetensors_find(out, "mean_pooled"));
+        CHECK_MSG(e <= tol, "%s mean_pooled max diff %g", model_rel, e);
+        vcd_safetensors *stf;
+        CHECK(vcd_safetensors_open(test_shared_path(st_rel), &stf) == VCD_OK);
+        e = max_abs_diff(pooled, vcd_safetensors_find(stf, "embeddings"));
+        CHECK_MSG(e <= 1e-4, "%s sentence-transformers max diff %g", model_rel, e);
+        vcd_safetensors_close(stf);
+        free(pooled);
+        vcd_bert_run_free(run);
+    }
+    free_batch(&fb);
+    vcd_safetensors_close(out);
+    vcd_bert_free(m);
+}
+
+/* Bad folders: each must be an input error with a message, never a crash. */
+static void write_file(const char *dir, const char *name, const void *data, size_t n)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    fwrite(data, 1, n, f);
+    fclose(f);
+}
+
+static void copy_file(const char *from, const char *dir, const char *name)
+{
+    vcd_mapped_file f;
+    if (vcd_map_file(from, &f)) return;
+    write_file(dir, name, f.data, f.len);
+    vcd_unmap_file(&f);
+}
+
+static void check_hostile_folders(void)
+{
+    char dir[] = "/tmp/vcd_bert_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    const char *src = test_shared_path("fixtures/bert_tiny");
+    char p[4096];
+    snprintf(p, sizeof p, "%s/vocab.txt", src);
+    copy_file(p, dir, "vocab.txt");
+    snprintf(p, sizeof p, "%s/config.json", src);
+    vcd_mapped_file cfg;
+    CHECK(vcd_map_file(p, &cfg) == VCD_OK);
+    snprintf(p, sizeof p, "%s/model.safetensors", src);
+    vcd_mapped_file w;
+    CHECK(vcd_map_file(p, &w) == VCD_OK);
+    vcd_bert *m = NULL;
+
+    /* No weights at all. */
+    write_file(dir, "config.json", cfg.data, cfg.len);
+    CHECK(vcd_bert_open(dir, &m) != VCD_OK && m == NULL);
+    /* Truncated weights. */
+    write_file(dir, "model.safetensors", w.data, w.len / 2);
+    CHECK(vcd_bert_open(dir, &m) == VCD_EINPUT && m == NULL);
+    /* Config and weights disagree on the width. */
+    write_file(dir, "model.safetensors", w.data, w.len);
+    const char *narrow = "{\"model_type\":\"bert\",\"vocab_size\":8000,\"hidden_size\":32,"
+                         "\"num_hidden_layers\":2,\"num_attention_heads\":4,"
+                         "\"intermediate_size\":256,\"max_position_embeddings\":128}";
+    write_file(dir, "config.json", narrow, strlen(narrow));
+    CHECK(vcd_bert_open(dir, &m) == VCD_EINPUT && strstr(vcd_last_error(), "shape"));
+    /* More layers in the config than in the file: a missing tensor. */
+    const char *deep = "{\"vocab_size\":8000,\"hidden_size\":64,\"num_hidden_layers\":3,"
+                       "\"num_attention_heads\":4,\"intermediate_size\":256,"
+                       "\"max_position_embeddings\":128}";
+    write_file(dir, "config.json", deep, strlen(deep));
+    CHECK(vcd_bert_open(dir, &m) == VCD_EINPUT && strstr(vcd_last_error(), "missing tensor"));
+    /* Fewer layers: an unexpected tensor. */
+    const char *shallow = "{\"vocab_size\":8000,\"hidden_size\":64,\"num_hidden_layers\":1,"
+                          "\"num_attention_heads\":4,\"intermediate_size\":256,"
+                          "\"max_position_embeddings\":128}";
+    write_file(dir, "config.json", shallow, strlen(shallow));
+    CHECK(vcd_bert_open(dir, &m) == VCD_EINPUT && strstr(vcd_last_error(), "unexpected tensor"));
+    /* Heads that do not divide the width, negative sizes, other model types. */
+    const char *bad[] = {
+        "{\"vocab_size\":8000,\"hidden_size\":64,\"num_hidden_layers\":2,"
+        "\"num_attention_heads\":5,\"intermediate_size\":256}",
+        "{\"vocab_size\":-1,\"hidden_size\":64,\"num_hidden_layers\":2,"
+        "\"num_attention_heads\":4,\"intermediate_size\":256}",
+        "{\"model_type\":\"roberta\",\"vocab_size\":8000,\"hidden_size\":64,"
+        "\"num_hidden_layers\":2,\"num_attention_heads\":4,\"intermediate_size\":256}",
+        "{\"vocab_size\":8000,\"hidden_size\":64,\"num_hidden_layers\":2,\"num_attention_heads\":4,"
+        "\"intermediate_size\":256,\"id2label\":{\"0\":\"O\",\"5\":\"B-x\"}}",
+        "[1,2,3]",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        vcd_bert_config c;
+        CHECK(vcd_bert_config_parse("config.json", bad[i], strlen(bad[i]), &c) == VCD_EINPUT);
+    }
+    /* The real config with a wrong label count for the classifier. */
+    const char *labels3 = "{\"vocab_size\":8000,\"hidden_size\":64,\"num_hidden_layers\":2,"
+                          "\"num_attention_heads\":4,\"intermediate_size\":256,"
+                          "\"max_position_embeddings\":128,"
+                          "\"id2label\":{\"0\":\"O\",\"1\":\"B-a\",\"2\":\"I-a\"}}";
+    write_file(dir, "config.json", labels3, strlen(labels3));
+    CHECK(vcd_bert_open(dir, &m) == VCD_EINPUT && strstr(vcd_last_error(), "labels"));
+    vcd_unmap_file(&cfg);
+    vcd_unmap_file(&w);
+    vcd_remove_tree(dir);
+}
+
+int main(void)
+{
+    if (test_skip_if_missing(test_shared_path("fixtures/bert_tiny/model.safetensors")))
+        return TEST_SKIP;
+    check_forward("fixtures/bert_tiny", "fixtures/bert_tiny_outputs.safetensors",
+                  "fixtures/bert_tiny_sentence_transformers.safetensors", 1e-4, 1);
+    check_forward("fixtures/bert_mini384_f16", "fixtures/bert_mini384_f16_outputs.safetensors",
+                  "fixtures/bert_mini384_f16_sentence_transformers.safetensors", 5e-4, 0);
+    check_hostile_folders();
+    return test_finish();
+}
