@@ -11,8 +11,9 @@ typedef struct {
     const char *known_conll; /* training CoNLL whose gold entities are known; NULL: none */
     const char *vectors_path;
     const char *gazetteer_path;
-    const char *work_dir; /* temporary states are written here */
-    double threshold;     /* the operating point reported as "augmented" */
+    const char *tagger_spec; /* NULL: rules; "bert:DIR" (see vcd_tagger_open) */
+    const char *work_dir;    /* temporary states are written here */
+    double threshold;        /* the operating point reported as "augmented" */
     const double *sweep;
     size_t n_sweep;
     uint64_t seed;

@@ -31,6 +31,16 @@ typedef struct vcd_encoder vcd_encoder;
  * encoder borrows `vectors`; the caller keeps it open. */
 vcd_status vcd_encoder_pooled_new(const vcd_vectors *vectors, const vcd_encoder_options *opt,
                                   vcd_encoder **out);
+/* The BERT sentence encoder over a Hugging Face folder: each mention's
+ * text alone, masked-mean pooled and L2-normalised (sentence-transformers'
+ * recipe); dimension = hidden size. */
+vcd_status vcd_encoder_bert_new(const char *dir, vcd_encoder **out);
+/* By name: NULL or "pooled" -> vcd_encoder_pooled_new; "bert:DIR". */
+vcd_status vcd_encoder_open(const char *spec, const vcd_vectors *vectors,
+                            const vcd_encoder_options *opt, vcd_encoder **out);
+/* "pooled" or "bert"; the model folder (NULL for pooled). */
+const char *vcd_encoder_kind(const vcd_encoder *e);
+const char *vcd_encoder_model_dir(const vcd_encoder *e);
 void vcd_encoder_free(vcd_encoder *e);
 size_t vcd_encoder_dim(const vcd_encoder *e);
 /* A short description for manifests, e.g. "pooled(word=1,char=1,ctx=0.35,...)". */

@@ -89,6 +89,14 @@ struct vcd_vectors;
 vcd_status vcd_tagger_rules_new(const char *gazetteer_path, const struct vcd_vectors *vocab,
                                 vcd_tagger **out);
 
+/* A Hugging Face BertForTokenClassification folder as a tagger: mentions
+ * from BIO/IOB2 labels on each word's first sub-token. */
+vcd_status vcd_tagger_bert_new(const char *dir, vcd_tagger **out);
+/* By name: NULL or "rules" -> the rule tagger (with the gazetteer and
+ * vocabulary); "bert:DIR" -> vcd_tagger_bert_new(DIR). */
+vcd_status vcd_tagger_open(const char *spec, const char *gazetteer_path,
+                           const struct vcd_vectors *vocab, vcd_tagger **out);
+
 typedef struct {
     size_t lines;
     size_t kept;

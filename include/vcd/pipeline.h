@@ -13,7 +13,9 @@ typedef enum { VCD_ALGO_HDBSCAN, VCD_ALGO_KMEANS } vcd_cluster_algo;
 typedef struct {
     const char *input;
     vcd_ingest_options ingest;
-    const char *mentions_path;  /* NULL: tag with the rule-based tagger */
+    const char *mentions_path;  /* NULL: tag with the tagger below */
+    const char *tagger_spec;    /* NULL or "rules": rule-based; "bert:DIR": BERT classifier */
+    const char *encoder_spec;   /* NULL or "pooled": word vectors + char n-grams; "bert:DIR" */
     const char *vectors_path;   /* NULL: no word vectors (char n-grams only) */
     const char *gazetteer_path; /* NULL: none */
     const char *out_dir;

@@ -60,7 +60,7 @@ size_t vcd_wordpiece_vocab_size(const vcd_wordpiece *wp);
 /* The token string of an id (NUL-terminated) or NULL. */
 const char *vcd_wordpiece_token(const vcd_wordpiece *wp, int32_t id, size_t *len);
 const vcd_wordpiece_options *vcd_wordpiece_settings(const vcd_wordpiece *wp);
-/* The raw vocab.txt bytes, for writing a checkpoint folder back out. */
-const char *vcd_wordpiece_vocab_bytes(const vcd_wordpiece *wp, size_t *len);
+/* vocab.txt text (one token per line, in id order) appended to out. */
+void vcd_wordpiece_vocab_text(const vcd_wordpiece *wp, vcd_buf *out);
 
 #endif

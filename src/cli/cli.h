@@ -52,6 +52,8 @@ int cmd_vectors(int argc, char **argv);
 int cmd_trends(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_train_ner(int argc, char **argv);
+int cmd_ner(int argc, char **argv);
 /* `eval --gold`: the combined run (cmd_eval dispatches here without a subcommand). */
 int cmd_eval_combined(int argc, char **argv);
 

@@ -14,6 +14,8 @@ enum {
     O_DATE_COL,
     O_DELIM,
     O_MENTIONS,
+    O_TAGGER,
+    O_ENCODER,
     O_VECTORS,
     O_NO_VECTORS,
     O_GAZETTEER,
@@ -42,6 +44,8 @@ static cli_option cluster_options[O_COUNT] = {
     [O_DELIM] = {"delimiter", 1, "CSV delimiter: one character, or 'tab' (default: ,)"},
     [O_MENTIONS] = {"mentions", 1,
                     "cluster these pre-extracted mentions (JSON Lines) instead of tagging"},
+    [O_TAGGER] = {"tagger", 1, "rules | bert:DIR (a token-classification folder); default: rules"},
+    [O_ENCODER] = {"encoder", 1, "pooled | bert:DIR (a BERT folder, mean-pooled); default: pooled"},
     [O_VECTORS] = {"vectors", 1,
                    "word vectors (.vcdv); default: data/vectors/glove-wiki-100d.vcdv"},
     [O_NO_VECTORS] = {"no-vectors", 0, "use character features and no word vectors"},
@@ -189,6 +193,8 @@ int cmd_cluster(int argc, char **argv)
     o.ingest.warn = cli_warn;
     o.warn = cli_warn;
     o.mentions_path = cluster_options[O_MENTIONS].value;
+    o.tagger_spec = cluster_options[O_TAGGER].value;
+    o.encoder_spec = cluster_options[O_ENCODER].value;
     o.gazetteer_path = cluster_options[O_GAZETTEER].value ? cluster_options[O_GAZETTEER].value
                                                           : default_data_file("gazetteer.tsv");
     if (!cluster_options[O_NO_VECTORS].value) {

@@ -12,6 +12,7 @@ enum {
     O_VECTORS,
     O_NO_VECTORS,
     O_GAZETTEER,
+    O_TAGGER,
     O_THRESHOLD,
     O_WORK,
     O_JSON,
@@ -45,11 +46,11 @@ static void to_json(const vcd_combined_eval *e, const vcd_combined_eval_options 
         vcd_buf_json_string(b, o->known_conll, strlen(o->known_conll));
     else
         vcd_buf_puts(b, "null");
-    vcd_buf_printf(
-        b,
-        ",\"tagger\":\"rules\",\"tagger_mentions\":%zu,\"known_entities\":{\"corpus\":%zu,"
-        "\"training\":%zu},\"candidates\":%zu,",
-        e->tagger_mentions, e->known_entities[0], e->known_entities[1], e->candidates);
+    vcd_buf_printf(b,
+                   ",\"tagger\":\"%s\",\"tagger_mentions\":%zu,\"known_entities\":{\"corpus\":%zu,"
+                   "\"training\":%zu},\"candidates\":%zu,",
+                   o->tagger_spec && strncmp(o->tagger_spec, "bert:", 5) == 0 ? "bert" : "rules",
+                   e->tagger_mentions, e->known_entities[0], e->known_entities[1], e->candidates);
     put_score(b, "ner", &e->alone);
     vcd_buf_printf(b, ",\"augmentation\":{\"threshold\":%.4g,\"added\":%zu,", o->threshold,
                    e->added);
@@ -72,10 +73,10 @@ static void to_json(const vcd_combined_eval *e, const vcd_combined_eval_options 
 
 static void print_table(const vcd_combined_eval *e, const vcd_combined_eval_options *o)
 {
-    printf("tagger: rules, %zu mentions; known entities: %zu from the corpus, %zu from %s; %zu "
+    printf("tagger: %s, %zu mentions; known entities: %zu from the corpus, %zu from %s; %zu "
            "candidates\n\n",
-           e->tagger_mentions, e->known_entities[0], e->known_entities[1],
-           o->known_conll ? o->known_conll : "(no --known)", e->candidates);
+           o->tagger_spec ? o->tagger_spec : "rules", e->tagger_mentions, e->known_entities[0],
+           e->known_entities[1], o->known_conll ? o->known_conll : "(no --known)", e->candidates);
     printf("%-26s %9s %9s %9s %6s %6s %6s %7s\n", "", "precision", "recall", "f1", "tp", "fp", "fn",
            "added");
     prf_row("NER alone", &e->alone, 0);
@@ -100,6 +101,7 @@ int cmd_eval_combined(int argc, char **argv)
         [O_VECTORS] = {"vectors", 1, "word vectors (default: data/vectors/glove-wiki-100d.vcdv)"},
         [O_NO_VECTORS] = {"no-vectors", 0, "run without word vectors"},
         [O_GAZETTEER] = {"gazetteer", 1, "gazetteer TSV (default: data/gazetteer.tsv)"},
+        [O_TAGGER] = {"tagger", 1, "rules | bert:DIR (default: rules)"},
         [O_THRESHOLD] = {"threshold", 1, "augmentation threshold reported (default: 0.35)"},
         [O_WORK] = {"work-dir", 1, "where temporary states go (default: a new temp dir)"},
         [O_JSON] = {"json", 0, "print JSON (schema vcdiscover.eval/1)"},
@@ -121,6 +123,7 @@ int cmd_eval_combined(int argc, char **argv)
     vcd_combined_eval_options o = {0};
     o.gold_path = opts[O_GOLD].value;
     o.known_conll = opts[O_KNOWN].value;
+    o.tagger_spec = opts[O_TAGGER].value;
     o.threshold = 0.35; /* maximises F1 on WNUT 2017 dev, reports/augmentation.md */
     o.sweep = default_sweep;
     o.n_sweep = sizeof default_sweep / sizeof *default_sweep;

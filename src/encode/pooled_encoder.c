@@ -1,3 +1,4 @@
+#include "bert_span_encoder.h"
 #include "vcd/encode.h"
 #include "vcd/text.h"
 
@@ -7,6 +8,7 @@
 #include <string.h>
 
 struct vcd_encoder {
+    bert_span_encoder *bert; /* set: every call goes to the BERT encoder */
     const vcd_vectors *vectors;
     vcd_encoder_options opt;
     size_t word_dim; /* 0 without vectors */
@@ -53,6 +55,7 @@ vcd_status vcd_encoder_pooled_new(const vcd_vectors *vectors, const vcd_encoder_
 void vcd_encoder_free(vcd_encoder *e)
 {
     if (!e) return;
+    bert_span_encoder_free(e->bert);
     vcd_tokens_free(&e->doc_toks);
     vcd_tokens_free(&e->span_toks);
     vcd_buf_free(&e->key);
@@ -169,6 +172,10 @@ static void encode_span(vcd_encoder *e, const char *surface, size_t sn, int is_h
 
 void vcd_encode_query(vcd_encoder *e, const char *text, size_t len, float *out)
 {
+    if (e->bert) {
+        bert_span_encode(e->bert, &text, &len, 1, out);
+        return;
+    }
     int hashtag = len > 1 && text[0] == '#';
     encode_span(e, text + hashtag, len - (size_t)hashtag, hashtag, out);
     normalise(out, e->dim, 1.0f);
@@ -196,9 +203,30 @@ static void context_block(vcd_encoder *e, const char *text, const vcd_mention *m
     normalise(ctx, e->word_dim, e->opt.w_ctx);
 }
 
+/* BERT encodes each mention's own text, in batches. */
+static void encode_mentions_bert(vcd_encoder *e, const char *text, const vcd_mention *ms, size_t n,
+                                 float *out)
+{
+    enum { CHUNK = 64 };
+    const char *spans[CHUNK];
+    size_t lens[CHUNK];
+    for (size_t from = 0; from < n; from += CHUNK) {
+        size_t k = n - from < CHUNK ? n - from : CHUNK;
+        for (size_t i = 0; i < k; i++) {
+            spans[i] = text + ms[from + i].byte_start;
+            lens[i] = ms[from + i].byte_end - ms[from + i].byte_start;
+        }
+        bert_span_encode(e->bert, spans, lens, k, out + from * e->dim);
+    }
+}
+
 void vcd_encode_doc_mentions(vcd_encoder *e, const char *text, size_t len, const vcd_mention *ms,
                              size_t n, float *out)
 {
+    if (e->bert) {
+        encode_mentions_bert(e, text, ms, n, out);
+        return;
+    }
     if (e->word_dim) vcd_tokenize(text, len, &e->doc_toks);
     for (size_t k = 0; k < n; k++) {
         const vcd_mention *m = &ms[k];
@@ -209,4 +237,38 @@ void vcd_encode_doc_mentions(vcd_encoder *e, const char *text, size_t len, const
             context_block(e, text, m, row + e->word_dim + e->opt.char_dim);
         normalise(row, e->dim, 1.0f);
     }
+}
+
+vcd_status vcd_encoder_bert_new(const char *dir, vcd_encoder **out)
+{
+    *out = NULL;
+    bert_span_encoder *b;
+    vcd_status rc = bert_span_encoder_new(dir, &b);
+    if (rc) return rc;
+    vcd_encoder *e = vcd_xcalloc(1, sizeof *e);
+    e->bert = b;
+    e->dim = bert_span_encoder_dim(b);
+    snprintf(e->description, sizeof e->description, "bert(mean-pooled, normalised, dim=%zu)",
+             e->dim);
+    *out = e;
+    return VCD_OK;
+}
+
+vcd_status vcd_encoder_open(const char *spec, const vcd_vectors *vectors,
+                            const vcd_encoder_options *opt, vcd_encoder **out)
+{
+    *out = NULL;
+    if (!spec || strcmp(spec, "pooled") == 0) return vcd_encoder_pooled_new(vectors, opt, out);
+    if (strncmp(spec, "bert:", 5) == 0 && spec[5]) return vcd_encoder_bert_new(spec + 5, out);
+    return vcd_fail(VCD_EINPUT, "encoder '%s': expected pooled or bert:DIR", spec);
+}
+
+const char *vcd_encoder_kind(const vcd_encoder *e)
+{
+    return e->bert ? "bert" : "pooled";
+}
+
+const char *vcd_encoder_model_dir(const vcd_encoder *e)
+{
+    return e->bert ? bert_span_encoder_dir(e->bert) : NULL;
 }

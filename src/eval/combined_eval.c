@@ -148,7 +148,7 @@ static vcd_status tag_corpus(const vcd_combined_eval_options *o, const vcd_corpu
     vcd_vectors *v = NULL;
     vcd_tagger *t = NULL;
     vcd_status rc = o->vectors_path ? vcd_vectors_open(o->vectors_path, &v) : VCD_OK;
-    if (!rc) rc = vcd_tagger_rules_new(o->gazetteer_path, v, &t);
+    if (!rc) rc = vcd_tagger_open(o->tagger_spec, o->gazetteer_path, v, &t);
     if (!rc) rc = vcd_tagger_tag_corpus(t, c, ms, NULL, NULL);
     vcd_tagger_free(t);
     vcd_vectors_close(v);

@@ -69,7 +69,7 @@ static vcd_status find_mentions(const vcd_cluster_options *o, const vcd_corpus *
         return rc;
     }
     vcd_tagger *t;
-    vcd_status rc = vcd_tagger_rules_new(o->gazetteer_path, vec, &t);
+    vcd_status rc = vcd_tagger_open(o->tagger_spec, o->gazetteer_path, vec, &t);
     if (rc) return rc;
     rc = vcd_tagger_tag_corpus(t, c, ms, o->progress, o->progress_ctx);
     *tagger_name = vcd_xstrdup(vcd_tagger_name(t));
@@ -203,7 +203,9 @@ static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c,
     if (o->gazetteer_path) cJSON_AddStringToObject(tg, "gazetteer", o->gazetteer_path);
     cJSON_AddNumberToObject(tg, "skipped_mentions", (double)r->skipped_mentions);
     cJSON *en = cJSON_AddObjectToObject(m, "encoder");
-    cJSON_AddStringToObject(en, "kind", "pooled");
+    cJSON_AddStringToObject(en, "kind", vcd_encoder_kind(enc));
+    if (vcd_encoder_model_dir(enc))
+        cJSON_AddStringToObject(en, "model", vcd_encoder_model_dir(enc));
     cJSON_AddStringToObject(en, "description", vcd_encoder_describe(enc));
     cJSON_AddNumberToObject(en, "dim", (double)vcd_encoder_dim(enc));
     cJSON_AddNumberToObject(en, "w_word", o->encoder.w_word);
@@ -330,7 +332,7 @@ vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *r)
     if (!rc) {
         qsort(j.mentions.items, j.mentions.n, sizeof *j.mentions.items, mention_cmp);
         vcd_forms_build(j.corpus, &j.mentions, &j.forms);
-        rc = vcd_encoder_pooled_new(j.vectors, &o->encoder, &j.encoder);
+        rc = vcd_encoder_open(o->encoder_spec, j.vectors, &o->encoder, &j.encoder);
     }
     if (!rc) j.form_vectors = encode_forms(o, j.encoder, j.corpus, &j.mentions, j.forms.n);
     double t3 = now_seconds();

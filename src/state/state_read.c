@@ -99,7 +99,15 @@ static vcd_status open_encoder(vcd_state *s, const cJSON *man, const char *vecto
         if (strcmp(hex, digest) != 0)
             return vcd_fail(VCD_EINPUT, "%s: not the vector file this state was built with", vpath);
     }
-    if ((rc = vcd_encoder_pooled_new(s->vectors, &o, &s->encoder))) return rc;
+    const char *kind = state_str(enc, "kind");
+    if (kind && strcmp(kind, "bert") == 0) {
+        const char *model = state_str(enc, "model");
+        if (!model) return vcd_fail(VCD_EINPUT, "manifest.json: bert encoder without a model");
+        rc = vcd_encoder_bert_new(model, &s->encoder);
+    } else {
+        rc = vcd_encoder_pooled_new(s->vectors, &o, &s->encoder);
+    }
+    if (rc) return rc;
     if ((double)vcd_encoder_dim(s->encoder) != state_num(enc, "dim", -1))
         return vcd_fail(VCD_EINPUT, "encoder dimension differs from the manifest");
     return VCD_OK;

@@ -59,8 +59,8 @@ enum { R = 6, IN = 5, OUT = 4, S = 4, B = 2, HEADS = 2, HID = 4 };
 typedef struct {
     float x[R * IN], w[OUT * IN], b[OUT], y[R * OUT], r[R * OUT];
     float g[IN], gb[IN], mean[R], rstd[R], ln_y[R * IN], ln_r[R * IN];
-    float q[B * S * HID], k[B * S * HID], v[B * S * HID], ctx[B * S * HID], probs[B * HEADS * S * S],
-        att_r[B * S * HID];
+    float q[B * S * HID], k[B * S * HID], v[B * S * HID], ctx[B * S * HID],
+        probs[B * HEADS * S * S], att_r[B * S * HID];
     uint8_t mask[B * S];
     float logits[R * OUT];
     int32_t labels[R];
@@ -235,8 +235,8 @@ static void check_train_step(void)
         vcd_bert_adamw_step(m, &opt, opt.lr);
         if (step == 1 || step == 3) {
             double e = worst_over(m, ref, step == 1 ? "step1." : "step3.", 0, &n);
-            CHECK_MSG(e <= 1e-5 && n == vcd_bert_tensor_count(m), "params after step %d: %g",
-                      step, e);
+            CHECK_MSG(e <= 1e-5 && n == vcd_bert_tensor_count(m), "params after step %d: %g", step,
+                      e);
         }
     }
     vcd_bert_run_free(run);

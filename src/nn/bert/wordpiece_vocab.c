@@ -202,8 +202,10 @@ const vcd_wordpiece_options *vcd_wordpiece_settings(const vcd_wordpiece *wp)
     return &wp->opt;
 }
 
-const char *vcd_wordpiece_vocab_bytes(const vcd_wordpiece *wp, size_t *len)
+void vcd_wordpiece_vocab_text(const vcd_wordpiece *wp, vcd_buf *out)
 {
-    *len = wp->vocab_len;
-    return wp->vocab_bytes;
+    for (size_t i = 0; i < wp->n_ids; i++) {
+        vcd_buf_append(out, wp->tokens[i], wp->token_len[i]);
+        vcd_buf_putc(out, '\n');
+    }
 }

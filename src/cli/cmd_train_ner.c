@@ -1,0 +1,151 @@
+#include "cli.h"
+#include "vcd/bert_ner.h"
+
+#include <string.h>
+#include <unistd.h>
+
+enum {
+    T_TRAIN,
+    T_DEV,
+    T_EXTRA,
+    T_MODEL,
+    T_OUT,
+    T_INIT_RANDOM,
+    T_EPOCHS,
+    T_LR,
+    T_BATCH,
+    T_WD,
+    T_WARMUP,
+    T_SCHEDULE,
+    T_CLIP,
+    T_MAX_SEQ,
+    T_SEED,
+    T_F16,
+    T_LIMIT,
+    T_QUIET,
+    T_JSON,
+    T_COUNT
+};
+
+static cli_option train_options[T_COUNT] = {
+    [T_TRAIN] = {"train", 1, "training data, CoNLL (token ... tag, blank line between texts)"},
+    [T_DEV] = {"dev", 1, "dev data, CoNLL: scored after every epoch; the best epoch is kept"},
+    [T_EXTRA] = {"silver", 1, "more training data, CoNLL (e.g. from 'vcdiscover silver')"},
+    [T_MODEL] = {"model", 1,
+                 "Hugging Face BERT folder to fine-tune (config.json, vocab.txt, "
+                 "model.safetensors)"},
+    [T_OUT] = {"out", 1, "folder to write the fine-tuned model to"},
+    [T_INIT_RANDOM] = {"init-random", 0,
+                       "start from random weights (only config.json and vocab.txt are read)"},
+    [T_EPOCHS] = {"epochs", 1, "passes over the training data (default: 3)"},
+    [T_LR] = {"lr", 1, "peak learning rate (default: 2e-5)"},
+    [T_BATCH] = {"batch", 1, "sentences per step (default: 8)"},
+    [T_WD] = {"weight-decay", 1, "AdamW weight decay, not on biases/LayerNorm (default: 0.01)"},
+    [T_WARMUP] = {"warmup", 1, "fraction of steps of linear warm-up (default: 0)"},
+    [T_SCHEDULE] = {"schedule", 1,
+                    "linear | constant learning rate after warm-up (default: "
+                    "linear)"},
+    [T_CLIP] = {"clip", 1, "clip the global gradient norm to this; 0 = off (default: 1.0)"},
+    [T_MAX_SEQ] = {"max-seq", 1, "sub-tokens per sentence incl. [CLS]/[SEP] (default: 128)"},
+    [T_SEED] = {"seed", 1, "seed for shuffling and new weights (default: 42)"},
+    [T_F16] = {"f16", 0, "store the weights as F16"},
+    [T_LIMIT] = {"max-sentences", 1, "use only the first N training sentences"},
+    [T_QUIET] = {"quiet", 0, "no progress bar"},
+    [T_JSON] = {"json", 0, "print the summary as JSON"},
+};
+
+static int read_numbers(vcd_train_ner_options *o)
+{
+    double lr = o->lr, wd = o->weight_decay, warm = o->warmup_ratio, clip = o->max_grad_norm;
+    size_t seed = (size_t)o->seed;
+    if (cli_size(train_options, T_COUNT, "epochs", 1, 1000, &o->epochs) ||
+        cli_size(train_options, T_COUNT, "batch", 1, 1024, &o->batch) ||
+        cli_size(train_options, T_COUNT, "max-seq", 8, 4096, &o->max_seq) ||
+        cli_size(train_options, T_COUNT, "seed", 0, SIZE_MAX, &seed) ||
+        cli_size(train_options, T_COUNT, "max-sentences", 1, SIZE_MAX, &o->max_train_sentences) ||
+        cli_real(train_options, T_COUNT, "lr", 1e-9, 0.999, &lr) ||
+        cli_real(train_options, T_COUNT, "weight-decay", 0, 0.999, &wd) ||
+        cli_real(train_options, T_COUNT, "warmup", 0, 0.999, &warm) ||
+        cli_real(train_options, T_COUNT, "clip", 0, 1e9, &clip))
+        return EXIT_USAGE;
+    o->lr = (float)lr;
+    o->weight_decay = (float)wd;
+    o->warmup_ratio = (float)warm;
+    o->max_grad_norm = (float)clip;
+    o->seed = seed;
+    const char *s = train_options[T_SCHEDULE].value;
+    if (s && strcmp(s, "linear") != 0 && strcmp(s, "constant") != 0)
+        return cli_error(EXIT_USAGE, "--schedule: expected linear or constant, got '%s'", s);
+    o->linear_schedule = !s || strcmp(s, "linear") == 0;
+    return 0;
+}
+
+static void print_report(const vcd_train_ner_options *o, const vcd_train_ner_report *r, int json)
+{
+    if (json) {
+        printf("{\"schema\":\"vcdiscover.train-ner-run/1\",\"out\":");
+        vcd_buf b = {0};
+        vcd_buf_json_string(&b, o->out_dir, strlen(o->out_dir));
+        printf("%s,\"train_sentences\":%zu,\"steps\":%zu,\"best_epoch\":%zu,\"best_dev_f1\":%.4f,"
+               "\"seconds\":%.3f,\"epochs\":[",
+               b.data, r->train_sentences, r->steps, r->best_epoch, 100 * r->best_f1, r->seconds);
+        vcd_buf_free(&b);
+        for (size_t i = 0; i < r->epochs_run; i++)
+            printf("%s{\"loss\":%.6f,\"dev_f1\":%.4f}", i ? "," : "", r->epoch_loss[i],
+                   100 * r->epoch_f1[i]);
+        printf("]}\n");
+        return;
+    }
+    for (size_t i = 0; i < r->epochs_run; i++) {
+        printf("epoch %zu: train loss %.4f", i + 1, r->epoch_loss[i]);
+        if (o->dev_path) printf(", dev F1 %.2f", 100 * r->epoch_f1[i]);
+        printf("\n");
+    }
+    printf("%zu sentences (%zu words), %zu steps in %.1f s\n", r->train_sentences, r->train_words,
+           r->steps, r->seconds);
+    if (o->dev_path)
+        printf("best epoch %zu: dev P %.2f R %.2f F1 %.2f\n", r->best_epoch,
+               100 * r->best_precision, 100 * r->best_recall, 100 * r->best_f1);
+    printf("wrote %s/{config.json,model.safetensors,vocab.txt,tokenizer_config.json,"
+           "train_log.json}\n",
+           o->out_dir);
+}
+
+int cmd_train_ner(int argc, char **argv)
+{
+    size_t npos;
+    int rc = cli_parse("train-ner", argc, argv, train_options, T_COUNT, NULL, 0, &npos);
+    if (rc < 0) {
+        cli_usage(stdout, "train-ner",
+                  "--train TRAIN.conll [--dev DEV.conll] --model DIR --out NEWDIR [options]",
+                  train_options, T_COUNT);
+        return 0;
+    }
+    if (rc) return rc;
+    vcd_train_ner_options o;
+    vcd_train_ner_options_default(&o);
+    if ((rc = read_numbers(&o))) return rc;
+    o.train_path = train_options[T_TRAIN].value;
+    o.dev_path = train_options[T_DEV].value;
+    o.model_dir = train_options[T_MODEL].value;
+    o.out_dir = train_options[T_OUT].value;
+    o.init_random = train_options[T_INIT_RANDOM].value != NULL;
+    o.f16 = train_options[T_F16].value != NULL;
+    const char *extra = train_options[T_EXTRA].value;
+    if (extra) {
+        o.extra_train = &extra;
+        o.n_extra_train = 1;
+    }
+    if (!o.train_path || !o.model_dir || !o.out_dir)
+        return cli_error(EXIT_USAGE, "train-ner: --train, --model and --out are required");
+    if (!train_options[T_QUIET].value && isatty(2)) o.progress = cli_progress;
+    vcd_train_ner_report r;
+    vcd_status st = vcd_train_ner(&o, &r);
+    if (st) {
+        vcd_train_ner_report_free(&r);
+        return cli_fail(st);
+    }
+    print_report(&o, &r, train_options[T_JSON].value != NULL);
+    vcd_train_ner_report_free(&r);
+    return 0;
+}
