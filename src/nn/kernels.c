@@ -186,6 +186,7 @@ double nn_cross_entropy(float *dlogits, const float *logits, const int32_t *labe
                         size_t classes, size_t *count)
 {
     size_t n = 0;
+    if (classes == 0) return 0.0;
     for (size_t r = 0; r < rows; r++)
         n += labels[r] >= 0 && (size_t)labels[r] < classes;
     double loss = 0;
@@ -200,8 +201,8 @@ double nn_cross_entropy(float *dlogits, const float *logits, const int32_t *labe
         float mx = z[0];
         for (size_t c = 1; c < classes; c++)
             if (z[c] > mx) mx = z[c];
-        double sum = 0;
-        for (size_t c = 0; c < classes; c++)
+        double sum = exp((double)z[0] - mx); /* >= exp(-inf) terms; one of them is 1 */
+        for (size_t c = 1; c < classes; c++)
             sum += exp((double)z[c] - mx);
         double log_sum = log(sum);
         loss += -((double)z[y] - mx - log_sum);

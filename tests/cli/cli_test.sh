@@ -155,5 +155,45 @@ grep -q '"ari":1,' "$T/stdout" && ok || bad "self clustering ARI is not 1: $(hea
 printf '{"doc_id":"c00001","start":0}\nnot json\n' >"$T/badgold.jsonl"
 expect 2 "eval clusters with no usable gold" -- "$BIN" eval clusters --gold "$T/badgold.jsonl" --pred "$T/s"
 grep -q "line skipped" "$T/stderr" && ok || bad "bad gold lines not reported"
+# BERT: ner, train-ner, --tagger/--encoder bert:DIR (needs ../shared's fixtures)
+SHARED=${VCD_SHARED:-$(dirname "$0")/../../../shared}
+TINY=$SHARED/fixtures/bert_tiny
+if [ -d "$TINY" ]; then
+  head -n 400 "$SHARED/data/wnut17/train.conll" >"$T/small.conll"
+  expect 0 "ner with a BERT folder" -- "$BIN" ner --input "$T/small.conll" --model "$TINY" --out "$T/small.pred"
+  # WNUT separates texts with a lone tab; ner writes an empty line
+  words() { grep -v '^[[:space:]]*$' "$1" | cut -f1; }
+  cmp -s <(words "$T/small.conll") <(words "$T/small.pred") && ok || bad "ner changed the tokens"
+  [ "$(grep -c '^$' "$T/small.pred")" = "$(grep -c '^[[:space:]]*$' "$T/small.conll")" ] && ok || bad "ner lost text boundaries"
+  awk -F'\t' 'NF && $2 !~ /^(O|[BI]-(person|location|corporation|product|group|creative-work))$/ {b=1} END {exit b}' \
+    "$T/small.pred" && ok || bad "ner wrote a tag outside the model's labels"
+  expect 0 "ner rules on CoNLL" -- "$BIN" ner --input "$T/small.conll" --out "$T/small.rules"
+  expect 0 "eval the ner output" -- "$BIN" eval ner --gold "$T/small.conll" --pred "$T/small.rules"
+  for run in 1 2; do
+    expect 0 "train-ner run $run" -- "$BIN" train-ner --train "$T/small.conll" --dev "$T/small.conll" \
+      --model "$TINY" --out "$T/ft$run" --epochs 2 --lr 1e-3 --batch 4 --seed 3 --json
+  done
+  grep -q '"schema":"vcdiscover.train-ner-run/1"' "$T/stdout" && ok || bad "train-ner summary: $(head -c 200 "$T/stdout")"
+  cmp -s "$T/ft1/model.safetensors" "$T/ft2/model.safetensors" && ok || bad "same seed gave different weights"
+  grep -q '"schema":	"vcdiscover.train-ner/1"' "$T/ft1/train_log.json" && ok || bad "train_log.json schema"
+  expect 0 "ner with the fine-tuned model" -- "$BIN" ner --input "$T/small.conll" --model "$T/ft1" --out "$T/ft.pred"
+  expect 0 "train-ner --init-random" -- "$BIN" train-ner --train "$T/small.conll" --model "$TINY" \
+    --init-random --out "$T/fr" --epochs 1 --batch 8 --f16
+  expect 2 "train-ner without model folder" -- "$BIN" train-ner --train "$T/small.conll" --model "$T/none" --out "$T/x"
+  expect 2 "train-ner bad lr" -- "$BIN" train-ner --train "$T/small.conll" --model "$TINY" --out "$T/x" --lr 5
+  expect 2 "train-ner bad schedule" -- "$BIN" train-ner --train "$T/small.conll" --model "$TINY" --out "$T/x" --schedule cosine
+  mkdir -p "$T/broken" && cp "$TINY/config.json" "$TINY/vocab.txt" "$T/broken/" && head -c 5000 "$TINY/model.safetensors" >"$T/broken/model.safetensors"
+  expect 2 "ner with truncated weights" -- "$BIN" ner --input "$T/small.conll" --model "$T/broken" --out "$T/b.pred"
+  [ ! -e "$T/b.pred" ] && ok || bad "failed ner left a file"
+  printf '{"vocab_size": 8000, "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 3, "intermediate_size": 256}' >"$T/broken/config.json"
+  expect 2 "ner with a bad config" -- "$BIN" ner --input "$T/small.conll" --model "$T/broken"
+  expect 0 "cluster with the BERT encoder" -- "$BIN" cluster --encoder "bert:$SHARED/fixtures/bert_mini384_f16" --out "$T/sb"
+  expect 0 "match on a BERT-encoded state" -- "$BIN" match --state "$T/sb" "AVP"
+  grep -q 'Apple Vision Pro' "$T/stdout" && ok || bad "BERT state cannot match AVP"
+  expect 2 "cluster with an unknown encoder" -- "$BIN" cluster --encoder word2vec --out "$T/sx"
+  expect 2 "cluster with an unknown tagger" -- "$BIN" cluster --tagger crf --out "$T/sx"
+else
+  echo "SKIP: BERT CLI checks ($TINY not found)"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -3,6 +3,9 @@
  * and hostile checkpoint folders. */
 #include "test.h"
 #include "vcd/bert.h"
+#include "vcd/ingest.h"
+#include "vcd/mentions.h"
+#include "vcd/text.h"
 #include "vcd/fileio.h"
 #include "vcd/safetensors.h"
 
@@ -215,6 +218,109 @@ static void check_hostile_folders(void)
     vcd_remove_tree(dir);
 }
 
+/* Saving and reopening gives the same network (F32 exactly, F16 to its
+ * precision); a fresh model from the same seed is the same bytes. */
+static void check_save_roundtrip(void)
+{
+    vcd_bert *m;
+    CHECK(vcd_bert_open(test_shared_path("fixtures/bert_tiny"), &m) == VCD_OK);
+    char dir[] = "/tmp/vcd_bert_save_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char f32[4200], f16[4200];
+    snprintf(f32, sizeof f32, "%s/f32", dir);
+    snprintf(f16, sizeof f16, "%s/f16", dir);
+    CHECK(vcd_bert_save(m, f32, 0) == VCD_OK);
+    CHECK(vcd_bert_save(m, f16, 1) == VCD_OK);
+    vcd_bert *a, *b;
+    CHECK(vcd_bert_open(f32, &a) == VCD_OK);
+    CHECK(vcd_bert_open(f16, &b) == VCD_OK);
+    for (size_t i = 0; a && b && i < vcd_bert_tensor_count(m); i++) {
+        const char *name = vcd_bert_tensor_name(m, i);
+        size_t n;
+        const float *x = vcd_bert_param(m, name, &n), *y = vcd_bert_param(a, name, NULL),
+                    *z = vcd_bert_param(b, name, NULL);
+        int same = 1, close = 1;
+        for (size_t k = 0; k < n; k++) {
+            same &= x[k] == y[k];
+            close &= fabsf(x[k] - z[k]) <= 1e-3f * fmaxf(1.0f, fabsf(x[k]));
+        }
+        CHECK_MSG(same && close, "%s", name);
+    }
+    CHECK(a && strcmp(vcd_bert_get_config(a)->labels[12], "I-product") == 0);
+    vcd_bert_free(a);
+    vcd_bert_free(b);
+
+    /* Random initialisation: deterministic, HF-shaped statistics. */
+    const char *labels[] = {"O", "B-person", "I-person"};
+    vcd_bert *r1, *r2;
+    CHECK(vcd_bert_new_random(f32, labels, 3, 7, &r1) == VCD_OK);
+    CHECK(vcd_bert_new_random(f32, labels, 3, 7, &r2) == VCD_OK);
+    size_t n;
+    const float *w1 = vcd_bert_param(r1, "bert.encoder.layer.0.attention.self.query.weight", &n);
+    const float *w2 = vcd_bert_param(r2, "bert.encoder.layer.0.attention.self.query.weight", NULL);
+    double ss = 0;
+    for (size_t k = 0; k < n; k++)
+        ss += (double)w1[k] * w1[k];
+    CHECK(memcmp(w1, w2, n * sizeof *w1) == 0);
+    CHECK_NEAR(sqrt(ss / (double)n), 0.02, 0.002);
+    const float *g = vcd_bert_param(r1, "bert.embeddings.LayerNorm.weight", &n);
+    CHECK(g && g[0] == 1.0f && g[n - 1] == 1.0f);
+    const float *pad = vcd_bert_param(r1, "bert.embeddings.word_embeddings.weight", NULL);
+    CHECK(pad[0] == 0.0f && pad[63] == 0.0f); /* [PAD] row */
+    CHECK(vcd_bert_get_config(r1)->num_labels == 3);
+    vcd_bert_free(r1);
+    vcd_bert_free(r2);
+    vcd_bert_free(m);
+    vcd_remove_tree(dir);
+}
+
+/* The tagger turns labels into mentions: a classifier forced to one label
+ * shows the span mapping (B- on every word: one mention per word; I- on
+ * every word: one mention over the whole comment, as conlleval reads it). */
+static void check_tagger_spans(void)
+{
+    char dir[] = "/tmp/vcd_bert_tag_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    const char *labels[] = {"O", "B-person", "I-person"};
+    const char *text = "Taylor Swift sang in Zürich";
+    vcd_corpus *c;
+    CHECK(vcd_corpus_parse("t.txt", (const unsigned char *)text, strlen(text), NULL, &c) == VCD_OK);
+    vcd_tokens toks = {0};
+    vcd_tokenize(text, strlen(text), &toks);
+    for (int forced = 1; forced <= 2; forced++) {
+        vcd_bert *m;
+        CHECK(vcd_bert_new_random(test_shared_path("fixtures/bert_tiny"), labels, 3, 1, &m) ==
+              VCD_OK);
+        vcd_bert_make_trainable(m);
+        float *bias = vcd_bert_param_mut(m, "classifier.bias", NULL);
+        bias[forced] = 100.0f;
+        CHECK(vcd_bert_save(m, dir, 0) == VCD_OK);
+        vcd_bert_free(m);
+        vcd_tagger *t;
+        CHECK(vcd_tagger_open("bert:/nonexistent", NULL, NULL, &t) == VCD_EINPUT);
+        char spec[4200];
+        snprintf(spec, sizeof spec, "bert:%s", dir);
+        CHECK(vcd_tagger_open(spec, NULL, NULL, &t) == VCD_OK);
+        vcd_mentions ms = {0};
+        CHECK(vcd_tagger_tag_corpus(t, c, &ms, NULL, NULL) == VCD_OK);
+        if (forced == 1) {
+            CHECK(ms.n == toks.n);
+            for (size_t i = 0; i < ms.n && i < toks.n; i++)
+                CHECK(ms.items[i].start == toks.toks[i].cp_start &&
+                      ms.items[i].end == toks.toks[i].cp_end && ms.items[i].type == VCD_TYPE_PER &&
+                      ms.items[i].source == VCD_SRC_MODEL);
+        } else {
+            CHECK(ms.n == 1 && ms.items[0].start == 0 && ms.items[0].end == 27 &&
+                  ms.items[0].byte_end == strlen(text) && ms.items[0].score > 0.99f);
+        }
+        vcd_mentions_free(&ms);
+        vcd_tagger_free(t);
+    }
+    vcd_tokens_free(&toks);
+    vcd_corpus_free(c);
+    vcd_remove_tree(dir);
+}
+
 int main(void)
 {
     if (test_skip_if_missing(test_shared_path("fixtures/bert_tiny/model.safetensors")))
@@ -224,5 +330,7 @@ int main(void)
     check_forward("fixtures/bert_mini384_f16", "fixtures/bert_mini384_f16_outputs.safetensors",
                   "fixtures/bert_mini384_f16_sentence_transformers.safetensors", 5e-4, 0);
     check_hostile_folders();
+    check_save_roundtrip();
+    check_tagger_spans();
     return test_finish();
 }

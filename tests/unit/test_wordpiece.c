@@ -71,9 +71,10 @@ static void check_words(vcd_wordpiece *wp, const char *rel)
         cJSON *j = cJSON_ParseWithLength(line, n);
         const cJSON *words = cJSON_GetObjectItem(j, "words");
         vcd_wp_tokens_clear(&t);
-        const cJSON *w;
-        cJSON_ArrayForEach(w, words)
-            vcd_wordpiece_tokenize_word(wp, w->valuestring, strlen(w->valuestring), &t);
+        for (int k = 0; k < cJSON_GetArraySize(words); k++) {
+            const char *w = cJSON_GetArrayItem(words, k)->valuestring;
+            vcd_wordpiece_tokenize_word(wp, w, strlen(w), &t);
+        }
         int ok = ids_equal(wp, &t, cJSON_GetObjectItem(j, "ids"));
         const cJSON *wid = cJSON_GetObjectItem(j, "word_ids");
         for (size_t i = 0; ok && i < t.n; i++)

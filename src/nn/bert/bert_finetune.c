@@ -110,7 +110,7 @@ static char **collect_labels(const ner_data *d, size_t *n_out)
         }
     }
     vcd_strmap_free(seen);
-    qsort(labels, n, sizeof *labels, tag_cmp);
+    if (n) qsort(labels, n, sizeof *labels, tag_cmp);
     char **out = vcd_xmalloc((n + 1) * sizeof *out);
     out[0] = vcd_xstrdup("O");
     for (size_t i = 0; i < n; i++)
