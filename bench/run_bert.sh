@@ -25,7 +25,7 @@ sgemm=$(build/bench/bench_bert sgemm)
 infer=$(build/bench/bench_bert infer "$out/base" 32 128 "$iters")
 train=$(build/bench/bench_bert train "$out/base" 32 128 "$iters")
 peer=$(/usr/bin/python3 bench/bert_torch.py 32 128 "$iters" "$threads")
-field() { echo "$1" | grep -o "\"$2\": *[0-9.]*" | head -1 | sed 's/.*: *//'; }
+field() { echo "$1" | grep -o "\"$2\": *\"\?[0-9a-z.+]*" | head -1 | sed 's/.*: *"\?//'; }
 peer_infer=$(echo "$peer" | grep '"infer"')
 peer_train=$(echo "$peer" | grep '"train"')
 ratio() { awk "BEGIN{printf \"%.2f\", $1 / $2}"; }

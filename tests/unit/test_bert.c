@@ -6,6 +6,8 @@
 #include "vcd/ingest.h"
 #include "vcd/mentions.h"
 #include "vcd/text.h"
+
+#include <cJSON.h>
 #include "vcd/fileio.h"
 #include "vcd/safetensors.h"
 
@@ -321,6 +323,106 @@ static void check_tagger_spans(void)
     vcd_remove_tree(dir);
 }
 
+/* Writes `src`'s tensors under new names (rename() returns NULL to drop
+ * one) plus optional extra F32 vectors, as a safetensors file. */
+static void rewrite_safetensors(const vcd_safetensors *src, const char *path,
+                                const char *(*rename)(const char *, char *), const char *extra)
+{
+    cJSON *h = cJSON_CreateObject();
+    size_t at = 0;
+    vcd_buf data = {0};
+    char buf[256];
+    for (size_t i = 0; i < vcd_safetensors_count(src); i++) {
+        const vcd_tensor *t = vcd_safetensors_at(src, i);
+        const char *name = rename(t->name, buf);
+        if (!name) continue;
+        cJSON *e = cJSON_AddObjectToObject(h, name);
+        cJSON_AddStringToObject(e, "dtype", "F32");
+        cJSON *shape = cJSON_AddArrayToObject(e, "shape");
+        for (size_t d = 0; d < t->ndim; d++)
+            cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)t->shape[d]));
+        cJSON *off = cJSON_AddArrayToObject(e, "data_offsets");
+        cJSON_AddItemToArray(off, cJSON_CreateNumber((double)at));
+        cJSON_AddItemToArray(off, cJSON_CreateNumber((double)(at + t->count * 4)));
+        vcd_buf_append(&data, t->data, t->count * 4);
+        at += t->count * 4;
+    }
+    if (extra) {
+        cJSON *e = cJSON_AddObjectToObject(h, extra);
+        cJSON_AddStringToObject(e, "dtype", "F32");
+        cJSON *shape = cJSON_AddArrayToObject(e, "shape");
+        cJSON_AddItemToArray(shape, cJSON_CreateNumber(2));
+        cJSON *off = cJSON_AddArrayToObject(e, "data_offsets");
+        cJSON_AddItemToArray(off, cJSON_CreateNumber((double)at));
+        cJSON_AddItemToArray(off, cJSON_CreateNumber((double)(at + 8)));
+        float two[2] = {1, 2};
+        vcd_buf_append(&data, two, 8);
+    }
+    char *text = cJSON_PrintUnformatted(h);
+    size_t n = strlen(text), padded = (n + 7) & ~(size_t)7;
+    FILE *f = fopen(path, "wb");
+    uint64_t len = padded;
+    fwrite(&len, 8, 1, f);
+    fwrite(text, 1, n, f);
+    for (size_t i = n; i < padded; i++)
+        fputc(' ', f);
+    fwrite(data.data, 1, data.len, f);
+    fclose(f);
+    cJSON_free(text);
+    cJSON_Delete(h);
+    vcd_buf_free(&data);
+}
+
+/* BertModel checkpoints name tensors without "bert." and have no classifier. */
+static const char *as_bert_model(const char *name, char *buf)
+{
+    if (strncmp(name, "classifier.", 11) == 0) return NULL;
+    snprintf(buf, 256, "%s", strncmp(name, "bert.", 5) == 0 ? name + 5 : name);
+    return buf;
+}
+
+static void check_bert_model_layout(void)
+{
+    char dir[] = "/tmp/vcd_bert_model_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char p[4200];
+    snprintf(p, sizeof p, "%s/vocab.txt", test_shared_path("fixtures/bert_tiny"));
+    copy_file(p, dir, "vocab.txt");
+    const char *cfg = "{\"model_type\":\"bert\",\"vocab_size\":8000,\"hidden_size\":64,"
+                      "\"num_hidden_layers\":2,\"num_attention_heads\":4,"
+                      "\"intermediate_size\":256,\"max_position_embeddings\":128}";
+    write_file(dir, "config.json", cfg, strlen(cfg));
+    vcd_safetensors *src;
+    CHECK(vcd_safetensors_open(test_shared_path("fixtures/bert_tiny/model.safetensors"), &src) ==
+          VCD_OK);
+    snprintf(p, sizeof p, "%s/model.safetensors", dir);
+    rewrite_safetensors(src, p, as_bert_model, "pooler.dense.bias");
+    vcd_bert *m = NULL;
+    CHECK(vcd_bert_open(dir, &m) == VCD_OK);
+    CHECK(m && vcd_bert_get_config(m)->num_labels == 0);
+    vcd_safetensors *out;
+    CHECK(vcd_safetensors_open(test_shared_path("fixtures/bert_tiny_outputs.safetensors"), &out) ==
+          VCD_OK);
+    fixture_batch fb;
+    load_batch(out, &fb);
+    vcd_bert_run *run;
+    CHECK(m && vcd_bert_run_new(m, fb.batch, fb.seq, 0, &run) == VCD_OK);
+    vcd_bert_batch b = {fb.batch, fb.seq, fb.ids, fb.mask, fb.types};
+    CHECK(vcd_bert_forward(m, run, &b) == VCD_OK);
+    double e =
+        max_abs_diff(vcd_bert_run_last_hidden(run), vcd_safetensors_find(out, "last_hidden_state"));
+    CHECK_MSG(e <= 1e-4, "BertModel layout: last_hidden_state max diff %g", e);
+    vcd_bert_run_free(run);
+    vcd_bert_free(m);
+    /* An unknown tensor is refused by name. */
+    rewrite_safetensors(src, p, as_bert_model, "decoder.weird");
+    CHECK(vcd_bert_open(dir, &m) == VCD_EINPUT && strstr(vcd_last_error(), "decoder.weird"));
+    free_batch(&fb);
+    vcd_safetensors_close(out);
+    vcd_safetensors_close(src);
+    vcd_remove_tree(dir);
+}
+
 int main(void)
 {
     if (test_skip_if_missing(test_shared_path("fixtures/bert_tiny/model.safetensors")))
@@ -332,5 +434,6 @@ int main(void)
     check_hostile_folders();
     check_save_roundtrip();
     check_tagger_spans();
+    check_bert_model_layout();
     return test_finish();
 }
