@@ -54,6 +54,12 @@ typedef struct {
     const int32_t *type_ids;
 } vcd_bert_batch;
 
+/* Rows built at stride max_seq (row r: len[r] ids from r * max_seq) are
+ * packed in place to the batch's longest row, padded with `pad`, and the
+ * mask filled (1 = real token). Returns that length. */
+size_t vcd_bert_pack_rows(int32_t *ids, uint8_t *mask, const size_t *len, size_t rows,
+                          size_t max_seq, int32_t pad);
+
 /* Activation buffers for batches up to max_batch x max_seq. An inference run
  * keeps one layer's activations and reuses them; a training run keeps every
  * layer's for the backward pass. */

@@ -81,19 +81,10 @@ void bert_span_encode(bert_span_encoder *e, const char *const *texts, const size
     const vcd_wordpiece_specials *sp = vcd_wordpiece_special_ids(vcd_bert_tokenizer(e->model));
     int32_t pad = sp->pad >= 0 ? sp->pad : 0;
     for (size_t from = 0; from < n; from += SPAN_BATCH) {
-        size_t rows = n - from < SPAN_BATCH ? n - from : SPAN_BATCH, seq = 0;
-        for (size_t r = 0; r < rows; r++) {
+        size_t rows = n - from < SPAN_BATCH ? n - from : SPAN_BATCH;
+        for (size_t r = 0; r < rows; r++)
             encode_row(e, r, texts[from + r], lens[from + r]);
-            if (e->len[r] > seq) seq = e->len[r];
-        }
-        /* Repack to the batch's own length: row r moves from r*max_seq to r*seq. */
-        for (size_t r = 0; r < rows; r++) {
-            memmove(e->ids + r * seq, e->ids + r * e->max_seq, e->len[r] * sizeof *e->ids);
-            for (size_t s = 0; s < seq; s++) {
-                e->mask[r * seq + s] = s < e->len[r];
-                if (s >= e->len[r]) e->ids[r * seq + s] = pad;
-            }
-        }
+        size_t seq = vcd_bert_pack_rows(e->ids, e->mask, e->len, rows, e->max_seq, pad);
         vcd_bert_batch b = {rows, seq, e->ids, e->mask, NULL};
         if (vcd_bert_forward(e->model, e->run, &b) != VCD_OK) {
             /* Only ids outside the model can fail, and the tokenizer's

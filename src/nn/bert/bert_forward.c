@@ -185,6 +185,23 @@ vcd_status vcd_bert_forward(const vcd_bert *m, vcd_bert_run *r, const vcd_bert_b
     return VCD_OK;
 }
 
+size_t vcd_bert_pack_rows(int32_t *ids, uint8_t *mask, const size_t *len, size_t rows,
+                          size_t max_seq, int32_t pad)
+{
+    size_t seq = 0;
+    for (size_t r = 0; r < rows; r++)
+        if (len[r] > seq) seq = len[r];
+    /* Destinations never pass their sources: row r moves from r*max_seq to r*seq. */
+    for (size_t r = 0; r < rows; r++) {
+        memmove(ids + r * seq, ids + r * max_seq, len[r] * sizeof *ids);
+        for (size_t s = 0; s < seq; s++) {
+            mask[r * seq + s] = s < len[r];
+            if (s >= len[r]) ids[r * seq + s] = pad;
+        }
+    }
+    return seq;
+}
+
 const float *vcd_bert_run_hidden(const vcd_bert_run *r, size_t layer)
 {
     return r->hidden[layer];

@@ -89,19 +89,9 @@ void vcd_bert_labeler_free(vcd_bert_labeler *l)
 static vcd_status flush_batch(vcd_bert_labeler *l, int32_t *labels, float *conf)
 {
     if (!l->rows) return VCD_OK;
-    size_t seq = 0;
-    for (size_t r = 0; r < l->rows; r++)
-        if (l->row_len[r] > seq) seq = l->row_len[r];
-    /* Re-pack rows from max_seq stride to the batch's own length. */
     const vcd_wordpiece_specials *sp = vcd_wordpiece_special_ids(vcd_bert_tokenizer(l->model));
-    int32_t pad = sp->pad >= 0 ? sp->pad : 0;
-    for (size_t r = 0; r < l->rows; r++) {
-        memmove(l->ids + r * seq, l->ids + r * l->max_seq, l->row_len[r] * sizeof *l->ids);
-        for (size_t s = 0; s < seq; s++) {
-            l->mask[r * seq + s] = s < l->row_len[r];
-            if (s >= l->row_len[r]) l->ids[r * seq + s] = pad;
-        }
-    }
+    size_t seq = vcd_bert_pack_rows(l->ids, l->mask, l->row_len, l->rows, l->max_seq,
+                                    sp->pad >= 0 ? sp->pad : 0);
     vcd_bert_batch b = {l->rows, seq, l->ids, l->mask, NULL};
     vcd_status rc = vcd_bert_forward(l->model, l->run, &b);
     if (rc) return rc;
