@@ -125,7 +125,8 @@ static int run(const char *mode, const char *dir, size_t B, size_t S, int iters)
 static int sgemm_peak(void)
 {
     size_t M = 4096, N = 3072, K = 768;
-    float *a = calloc(M * K, sizeof *a), *b = calloc(N * K, sizeof *b), *c = calloc(M * N, sizeof *c);
+    float *a = calloc(M * K, sizeof *a), *b = calloc(N * K, sizeof *b),
+          *c = calloc(M * N, sizeof *c);
     for (size_t i = 0; i < M * K; i++)
         a[i] = (float)(i % 7) * 0.1f;
     for (size_t i = 0; i < N * K; i++)
