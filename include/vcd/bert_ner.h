@@ -36,6 +36,10 @@ void vcd_bert_labeler_free(vcd_bert_labeler *l);
 vcd_status vcd_bert_labeler_run(vcd_bert_labeler *l, const vcd_word_seq *seqs, size_t n,
                                 int32_t *labels, float *conf);
 
+/* Labels every token of a CoNLL file (its first column; any tags are
+ * ignored): tags[i] (n_tokens entries) points at the model's label string. */
+vcd_status vcd_bert_tag_conll(vcd_bert_labeler *l, const vcd_conll *c, const char **tags);
+
 typedef struct {
     const char *train_path, *dev_path; /* CoNLL; dev may be NULL */
     const char *const *extra_train;    /* more CoNLL files (e.g. silver labels) */

@@ -30,7 +30,8 @@ static int ends_with(const char *s, const char *suffix)
     return n >= k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* A BERT model labels the CoNLL words as given, in its own label scheme. */
+/* A BERT model labels the CoNLL words as given, in its own label scheme;
+ * the tags point at the model's label strings, so it outlives them. */
 static vcd_status bert_tags(const char *dir, const vcd_conll *c, const char ***tags_out,
                             vcd_bert **model_out)
 {
@@ -38,28 +39,9 @@ static vcd_status bert_tags(const char *dir, const vcd_conll *c, const char ***t
     vcd_bert_labeler *lab = NULL;
     vcd_status rc = vcd_bert_open(dir, &m);
     if (rc) return rc;
+    const char **tags = vcd_xmalloc((c->n_tokens + 1) * sizeof *tags);
     rc = vcd_bert_labeler_new(m, 32, 128, &lab);
-    size_t n = c->n_tokens;
-    const char **words = vcd_xmalloc((n + 1) * sizeof *words);
-    size_t *lens = vcd_xmalloc((n + 1) * sizeof *lens);
-    int32_t *labels = vcd_xmalloc((n + 1) * sizeof *labels);
-    vcd_word_seq *seqs = vcd_xmalloc((c->n_sentences + 1) * sizeof *seqs);
-    for (size_t t = 0; t < n; t++) {
-        words[t] = c->tokens[t].token;
-        lens[t] = strlen(words[t]);
-    }
-    for (size_t s = 0; s < c->n_sentences; s++) {
-        size_t a = c->sentence_start[s];
-        seqs[s] = (vcd_word_seq){words + a, lens + a, c->sentence_start[s + 1] - a};
-    }
-    if (!rc) rc = vcd_bert_labeler_run(lab, seqs, c->n_sentences, labels, NULL);
-    const char **tags = vcd_xmalloc((n + 1) * sizeof *tags);
-    for (size_t t = 0; !rc && t < n; t++)
-        tags[t] = vcd_bert_get_config(m)->labels[labels[t]];
-    free(words);
-    free(lens);
-    free(labels);
-    free(seqs);
+    if (!rc) rc = vcd_bert_tag_conll(lab, c, tags);
     vcd_bert_labeler_free(lab);
     if (rc) {
         free(tags);
@@ -67,7 +49,7 @@ static vcd_status bert_tags(const char *dir, const vcd_conll *c, const char ***t
         return rc;
     }
     *tags_out = tags;
-    *model_out = m; /* the tags point at its label strings */
+    *model_out = m;
     return VCD_OK;
 }
 

@@ -18,15 +18,16 @@ typedef struct {
     vcd_tagger base;
     vcd_bert *model;
     vcd_bert_labeler *labeler;
-    int32_t *labels; /* per word, all documents */
+    /* Filled by prepare(), per word of every document: */
+    vcd_token *words; /* the word's spans in its document */
+    int32_t *labels;
     float *conf;
     size_t *doc_word; /* first word of each document; n_docs + 1 */
-    size_t n_docs;
+    size_t n_docs, n_words, cap_words;
     vcd_tokens toks;
     const char **tags;
     vcd_chunk *chunks;
     size_t cap;
-    char name[64];
 } bert_tagger;
 
 static void reserve_words(bert_tagger *t, size_t n)
@@ -37,24 +38,22 @@ static void reserve_words(bert_tagger *t, size_t n)
     t->chunks = vcd_xrealloc(t->chunks, n * sizeof *t->chunks);
 }
 
-/* Labels documents [from, to) whose words start at doc_word[from]. */
+/* Labels documents [from, to). */
 static vcd_status label_chunk(bert_tagger *t, const vcd_corpus *c, size_t from, size_t to)
 {
-    size_t words = t->doc_word[to] - t->doc_word[from];
-    const char **w = vcd_xmalloc((words + 1) * sizeof *w);
-    size_t *lens = vcd_xmalloc((words + 1) * sizeof *lens);
+    size_t base = t->doc_word[from], n = t->doc_word[to] - base;
+    const char **w = vcd_xmalloc((n + 1) * sizeof *w);
+    size_t *lens = vcd_xmalloc((n + 1) * sizeof *lens);
     vcd_word_seq *seqs = vcd_xmalloc((to - from) * sizeof *seqs);
-    size_t at = 0;
     for (size_t d = from; d < to; d++) {
-        const char *text = c->docs[d].text;
-        vcd_tokenize(text, strlen(text), &t->toks);
-        seqs[d - from] = (vcd_word_seq){w + at, lens + at, t->toks.n};
-        for (size_t k = 0; k < t->toks.n; k++, at++) {
-            w[at] = text + t->toks.toks[k].byte_start;
-            lens[at] = t->toks.toks[k].byte_end - t->toks.toks[k].byte_start;
+        size_t a = t->doc_word[d] - base, b = t->doc_word[d + 1] - base;
+        seqs[d - from] = (vcd_word_seq){w + a, lens + a, b - a};
+        for (size_t k = a; k < b; k++) {
+            const vcd_token *tok = &t->words[base + k];
+            w[k] = c->docs[d].text + tok->byte_start;
+            lens[k] = tok->byte_end - tok->byte_start;
         }
     }
-    size_t base = t->doc_word[from];
     vcd_status rc =
         vcd_bert_labeler_run(t->labeler, seqs, to - from, t->labels + base, t->conf + base);
     free(w);
@@ -63,21 +62,31 @@ static vcd_status label_chunk(bert_tagger *t, const vcd_corpus *c, size_t from, 
     return rc;
 }
 
+/* Tokenizes every document once and keeps the word spans. */
+static void collect_words(bert_tagger *t, const vcd_corpus *c)
+{
+    t->n_docs = c->n_docs;
+    t->doc_word = vcd_xrealloc(t->doc_word, (c->n_docs + 1) * sizeof *t->doc_word);
+    t->n_words = 0;
+    for (size_t d = 0; d < c->n_docs; d++) {
+        t->doc_word[d] = t->n_words;
+        vcd_tokenize(c->docs[d].text, strlen(c->docs[d].text), &t->toks);
+        if (t->n_words + t->toks.n > t->cap_words) {
+            t->cap_words = 2 * (t->n_words + t->toks.n) + 64;
+            t->words = vcd_xrealloc(t->words, t->cap_words * sizeof *t->words);
+        }
+        memcpy(t->words + t->n_words, t->toks.toks, t->toks.n * sizeof *t->words);
+        t->n_words += t->toks.n;
+    }
+    t->doc_word[c->n_docs] = t->n_words;
+}
+
 static vcd_status bert_prepare(vcd_tagger *base, const vcd_corpus *c)
 {
     bert_tagger *t = (bert_tagger *)base;
-    free(t->doc_word);
-    t->n_docs = c->n_docs;
-    t->doc_word = vcd_xmalloc((c->n_docs + 1) * sizeof *t->doc_word);
-    size_t total = 0;
-    for (size_t d = 0; d < c->n_docs; d++) {
-        t->doc_word[d] = total;
-        vcd_tokenize(c->docs[d].text, strlen(c->docs[d].text), &t->toks);
-        total += t->toks.n;
-    }
-    t->doc_word[c->n_docs] = total;
-    t->labels = vcd_xrealloc(t->labels, (total + 1) * sizeof *t->labels);
-    t->conf = vcd_xrealloc(t->conf, (total + 1) * sizeof *t->conf);
+    collect_words(t, c);
+    t->labels = vcd_xrealloc(t->labels, (t->n_words + 1) * sizeof *t->labels);
+    t->conf = vcd_xrealloc(t->conf, (t->n_words + 1) * sizeof *t->conf);
     for (size_t d = 0; d < c->n_docs; d += DOCS_PER_CHUNK) {
         size_t end = d + DOCS_PER_CHUNK < c->n_docs ? d + DOCS_PER_CHUNK : c->n_docs;
         vcd_status rc = label_chunk(t, c, d, end);
@@ -91,11 +100,8 @@ static vcd_status bert_tag_doc(vcd_tagger *base, const vcd_corpus *c, size_t doc
     bert_tagger *t = (bert_tagger *)base;
     if (!t->doc_word || t->n_docs != c->n_docs)
         return vcd_fail(VCD_ERUNTIME, "bert tagger: tag_doc before prepare");
-    const char *text = c->docs[doc].text;
-    vcd_tokenize(text, strlen(text), &t->toks);
-    size_t n = t->toks.n, first = t->doc_word[doc];
-    if (n != t->doc_word[doc + 1] - first)
-        return vcd_fail(VCD_ERUNTIME, "bert tagger: document %zu changed since prepare", doc);
+    size_t first = t->doc_word[doc], n = t->doc_word[doc + 1] - first;
+    const vcd_token *words = t->words + first;
     reserve_words(t, n + 1);
     const vcd_bert_config *cfg = vcd_bert_get_config(t->model);
     for (size_t i = 0; i < n; i++)
@@ -111,7 +117,7 @@ static vcd_status bert_tag_doc(vcd_tagger *base, const vcd_corpus *c, size_t doc
         float score = 0;
         for (size_t w = ch->start; w < ch->end; w++)
             score += t->conf[first + w];
-        const vcd_token *a = &t->toks.toks[ch->start], *b = &t->toks.toks[ch->end - 1];
+        const vcd_token *a = &words[ch->start], *b = &words[ch->end - 1];
         vcd_mention m = {.doc = (uint32_t)doc,
                          .start = a->cp_start,
                          .end = b->cp_end,
@@ -132,6 +138,7 @@ static void bert_destroy(vcd_tagger *base)
     bert_tagger *t = (bert_tagger *)base;
     vcd_bert_labeler_free(t->labeler);
     vcd_bert_free(t->model);
+    free(t->words);
     free(t->labels);
     free(t->conf);
     free(t->doc_word);

@@ -2,6 +2,7 @@
  * bert_mini384 checkpoint), the pooled encoder against sentence-transformers,
  * and hostile checkpoint folders. */
 #include "test.h"
+#include "test_bert_fixture.h"
 #include "vcd/bert.h"
 #include "vcd/ingest.h"
 #include "vcd/mentions.h"
@@ -12,43 +13,6 @@
 #include "vcd/safetensors.h"
 
 #include <sys/stat.h>
-
-typedef struct {
-    size_t batch, seq;
-    int32_t *ids, *types;
-    uint8_t *mask;
-} fixture_batch;
-
-static int32_t *tensor_i32(const vcd_tensor *t)
-{
-    double *d = vcd_tensor_to_f64(t);
-    int32_t *out = malloc(t->count * sizeof *out);
-    for (size_t i = 0; i < t->count; i++)
-        out[i] = (int32_t)d[i];
-    free(d);
-    return out;
-}
-
-static void load_batch(const vcd_safetensors *st, fixture_batch *fb)
-{
-    const vcd_tensor *ids = vcd_safetensors_find(st, "input_ids");
-    fb->batch = ids->shape[0];
-    fb->seq = ids->shape[1];
-    fb->ids = tensor_i32(ids);
-    fb->types = tensor_i32(vcd_safetensors_find(st, "token_type_ids"));
-    int32_t *mask = tensor_i32(vcd_safetensors_find(st, "attention_mask"));
-    fb->mask = malloc(ids->count);
-    for (size_t i = 0; i < ids->count; i++)
-        fb->mask[i] = (uint8_t)mask[i];
-    free(mask);
-}
-
-static void free_batch(fixture_batch *fb)
-{
-    free(fb->ids);
-    free(fb->types);
-    free(fb->mask);
-}
 
 static double max_abs_diff(const float *got, const vcd_tensor *want)
 {

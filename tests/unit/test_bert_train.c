@@ -2,6 +2,7 @@
  * 1 and 3 torch.optim.AdamW steps (bert_tiny_train_step.*); every backward
  * kernel against central finite differences in double-checked float. */
 #include "test.h"
+#include "test_bert_fixture.h"
 #include "vcd/bert.h"
 #include "vcd/fileio.h"
 #include "vcd/nn.h"
@@ -156,16 +157,6 @@ static void check_kernels_fd(void)
 
 /* ---- the PyTorch training step ---- */
 
-static int32_t *tensor_i32(const vcd_tensor *t)
-{
-    double *d = vcd_tensor_to_f64(t);
-    int32_t *out = malloc(t->count * sizeof *out);
-    for (size_t i = 0; i < t->count; i++)
-        out[i] = (int32_t)d[i];
-    free(d);
-    return out;
-}
-
 /* Worst |ours - torch| over every tensor stored under `prefix`. */
 static double worst_over(const vcd_bert *m, const vcd_safetensors *ref, const char *prefix,
                          int grads, size_t *compared)
@@ -206,20 +197,15 @@ static void check_train_step(void)
     cJSON *j = cJSON_ParseWithLength((const char *)jf.data, jf.len);
     const cJSON *losses = cJSON_GetObjectItem(j, "losses_before_steps_1_2_3");
 
-    const vcd_tensor *ids_t = vcd_safetensors_find(ref, "input_ids");
-    size_t batch = ids_t->shape[0], seq = ids_t->shape[1];
-    int32_t *ids = tensor_i32(ids_t);
-    int32_t *types = tensor_i32(vcd_safetensors_find(ref, "token_type_ids"));
+    fixture_batch fb;
+    load_batch(ref, &fb);
+    size_t batch = fb.batch, seq = fb.seq;
     int32_t *labels = tensor_i32(vcd_safetensors_find(ref, "labels"));
-    int32_t *mask32 = tensor_i32(vcd_safetensors_find(ref, "attention_mask"));
-    uint8_t *mask = malloc(batch * seq);
-    for (size_t i = 0; i < batch * seq; i++)
-        mask[i] = (uint8_t)mask32[i];
 
     vcd_bert_make_trainable(m);
     vcd_bert_run *run;
     CHECK(vcd_bert_run_new(m, batch, seq, 1, &run) == VCD_OK);
-    vcd_bert_batch b = {batch, seq, ids, mask, types};
+    vcd_bert_batch b = {batch, seq, fb.ids, fb.mask, fb.types};
     vcd_bert_adamw opt = {1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, 1};
     for (int step = 1; step <= 3; step++) {
         vcd_bert_zero_grad(m);
@@ -240,11 +226,8 @@ static void check_train_step(void)
         }
     }
     vcd_bert_run_free(run);
-    free(ids);
-    free(types);
+    free_batch(&fb);
     free(labels);
-    free(mask32);
-    free(mask);
     cJSON_Delete(j);
     vcd_unmap_file(&jf);
     vcd_safetensors_close(ref);

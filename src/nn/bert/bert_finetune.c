@@ -193,33 +193,12 @@ static void encoded_free(encoded_set *e)
 
 /* ---- dev scoring ---- */
 
-static vcd_status score_dev(vcd_bert *m, vcd_bert_labeler *lab, const vcd_conll *dev,
-                            vcd_ner_score *score)
+static vcd_status score_dev(vcd_bert_labeler *lab, const vcd_conll *dev, vcd_ner_score *score)
 {
-    size_t n = dev->n_sentences;
-    vcd_word_seq *seqs = vcd_xcalloc(n ? n : 1, sizeof *seqs);
-    const char **words = vcd_xmalloc((dev->n_tokens + 1) * sizeof *words);
-    size_t *lens = vcd_xmalloc((dev->n_tokens + 1) * sizeof *lens);
-    for (size_t t = 0; t < dev->n_tokens; t++) {
-        words[t] = dev->tokens[t].token;
-        lens[t] = strlen(words[t]);
-    }
-    for (size_t s = 0; s < n; s++) {
-        size_t a = dev->sentence_start[s];
-        seqs[s] = (vcd_word_seq){words + a, lens + a, dev->sentence_start[s + 1] - a};
-    }
-    int32_t *labels = vcd_xmalloc((dev->n_tokens + 1) * sizeof *labels);
-    vcd_status rc = vcd_bert_labeler_run(lab, seqs, n, labels, NULL);
     const char **tags = vcd_xmalloc((dev->n_tokens + 1) * sizeof *tags);
-    const vcd_bert_config *c = vcd_bert_get_config(m);
-    for (size_t t = 0; t < dev->n_tokens; t++)
-        tags[t] = c->labels[labels[t]];
+    vcd_status rc = vcd_bert_tag_conll(lab, dev, tags);
     if (!rc) rc = vcd_ner_score_tags(dev, tags, score);
     free(tags);
-    free(labels);
-    free(seqs);
-    free(words);
-    free(lens);
     return rc;
 }
 
@@ -234,6 +213,7 @@ typedef struct {
     int32_t *ids, *labels;
     uint8_t *mask;
     size_t total_steps, step;
+    int32_t pad; /* the tokenizer's [PAD] id (0 without one) */
     vcd_rng rng;
 } trainer;
 
@@ -258,7 +238,7 @@ static double train_step(trainer *t, size_t from, size_t to)
         size_t s = t->order[from + r], len = e->len[s];
         for (size_t p = 0; p < seq; p++) {
             int real = p < len;
-            t->ids[r * seq + p] = real ? e->ids[e->start[s] + p] : 0;
+            t->ids[r * seq + p] = real ? e->ids[e->start[s] + p] : t->pad;
             t->labels[r * seq + p] = real ? e->labels[e->start[s] + p] : -100;
             t->mask[r * seq + p] = (uint8_t)real;
         }
@@ -384,7 +364,7 @@ static vcd_status train_epochs(trainer *t, const vcd_conll *dev, vcd_train_ner_r
         double f1 = 0, p = 0, rec = 0;
         if (dev) {
             vcd_ner_score s;
-            if ((rc = score_dev(t->m, lab, dev, &s))) break;
+            if ((rc = score_dev(lab, dev, &s))) break;
             vcd_prf(s.tp, s.fp, s.fn, &p, &rec, &f1);
             vcd_ner_score_free(&s);
         }
@@ -432,6 +412,8 @@ vcd_status vcd_train_ner(const vcd_train_ner_options *o, vcd_train_ner_report *r
         t.mask = vcd_xmalloc(o->batch * o->max_seq);
         t.total_steps = o->epochs * ((t.train.n + o->batch - 1) / o->batch);
         vcd_rng_seed(&t.rng, o->seed);
+        int32_t pad = vcd_wordpiece_special_ids(vcd_bert_tokenizer(t.m))->pad;
+        t.pad = pad >= 0 ? pad : 0;
         r->train_sentences = t.train.n;
         r->train_words = t.train.words;
         rc = train_epochs(&t, o->dev_path ? &dev : NULL, r);

@@ -45,12 +45,12 @@ static size_t layout_run(vcd_bert_run *r, const vcd_bert_config *c, float *base)
         if (a)
             *a = (bert_layer_acts){q,     k,    v,    probs, ctx,  asum,  amean,
                                    arstd, aout, ipre, inter, osum, omean, orstd};
-        if (base && r->training) r->hidden[l + 1] = take(base, &at, T * H);
-        if (!base && r->training) take(base, &at, T * H);
+        float *out = r->training ? take(base, &at, T * H) : x;
+        if (base) r->hidden[l + 1] = out;
     }
     if (base) {
         r->hidden[0] = x;
-        for (size_t l = 1; !r->training && l <= L; l++)
+        for (size_t l = stored + 1; l <= L; l++) /* inference: every layer shares x */
             r->hidden[l] = x;
     }
     r->logits = take(base, &at, T * (c->num_labels ? c->num_labels : 1));

@@ -115,6 +115,12 @@ static vcd_status check_shape(const char *file, const vcd_tensor *t, const bert_
     return VCD_OK;
 }
 
+/* An aligned F32 tensor is used in place; anything else is widened. */
+static int maps_directly(const vcd_tensor *t)
+{
+    return t->dtype == VCD_DT_F32 && ((uintptr_t)t->data % 4) == 0;
+}
+
 /* Points every parameter at its tensor: straight into the map when it is
  * aligned F32, else widened into m->owned. */
 static vcd_status bind_tensors(vcd_bert *m, const char *file, const char *prefix, char *used)
@@ -130,14 +136,13 @@ static vcd_status bind_tensors(vcd_bert *m, const char *file, const char *prefix
         }
         rc = check_shape(file, found[i], &m->spec[i]);
         used[found[i] - vcd_safetensors_at(m->st, 0)] = 1;
-        int direct = found[i]->dtype == VCD_DT_F32 && ((uintptr_t)found[i]->data % 4) == 0;
-        if (!direct) widen += found[i]->count;
+        if (!maps_directly(found[i])) widen += found[i]->count;
     }
     if (!rc && widen) m->owned = vcd_xmalloc(widen * sizeof(float));
     size_t at = 0;
     for (size_t i = 0; i < m->n_tensors && !rc; i++) {
         const vcd_tensor *t = found[i];
-        if (t->dtype == VCD_DT_F32 && ((uintptr_t)t->data % 4) == 0) {
+        if (maps_directly(t)) {
             m->param[i] = (float *)(uintptr_t)t->data; /* read-only map: never written */
             continue;
         }
