@@ -8,13 +8,7 @@
 
 #include "vcd/bert.h"
 #include "vcd/eval.h"
-
-/* One sentence: n words (UTF-8, not NUL-terminated). */
-typedef struct {
-    const char *const *words;
-    const size_t *lens;
-    size_t n;
-} vcd_word_seq;
+#include "vcd/text.h"
 
 /* Encodes words as [CLS] pieces [SEP] into ids (at most max_seq); first[w]
  * is the position of word w's first sub-token, or -1 when the word yields

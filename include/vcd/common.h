@@ -54,6 +54,8 @@ typedef struct {
 void vcd_rng_seed(vcd_rng *r, uint64_t seed);
 uint64_t vcd_rng_next(vcd_rng *r);
 double vcd_rng_uniform(vcd_rng *r);
+/* Fisher-Yates shuffle of a[0..n) driven by r. */
+void vcd_rng_shuffle(size_t *a, size_t n, vcd_rng *r);
 
 uint64_t vcd_hash64(const void *p, size_t n, uint64_t seed);
 

@@ -56,4 +56,45 @@ typedef struct {
 void nn_adamw_update(float *p, const float *g, float *m, float *v, size_t n, const nn_adamw *opt,
                      long t, int decay);
 
+/* ---- Word-level sequence kernels (the default NER tagger) ----
+ * A batch of sequences is packed row after row: rows starts[s] ..
+ * starts[s + 1] - 1 belong to sequence s (starts has n_seq + 1 entries). */
+
+/* 1-D convolution input: out[r] = x[r - half] .. x[r + half] concatenated
+ * ([rows, (2 half + 1) dim]), zeros where the window leaves the sequence. */
+void nn_window_gather(float *out, const float *x, const size_t *starts, size_t n_seq, size_t dim,
+                      size_t half);
+/* dx (=): the sum of the window slices of dout that read each row. */
+void nn_window_scatter(float *dx, const float *dout, const size_t *starts, size_t n_seq,
+                       size_t dim, size_t half);
+
+/* y = max(x, 0); y may alias x. */
+void nn_relu_forward(float *y, const float *x, size_t n);
+/* dx = dy where the forward output y > 0; dx may alias dy. */
+void nn_relu_backward(float *dx, const float *dy, const float *y, size_t n);
+
+/* Inverted dropout: mask[i] = 0 with probability p, else 1 / (1 - p);
+ * y = x * mask (y may alias x). The mask comes from `rng` in index order. */
+void nn_dropout_forward(float *y, float *mask, const float *x, size_t n, float p, vcd_rng *rng);
+/* dx = dy * mask; dx may alias dy. */
+void nn_dropout_backward(float *dx, const float *dy, const float *mask, size_t n);
+
+/* Linear-chain CRF over `labels` tags: score(y) = start[y0] + sum emit[t, yt]
+ * + sum trans[y(t-1), yt] + end[y(n-1)], trans row = previous tag. */
+typedef struct {
+    const float *trans, *start, *end;
+    size_t labels;
+} nn_crf;
+
+size_t nn_crf_scratch_floats(size_t n, size_t labels);
+/* Negative log-likelihood of `gold` (n >= 1 tags). demit (=) is its gradient
+ * per emission (marginals minus one-hot); dtrans, dstart, dend (+=). */
+double nn_crf_nll(float *demit, float *dtrans, float *dstart, float *dend, const float *emit,
+                  const int32_t *gold, size_t n, const nn_crf *crf, float *scratch);
+/* Per-position tag marginals p(y_t = j) [n, labels]. */
+void nn_crf_marginals(float *marg, const float *emit, size_t n, const nn_crf *crf, float *scratch);
+/* Highest-scoring tag sequence; returns its score. `back` holds n * labels. */
+double nn_crf_viterbi(int32_t *best, const float *emit, size_t n, const nn_crf *crf,
+                      float *scratch, int32_t *back);
+
 #endif

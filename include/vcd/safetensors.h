@@ -31,4 +31,14 @@ const vcd_tensor *vcd_safetensors_find(const vcd_safetensors *st, const char *na
 double *vcd_tensor_to_f64(const vcd_tensor *t);
 float *vcd_tensor_to_f32(const vcd_tensor *t);
 
+/* A float tensor to write: rows x cols (cols 0 = a vector of rows). */
+typedef struct {
+    const char *name;
+    const float *data;
+    size_t rows, cols;
+} vcd_tensor_f32;
+/* Writes the tensors in order, as F32 or as F16 (round to nearest even),
+ * atomically. */
+vcd_status vcd_safetensors_write_f32(const char *path, const vcd_tensor_f32 *t, size_t n, int f16);
+
 #endif

@@ -42,6 +42,13 @@ typedef struct {
 } vcd_tokens;
 
 void vcd_tokenize(const char *text, size_t len, vcd_tokens *out);
+
+/* One sentence for a word-level tagger: n words (UTF-8, not NUL-terminated). */
+typedef struct {
+    const char *const *words;
+    const size_t *lens;
+    size_t n;
+} vcd_word_seq;
 void vcd_tokens_free(vcd_tokens *t);
 
 /* Matching key: NFKC + case fold + accents stripped + whitespace collapsed

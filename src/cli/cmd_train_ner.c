@@ -1,6 +1,8 @@
 #include "cli.h"
 #include "vcd/bert_ner.h"
+#include "vcd/ner_model.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -24,6 +26,11 @@ enum {
     T_LIMIT,
     T_QUIET,
     T_JSON,
+    T_VECTORS,
+    T_CHAR_BUCKETS,
+    T_CHAR_DIM,
+    T_HIDDEN,
+    T_DROPOUT,
     T_COUNT
 };
 
@@ -33,14 +40,16 @@ static cli_option train_options[T_COUNT] = {
     [T_EXTRA] = {"silver", 1, "more training data, CoNLL (e.g. from 'vcdiscover silver')"},
     [T_MODEL] = {"model", 1,
                  "Hugging Face BERT folder to fine-tune (config.json, vocab.txt, "
-                 "model.safetensors)"},
-    [T_OUT] = {"out", 1, "folder to write the fine-tuned model to"},
+                 "model.safetensors); without it the default CNN-CRF tagger is trained"},
+    [T_OUT] = {"out", 1, "folder to write the trained model to"},
     [T_INIT_RANDOM] = {"init-random", 0,
                        "start from random weights (only config.json and vocab.txt are read)"},
-    [T_EPOCHS] = {"epochs", 1, "passes over the training data (default: 3)"},
-    [T_LR] = {"lr", 1, "peak learning rate (default: 2e-5)"},
-    [T_BATCH] = {"batch", 1, "sentences per step (default: 8)"},
-    [T_WD] = {"weight-decay", 1, "AdamW weight decay, not on biases/LayerNorm (default: 0.01)"},
+    [T_EPOCHS] = {"epochs", 1, "passes over the training data (default: CNN-CRF 30, BERT 3)"},
+    [T_LR] = {"lr", 1, "peak learning rate (default: CNN-CRF 1e-3, BERT 2e-5)"},
+    [T_BATCH] = {"batch", 1, "sentences per step (default: CNN-CRF 16, BERT 8)"},
+    [T_WD] = {"weight-decay", 1,
+              "AdamW weight decay; BERT: not on biases/LayerNorm (default: CNN-CRF 0, BERT "
+              "0.01)"},
     [T_WARMUP] = {"warmup", 1, "fraction of steps of linear warm-up (default: 0)"},
     [T_SCHEDULE] = {"schedule", 1,
                     "linear | constant learning rate after warm-up (default: "
@@ -52,6 +61,12 @@ static cli_option train_options[T_COUNT] = {
     [T_LIMIT] = {"max-sentences", 1, "use only the first N training sentences"},
     [T_QUIET] = {"quiet", 0, "no progress bar"},
     [T_JSON] = {"json", 0, "print the summary as JSON"},
+    [T_VECTORS] = {"vectors", 1,
+                   "CNN-CRF: word vectors (.vcdv; default: data/vectors/glove-wiki-100d.vcdv)"},
+    [T_CHAR_BUCKETS] = {"char-buckets", 1, "CNN-CRF: hashed character n-gram rows (default: 32768)"},
+    [T_CHAR_DIM] = {"char-dim", 1, "CNN-CRF: character n-gram embedding width (default: 32)"},
+    [T_HIDDEN] = {"hidden", 1, "CNN-CRF: convolution width (default: 256)"},
+    [T_DROPOUT] = {"dropout", 1, "CNN-CRF: dropout on inputs and hidden layers (default: 0.5)"},
 };
 
 static int read_numbers(vcd_train_ner_options *o)
@@ -111,13 +126,106 @@ static void print_report(const vcd_train_ner_options *o, const vcd_train_ner_rep
            o->out_dir);
 }
 
+static int read_default_numbers(vcd_ner_train_options *o)
+{
+    double lr = o->lr, wd = o->weight_decay, dropout = o->dropout;
+    size_t seed = (size_t)o->seed;
+    if (cli_size(train_options, T_COUNT, "epochs", 1, 1000, &o->epochs) ||
+        cli_size(train_options, T_COUNT, "batch", 1, 4096, &o->batch) ||
+        cli_size(train_options, T_COUNT, "seed", 0, SIZE_MAX, &seed) ||
+        cli_size(train_options, T_COUNT, "max-sentences", 1, SIZE_MAX, &o->max_train_sentences) ||
+        cli_size(train_options, T_COUNT, "char-buckets", 1, (size_t)1 << 24, &o->char_buckets) ||
+        cli_size(train_options, T_COUNT, "char-dim", 1, 512, &o->char_dim) ||
+        cli_size(train_options, T_COUNT, "hidden", 1, 4096, &o->hidden) ||
+        cli_real(train_options, T_COUNT, "lr", 1e-9, 0.999, &lr) ||
+        cli_real(train_options, T_COUNT, "weight-decay", 0, 0.999, &wd) ||
+        cli_real(train_options, T_COUNT, "dropout", 0, 0.95, &dropout))
+        return EXIT_USAGE;
+    o->lr = (float)lr;
+    o->weight_decay = (float)wd;
+    o->dropout = (float)dropout;
+    o->seed = seed;
+    return 0;
+}
+
+static void print_default_report(const vcd_ner_train_options *o, const vcd_ner_train_report *r,
+                                 int json)
+{
+    if (json) {
+        vcd_buf b = {0};
+        vcd_buf_json_string(&b, o->out_dir, strlen(o->out_dir));
+        printf("{\"schema\":\"vcdiscover.train-ner-run/1\",\"architecture\":\"cnn-crf\","
+               "\"out\":%s,\"train_sentences\":%zu,\"best_epoch\":%zu,\"best_dev_f1\":%.4f,"
+               "\"saved_dev_f1\":%.4f,\"seconds\":%.3f,\"epochs\":[",
+               b.data, r->train_sentences, r->best_epoch, 100 * r->best_f1, 100 * r->saved_f1,
+               r->seconds);
+        vcd_buf_free(&b);
+        for (size_t i = 0; i < r->epochs_run; i++)
+            printf("%s{\"loss\":%.6f,\"dev_f1\":%.4f}", i ? "," : "", r->epoch_loss[i],
+                   100 * r->epoch_f1[i]);
+        printf("]}\n");
+        return;
+    }
+    printf("%zu sentences (%zu words), %zu gazetteer names, %zu epochs in %.1f s\n",
+           r->train_sentences, r->train_words, r->gazetteer_entries, r->epochs_run, r->seconds);
+    if (o->dev_path)
+        printf("best epoch %zu: dev P %.2f R %.2f F1 %.2f; as saved%s: F1 %.2f\n", r->best_epoch,
+               100 * r->best_precision, 100 * r->best_recall, 100 * r->best_f1,
+               o->f16 ? " (F16)" : "", 100 * r->saved_f1);
+    printf("wrote %s/{config.json,model.safetensors,gazetteer.tsv,train_log.json}\n", o->out_dir);
+}
+
+/* The command line as typed, for train_log.json. */
+static char *command_line(int argc, char **argv)
+{
+    vcd_buf b = {0};
+    vcd_buf_puts(&b, "vcdiscover train-ner");
+    for (int i = 1; i < argc; i++) {
+        vcd_buf_putc(&b, ' ');
+        vcd_buf_puts(&b, argv[i]);
+    }
+    return b.data;
+}
+
+static int train_default(int argc, char **argv)
+{
+    vcd_ner_train_options o;
+    vcd_ner_train_options_default(&o);
+    int rc = read_default_numbers(&o);
+    if (rc) return rc;
+    o.train_path = train_options[T_TRAIN].value;
+    o.dev_path = train_options[T_DEV].value;
+    o.out_dir = train_options[T_OUT].value;
+    o.f16 = train_options[T_F16].value != NULL;
+    o.quiet = train_options[T_QUIET].value != NULL;
+    o.vectors_path = train_options[T_VECTORS].value
+                         ? train_options[T_VECTORS].value
+                         : VCD_DATA_DIR "/vectors/glove-wiki-100d.vcdv";
+    const char *extra = train_options[T_EXTRA].value;
+    if (extra) {
+        o.extra_train = &extra;
+        o.n_extra_train = 1;
+    }
+    if (!o.train_path || !o.out_dir)
+        return cli_error(EXIT_USAGE, "train-ner: --train and --out are required");
+    char *command = command_line(argc, argv);
+    o.command = command;
+    if (!o.quiet && isatty(2)) o.progress = cli_progress;
+    vcd_ner_train_report r;
+    vcd_status st = vcd_ner_train(&o, &r);
+    free(command);
+    if (!st) print_default_report(&o, &r, train_options[T_JSON].value != NULL);
+    vcd_ner_train_report_free(&r);
+    return st ? cli_fail(st) : 0;
+}
+
 int cmd_train_ner(int argc, char **argv)
 {
     size_t npos;
     int rc = cli_parse("train-ner", argc, argv, train_options, T_COUNT, NULL, 0, &npos);
     if (rc < 0) {
         cli_usage(stdout, "train-ner",
-                  "--train TRAIN.conll [--dev DEV.conll] --model DIR --out NEWDIR [options]",
+                  "--train TRAIN.conll [--dev DEV.conll] [--model BERT_DIR] --out NEWDIR [options]",
                   train_options, T_COUNT);
         return 0;
     }
@@ -136,8 +244,9 @@ int cmd_train_ner(int argc, char **argv)
         o.extra_train = &extra;
         o.n_extra_train = 1;
     }
-    if (!o.train_path || !o.model_dir || !o.out_dir)
-        return cli_error(EXIT_USAGE, "train-ner: --train, --model and --out are required");
+    if (!o.model_dir) return train_default(argc, argv);
+    if (!o.train_path || !o.out_dir)
+        return cli_error(EXIT_USAGE, "train-ner: --train and --out are required");
     if (!train_options[T_QUIET].value && isatty(2)) o.progress = cli_progress;
     vcd_train_ner_report r;
     vcd_status st = vcd_train_ner(&o, &r);

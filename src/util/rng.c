@@ -43,6 +43,16 @@ double vcd_rng_uniform(vcd_rng *r)
 
 /* FNV-1a followed by a murmur finaliser: cheap, stable across platforms, and
  * well mixed in the low bits that the hash tables and feature hashing use. */
+void vcd_rng_shuffle(size_t *a, size_t n, vcd_rng *r)
+{
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)(vcd_rng_next(r) % i);
+        size_t tmp = a[i - 1];
+        a[i - 1] = a[j];
+        a[j] = tmp;
+    }
+}
+
 uint64_t vcd_hash64(const void *p, size_t n, uint64_t seed)
 {
     const unsigned char *s = p;

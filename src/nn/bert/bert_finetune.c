@@ -254,21 +254,11 @@ static double train_step(trainer *t, size_t from, size_t to)
     return loss;
 }
 
-static void shuffle(size_t *a, size_t n, vcd_rng *rng)
-{
-    for (size_t i = n; i > 1; i--) {
-        size_t j = (size_t)(vcd_rng_next(rng) % i);
-        size_t tmp = a[i - 1];
-        a[i - 1] = a[j];
-        a[j] = tmp;
-    }
-}
-
 static double run_epoch(trainer *t)
 {
     const vcd_train_ner_options *o = t->o;
     size_t n = t->train.n;
-    shuffle(t->order, n, &t->rng);
+    vcd_rng_shuffle(t->order, n, &t->rng);
     double sum = 0;
     size_t batches = 0;
     for (size_t from = 0; from < n; from += o->batch) {

@@ -1,0 +1,73 @@
+/* The default entity tagger: a word-level CNN-CRF trained in C on CoNLL data.
+ *
+ * Every word becomes a feature vector: its GloVe vector (from the project's
+ * vector store, frozen), a learned embedding of its hashed character n-grams
+ * (robust to misspellings and new names), casing / shape / token-kind flags,
+ * its GloVe frequency band, and gazetteer flags from entity names seen in
+ * the training data. Two convolution layers (window 3, ReLU) read the
+ * neighbourhood, a linear layer scores the tags and a linear-chain CRF picks
+ * the tag sequence (BIO-valid by construction at decoding time).
+ *
+ * A model is a folder: config.json (schema vcdiscover.ner-model/1),
+ * model.safetensors (F32 or F16) and gazetteer.tsv. */
+#ifndef VCD_NER_MODEL_H
+#define VCD_NER_MODEL_H
+
+#include "vcd/common.h"
+#include "vcd/eval.h"
+#include "vcd/text.h"
+
+struct vcd_vectors;
+typedef struct vcd_ner_model vcd_ner_model;
+
+/* Opens a model folder. The vector store must be the one the model was
+ * trained with (checked by digest). The model borrows `vectors`. */
+vcd_status vcd_ner_model_open(const char *dir, const struct vcd_vectors *vectors,
+                              vcd_ner_model **out);
+void vcd_ner_model_free(vcd_ner_model *m);
+size_t vcd_ner_model_label_count(const vcd_ner_model *m);
+const char *vcd_ner_model_label(const vcd_ner_model *m, size_t i);
+
+/* Tags every word of n sentences: labels[] (label ids) and conf[] (CRF
+ * marginal probability of the chosen tag; may be NULL) are concatenated in
+ * sentence order. Runs in batches with buffers owned by the call. */
+vcd_status vcd_ner_model_tag(const vcd_ner_model *m, const vcd_word_seq *seqs, size_t n,
+                             int32_t *labels, float *conf);
+/* Tags every token of a CoNLL file (first column; other columns ignored):
+ * tags[i] points at the model's label string. */
+vcd_status vcd_ner_model_tag_conll(const vcd_ner_model *m, const vcd_conll *c, const char **tags);
+
+typedef struct {
+    const char *train_path, *dev_path; /* CoNLL; dev may be NULL */
+    const char *const *extra_train;    /* more CoNLL files (e.g. silver labels) */
+    size_t n_extra_train;
+    const char *vectors_path;
+    const char *out_dir;
+    size_t epochs, batch;
+    size_t char_buckets, char_dim, hidden;
+    float lr, dropout, weight_decay;
+    uint64_t seed;
+    int f16;                    /* write weights as F16 */
+    size_t max_train_sentences; /* 0: all (learning curves use a prefix) */
+    int quiet;
+    const char *command; /* recorded in train_log.json, may be NULL */
+    vcd_progress_fn progress;
+    void *progress_ctx;
+} vcd_ner_train_options;
+
+void vcd_ner_train_options_default(vcd_ner_train_options *o);
+
+typedef struct {
+    size_t epochs_run, best_epoch, train_sentences, train_words, gazetteer_entries;
+    double best_f1, best_precision, best_recall;
+    double saved_f1; /* the written folder (F16 rounding included) on dev */
+    double *epoch_loss, *epoch_f1; /* epochs_run entries (caller frees) */
+    double seconds;
+} vcd_ner_train_report;
+
+/* Trains and writes the best epoch (by dev entity F1; the last epoch without
+ * dev data) to out_dir, with train_log.json beside the weights. */
+vcd_status vcd_ner_train(const vcd_ner_train_options *o, vcd_ner_train_report *report);
+void vcd_ner_train_report_free(vcd_ner_train_report *r);
+
+#endif

@@ -1,0 +1,155 @@
+/* Internals of the default CNN-CRF tagger shared by its loading, feature,
+ * forward/backward, tagging and training files. */
+#ifndef VCD_NER_INTERNAL_H
+#define VCD_NER_INTERNAL_H
+
+#include "vcd/ner_model.h"
+#include "vcd/nn.h"
+#include "vcd/strmap.h"
+#include "vcd/vectors.h"
+
+/* Word flags, after the GloVe vector in a word's dense features. */
+enum {
+    NER_F_UPPER_INITIAL,
+    NER_F_ALL_UPPER,
+    NER_F_HAS_LOWER,
+    NER_F_HAS_DIGIT,
+    NER_F_HAS_LETTER,
+    NER_F_INNER_UPPER,
+    NER_F_KIND,       /* 7 one-hot token kinds (vcd_token_kind) */
+    NER_F_FIRST = NER_F_KIND + 7, /* first word of the sentence */
+    NER_F_SINGLE_CHAR,
+    NER_F_NON_ASCII,
+    NER_F_OOV, /* not in the vector store */
+    NER_F_RANK, /* 5 frequency bands of the vector store's rank */
+    NER_FLAGS = NER_F_RANK + 5
+};
+
+/* n-grams per word are capped so feature rows have a fixed size and can be
+ * filled in parallel; 60 covers every n-gram of a 20-byte word. */
+#define NER_MAX_NGRAMS 64
+#define NER_NGRAM_MIN 2
+#define NER_NGRAM_MAX 4
+#define NER_GAZ_MAX_WORDS 5
+
+typedef struct {
+    size_t n_labels;
+    char **labels; /* "O", then B-/I- per type */
+    size_t n_types;
+    char **types;       /* entity types in label order */
+    int32_t *label_bio; /* per label: 0 = O, 1 = B, 2 = I */
+    int32_t *label_type; /* per label: type index or -1 */
+    size_t char_buckets, char_dim, hidden;
+    size_t vec_dim;
+    uint64_t vectors_digest;
+    size_t n_dense; /* vec_dim + NER_FLAGS + 2 n_types */
+    size_t in_dim;  /* n_dense + char_dim */
+} ner_config;
+
+/* Entity names from the training side: match key of the words joined by
+ * single spaces -> (type, number of training sentences naming it). */
+typedef struct {
+    vcd_strmap *map; /* key -> entry index */
+    char **key;      /* owned, in insertion order */
+    int32_t *type;
+    uint32_t *count;
+    size_t n, cap;
+} ner_gazetteer;
+
+/* Parameters live in one array so the optimiser is one call. */
+typedef struct {
+    float *char_emb; /* [char_buckets, char_dim] */
+    float *w1, *b1;  /* [hidden, 3 in_dim], [hidden] */
+    float *w2, *b2;  /* [hidden, 3 hidden] */
+    float *w3, *b3;  /* [labels, hidden] */
+    float *trans, *start, *end;
+} ner_params;
+
+struct vcd_ner_model {
+    ner_config cfg;
+    const vcd_vectors *vec;
+    ner_gazetteer gaz;
+    float *store; /* n_params floats */
+    size_t n_params;
+    ner_params p;
+    /* Decoding transitions: the CRF's, with BIO-invalid moves forbidden. */
+    float *decode_trans, *decode_start;
+};
+
+/* ---- config and parameters (ner_model.c) ---- */
+void ner_config_free(ner_config *c);
+/* Label set "O" + sorted B-/I- pairs for the given types. */
+void ner_config_set_types(ner_config *c, char **types, size_t n_types);
+size_t ner_param_count(const ner_config *c);
+/* Points p's views into store (n = ner_param_count floats). */
+void ner_params_bind(ner_params *p, float *store, const ner_config *c);
+void ner_model_update_decoding(vcd_ner_model *m);
+vcd_ner_model *ner_model_alloc(const vcd_vectors *vec);
+/* Allocates zeroed parameters and decoding tables for m->cfg. */
+void ner_model_alloc_params(vcd_ner_model *m);
+vcd_status ner_model_save(const vcd_ner_model *m, const char *dir, int f16);
+/* Parses config.json text (exposed for fuzzing). */
+vcd_status ner_config_parse(const char *name, const char *text, size_t len, ner_config *out);
+
+/* ---- gazetteer (ner_gazetteer.c) ---- */
+void ner_gazetteer_free(ner_gazetteer *g);
+/* Adds one sighting of an entity; `type` indexes cfg types. */
+void ner_gazetteer_add(ner_gazetteer *g, const char *key, size_t n, int32_t type, uint32_t count);
+vcd_status ner_gazetteer_parse(const char *name, const unsigned char *data, size_t len,
+                               const ner_config *c, ner_gazetteer *out);
+void ner_gazetteer_text(const ner_gazetteer *g, const ner_config *c, vcd_buf *out);
+
+/* ---- features (ner_features.c) ---- */
+typedef struct {
+    size_t rows;
+    float *dense;      /* [rows, n_dense] */
+    uint32_t *ngrams;  /* [rows, NER_MAX_NGRAMS] bucket ids */
+    uint8_t *n_ngrams; /* per row */
+} ner_features;
+
+void ner_features_reserve(ner_features *f, const ner_config *c, size_t rows);
+void ner_features_free(ner_features *f);
+/* Spans [start, end) of a sentence's gold chunks that must not light up
+ * the gazetteer when their entry comes from this sentence alone. */
+typedef struct {
+    const size_t *start, *end;
+    size_t n;
+} ner_own_spans;
+/* Per-thread buffers of the feature extractor. */
+typedef struct {
+    vcd_buf key, join;
+    vcd_tokens toks;
+    vcd_buf *word_keys; /* one per word of the sentence */
+    size_t cap_words;
+} ner_scratch;
+void ner_scratch_free(ner_scratch *s);
+/* Fills rows base .. base + s->n - 1. */
+void ner_features_sentence(const vcd_ner_model *m, const vcd_word_seq *s, const ner_own_spans *own,
+                           ner_features *f, size_t base, ner_scratch *scratch);
+/* Fills rows for several sentences (starts from 0) in parallel. */
+void ner_features_batch(const vcd_ner_model *m, const vcd_word_seq *seqs, size_t n_seq,
+                        const size_t *starts, const ner_own_spans *own, ner_features *f);
+/* Match key of a word as the gazetteer sees it (cleared first). */
+void ner_word_key(const char *w, size_t n, vcd_buf *out);
+
+/* ---- network (ner_net.c) ---- */
+typedef struct {
+    size_t cap_rows;
+    float *x0, *mask0, *g1, *h1, *mask1, *g2, *h2, *mask2, *emit;
+    /* backward */
+    float *d_emit, *d_h2, *d_g2, *d_h1, *d_g1, *d_x0;
+} ner_acts;
+
+void ner_acts_reserve(ner_acts *a, const ner_config *c, size_t rows, int training);
+void ner_acts_free(ner_acts *a);
+/* Emission scores for rows packed by `starts`; dropout when rng != NULL. */
+void ner_net_forward(const vcd_ner_model *m, const ner_features *f, const size_t *starts,
+                     size_t n_seq, ner_acts *a, float dropout, vcd_rng *rng);
+/* Back-propagates a->d_emit into grad (a ner_params view of the gradient). */
+void ner_net_backward(const vcd_ner_model *m, const ner_features *f, const size_t *starts,
+                      size_t n_seq, ner_acts *a, const ner_params *grad);
+/* Viterbi tags (and marginal confidences, if conf) from a->emit. */
+void ner_decode(const vcd_ner_model *m, const ner_acts *a, const size_t *starts, size_t n_seq,
+                int32_t *labels, float *conf);
+
+#endif

@@ -1,0 +1,377 @@
+/* The default tagger's folder: config.json, model.safetensors and
+ * gazetteer.tsv. Loading checks every number and every tensor shape against
+ * the configuration, so a damaged folder is a one-line error. */
+#include "ner_internal.h"
+#include "vcd/fileio.h"
+#include "vcd/safetensors.h"
+
+#include <cJSON.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NER_SCHEMA "vcdiscover.ner-model/1"
+#define NER_FEATURES "glove+shape+rank+gazetteer+char-ngrams-2-4/1"
+
+void ner_config_free(ner_config *c)
+{
+    for (size_t i = 0; i < c->n_labels; i++)
+        free(c->labels[i]);
+    for (size_t i = 0; i < c->n_types; i++)
+        free(c->types[i]);
+    free(c->labels);
+    free(c->types);
+    free(c->label_bio);
+    free(c->label_type);
+    memset(c, 0, sizeof *c);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void ner_config_set_types(ner_config *c, char **types, size_t n_types)
+{
+    qsort(types, n_types, sizeof *types, cmp_str);
+    c->n_types = n_types;
+    c->types = types;
+    c->n_labels = 1 + 2 * n_types;
+    c->labels = vcd_xmalloc(c->n_labels * sizeof *c->labels);
+    c->label_bio = vcd_xmalloc(c->n_labels * sizeof *c->label_bio);
+    c->label_type = vcd_xmalloc(c->n_labels * sizeof *c->label_type);
+    c->labels[0] = vcd_xstrdup("O");
+    c->label_bio[0] = 0;
+    c->label_type[0] = -1;
+    for (size_t t = 0; t < n_types; t++)
+        for (int k = 0; k < 2; k++) {
+            size_t l = 1 + 2 * t + (size_t)k;
+            size_t n = strlen(types[t]) + 3;
+            c->labels[l] = vcd_xmalloc(n);
+            snprintf(c->labels[l], n, "%c-%s", k ? 'I' : 'B', types[t]);
+            c->label_bio[l] = 1 + k;
+            c->label_type[l] = (int32_t)t;
+        }
+    c->n_dense = c->vec_dim + NER_FLAGS + 2 * n_types;
+    c->in_dim = c->n_dense + c->char_dim;
+}
+
+size_t ner_param_count(const ner_config *c)
+{
+    size_t L = c->n_labels, H = c->hidden;
+    return c->char_buckets * c->char_dim + H * 3 * c->in_dim + H + H * 3 * H + H + L * H + L +
+           L * L + 2 * L;
+}
+
+void ner_params_bind(ner_params *p, float *store, const ner_config *c)
+{
+    size_t L = c->n_labels, H = c->hidden;
+    float *at = store;
+    p->char_emb = at, at += c->char_buckets * c->char_dim;
+    p->w1 = at, at += H * 3 * c->in_dim;
+    p->b1 = at, at += H;
+    p->w2 = at, at += H * 3 * H;
+    p->b2 = at, at += H;
+    p->w3 = at, at += L * H;
+    p->b3 = at, at += L;
+    p->trans = at, at += L * L;
+    p->start = at, at += L;
+    p->end = at;
+}
+
+/* The tensors of the file, in order: name, view, rows, cols. */
+static size_t param_tensors(const vcd_ner_model *m, vcd_tensor_f32 *t)
+{
+    const ner_config *c = &m->cfg;
+    size_t L = c->n_labels, H = c->hidden;
+    const ner_params *p = &m->p;
+    vcd_tensor_f32 all[] = {
+        {"char_emb", p->char_emb, c->char_buckets, c->char_dim},
+        {"conv1.weight", p->w1, H, 3 * c->in_dim},
+        {"conv1.bias", p->b1, H, 0},
+        {"conv2.weight", p->w2, H, 3 * H},
+        {"conv2.bias", p->b2, H, 0},
+        {"out.weight", p->w3, L, H},
+        {"out.bias", p->b3, L, 0},
+        {"crf.transitions", p->trans, L, L},
+        {"crf.start", p->start, L, 0},
+        {"crf.end", p->end, L, 0},
+    };
+    memcpy(t, all, sizeof all);
+    return sizeof all / sizeof all[0];
+}
+
+/* Decoding never produces I-x after anything but B-x or I-x. */
+void ner_model_update_decoding(vcd_ner_model *m)
+{
+    const ner_config *c = &m->cfg;
+    size_t L = c->n_labels;
+    for (size_t i = 0; i < L; i++)
+        for (size_t j = 0; j < L; j++) {
+            int ok = c->label_bio[j] != 2 || c->label_type[i] == c->label_type[j];
+            m->decode_trans[i * L + j] = ok ? m->p.trans[i * L + j] : -1e4f;
+        }
+    for (size_t j = 0; j < L; j++)
+        m->decode_start[j] = c->label_bio[j] == 2 ? -1e4f : m->p.start[j];
+}
+
+/* ---- config.json ---- */
+
+static cJSON *config_json(const ner_config *c)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "schema", NER_SCHEMA);
+    cJSON_AddStringToObject(o, "architecture", "cnn-crf");
+    cJSON_AddStringToObject(o, "features", NER_FEATURES);
+    cJSON *labels = cJSON_AddArrayToObject(o, "labels");
+    for (size_t i = 0; i < c->n_labels; i++)
+        cJSON_AddItemToArray(labels, cJSON_CreateString(c->labels[i]));
+    cJSON_AddNumberToObject(o, "char_buckets", (double)c->char_buckets);
+    cJSON_AddNumberToObject(o, "char_dim", (double)c->char_dim);
+    cJSON_AddNumberToObject(o, "hidden", (double)c->hidden);
+    cJSON *v = cJSON_AddObjectToObject(o, "vectors");
+    cJSON_AddNumberToObject(v, "dim", (double)c->vec_dim);
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016" PRIx64, c->vectors_digest);
+    cJSON_AddStringToObject(v, "digest", hex);
+    return o;
+}
+
+static vcd_status get_size(const char *name, const cJSON *o, const char *key, size_t lo,
+                           size_t hi, size_t *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!cJSON_IsNumber(v) || v->valuedouble < (double)lo || v->valuedouble > (double)hi ||
+        v->valuedouble != (double)(size_t)v->valuedouble)
+        return vcd_fail(VCD_EINPUT, "%s: \"%s\" must be an integer in %zu..%zu", name, key, lo,
+                        hi);
+    *out = (size_t)v->valuedouble;
+    return VCD_OK;
+}
+
+static const char *get_string(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Types from a label list that must read "O", B-t1, I-t1, B-t2, ... with
+ * the types sorted, as ner_config_set_types writes it. */
+static vcd_status parse_labels(const char *name, const cJSON *arr, ner_config *c)
+{
+    size_t n = (size_t)cJSON_GetArraySize(arr);
+    if (!cJSON_IsArray(arr) || n < 3 || n > 63 || n % 2 == 0)
+        return vcd_fail(VCD_EINPUT, "%s: \"labels\" must list O and B-/I- pairs (3..63)", name);
+    char **types = vcd_xcalloc(n / 2, sizeof *types);
+    for (size_t t = 0; t < n / 2; t++) {
+        const cJSON *b = cJSON_GetArrayItem(arr, (int)(1 + 2 * t));
+        if (cJSON_IsString(b) && strncmp(b->valuestring, "B-", 2) == 0 && b->valuestring[2])
+            types[t] = vcd_xstrdup(b->valuestring + 2);
+        else
+            types[t] = vcd_xstrdup("");
+    }
+    ner_config_set_types(c, types, n / 2);
+    for (size_t t = 0; t < c->n_types; t++)
+        if (!c->types[t][0] || (t && strcmp(c->types[t], c->types[t - 1]) == 0))
+            return vcd_fail(VCD_EINPUT, "%s: \"labels\": empty or repeated type", name);
+    for (size_t i = 0; i < n; i++) {
+        const cJSON *l = cJSON_GetArrayItem(arr, (int)i);
+        if (!cJSON_IsString(l) || strcmp(l->valuestring, c->labels[i]) != 0)
+            return vcd_fail(VCD_EINPUT,
+                            "%s: \"labels\" must be O, then B-type, I-type per type in sorted "
+                            "order (label %zu)",
+                            name, i);
+    }
+    return VCD_OK;
+}
+
+vcd_status ner_config_parse(const char *name, const char *text, size_t len, ner_config *out)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *o = cJSON_ParseWithLength(text, len);
+    vcd_status rc = VCD_OK;
+    if (!cJSON_IsObject(o)) {
+        rc = vcd_fail(VCD_EINPUT, "%s: not a JSON object", name);
+        goto done;
+    }
+    const char *schema = get_string(o, "schema"), *arch = get_string(o, "architecture");
+    const char *feat = get_string(o, "features");
+    if (!schema || strcmp(schema, NER_SCHEMA) || !arch || strcmp(arch, "cnn-crf") || !feat ||
+        strcmp(feat, NER_FEATURES)) {
+        rc = vcd_fail(VCD_EINPUT, "%s: not a %s cnn-crf model with features %s", name,
+                      NER_SCHEMA, NER_FEATURES);
+        goto done;
+    }
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "vectors");
+    const char *digest = get_string(v, "digest");
+    char *end = NULL;
+    if (!digest || strlen(digest) != 16 ||
+        (out->vectors_digest = strtoull(digest, &end, 16), *end)) {
+        rc = vcd_fail(VCD_EINPUT, "%s: \"vectors\" needs a 16-hex-digit \"digest\"", name);
+        goto done;
+    }
+    if ((rc = get_size(name, v, "dim", 1, 4096, &out->vec_dim)) ||
+        (rc = get_size(name, o, "char_buckets", 1, (size_t)1 << 24, &out->char_buckets)) ||
+        (rc = get_size(name, o, "char_dim", 1, 512, &out->char_dim)) ||
+        (rc = get_size(name, o, "hidden", 1, 4096, &out->hidden)))
+        goto done;
+    rc = parse_labels(name, cJSON_GetObjectItemCaseSensitive(o, "labels"), out);
+done:
+    cJSON_Delete(o);
+    if (rc) ner_config_free(out);
+    return rc;
+}
+
+/* ---- open / save ---- */
+
+static vcd_status read_text(const char *dir, const char *file, vcd_mapped_file *f, char **path)
+{
+    *path = vcd_path_join(dir, file);
+    return vcd_map_file(*path, f);
+}
+
+static vcd_status load_config(vcd_ner_model *m, const char *dir)
+{
+    vcd_mapped_file f;
+    char *path;
+    vcd_status rc = read_text(dir, "config.json", &f, &path);
+    if (!rc) {
+        rc = ner_config_parse(path, (const char *)f.data, f.len, &m->cfg);
+        vcd_unmap_file(&f);
+    }
+    if (!rc && m->cfg.vec_dim != vcd_vectors_dim(m->vec))
+        rc = vcd_fail(VCD_EINPUT, "%s: model expects %zu-d vectors, the store has %zu", path,
+                      m->cfg.vec_dim, vcd_vectors_dim(m->vec));
+    if (!rc && m->cfg.vectors_digest != vcd_vectors_digest(m->vec))
+        rc = vcd_fail(VCD_EINPUT, "%s: trained with a different vector file (digest differs)",
+                      path);
+    free(path);
+    return rc;
+}
+
+static vcd_status load_weights(vcd_ner_model *m, const char *dir)
+{
+    char *path = vcd_path_join(dir, "model.safetensors");
+    vcd_safetensors *st = NULL;
+    vcd_status rc = vcd_safetensors_open(path, &st);
+    vcd_tensor_f32 want[16];
+    size_t n = rc ? 0 : param_tensors(m, want);
+    if (!rc && vcd_safetensors_count(st) != n)
+        rc = vcd_fail(VCD_EINPUT, "%s: expected %zu tensors, found %zu", path, n,
+                      vcd_safetensors_count(st));
+    for (size_t i = 0; !rc && i < n; i++) {
+        const vcd_tensor *t = vcd_safetensors_find(st, want[i].name);
+        size_t cols = want[i].cols;
+        if (!t || t->ndim != (cols ? 2u : 1u) || t->shape[0] != want[i].rows ||
+            (cols && t->shape[1] != cols) || (t->dtype != VCD_DT_F32 && t->dtype != VCD_DT_F16)) {
+            rc = vcd_fail(VCD_EINPUT, "%s: tensor %s missing or not F32/F16 [%zu%s%zu]", path,
+                          want[i].name, want[i].rows, cols ? ", " : "", cols);
+            break;
+        }
+        float *v = vcd_tensor_to_f32(t);
+        memcpy((float *)want[i].data, v, t->count * sizeof *v);
+        free(v);
+    }
+    vcd_safetensors_close(st);
+    free(path);
+    return rc;
+}
+
+static vcd_status load_gazetteer(vcd_ner_model *m, const char *dir)
+{
+    vcd_mapped_file f;
+    char *path;
+    vcd_status rc = read_text(dir, "gazetteer.tsv", &f, &path);
+    if (!rc) {
+        rc = ner_gazetteer_parse(path, f.data, f.len, &m->cfg, &m->gaz);
+        vcd_unmap_file(&f);
+    }
+    free(path);
+    return rc;
+}
+
+vcd_ner_model *ner_model_alloc(const vcd_vectors *vec)
+{
+    vcd_ner_model *m = vcd_xcalloc(1, sizeof *m);
+    m->vec = vec;
+    return m;
+}
+
+void ner_model_alloc_params(vcd_ner_model *m)
+{
+    size_t L = m->cfg.n_labels;
+    m->n_params = ner_param_count(&m->cfg);
+    m->store = vcd_xcalloc(m->n_params, sizeof *m->store);
+    ner_params_bind(&m->p, m->store, &m->cfg);
+    m->decode_trans = vcd_xcalloc(L * L + L, sizeof *m->decode_trans);
+    m->decode_start = m->decode_trans + L * L;
+}
+
+vcd_status vcd_ner_model_open(const char *dir, const vcd_vectors *vectors, vcd_ner_model **out)
+{
+    *out = NULL;
+    vcd_ner_model *m = ner_model_alloc(vectors);
+    vcd_status rc = load_config(m, dir);
+    if (!rc) {
+        ner_model_alloc_params(m);
+        rc = load_weights(m, dir);
+    }
+    if (!rc) rc = load_gazetteer(m, dir);
+    if (rc) {
+        vcd_ner_model_free(m);
+        return rc;
+    }
+    ner_model_update_decoding(m);
+    *out = m;
+    return VCD_OK;
+}
+
+void vcd_ner_model_free(vcd_ner_model *m)
+{
+    if (!m) return;
+    ner_config_free(&m->cfg);
+    ner_gazetteer_free(&m->gaz);
+    free(m->store);
+    free(m->decode_trans);
+    free(m);
+}
+
+size_t vcd_ner_model_label_count(const vcd_ner_model *m)
+{
+    return m->cfg.n_labels;
+}
+
+const char *vcd_ner_model_label(const vcd_ner_model *m, size_t i)
+{
+    return i < m->cfg.n_labels ? m->cfg.labels[i] : NULL;
+}
+
+vcd_status ner_model_save(const vcd_ner_model *m, const char *dir, int f16)
+{
+    vcd_status rc = vcd_ensure_dir(dir);
+    if (rc) return rc;
+    vcd_tensor_f32 t[16];
+    size_t n = param_tensors(m, t);
+    char *path = vcd_path_join(dir, "model.safetensors");
+    rc = vcd_safetensors_write_f32(path, t, n, f16);
+    free(path);
+    if (!rc) {
+        vcd_buf b = {0};
+        ner_gazetteer_text(&m->gaz, &m->cfg, &b);
+        path = vcd_path_join(dir, "gazetteer.tsv");
+        rc = vcd_write_file_atomic(path, b.data, b.len);
+        free(path);
+        vcd_buf_free(&b);
+    }
+    if (!rc) {
+        cJSON *o = config_json(&m->cfg);
+        char *text = cJSON_Print(o);
+        cJSON_Delete(o);
+        path = vcd_path_join(dir, "config.json");
+        rc = vcd_write_file_atomic(path, text, strlen(text));
+        free(path);
+        cJSON_free(text);
+    }
+    return rc;
+}

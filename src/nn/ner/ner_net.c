@@ -1,0 +1,165 @@
+/* Forward and backward passes of the CNN-CRF tagger over a packed batch of
+ * sentences, written as the math:
+ *
+ *   x0 = [dense features | mean of the word's n-gram embeddings]
+ *   h1 = relu(W1 window3(dropout(x0)) + b1)
+ *   h2 = relu(W2 window3(dropout(h1)) + b2)
+ *   emit = W3 dropout(h2) + b3,  then a linear-chain CRF per sentence. */
+#include "ner_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void ner_acts_reserve(ner_acts *a, const ner_config *c, size_t rows, int training)
+{
+    if (rows <= a->cap_rows && (!training || a->d_emit)) return;
+    if (rows < a->cap_rows) rows = a->cap_rows;
+    ner_acts_free(a);
+    a->cap_rows = rows;
+    size_t D = c->in_dim, H = c->hidden, L = c->n_labels;
+    a->x0 = vcd_xmalloc(rows * D * sizeof(float));
+    a->g1 = vcd_xmalloc(rows * 3 * D * sizeof(float));
+    a->h1 = vcd_xmalloc(rows * H * sizeof(float));
+    a->g2 = vcd_xmalloc(rows * 3 * H * sizeof(float));
+    a->h2 = vcd_xmalloc(rows * H * sizeof(float));
+    a->emit = vcd_xmalloc(rows * L * sizeof(float));
+    if (!training) return;
+    a->mask0 = vcd_xmalloc(rows * D * sizeof(float));
+    a->mask1 = vcd_xmalloc(rows * H * sizeof(float));
+    a->mask2 = vcd_xmalloc(rows * H * sizeof(float));
+    a->d_emit = vcd_xmalloc(rows * L * sizeof(float));
+    a->d_h2 = vcd_xmalloc(rows * H * sizeof(float));
+    a->d_g2 = vcd_xmalloc(rows * 3 * H * sizeof(float));
+    a->d_h1 = vcd_xmalloc(rows * H * sizeof(float));
+    a->d_g1 = vcd_xmalloc(rows * 3 * D * sizeof(float));
+    a->d_x0 = vcd_xmalloc(rows * D * sizeof(float));
+}
+
+void ner_acts_free(ner_acts *a)
+{
+    float *all[] = {a->x0,   a->mask0, a->g1,  a->h1,   a->mask1, a->g2,   a->h2,  a->mask2,
+                    a->emit, a->d_emit, a->d_h2, a->d_g2, a->d_h1,  a->d_g1, a->d_x0};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        free(all[i]);
+    memset(a, 0, sizeof *a);
+}
+
+/* x0 rows: the dense features, then the mean n-gram embedding. */
+static void input_rows(const vcd_ner_model *m, const ner_features *f, size_t rows, float *x0)
+{
+    const ner_config *c = &m->cfg;
+    size_t D = c->in_dim, E = c->char_dim;
+#pragma omp parallel for schedule(static) if (rows > 256)
+    for (size_t r = 0; r < rows; r++) {
+        float *x = x0 + r * D;
+        memcpy(x, f->dense + r * c->n_dense, c->n_dense * sizeof *x);
+        float *ch = x + c->n_dense;
+        memset(ch, 0, E * sizeof *ch);
+        size_t k = f->n_ngrams[r];
+        for (size_t g = 0; g < k; g++) {
+            const float *e = m->p.char_emb + (size_t)f->ngrams[r * NER_MAX_NGRAMS + g] * E;
+            for (size_t i = 0; i < E; i++)
+                ch[i] += e[i];
+        }
+        float inv = k ? 1.0f / (float)k : 0.0f;
+        for (size_t i = 0; i < E; i++)
+            ch[i] *= inv;
+    }
+}
+
+static void maybe_dropout(float *x, float *mask, size_t n, float p, vcd_rng *rng)
+{
+    if (rng) nn_dropout_forward(x, mask, x, n, p, rng);
+}
+
+void ner_net_forward(const vcd_ner_model *m, const ner_features *f, const size_t *starts,
+                     size_t n_seq, ner_acts *a, float dropout, vcd_rng *rng)
+{
+    const ner_config *c = &m->cfg;
+    size_t rows = starts[n_seq], D = c->in_dim, H = c->hidden;
+    input_rows(m, f, rows, a->x0);
+    maybe_dropout(a->x0, a->mask0, rows * D, dropout, rng);
+    nn_window_gather(a->g1, a->x0, starts, n_seq, D, 1);
+    nn_linear_forward(a->h1, a->g1, m->p.w1, m->p.b1, rows, 3 * D, H);
+    nn_relu_forward(a->h1, a->h1, rows * H);
+    maybe_dropout(a->h1, a->mask1, rows * H, dropout, rng);
+    nn_window_gather(a->g2, a->h1, starts, n_seq, H, 1);
+    nn_linear_forward(a->h2, a->g2, m->p.w2, m->p.b2, rows, 3 * H, H);
+    nn_relu_forward(a->h2, a->h2, rows * H);
+    maybe_dropout(a->h2, a->mask2, rows * H, dropout, rng);
+    nn_linear_forward(a->emit, a->h2, m->p.w3, m->p.b3, rows, H, c->n_labels);
+}
+
+/* d(char_emb): each n-gram row receives its words' gradient / n-gram count.
+ * Sequential, so the sums are in one order whatever the thread count. */
+static void char_embedding_backward(const vcd_ner_model *m, const ner_features *f, size_t rows,
+                                    const float *d_x0, float *d_emb)
+{
+    const ner_config *c = &m->cfg;
+    size_t E = c->char_dim;
+    for (size_t r = 0; r < rows; r++) {
+        size_t k = f->n_ngrams[r];
+        if (!k) continue;
+        const float *d = d_x0 + r * c->in_dim + c->n_dense;
+        float inv = 1.0f / (float)k;
+        for (size_t g = 0; g < k; g++) {
+            float *e = d_emb + (size_t)f->ngrams[r * NER_MAX_NGRAMS + g] * E;
+            for (size_t i = 0; i < E; i++)
+                e[i] += d[i] * inv;
+        }
+    }
+}
+
+void ner_net_backward(const vcd_ner_model *m, const ner_features *f, const size_t *starts,
+                      size_t n_seq, ner_acts *a, const ner_params *grad)
+{
+    const ner_config *c = &m->cfg;
+    size_t rows = starts[n_seq], D = c->in_dim, H = c->hidden;
+    /* Dropout masks were applied in place, so h1 and h2 hold the dropped
+     * values: relu'(x) > 0 exactly where the kept value is > 0 (mask > 0). */
+    nn_linear_backward(a->d_h2, grad->w3, grad->b3, a->d_emit, a->h2, m->p.w3, rows, H,
+                       c->n_labels);
+    nn_dropout_backward(a->d_h2, a->d_h2, a->mask2, rows * H);
+    nn_relu_backward(a->d_h2, a->d_h2, a->h2, rows * H);
+    nn_linear_backward(a->d_g2, grad->w2, grad->b2, a->d_h2, a->g2, m->p.w2, rows, 3 * H, H);
+    nn_window_scatter(a->d_h1, a->d_g2, starts, n_seq, H, 1);
+    nn_dropout_backward(a->d_h1, a->d_h1, a->mask1, rows * H);
+    nn_relu_backward(a->d_h1, a->d_h1, a->h1, rows * H);
+    nn_linear_backward(a->d_g1, grad->w1, grad->b1, a->d_h1, a->g1, m->p.w1, rows, 3 * D, H);
+    nn_window_scatter(a->d_x0, a->d_g1, starts, n_seq, D, 1);
+    nn_dropout_backward(a->d_x0, a->d_x0, a->mask0, rows * D);
+    char_embedding_backward(m, f, rows, a->d_x0, grad->char_emb);
+}
+
+void ner_decode(const vcd_ner_model *m, const ner_acts *a, const size_t *starts, size_t n_seq,
+                int32_t *labels, float *conf)
+{
+    size_t L = m->cfg.n_labels;
+    nn_crf crf = {m->decode_trans, m->decode_start, m->p.end, L};
+#pragma omp parallel
+    {
+        size_t cap = 0;
+        float *scratch = NULL, *marg = NULL;
+        int32_t *back = NULL;
+#pragma omp for schedule(dynamic, 32)
+        for (size_t s = 0; s < n_seq; s++) {
+            size_t a0 = starts[s], n = starts[s + 1] - a0;
+            if (!n) continue;
+            if (n > cap) {
+                cap = 2 * n;
+                scratch = vcd_xrealloc(scratch, nn_crf_scratch_floats(cap, L) * sizeof *scratch);
+                marg = vcd_xrealloc(marg, cap * L * sizeof *marg);
+                back = vcd_xrealloc(back, cap * L * sizeof *back);
+            }
+            const float *e = a->emit + a0 * L;
+            nn_crf_viterbi(labels + a0, e, n, &crf, scratch, back);
+            if (!conf) continue;
+            nn_crf_marginals(marg, e, n, &crf, scratch);
+            for (size_t t = 0; t < n; t++)
+                conf[a0 + t] = marg[t * L + (size_t)labels[a0 + t]];
+        }
+        free(scratch);
+        free(marg);
+        free(back);
+    }
+}

@@ -1,0 +1,79 @@
+/* Tagging with the default model: sentences are packed into batches of a
+ * few thousand words so the convolutions run as large matrix products;
+ * feature extraction and decoding run in parallel over sentences. */
+#include "ner_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NER_BATCH_ROWS 8192
+
+typedef struct {
+    ner_features f;
+    ner_acts a;
+    size_t *starts;
+    size_t cap_seq;
+} tag_buffers;
+
+static void tag_batch(const vcd_ner_model *m, const vcd_word_seq *seqs, size_t n_seq,
+                      tag_buffers *b, int32_t *labels, float *conf)
+{
+    if (n_seq + 1 > b->cap_seq) {
+        b->cap_seq = n_seq + 1;
+        b->starts = vcd_xrealloc(b->starts, b->cap_seq * sizeof *b->starts);
+    }
+    b->starts[0] = 0;
+    for (size_t s = 0; s < n_seq; s++)
+        b->starts[s + 1] = b->starts[s] + seqs[s].n;
+    size_t rows = b->starts[n_seq];
+    if (!rows) return;
+    ner_features_reserve(&b->f, &m->cfg, rows);
+    ner_acts_reserve(&b->a, &m->cfg, rows, 0);
+    ner_features_batch(m, seqs, n_seq, b->starts, NULL, &b->f);
+    ner_net_forward(m, &b->f, b->starts, n_seq, &b->a, 0, NULL);
+    ner_decode(m, &b->a, b->starts, n_seq, labels, conf);
+}
+
+vcd_status vcd_ner_model_tag(const vcd_ner_model *m, const vcd_word_seq *seqs, size_t n,
+                             int32_t *labels, float *conf)
+{
+    tag_buffers b = {0};
+    size_t s = 0, out = 0;
+    while (s < n) {
+        size_t e = s, rows = 0;
+        while (e < n && (e == s || rows + seqs[e].n <= NER_BATCH_ROWS))
+            rows += seqs[e++].n;
+        tag_batch(m, seqs + s, e - s, &b, labels + out, conf ? conf + out : NULL);
+        out += rows;
+        s = e;
+    }
+    ner_features_free(&b.f);
+    ner_acts_free(&b.a);
+    free(b.starts);
+    return VCD_OK;
+}
+
+vcd_status vcd_ner_model_tag_conll(const vcd_ner_model *m, const vcd_conll *c, const char **tags)
+{
+    size_t n = c->n_tokens;
+    const char **words = vcd_xmalloc((n + 1) * sizeof *words);
+    size_t *lens = vcd_xmalloc((n + 1) * sizeof *lens);
+    vcd_word_seq *seqs = vcd_xmalloc((c->n_sentences + 1) * sizeof *seqs);
+    int32_t *labels = vcd_xmalloc((n + 1) * sizeof *labels);
+    for (size_t i = 0; i < n; i++) {
+        words[i] = c->tokens[i].token;
+        lens[i] = strlen(words[i]);
+    }
+    for (size_t s = 0; s < c->n_sentences; s++) {
+        size_t a = c->sentence_start[s];
+        seqs[s] = (vcd_word_seq){words + a, lens + a, c->sentence_start[s + 1] - a};
+    }
+    vcd_status rc = vcd_ner_model_tag(m, seqs, c->n_sentences, labels, NULL);
+    for (size_t i = 0; !rc && i < n; i++)
+        tags[i] = m->cfg.labels[labels[i]];
+    free(words);
+    free(lens);
+    free(seqs);
+    free(labels);
+    return rc;
+}

@@ -1,0 +1,642 @@
+/* `train-ner` for the default CNN-CRF tagger: gold CoNLL (and optionally
+ * silver CoNLL) in, a model folder out. Features are computed once, batches
+ * of shuffled sentences are trained with Adam on the CRF's negative
+ * log-likelihood, the dev set is scored with the project's conlleval scorer
+ * after every epoch, and the best epoch is written. Same data and seed give
+ * the same bytes: every random draw comes from one seeded generator and no
+ * sum depends on the thread count. */
+#include "ner_internal.h"
+#include "vcd/fileio.h"
+
+#include <cJSON.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define NER_EVAL_ROWS 8192
+
+void vcd_ner_train_options_default(vcd_ner_train_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->epochs = 30;
+    o->batch = 16;
+    o->char_buckets = 1 << 15;
+    o->char_dim = 32;
+    o->hidden = 256;
+    o->lr = 1e-3f;
+    o->dropout = 0.5f;
+    o->weight_decay = 0;
+    o->seed = 42;
+}
+
+void vcd_ner_train_report_free(vcd_ner_train_report *r)
+{
+    free(r->epoch_loss);
+    free(r->epoch_f1);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---- data: CoNLL files as word sequences with gold chunks ---- */
+
+typedef struct {
+    vcd_conll *files;
+    size_t n_files;
+    vcd_word_seq *seqs;
+    size_t n;        /* sentences */
+    size_t *row;     /* first word of each sentence in the flat arrays; n + 1 */
+    const char **words;
+    size_t *lens;
+    const char **tags;
+    vcd_chunk *chunks; /* per sentence: chunk_at[s] .. chunk_at[s + 1] */
+    size_t *chunk_at;
+    size_t *span_start, *span_end; /* chunk spans, sentence-relative */
+    ner_own_spans *own;
+} ner_set;
+
+static void set_free(ner_set *d)
+{
+    for (size_t f = 0; f < d->n_files; f++)
+        vcd_conll_free(&d->files[f]);
+    free(d->files);
+    free(d->seqs);
+    free(d->row);
+    free(d->words);
+    free(d->lens);
+    free(d->tags);
+    free(d->chunks);
+    free(d->chunk_at);
+    free(d->span_start);
+    free(d->span_end);
+    free(d->own);
+    memset(d, 0, sizeof *d);
+}
+
+static void set_index(ner_set *d, size_t limit)
+{
+    size_t sentences = 0, words = 0;
+    for (size_t f = 0; f < d->n_files; f++) {
+        sentences += d->files[f].n_sentences;
+        words += d->files[f].n_tokens;
+    }
+    d->seqs = vcd_xcalloc(sentences + 1, sizeof *d->seqs);
+    d->row = vcd_xcalloc(sentences + 1, sizeof *d->row);
+    d->words = vcd_xcalloc(words + 1, sizeof *d->words);
+    d->lens = vcd_xcalloc(words + 1, sizeof *d->lens);
+    d->tags = vcd_xcalloc(words + 1, sizeof *d->tags);
+    d->chunks = vcd_xcalloc(words + 1, sizeof *d->chunks);
+    d->chunk_at = vcd_xcalloc(sentences + 1, sizeof *d->chunk_at);
+    size_t w = 0, k = 0;
+    for (size_t f = 0; f < d->n_files; f++) {
+        const vcd_conll *c = &d->files[f];
+        size_t take = f == 0 && limit && limit < c->n_sentences ? limit : c->n_sentences;
+        for (size_t s = 0; s < take; s++) {
+            size_t a = c->sentence_start[s], b = c->sentence_start[s + 1];
+            d->row[d->n] = w;
+            d->chunk_at[d->n] = k;
+            for (size_t i = a; i < b; i++, w++) {
+                d->words[w] = c->tokens[i].token;
+                d->lens[w] = strlen(c->tokens[i].token);
+                d->tags[w] = c->tokens[i].tag;
+            }
+            d->seqs[d->n] = (vcd_word_seq){d->words + d->row[d->n], d->lens + d->row[d->n], b - a};
+            k += vcd_conll_chunks(d->tags + d->row[d->n], b - a, d->chunks + k);
+            d->n++;
+        }
+    }
+    d->row[d->n] = w;
+    d->chunk_at[d->n] = k;
+    d->span_start = vcd_xcalloc(k + 1, sizeof *d->span_start);
+    d->span_end = vcd_xcalloc(k + 1, sizeof *d->span_end);
+    d->own = vcd_xcalloc(d->n + 1, sizeof *d->own);
+    for (size_t s = 0; s < d->n; s++) {
+        for (size_t j = d->chunk_at[s]; j < d->chunk_at[s + 1]; j++) {
+            d->span_start[j] = d->chunks[j].start;
+            d->span_end[j] = d->chunks[j].end;
+        }
+        d->own[s] = (ner_own_spans){d->span_start + d->chunk_at[s], d->span_end + d->chunk_at[s],
+                                    d->chunk_at[s + 1] - d->chunk_at[s]};
+    }
+}
+
+static vcd_status set_load(ner_set *d, const char *first, const char *const *more, size_t n_more,
+                           size_t limit)
+{
+    d->n_files = 1 + n_more;
+    d->files = vcd_xcalloc(d->n_files, sizeof *d->files);
+    for (size_t f = 0; f < d->n_files; f++) {
+        vcd_status rc = vcd_conll_load(f == 0 ? first : more[f - 1], &d->files[f]);
+        if (rc) return rc;
+    }
+    set_index(d, limit);
+    return VCD_OK;
+}
+
+/* ---- labels and gazetteer from the training side ---- */
+
+static int type_index(const ner_config *c, const char *s, size_t n)
+{
+    for (size_t t = 0; t < c->n_types; t++)
+        if (strlen(c->types[t]) == n && memcmp(c->types[t], s, n) == 0) return (int)t;
+    return -1;
+}
+
+static vcd_status collect_types(const ner_set *d, ner_config *c)
+{
+    vcd_strmap *seen = vcd_strmap_new();
+    char **types = NULL;
+    size_t n = 0;
+    for (size_t k = 0; k < d->chunk_at[d->n]; k++) {
+        int inserted;
+        vcd_strmap_upsert(seen, d->chunks[k].type, d->chunks[k].type_len, n, &inserted);
+        if (!inserted) continue;
+        types = vcd_xrealloc(types, (n + 1) * sizeof *types);
+        types[n++] = vcd_xstrndup(d->chunks[k].type, d->chunks[k].type_len);
+    }
+    vcd_strmap_free(seen);
+    if (n == 0 || n > 31) {
+        for (size_t i = 0; i < n; i++)
+            free(types[i]);
+        free(types);
+        return vcd_fail(VCD_EINPUT, "train-ner: training data has %zu entity types (need 1..31)",
+                        n);
+    }
+    ner_config_set_types(c, types, n);
+    return VCD_OK;
+}
+
+static void gold_labels(const ner_set *d, const ner_config *c, int32_t *gold)
+{
+    memset(gold, 0, d->row[d->n] * sizeof *gold);
+    for (size_t s = 0; s < d->n; s++)
+        for (size_t j = d->chunk_at[s]; j < d->chunk_at[s + 1]; j++) {
+            const vcd_chunk *ch = &d->chunks[j];
+            int t = type_index(c, ch->type, ch->type_len);
+            if (t < 0) continue;
+            for (size_t w = ch->start; w < ch->end; w++)
+                gold[d->row[s] + w] = 1 + 2 * t + (w > ch->start);
+        }
+}
+
+/* Key of words [a, b) of sentence s: their match keys joined by spaces. */
+static int span_key(const ner_set *d, size_t s, size_t a, size_t b, vcd_buf *key, vcd_buf *tmp)
+{
+    vcd_buf_clear(key);
+    for (size_t w = a; w < b; w++) {
+        ner_word_key(d->seqs[s].words[w], d->seqs[s].lens[w], tmp);
+        if (!tmp->len) return 0;
+        if (w > a) vcd_buf_putc(key, ' ');
+        vcd_buf_append(key, tmp->data, tmp->len);
+    }
+    return 1;
+}
+
+/* Entity names of the training chunks, each with its most frequent type and
+ * the number of sentences naming it; names that are more often plain text
+ * than an entity in the training data are left out. */
+static void build_gazetteer(const ner_set *d, const ner_config *c, ner_gazetteer *out)
+{
+    ner_gazetteer all = {0};
+    size_t T = c->n_types, cap = 0;
+    uint32_t *by_type = NULL, *as_text = NULL;
+    vcd_buf key = {0}, tmp = {0};
+    for (size_t s = 0; s < d->n; s++)
+        for (size_t j = d->chunk_at[s]; j < d->chunk_at[s + 1]; j++) {
+            const vcd_chunk *ch = &d->chunks[j];
+            int t = type_index(c, ch->type, ch->type_len);
+            if (t < 0 || ch->end - ch->start > NER_GAZ_MAX_WORDS ||
+                !span_key(d, s, ch->start, ch->end, &key, &tmp))
+                continue;
+            ner_gazetteer_add(&all, key.data, key.len, 0, 1);
+            if (all.n > cap) {
+                cap = 2 * all.n;
+                by_type = vcd_xrealloc(by_type, cap * T * sizeof *by_type);
+                as_text = vcd_xrealloc(as_text, cap * sizeof *as_text);
+            }
+            size_t e = vcd_strmap_get(all.map, key.data, key.len, 0);
+            if (all.count[e] == 1) {
+                memset(by_type + e * T, 0, T * sizeof *by_type);
+                as_text[e] = 0;
+            }
+            by_type[e * T + (size_t)t]++;
+        }
+    /* How often each name occurs at all (as any span of words). */
+    for (size_t s = 0; s < d->n && all.n; s++)
+        for (size_t a = 0; a < d->seqs[s].n; a++)
+            for (size_t b = a + 1; b <= d->seqs[s].n && b - a <= NER_GAZ_MAX_WORDS; b++) {
+                if (!span_key(d, s, a, b, &key, &tmp)) break;
+                size_t e = vcd_strmap_get(all.map, key.data, key.len, SIZE_MAX);
+                if (e != SIZE_MAX) as_text[e]++;
+            }
+    memset(out, 0, sizeof *out);
+    for (size_t e = 0; e < all.n; e++) {
+        if (2 * all.count[e] < as_text[e]) continue;
+        size_t best = 0;
+        for (size_t t = 1; t < T; t++)
+            if (by_type[e * T + t] > by_type[e * T + best]) best = t;
+        ner_gazetteer_add(out, all.key[e], strlen(all.key[e]), (int32_t)best, all.count[e]);
+    }
+    ner_gazetteer_free(&all);
+    free(by_type);
+    free(as_text);
+    vcd_buf_free(&key);
+    vcd_buf_free(&tmp);
+}
+
+/* ---- the trainer ---- */
+
+typedef struct {
+    const vcd_ner_train_options *o;
+    vcd_ner_model *m;
+    ner_set train, dev;
+    int32_t *gold; /* per training word */
+    ner_features train_f, dev_f, batch_f;
+    ner_acts acts;
+    float *grad, *adam_m, *adam_v, *best;
+    ner_params g;
+    size_t *order, *starts;
+    int32_t *batch_gold, *dev_labels;
+    const char **dev_tags;
+    float *crf_scratch;
+    size_t crf_cap;
+    vcd_rng rng;
+    long step;
+} trainer;
+
+static void trainer_free(trainer *t)
+{
+    vcd_ner_model_free(t->m);
+    set_free(&t->train);
+    set_free(&t->dev);
+    ner_features_free(&t->train_f);
+    ner_features_free(&t->dev_f);
+    ner_features_free(&t->batch_f);
+    ner_acts_free(&t->acts);
+    void *all[] = {t->gold,  t->grad,       t->adam_m,     t->adam_v,   t->best,
+                   t->order, t->starts,     t->batch_gold, t->dev_labels, t->dev_tags,
+                   t->crf_scratch};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        free(all[i]);
+}
+
+/* PyTorch's nn.Linear initialisation: U(-1/sqrt(fan_in), 1/sqrt(fan_in)). */
+static void init_uniform(float *p, size_t n, float bound, vcd_rng *rng)
+{
+    for (size_t i = 0; i < n; i++)
+        p[i] = (float)((2 * vcd_rng_uniform(rng) - 1) * bound);
+}
+
+static void init_params(vcd_ner_model *m, vcd_rng *rng)
+{
+    const ner_config *c = &m->cfg;
+    size_t D = c->in_dim, H = c->hidden, L = c->n_labels;
+    init_uniform(m->p.char_emb, c->char_buckets * c->char_dim, 0.1f, rng);
+    float b1 = 1.0f / sqrtf((float)(3 * D)), b2 = 1.0f / sqrtf((float)(3 * H));
+    float b3 = 1.0f / sqrtf((float)H);
+    init_uniform(m->p.w1, H * 3 * D, b1, rng);
+    init_uniform(m->p.b1, H, b1, rng);
+    init_uniform(m->p.w2, H * 3 * H, b2, rng);
+    init_uniform(m->p.b2, H, b2, rng);
+    init_uniform(m->p.w3, L * H, b3, rng);
+    init_uniform(m->p.b3, L, b3, rng);
+}
+
+static void features_for_set(const vcd_ner_model *m, const ner_set *d, int own,
+                             ner_features *f)
+{
+    ner_features_reserve(f, &m->cfg, d->row[d->n] + 1);
+    ner_features_batch(m, d->seqs, d->n, d->row, own ? d->own : NULL, f);
+}
+
+/* A view of rows [from, ...) of precomputed features. */
+static ner_features features_view(const ner_features *f, const ner_config *c, size_t from)
+{
+    ner_features v = {f->rows - from, f->dense + from * c->n_dense,
+                      f->ngrams + from * NER_MAX_NGRAMS, f->n_ngrams + from};
+    return v;
+}
+
+static vcd_status score_dev(trainer *t, vcd_ner_score *score)
+{
+    const ner_set *d = &t->dev;
+    const ner_config *c = &t->m->cfg;
+    size_t s = 0;
+    while (s < d->n) {
+        size_t e = s + 1;
+        while (e < d->n && d->row[e + 1] - d->row[s] <= NER_EVAL_ROWS)
+            e++;
+        for (size_t k = s; k <= e; k++)
+            t->starts[k - s] = d->row[k] - d->row[s];
+        ner_features view = features_view(&t->dev_f, c, d->row[s]);
+        ner_acts_reserve(&t->acts, c, t->starts[e - s], 1);
+        ner_net_forward(t->m, &view, t->starts, e - s, &t->acts, 0, NULL);
+        ner_decode(t->m, &t->acts, t->starts, e - s, t->dev_labels + d->row[s], NULL);
+        s = e;
+    }
+    for (size_t w = 0; w < d->row[d->n]; w++)
+        t->dev_tags[w] = c->labels[t->dev_labels[w]];
+    return vcd_ner_score_tags(&d->files[0], t->dev_tags, score);
+}
+
+/* Copies the batch's sentences' feature rows and gold labels together. */
+static size_t gather_batch(trainer *t, const size_t *idx, size_t n)
+{
+    const ner_config *c = &t->m->cfg;
+    const ner_set *d = &t->train;
+    t->starts[0] = 0;
+    for (size_t k = 0; k < n; k++)
+        t->starts[k + 1] = t->starts[k] + d->seqs[idx[k]].n;
+    size_t rows = t->starts[n];
+    ner_features_reserve(&t->batch_f, c, rows);
+    for (size_t k = 0; k < n; k++) {
+        size_t src = d->row[idx[k]], dst = t->starts[k], len = d->seqs[idx[k]].n;
+        memcpy(t->batch_f.dense + dst * c->n_dense, t->train_f.dense + src * c->n_dense,
+               len * c->n_dense * sizeof(float));
+        memcpy(t->batch_f.ngrams + dst * NER_MAX_NGRAMS, t->train_f.ngrams + src * NER_MAX_NGRAMS,
+               len * NER_MAX_NGRAMS * sizeof(uint32_t));
+        memcpy(t->batch_f.n_ngrams + dst, t->train_f.n_ngrams + src, len);
+        memcpy(t->batch_gold + dst, t->gold + src, len * sizeof *t->gold);
+    }
+    return rows;
+}
+
+/* CRF loss of every sentence; fills acts.d_emit and the CRF gradients,
+ * both scaled to the batch mean. */
+static double crf_loss(trainer *t, size_t n_seq)
+{
+    const ner_config *c = &t->m->cfg;
+    size_t L = c->n_labels;
+    nn_crf crf = {t->m->p.trans, t->m->p.start, t->m->p.end, L};
+    double loss = 0;
+    for (size_t s = 0; s < n_seq; s++) {
+        size_t a = t->starts[s], n = t->starts[s + 1] - a;
+        if (!n) continue;
+        if (n > t->crf_cap) {
+            t->crf_cap = 2 * n;
+            t->crf_scratch = vcd_xrealloc(t->crf_scratch,
+                                          nn_crf_scratch_floats(t->crf_cap, L) * sizeof(float));
+        }
+        loss += nn_crf_nll(t->acts.d_emit + a * L, t->g.trans, t->g.start, t->g.end,
+                           t->acts.emit + a * L, t->batch_gold + a, n, &crf, t->crf_scratch);
+    }
+    float inv = 1.0f / (float)n_seq;
+    for (size_t i = 0; i < t->starts[n_seq] * L; i++)
+        t->acts.d_emit[i] *= inv;
+    for (size_t i = 0; i < L * L + 2 * L; i++)
+        t->g.trans[i] *= inv; /* trans, start and end are contiguous */
+    return loss / (double)n_seq;
+}
+
+static void clip_gradient(float *g, size_t n, double max_norm)
+{
+    double sq = 0;
+    for (size_t i = 0; i < n; i++)
+        sq += (double)g[i] * g[i];
+    double norm = sqrt(sq);
+    if (norm <= max_norm) return;
+    float scale = (float)(max_norm / norm);
+    for (size_t i = 0; i < n; i++)
+        g[i] *= scale;
+}
+
+static double train_step(trainer *t, const size_t *idx, size_t n_seq)
+{
+    const vcd_ner_train_options *o = t->o;
+    vcd_ner_model *m = t->m;
+    size_t rows = gather_batch(t, idx, n_seq);
+    ner_acts_reserve(&t->acts, &m->cfg, rows, 1);
+    memset(t->grad, 0, m->n_params * sizeof *t->grad);
+    ner_net_forward(m, &t->batch_f, t->starts, n_seq, &t->acts, o->dropout, &t->rng);
+    double loss = crf_loss(t, n_seq);
+    ner_net_backward(m, &t->batch_f, t->starts, n_seq, &t->acts, &t->g);
+    clip_gradient(t->grad, m->n_params, 5.0);
+    nn_adamw opt = {o->lr, 0.9f, 0.999f, 1e-8f, o->weight_decay};
+    nn_adamw_update(m->store, t->grad, t->adam_m, t->adam_v, m->n_params, &opt, ++t->step,
+                    o->weight_decay > 0);
+    return loss;
+}
+
+static double run_epoch(trainer *t)
+{
+    const vcd_ner_train_options *o = t->o;
+    size_t n = t->train.n;
+    vcd_rng_shuffle(t->order, n, &t->rng);
+    double sum = 0;
+    size_t batches = 0;
+    for (size_t from = 0; from < n; from += o->batch) {
+        size_t to = from + o->batch < n ? from + o->batch : n;
+        sum += train_step(t, t->order + from, to - from);
+        batches++;
+        if (o->progress) o->progress(o->progress_ctx, "train", to, n);
+    }
+    return batches ? sum / (double)batches : 0;
+}
+
+/* ---- driver ---- */
+
+static vcd_status check_options(const vcd_ner_train_options *o)
+{
+    if (!o->train_path || !o->out_dir || !o->vectors_path)
+        return vcd_fail(VCD_EINPUT, "train-ner: --train, --out and vectors are required");
+    if (o->epochs < 1 || o->epochs > 1000 || o->batch < 1 || o->batch > 4096)
+        return vcd_fail(VCD_EINPUT, "train-ner: epochs must be 1..1000 and batch 1..4096");
+    if (!(o->lr > 0 && o->lr < 1) || !(o->dropout >= 0 && o->dropout < 1) ||
+        !(o->weight_decay >= 0 && o->weight_decay < 1))
+        return vcd_fail(VCD_EINPUT, "train-ner: need 0 < lr < 1, 0 <= dropout < 1, 0 <= "
+                                    "weight decay < 1");
+    if (o->char_buckets < 1 || o->char_buckets > (1u << 24) || o->char_dim < 1 ||
+        o->char_dim > 512 || o->hidden < 1 || o->hidden > 4096)
+        return vcd_fail(VCD_EINPUT, "train-ner: char buckets 1..2^24, char dim 1..512, hidden "
+                                    "1..4096");
+    return VCD_OK;
+}
+
+static void data_version(cJSON *parent, const char *key, const char *path)
+{
+    vcd_mapped_file f;
+    if (!path || vcd_map_file(path, &f)) return;
+    cJSON *o = cJSON_AddObjectToObject(parent, key);
+    cJSON_AddStringToObject(o, "path", path);
+    cJSON_AddNumberToObject(o, "bytes", (double)f.len);
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016" PRIx64, vcd_hash64(f.data, f.len, 0));
+    cJSON_AddStringToObject(o, "hash64", hex);
+    vcd_unmap_file(&f);
+}
+
+static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, double saved_f1)
+{
+    const vcd_ner_train_options *o = t->o;
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "schema", "vcdiscover.train-ner/1");
+    cJSON_AddStringToObject(j, "architecture", "cnn-crf");
+    if (o->command) cJSON_AddStringToObject(j, "command", o->command);
+    cJSON *data = cJSON_AddObjectToObject(j, "data");
+    data_version(data, "train", o->train_path);
+    data_version(data, "dev", o->dev_path);
+    for (size_t i = 0; i < o->n_extra_train; i++)
+        data_version(data, i == 0 ? "silver" : "extra", o->extra_train[i]);
+    data_version(data, "vectors", o->vectors_path);
+    cJSON_AddNumberToObject(j, "epochs", (double)o->epochs);
+    cJSON_AddNumberToObject(j, "batch", (double)o->batch);
+    cJSON_AddNumberToObject(j, "lr", o->lr);
+    cJSON_AddNumberToObject(j, "dropout", o->dropout);
+    cJSON_AddNumberToObject(j, "weight_decay", o->weight_decay);
+    cJSON_AddNumberToObject(j, "seed", (double)o->seed);
+    cJSON_AddStringToObject(j, "weights", o->f16 ? "F16" : "F32");
+    cJSON_AddNumberToObject(j, "parameters", (double)t->m->n_params);
+    cJSON_AddNumberToObject(j, "train_sentences", (double)r->train_sentences);
+    cJSON_AddNumberToObject(j, "train_words", (double)r->train_words);
+    cJSON_AddNumberToObject(j, "gazetteer_entries", (double)r->gazetteer_entries);
+    cJSON_AddNumberToObject(j, "best_epoch", (double)r->best_epoch);
+    if (o->dev_path) {
+        cJSON_AddNumberToObject(j, "best_dev_f1", r->best_f1 * 100);
+        cJSON_AddNumberToObject(j, "saved_dev_f1", saved_f1 * 100);
+    }
+    cJSON *ep = cJSON_AddArrayToObject(j, "per_epoch");
+    for (size_t i = 0; i < r->epochs_run; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "epoch", (double)(i + 1));
+        cJSON_AddNumberToObject(e, "train_loss", r->epoch_loss[i]);
+        if (o->dev_path) cJSON_AddNumberToObject(e, "dev_f1", r->epoch_f1[i] * 100);
+        cJSON_AddItemToArray(ep, e);
+    }
+    char *text = cJSON_Print(j);
+    cJSON_Delete(j);
+    char *path = vcd_path_join(o->out_dir, "train_log.json");
+    vcd_status rc = vcd_write_file_atomic(path, text, strlen(text));
+    free(path);
+    cJSON_free(text);
+    return rc;
+}
+
+static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
+{
+    const vcd_ner_train_options *o = t->o;
+    vcd_status rc = set_load(&t->train, o->train_path, o->extra_train, o->n_extra_train,
+                             o->max_train_sentences);
+    if (!rc && o->dev_path) rc = set_load(&t->dev, o->dev_path, NULL, 0, 0);
+    if (rc) return rc;
+    if (t->train.n == 0) return vcd_fail(VCD_EINPUT, "%s: no sentences", o->train_path);
+    t->m = ner_model_alloc(vec);
+    ner_config *c = &t->m->cfg;
+    c->vec_dim = vcd_vectors_dim(vec);
+    c->vectors_digest = vcd_vectors_digest(vec);
+    c->char_buckets = o->char_buckets;
+    c->char_dim = o->char_dim;
+    c->hidden = o->hidden;
+    if ((rc = collect_types(&t->train, c))) return rc;
+    ner_model_alloc_params(t->m);
+    vcd_rng_seed(&t->rng, o->seed);
+    init_params(t->m, &t->rng);
+    build_gazetteer(&t->train, c, &t->m->gaz);
+    size_t words = t->train.row[t->train.n];
+    t->gold = vcd_xmalloc((words + 1) * sizeof *t->gold);
+    gold_labels(&t->train, c, t->gold);
+    features_for_set(t->m, &t->train, 1, &t->train_f);
+    if (o->dev_path) {
+        features_for_set(t->m, &t->dev, 0, &t->dev_f);
+        t->dev_labels = vcd_xmalloc((t->dev.row[t->dev.n] + 1) * sizeof *t->dev_labels);
+        t->dev_tags = vcd_xmalloc((t->dev.row[t->dev.n] + 1) * sizeof *t->dev_tags);
+    }
+    size_t n = t->m->n_params;
+    t->grad = vcd_xcalloc(n, sizeof *t->grad);
+    t->adam_m = vcd_xcalloc(n, sizeof *t->adam_m);
+    t->adam_v = vcd_xcalloc(n, sizeof *t->adam_v);
+    t->best = vcd_xmalloc(n * sizeof *t->best);
+    ner_params_bind(&t->g, t->grad, c);
+    t->order = vcd_xmalloc(t->train.n * sizeof *t->order);
+    for (size_t i = 0; i < t->train.n; i++)
+        t->order[i] = i;
+    size_t max_seq = t->dev.n > o->batch ? t->dev.n : o->batch;
+    t->starts = vcd_xmalloc((max_seq + 2) * sizeof *t->starts);
+    t->batch_gold = vcd_xmalloc((words + 1) * sizeof *t->batch_gold);
+    return VCD_OK;
+}
+
+static vcd_status train_epochs(trainer *t, vcd_ner_train_report *r)
+{
+    const vcd_ner_train_options *o = t->o;
+    r->epoch_loss = vcd_xcalloc(o->epochs, sizeof *r->epoch_loss);
+    r->epoch_f1 = vcd_xcalloc(o->epochs, sizeof *r->epoch_f1);
+    r->best_f1 = -1;
+    for (size_t e = 0; e < o->epochs; e++) {
+        r->epoch_loss[e] = run_epoch(t);
+        r->epochs_run = e + 1;
+        int better = 1;
+        if (o->dev_path) {
+            ner_model_update_decoding(t->m);
+            vcd_ner_score sc;
+            vcd_status rc = score_dev(t, &sc);
+            if (rc) return rc;
+            double p, rec, f1;
+            vcd_prf(sc.tp, sc.fp, sc.fn, &p, &rec, &f1);
+            vcd_ner_score_free(&sc);
+            r->epoch_f1[e] = f1;
+            better = f1 > r->best_f1;
+            if (better) r->best_precision = p, r->best_recall = rec, r->best_f1 = f1;
+        }
+        if (better) {
+            r->best_epoch = e + 1;
+            memcpy(t->best, t->m->store, t->m->n_params * sizeof *t->best);
+        }
+        if (!o->quiet)
+            fprintf(stderr, "train-ner: epoch %zu/%zu loss %.4f%s%.2f\n", e + 1, o->epochs,
+                    r->epoch_loss[e], o->dev_path ? " dev F1 " : "",
+                    o->dev_path ? r->epoch_f1[e] * 100 : 0.0);
+    }
+    memcpy(t->m->store, t->best, t->m->n_params * sizeof *t->best);
+    ner_model_update_decoding(t->m);
+    return VCD_OK;
+}
+
+/* Scores the folder as written (F16 rounding included). */
+static vcd_status score_saved(trainer *t, const vcd_vectors *vec, double *f1)
+{
+    vcd_ner_model *saved;
+    vcd_status rc = vcd_ner_model_open(t->o->out_dir, vec, &saved);
+    if (rc) return rc;
+    vcd_ner_model *trained = t->m;
+    t->m = saved;
+    vcd_ner_score sc;
+    rc = score_dev(t, &sc);
+    t->m = trained;
+    vcd_ner_model_free(saved);
+    if (rc) return rc;
+    double p, r;
+    vcd_prf(sc.tp, sc.fp, sc.fn, &p, &r, f1);
+    vcd_ner_score_free(&sc);
+    return VCD_OK;
+}
+
+vcd_status vcd_ner_train(const vcd_ner_train_options *o, vcd_ner_train_report *r)
+{
+    memset(r, 0, sizeof *r);
+    vcd_status rc = check_options(o);
+    if (rc) return rc;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    vcd_vectors *vec = NULL;
+    rc = vcd_vectors_open(o->vectors_path, &vec);
+    if (rc) return rc;
+    trainer t = {.o = o};
+    rc = trainer_setup(&t, vec);
+    if (!rc) {
+        r->train_sentences = t.train.n;
+        r->train_words = t.train.row[t.train.n];
+        r->gazetteer_entries = t.m->gaz.n;
+        rc = train_epochs(&t, r);
+    }
+    if (!rc) rc = ner_model_save(t.m, o->out_dir, o->f16);
+    double saved_f1 = 0;
+    if (!rc && o->dev_path) rc = score_saved(&t, vec, &saved_f1);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    r->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    r->saved_f1 = saved_f1;
+    if (!rc) rc = write_log(&t, r, saved_f1);
+    trainer_free(&t);
+    vcd_vectors_close(vec);
+    return rc;
+}
