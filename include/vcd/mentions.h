@@ -92,10 +92,19 @@ vcd_status vcd_tagger_rules_new(const char *gazetteer_path, const struct vcd_vec
 /* A Hugging Face BertForTokenClassification folder as a tagger: mentions
  * from BIO/IOB2 labels on each word's first sub-token. */
 vcd_status vcd_tagger_bert_new(const char *dir, vcd_tagger **out);
-/* By name: NULL or "rules" -> the rule tagger (with the gazetteer and
- * vocabulary); "bert:DIR" -> vcd_tagger_bert_new(DIR). */
+/* The default CNN-CRF tagger (vcd/ner_model.h) from a model folder; the
+ * model borrows `vectors`, which must outlive the tagger. */
+vcd_status vcd_tagger_model_new(const char *dir, const struct vcd_vectors *vectors,
+                                vcd_tagger **out);
+/* Where the shipped default model lives (data/models/default). */
+const char *vcd_default_ner_model_dir(void);
+/* By name: NULL or "default" -> the shipped CNN-CRF model, or the rule
+ * tagger (with a warning) when the model folder or the vectors are missing;
+ * "rules" -> the rule tagger (with the gazetteer and vocabulary);
+ * "model:DIR" -> a CNN-CRF model folder; "bert:DIR" -> vcd_tagger_bert_new(DIR). */
 vcd_status vcd_tagger_open(const char *spec, const char *gazetteer_path,
-                           const struct vcd_vectors *vocab, vcd_tagger **out);
+                           const struct vcd_vectors *vocab, vcd_warn_fn warn, void *warn_ctx,
+                           vcd_tagger **out);
 
 typedef struct {
     size_t lines;

@@ -25,6 +25,9 @@ typedef struct vcd_ner_model vcd_ner_model;
 vcd_status vcd_ner_model_open(const char *dir, const struct vcd_vectors *vectors,
                               vcd_ner_model **out);
 void vcd_ner_model_free(vcd_ner_model *m);
+/* True when dir/config.json declares this kind of model (so a --model
+ * folder can be told from a BERT checkpoint). */
+int vcd_ner_model_is_folder(const char *dir);
 size_t vcd_ner_model_label_count(const vcd_ner_model *m);
 const char *vcd_ner_model_label(const vcd_ner_model *m, size_t i);
 
@@ -46,6 +49,7 @@ typedef struct {
     size_t epochs, batch;
     size_t char_buckets, char_dim, hidden;
     float lr, dropout, weight_decay;
+    float ema_decay; /* average of the weights that is scored and kept; 0 = off */
     uint64_t seed;
     int f16;                    /* write weights as F16 */
     size_t max_train_sentences; /* 0: all (learning curves use a prefix) */
@@ -60,7 +64,9 @@ void vcd_ner_train_options_default(vcd_ner_train_options *o);
 typedef struct {
     size_t epochs_run, best_epoch, train_sentences, train_words, gazetteer_entries;
     double best_f1, best_precision, best_recall;
-    double saved_f1; /* the written folder (F16 rounding included) on dev */
+    double saved_f1;          /* the written folder (F16 rounding included) on dev */
+    double o_penalty;         /* chosen on dev (0 without dev data) */
+    double f1_before_penalty; /* best epoch's dev F1 with no "O" offset */
     double *epoch_loss, *epoch_f1; /* epochs_run entries (caller frees) */
     double seconds;
 } vcd_ner_train_report;

@@ -49,8 +49,7 @@ static void to_json(const vcd_combined_eval *e, const vcd_combined_eval_options 
     vcd_buf_printf(b,
                    ",\"tagger\":\"%s\",\"tagger_mentions\":%zu,\"known_entities\":{\"corpus\":%zu,"
                    "\"training\":%zu},\"candidates\":%zu,",
-                   o->tagger_spec && strncmp(o->tagger_spec, "bert:", 5) == 0 ? "bert" : "rules",
-                   e->tagger_mentions, e->known_entities[0], e->known_entities[1], e->candidates);
+                   e->tagger, e->tagger_mentions, e->known_entities[0], e->known_entities[1], e->candidates);
     put_score(b, "ner", &e->alone);
     vcd_buf_printf(b, ",\"augmentation\":{\"threshold\":%.4g,\"added\":%zu,", o->threshold,
                    e->added);
@@ -75,7 +74,7 @@ static void print_table(const vcd_combined_eval *e, const vcd_combined_eval_opti
 {
     printf("tagger: %s, %zu mentions; known entities: %zu from the corpus, %zu from %s; %zu "
            "candidates\n\n",
-           o->tagger_spec ? o->tagger_spec : "rules", e->tagger_mentions, e->known_entities[0],
+           o->tagger_spec ? o->tagger_spec : e->tagger, e->tagger_mentions, e->known_entities[0],
            e->known_entities[1], o->known_conll ? o->known_conll : "(no --known)", e->candidates);
     printf("%-26s %9s %9s %9s %6s %6s %6s %7s\n", "", "precision", "recall", "f1", "tp", "fp", "fn",
            "added");
@@ -101,7 +100,7 @@ int cmd_eval_combined(int argc, char **argv)
         [O_VECTORS] = {"vectors", 1, "word vectors (default: data/vectors/glove-wiki-100d.vcdv)"},
         [O_NO_VECTORS] = {"no-vectors", 0, "run without word vectors"},
         [O_GAZETTEER] = {"gazetteer", 1, "gazetteer TSV (default: data/gazetteer.tsv)"},
-        [O_TAGGER] = {"tagger", 1, "rules | bert:DIR (default: rules)"},
+        [O_TAGGER] = {"tagger", 1, "default | rules | model:DIR | bert:DIR (default: default)"},
         [O_THRESHOLD] = {"threshold", 1, "augmentation threshold reported (default: 0.35)"},
         [O_WORK] = {"work-dir", 1, "where temporary states go (default: a new temp dir)"},
         [O_JSON] = {"json", 0, "print JSON (schema vcdiscover.eval/1)"},
@@ -128,6 +127,7 @@ int cmd_eval_combined(int argc, char **argv)
     o.sweep = default_sweep;
     o.n_sweep = sizeof default_sweep / sizeof *default_sweep;
     o.seed = 42;
+    o.warn = cli_warn;
     if (cli_real(opts, O_COUNT, "threshold", 0.0, 1.0, &o.threshold)) return EXIT_USAGE;
     const char *vec_default = VCD_DATA_DIR "/vectors/glove-wiki-100d.vcdv";
     o.vectors_path = opts[O_VECTORS].value                                   ? opts[O_VECTORS].value

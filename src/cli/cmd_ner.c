@@ -4,13 +4,25 @@
 #include "vcd/fileio.h"
 #include "vcd/ingest.h"
 #include "vcd/mentions.h"
+#include "vcd/ner_model.h"
+#include "vcd/vectors.h"
 #include "vcd/text.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-enum { N_INPUT, N_FORMAT, N_OUT, N_OUTPUT_FORMAT, N_MODEL, N_TAGGER, N_GAZETTEER, N_COUNT };
+enum {
+    N_INPUT,
+    N_FORMAT,
+    N_OUT,
+    N_OUTPUT_FORMAT,
+    N_MODEL,
+    N_TAGGER,
+    N_GAZETTEER,
+    N_VECTORS,
+    N_COUNT
+};
 
 static cli_option ner_options[N_COUNT] = {
     [N_INPUT] = {"input", 1, "text to tag"},
@@ -19,9 +31,14 @@ static cli_option ner_options[N_COUNT] = {
     [N_OUT] = {"out", 1, "output file, written atomically; - = stdout (default: -)"},
     [N_OUTPUT_FORMAT] = {"output", 1,
                          "conll | jsonl (default: conll for CoNLL input, jsonl mentions else)"},
-    [N_MODEL] = {"model", 1, "a BERT token-classification folder (same as --tagger bert:DIR)"},
-    [N_TAGGER] = {"tagger", 1, "rules | bert:DIR (default: rules)"},
+    [N_MODEL] = {"model", 1,
+                 "a model folder: the CNN-CRF kind train-ner writes by default, or a BERT "
+                 "token-classification folder (default: data/models/default)"},
+    [N_TAGGER] = {"tagger", 1, "default | rules | model:DIR | bert:DIR (default: default)"},
     [N_GAZETTEER] = {"gazetteer", 1, "gazetteer for the rule tagger (default: data/gazetteer.tsv)"},
+    [N_VECTORS] = {"vectors", 1,
+                   "word vectors for the CNN-CRF model (default: "
+                   "data/vectors/glove-wiki-100d.vcdv)"},
 };
 
 static int ends_with(const char *s, const char *suffix)
@@ -66,19 +83,50 @@ static void put_conll(const vcd_conll *c, const char *const *tags, vcd_buf *b)
     }
 }
 
-static int ner_conll(const char *spec, const char *gazetteer, vcd_buf *out)
+/* The CNN-CRF folder that labels CoNLL words directly: model:DIR, or the
+ * default model when it is installed and vectors are there. */
+static const char *conll_model_dir(const char *spec, const vcd_vectors *vec)
+{
+    if (spec && strncmp(spec, "model:", 6) == 0) return spec + 6;
+    if (spec && strcmp(spec, "default") != 0) return NULL;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/model.safetensors", vcd_default_ner_model_dir());
+    return vec && access(path, R_OK) == 0 ? vcd_default_ner_model_dir() : NULL;
+}
+
+static vcd_status model_tags(const char *dir, const vcd_vectors *vec, const vcd_conll *c,
+                             vcd_buf *out)
+{
+    vcd_ner_model *m;
+    vcd_status rc = vcd_ner_model_open(dir, vec, &m);
+    if (rc) return rc;
+    const char **tags = vcd_xmalloc((c->n_tokens + 1) * sizeof *tags);
+    rc = vcd_ner_model_tag_conll(m, c, tags);
+    if (!rc) put_conll(c, tags, out);
+    free(tags);
+    vcd_ner_model_free(m);
+    return rc;
+}
+
+static int ner_conll(const char *spec, const char *gazetteer, const vcd_vectors *vec,
+                     vcd_buf *out)
 {
     vcd_conll c;
     vcd_status rc = vcd_conll_load(ner_options[N_INPUT].value, &c);
     if (rc) return cli_fail(rc);
-    if (spec && strncmp(spec, "bert:", 5) == 0) {
-        const char **tags;
-        vcd_bert *m;
-        rc = bert_tags(spec + 5, &c, &tags, &m);
-        if (!rc) {
-            put_conll(&c, tags, out);
-            free(tags);
-            vcd_bert_free(m);
+    const char *model_dir = conll_model_dir(spec, vec);
+    if (model_dir || (spec && strncmp(spec, "bert:", 5) == 0)) {
+        if (model_dir) {
+            rc = model_tags(model_dir, vec, &c, out);
+        } else {
+            const char **tags;
+            vcd_bert *m;
+            rc = bert_tags(spec + 5, &c, &tags, &m);
+            if (!rc) {
+                put_conll(&c, tags, out);
+                free(tags);
+                vcd_bert_free(m);
+            }
         }
         vcd_conll_free(&c);
         return rc ? cli_fail(rc) : 0;
@@ -89,7 +137,7 @@ static int ner_conll(const char *spec, const char *gazetteer, vcd_buf *out)
     vcd_tagger *t = NULL;
     vcd_mentions ms = {0};
     rc = vcd_conll_corpus_build(&c, &cc);
-    if (!rc) rc = vcd_tagger_open(spec, gazetteer, NULL, &t);
+    if (!rc) rc = vcd_tagger_open(spec, gazetteer, vec, cli_warn, NULL, &t);
     if (!rc) rc = vcd_tagger_tag_corpus(t, cc.corpus, &ms, NULL, NULL);
     if (!rc) {
         vcd_bio bio;
@@ -126,8 +174,8 @@ static int mention_order(const void *a, const void *b)
 
 /* Comments (CSV, text, JSON Lines) -> mentions as JSON Lines (readable by
  * `cluster --mentions`), or CoNLL over the project's word tokens. */
-static int ner_text(const char *spec, const char *gazetteer, vcd_input_format fmt, int conll_out,
-                    vcd_buf *out)
+static int ner_text(const char *spec, const char *gazetteer, const vcd_vectors *vec,
+                    vcd_input_format fmt, int conll_out, vcd_buf *out)
 {
     vcd_ingest_options io = {0};
     io.format = fmt;
@@ -136,7 +184,7 @@ static int ner_text(const char *spec, const char *gazetteer, vcd_input_format fm
     vcd_tagger *t = NULL;
     vcd_mentions ms = {0};
     vcd_status rc = vcd_corpus_load(ner_options[N_INPUT].value, &io, &c);
-    if (!rc) rc = vcd_tagger_open(spec, gazetteer, NULL, &t);
+    if (!rc) rc = vcd_tagger_open(spec, gazetteer, vec, cli_warn, NULL, &t);
     if (!rc) rc = vcd_tagger_tag_corpus(t, c, &ms, isatty(2) ? cli_progress : NULL, NULL);
     if (!rc) qsort(ms.items, ms.n, sizeof *ms.items, mention_order);
     if (!rc && !conll_out) {
@@ -221,15 +269,26 @@ int cmd_ner(int argc, char **argv)
     const char *spec = ner_options[N_TAGGER].value;
     if (ner_options[N_MODEL].value) {
         if (spec) return cli_error(EXIT_USAGE, "ner: give --model or --tagger, not both");
-        snprintf(spec_buf, sizeof spec_buf, "bert:%s", ner_options[N_MODEL].value);
+        const char *dir = ner_options[N_MODEL].value;
+        snprintf(spec_buf, sizeof spec_buf, "%s:%s", vcd_ner_model_is_folder(dir) ? "model" : "bert",
+                 dir);
         spec = spec_buf;
     }
     const char *gaz = ner_options[N_GAZETTEER].value;
     if (!gaz && access(VCD_DATA_DIR "/gazetteer.tsv", R_OK) == 0)
         gaz = VCD_DATA_DIR "/gazetteer.tsv";
+    /* Word vectors feed the CNN-CRF model and the rule tagger's vocabulary;
+     * without them the default falls back to rules and says so. */
+    const char *vec_path = ner_options[N_VECTORS].value;
+    if (!vec_path && access(VCD_DATA_DIR "/vectors/glove-wiki-100d.vcdv", R_OK) == 0)
+        vec_path = VCD_DATA_DIR "/vectors/glove-wiki-100d.vcdv";
+    vcd_vectors *vec = NULL;
+    if (vec_path && (rc = vcd_vectors_open(vec_path, &vec)) != 0) return cli_fail((vcd_status)rc);
     vcd_buf out = {0};
     vcd_buf_clear(&out);
-    rc = is_conll ? ner_conll(spec, gaz, &out) : ner_text(spec, gaz, fmt, conll_out, &out);
+    rc = is_conll ? ner_conll(spec, gaz, vec, &out)
+                  : ner_text(spec, gaz, vec, fmt, conll_out, &out);
+    vcd_vectors_close(vec);
     if (!rc) {
         const char *path = ner_options[N_OUT].value ? ner_options[N_OUT].value : "-";
         rc = cli_write_output(path, &out);

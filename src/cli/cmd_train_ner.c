@@ -31,6 +31,7 @@ enum {
     T_CHAR_DIM,
     T_HIDDEN,
     T_DROPOUT,
+    T_EMA,
     T_COUNT
 };
 
@@ -67,6 +68,9 @@ static cli_option train_options[T_COUNT] = {
     [T_CHAR_DIM] = {"char-dim", 1, "CNN-CRF: character n-gram embedding width (default: 32)"},
     [T_HIDDEN] = {"hidden", 1, "CNN-CRF: convolution width (default: 256)"},
     [T_DROPOUT] = {"dropout", 1, "CNN-CRF: dropout on inputs and hidden layers (default: 0.5)"},
+    [T_EMA] = {"ema", 1,
+               "CNN-CRF: decay of the weight average that is scored and kept; 0 = off "
+               "(default: 0.998)"},
 };
 
 static int read_numbers(vcd_train_ner_options *o)
@@ -128,7 +132,7 @@ static void print_report(const vcd_train_ner_options *o, const vcd_train_ner_rep
 
 static int read_default_numbers(vcd_ner_train_options *o)
 {
-    double lr = o->lr, wd = o->weight_decay, dropout = o->dropout;
+    double lr = o->lr, wd = o->weight_decay, dropout = o->dropout, ema = o->ema_decay;
     size_t seed = (size_t)o->seed;
     if (cli_size(train_options, T_COUNT, "epochs", 1, 1000, &o->epochs) ||
         cli_size(train_options, T_COUNT, "batch", 1, 4096, &o->batch) ||
@@ -139,11 +143,13 @@ static int read_default_numbers(vcd_ner_train_options *o)
         cli_size(train_options, T_COUNT, "hidden", 1, 4096, &o->hidden) ||
         cli_real(train_options, T_COUNT, "lr", 1e-9, 0.999, &lr) ||
         cli_real(train_options, T_COUNT, "weight-decay", 0, 0.999, &wd) ||
-        cli_real(train_options, T_COUNT, "dropout", 0, 0.95, &dropout))
+        cli_real(train_options, T_COUNT, "dropout", 0, 0.95, &dropout) ||
+        cli_real(train_options, T_COUNT, "ema", 0, 0.99999, &ema))
         return EXIT_USAGE;
     o->lr = (float)lr;
     o->weight_decay = (float)wd;
     o->dropout = (float)dropout;
+    o->ema_decay = (float)ema;
     o->seed = seed;
     return 0;
 }
@@ -169,9 +175,10 @@ static void print_default_report(const vcd_ner_train_options *o, const vcd_ner_t
     printf("%zu sentences (%zu words), %zu gazetteer names, %zu epochs in %.1f s\n",
            r->train_sentences, r->train_words, r->gazetteer_entries, r->epochs_run, r->seconds);
     if (o->dev_path)
-        printf("best epoch %zu: dev P %.2f R %.2f F1 %.2f; as saved%s: F1 %.2f\n", r->best_epoch,
-               100 * r->best_precision, 100 * r->best_recall, 100 * r->best_f1,
-               o->f16 ? " (F16)" : "", 100 * r->saved_f1);
+        printf("best epoch %zu: dev F1 %.2f; with O offset %.2f: P %.2f R %.2f F1 %.2f; as "
+               "saved%s: F1 %.2f\n",
+               r->best_epoch, 100 * r->f1_before_penalty, r->o_penalty, 100 * r->best_precision,
+               100 * r->best_recall, 100 * r->best_f1, o->f16 ? " (F16)" : "", 100 * r->saved_f1);
     printf("wrote %s/{config.json,model.safetensors,gazetteer.tsv,train_log.json}\n", o->out_dir);
 }
 

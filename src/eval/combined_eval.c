@@ -143,12 +143,13 @@ static vcd_status run_sweep(const vcd_combined_eval_options *o, const vcd_conll 
 }
 
 static vcd_status tag_corpus(const vcd_combined_eval_options *o, const vcd_corpus *c,
-                             vcd_mentions *ms)
+                             vcd_mentions *ms, char *tagger_name, size_t name_size)
 {
     vcd_vectors *v = NULL;
     vcd_tagger *t = NULL;
     vcd_status rc = o->vectors_path ? vcd_vectors_open(o->vectors_path, &v) : VCD_OK;
-    if (!rc) rc = vcd_tagger_open(o->tagger_spec, o->gazetteer_path, v, &t);
+    if (!rc) rc = vcd_tagger_open(o->tagger_spec, o->gazetteer_path, v, o->warn, o->warn_ctx, &t);
+    if (!rc) snprintf(tagger_name, name_size, "%s", vcd_tagger_name(t));
     if (!rc) rc = vcd_tagger_tag_corpus(t, c, ms, NULL, NULL);
     vcd_tagger_free(t);
     vcd_vectors_close(v);
@@ -170,7 +171,7 @@ vcd_status vcd_combined_eval_run(const vcd_combined_eval_options *o, vcd_combine
     if (rc) goto done;
     rc = vcd_ensure_dir(o->work_dir);
     if (!rc) rc = vcd_conll_corpus_build(&gold, &cc);
-    if (!rc) rc = tag_corpus(o, cc.corpus, &tagged);
+    if (!rc) rc = tag_corpus(o, cc.corpus, &tagged, out->tagger, sizeof out->tagger);
     if (!rc) rc = score_mentions(&gold, &cc, &tagged, &out->alone);
     if (rc) goto done;
     out->tagger_mentions = tagged.n;

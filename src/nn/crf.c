@@ -15,10 +15,17 @@ static float log_sum_exp(const float *v, size_t n)
     float m = v[0];
     for (size_t i = 1; i < n; i++)
         if (v[i] > m) m = v[i];
-    double s = 0;
+    /* Forbidden moves score -1e4: skipping what cannot count keeps exp()
+     * off its slow underflow path. */
+    float s = 0;
     for (size_t i = 0; i < n; i++)
-        s += exp((double)(v[i] - m));
-    return m + (float)log(s);
+        if (v[i] - m > -60.0f) s += expf(v[i] - m);
+    return m + logf(s);
+}
+
+static float safe_exp(float x)
+{
+    return x > -60.0f ? expf(x) : 0.0f;
 }
 
 /* alpha[t, j] = log sum over paths ending in j at t (emissions included);
@@ -61,7 +68,7 @@ double nn_crf_nll(float *demit, float *dtrans, float *dstart, float *dend, const
     }
     for (size_t t = 0; t < n; t++)
         for (size_t j = 0; j < L; j++)
-            demit[t * L + j] = expf(alpha[t * L + j] + beta[t * L + j] - logz);
+            demit[t * L + j] = safe_exp(alpha[t * L + j] + beta[t * L + j] - logz);
     for (size_t j = 0; j < L; j++) {
         dstart[j] += demit[j];
         dend[j] += demit[(n - 1) * L + j];
@@ -69,8 +76,8 @@ double nn_crf_nll(float *demit, float *dtrans, float *dstart, float *dend, const
     for (size_t t = 1; t < n; t++)
         for (size_t i = 0; i < L; i++)
             for (size_t j = 0; j < L; j++)
-                dtrans[i * L + j] += expf(alpha[(t - 1) * L + i] + c->trans[i * L + j] +
-                                          emit[t * L + j] + beta[t * L + j] - logz);
+                dtrans[i * L + j] += safe_exp(alpha[(t - 1) * L + i] + c->trans[i * L + j] +
+                                              emit[t * L + j] + beta[t * L + j] - logz);
     dstart[gold[0]] -= 1;
     dend[gold[n - 1]] -= 1;
     for (size_t t = 0; t < n; t++) {
@@ -86,7 +93,7 @@ void nn_crf_marginals(float *marg, const float *emit, size_t n, const nn_crf *c,
     float *alpha = scratch, *beta = scratch + n * L, *tmp = scratch + 2 * n * L;
     float logz = crf_forward_backward(alpha, beta, emit, n, c, tmp);
     for (size_t k = 0; k < n * L; k++)
-        marg[k] = expf(alpha[k] + beta[k] - logz);
+        marg[k] = safe_exp(alpha[k] + beta[k] - logz);
 }
 
 double nn_crf_viterbi(int32_t *best, const float *emit, size_t n, const nn_crf *c,

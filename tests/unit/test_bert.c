@@ -263,10 +263,10 @@ static void check_tagger_spans(void)
         CHECK(vcd_bert_save(m, dir, 0) == VCD_OK);
         vcd_bert_free(m);
         vcd_tagger *t;
-        CHECK(vcd_tagger_open("bert:/nonexistent", NULL, NULL, &t) == VCD_EINPUT);
+        CHECK(vcd_tagger_open("bert:/nonexistent", NULL, NULL, NULL, NULL, &t) == VCD_EINPUT);
         char spec[4200];
         snprintf(spec, sizeof spec, "bert:%s", dir);
-        CHECK(vcd_tagger_open(spec, NULL, NULL, &t) == VCD_OK);
+        CHECK(vcd_tagger_open(spec, NULL, NULL, NULL, NULL, &t) == VCD_OK);
         vcd_mentions ms = {0};
         CHECK(vcd_tagger_tag_corpus(t, c, &ms, NULL, NULL) == VCD_OK);
         if (forced == 1) {

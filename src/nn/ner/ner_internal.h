@@ -44,6 +44,10 @@ typedef struct {
     uint64_t vectors_digest;
     size_t n_dense; /* vec_dim + NER_FLAGS + 2 n_types */
     size_t in_dim;  /* n_dense + char_dim */
+    /* Subtracted from the "O" score when tagging: the CRF is trained for
+     * likelihood, and on noisy text that favours "O" over the F1 optimum,
+     * so train-ner picks this offset on the dev set. */
+    float o_penalty;
 } ner_config;
 
 /* Entity names from the training side: match key of the words joined by

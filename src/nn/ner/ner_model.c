@@ -130,6 +130,7 @@ static cJSON *config_json(const ner_config *c)
     cJSON_AddNumberToObject(o, "char_buckets", (double)c->char_buckets);
     cJSON_AddNumberToObject(o, "char_dim", (double)c->char_dim);
     cJSON_AddNumberToObject(o, "hidden", (double)c->hidden);
+    cJSON_AddNumberToObject(o, "o_penalty", (double)c->o_penalty);
     cJSON *v = cJSON_AddObjectToObject(o, "vectors");
     cJSON_AddNumberToObject(v, "dim", (double)c->vec_dim);
     char hex[17];
@@ -216,6 +217,12 @@ vcd_status ner_config_parse(const char *name, const char *text, size_t len, ner_
         (rc = get_size(name, o, "char_dim", 1, 512, &out->char_dim)) ||
         (rc = get_size(name, o, "hidden", 1, 4096, &out->hidden)))
         goto done;
+    const cJSON *pen = cJSON_GetObjectItemCaseSensitive(o, "o_penalty");
+    if (pen && (!cJSON_IsNumber(pen) || !(pen->valuedouble >= 0 && pen->valuedouble <= 100))) {
+        rc = vcd_fail(VCD_EINPUT, "%s: \"o_penalty\" must be a number in 0..100", name);
+        goto done;
+    }
+    out->o_penalty = pen ? (float)pen->valuedouble : 0.0f;
     rc = parse_labels(name, cJSON_GetObjectItemCaseSensitive(o, "labels"), out);
 done:
     cJSON_Delete(o);
@@ -289,6 +296,23 @@ static vcd_status load_gazetteer(vcd_ner_model *m, const char *dir)
     }
     free(path);
     return rc;
+}
+
+int vcd_ner_model_is_folder(const char *dir)
+{
+    vcd_mapped_file f;
+    char *path;
+    if (read_text(dir, "config.json", &f, &path)) {
+        free(path);
+        return 0;
+    }
+    cJSON *o = cJSON_ParseWithLength((const char *)f.data, f.len);
+    const char *schema = get_string(o, "schema");
+    int yes = schema && strcmp(schema, NER_SCHEMA) == 0;
+    cJSON_Delete(o);
+    vcd_unmap_file(&f);
+    free(path);
+    return yes;
 }
 
 vcd_ner_model *ner_model_alloc(const vcd_vectors *vec)

@@ -88,6 +88,9 @@ void ner_net_forward(const vcd_ner_model *m, const ner_features *f, const size_t
     nn_relu_forward(a->h2, a->h2, rows * H);
     maybe_dropout(a->h2, a->mask2, rows * H, dropout, rng);
     nn_linear_forward(a->emit, a->h2, m->p.w3, m->p.b3, rows, H, c->n_labels);
+    if (!rng)
+        for (size_t r = 0; r < rows; r++)
+            a->emit[r * c->n_labels] -= c->o_penalty;
 }
 
 /* d(char_emb): each n-gram row receives its words' gradient / n-gram count.

@@ -3,10 +3,11 @@
  * feature extraction and decoding run in parallel over sentences. */
 #include "ner_internal.h"
 
+#include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NER_BATCH_ROWS 8192
+#define NER_BATCH_ROWS 4096
 
 typedef struct {
     ner_features f;
@@ -34,22 +35,40 @@ static void tag_batch(const vcd_ner_model *m, const vcd_word_seq *seqs, size_t n
     ner_decode(m, &b->a, b->starts, n_seq, labels, conf);
 }
 
+/* Batches run in parallel, one per thread, each with single-threaded
+ * matrix products: OpenBLAS's own threads and OpenMP's would otherwise spin
+ * against each other on every small product. */
 vcd_status vcd_ner_model_tag(const vcd_ner_model *m, const vcd_word_seq *seqs, size_t n,
                              int32_t *labels, float *conf)
 {
-    tag_buffers b = {0};
-    size_t s = 0, out = 0;
-    while (s < n) {
+    size_t *first = vcd_xmalloc((n + 1) * sizeof *first), *out = vcd_xmalloc((n + 1) * sizeof *out);
+    size_t n_batches = 0, rows_done = 0;
+    for (size_t s = 0; s < n;) {
         size_t e = s, rows = 0;
         while (e < n && (e == s || rows + seqs[e].n <= NER_BATCH_ROWS))
             rows += seqs[e++].n;
-        tag_batch(m, seqs + s, e - s, &b, labels + out, conf ? conf + out : NULL);
-        out += rows;
+        first[n_batches] = s;
+        out[n_batches++] = rows_done;
+        rows_done += rows;
         s = e;
     }
-    ner_features_free(&b.f);
-    ner_acts_free(&b.a);
-    free(b.starts);
+    first[n_batches] = n;
+    int blas_threads = openblas_get_num_threads();
+    if (n_batches > 1) openblas_set_num_threads(1);
+#pragma omp parallel if (n_batches > 1)
+    {
+        tag_buffers b = {0};
+#pragma omp for schedule(dynamic, 1)
+        for (size_t k = 0; k < n_batches; k++)
+            tag_batch(m, seqs + first[k], first[k + 1] - first[k], &b, labels + out[k],
+                      conf ? conf + out[k] : NULL);
+        ner_features_free(&b.f);
+        ner_acts_free(&b.a);
+        free(b.starts);
+    }
+    if (n_batches > 1) openblas_set_num_threads(blas_threads);
+    free(first);
+    free(out);
     return VCD_OK;
 }
 

@@ -29,6 +29,7 @@ void vcd_ner_train_options_default(vcd_ner_train_options *o)
     o->lr = 1e-3f;
     o->dropout = 0.5f;
     o->weight_decay = 0;
+    o->ema_decay = 0.998f;
     o->seed = 42;
 }
 
@@ -255,6 +256,7 @@ typedef struct {
     ner_features train_f, dev_f, batch_f;
     ner_acts acts;
     float *grad, *adam_m, *adam_v, *best;
+    float *ema; /* exponential moving average of the parameters (scored, kept) */
     ner_params g;
     size_t *order, *starts;
     int32_t *batch_gold, *dev_labels;
@@ -274,7 +276,7 @@ static void trainer_free(trainer *t)
     ner_features_free(&t->dev_f);
     ner_features_free(&t->batch_f);
     ner_acts_free(&t->acts);
-    void *all[] = {t->gold,  t->grad,       t->adam_m,     t->adam_v,   t->best,
+    void *all[] = {t->gold,  t->grad,       t->adam_m,     t->adam_v,   t->best,       t->ema,
                    t->order, t->starts,     t->batch_gold, t->dev_labels, t->dev_tags,
                    t->crf_scratch};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -338,6 +340,26 @@ static vcd_status score_dev(trainer *t, vcd_ner_score *score)
     for (size_t w = 0; w < d->row[d->n]; w++)
         t->dev_tags[w] = c->labels[t->dev_labels[w]];
     return vcd_ner_score_tags(&d->files[0], t->dev_tags, score);
+}
+
+/* Scores the dev set with another parameter array (the average, a saved
+ * best) in place of the live one. */
+static vcd_status score_dev_with(trainer *t, float *store, double *p, double *r, double *f1)
+{
+    vcd_ner_model *m = t->m;
+    float *live = m->store;
+    m->store = store;
+    ner_params_bind(&m->p, store, &m->cfg);
+    ner_model_update_decoding(m);
+    vcd_ner_score sc;
+    vcd_status rc = score_dev(t, &sc);
+    m->store = live;
+    ner_params_bind(&m->p, live, &m->cfg);
+    ner_model_update_decoding(m);
+    if (rc) return rc;
+    vcd_prf(sc.tp, sc.fp, sc.fn, p, r, f1);
+    vcd_ner_score_free(&sc);
+    return VCD_OK;
 }
 
 /* Copies the batch's sentences' feature rows and gold labels together. */
@@ -415,6 +437,11 @@ static double train_step(trainer *t, const size_t *idx, size_t n_seq)
     nn_adamw opt = {o->lr, 0.9f, 0.999f, 1e-8f, o->weight_decay};
     nn_adamw_update(m->store, t->grad, t->adam_m, t->adam_v, m->n_params, &opt, ++t->step,
                     o->weight_decay > 0);
+    if (t->ema) {
+        float d = o->ema_decay;
+        for (size_t i = 0; i < m->n_params; i++)
+            t->ema[i] = d * t->ema[i] + (1 - d) * m->store[i];
+    }
     return loss;
 }
 
@@ -443,6 +470,7 @@ static vcd_status check_options(const vcd_ner_train_options *o)
     if (o->epochs < 1 || o->epochs > 1000 || o->batch < 1 || o->batch > 4096)
         return vcd_fail(VCD_EINPUT, "train-ner: epochs must be 1..1000 and batch 1..4096");
     if (!(o->lr > 0 && o->lr < 1) || !(o->dropout >= 0 && o->dropout < 1) ||
+        !(o->ema_decay >= 0 && o->ema_decay < 1) ||
         !(o->weight_decay >= 0 && o->weight_decay < 1))
         return vcd_fail(VCD_EINPUT, "train-ner: need 0 < lr < 1, 0 <= dropout < 1, 0 <= "
                                     "weight decay < 1");
@@ -484,7 +512,10 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
     cJSON_AddNumberToObject(j, "lr", o->lr);
     cJSON_AddNumberToObject(j, "dropout", o->dropout);
     cJSON_AddNumberToObject(j, "weight_decay", o->weight_decay);
+    cJSON_AddNumberToObject(j, "ema_decay", o->ema_decay);
     cJSON_AddNumberToObject(j, "seed", (double)o->seed);
+    cJSON_AddNumberToObject(j, "o_penalty", r->o_penalty);
+    if (o->dev_path) cJSON_AddNumberToObject(j, "dev_f1_without_penalty", r->f1_before_penalty * 100);
     cJSON_AddStringToObject(j, "weights", o->f16 ? "F16" : "F32");
     cJSON_AddNumberToObject(j, "parameters", (double)t->m->n_params);
     cJSON_AddNumberToObject(j, "train_sentences", (double)r->train_sentences);
@@ -546,6 +577,10 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
     t->adam_m = vcd_xcalloc(n, sizeof *t->adam_m);
     t->adam_v = vcd_xcalloc(n, sizeof *t->adam_v);
     t->best = vcd_xmalloc(n * sizeof *t->best);
+    if (o->ema_decay > 0) {
+        t->ema = vcd_xmalloc(n * sizeof *t->ema);
+        memcpy(t->ema, t->m->store, n * sizeof *t->ema);
+    }
     ner_params_bind(&t->g, t->grad, c);
     t->order = vcd_xmalloc(t->train.n * sizeof *t->order);
     for (size_t i = 0; i < t->train.n; i++)
@@ -556,40 +591,59 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
     return VCD_OK;
 }
 
+/* The "O" offset with the best dev F1, from a grid (ties: the smaller). */
+static vcd_status tune_o_penalty(trainer *t, vcd_ner_train_report *r)
+{
+    ner_config *c = &t->m->cfg;
+    float best = 0;
+    double best_f1 = -1, p, rec, f1;
+    for (int k = 0; k <= 24; k++) {
+        c->o_penalty = 0.25f * (float)k;
+        vcd_status rc = score_dev_with(t, t->m->store, &p, &rec, &f1);
+        if (rc) return rc;
+        if (k == 0) r->f1_before_penalty = f1;
+        if (f1 > best_f1) {
+            best_f1 = f1, best = c->o_penalty;
+            r->best_precision = p, r->best_recall = rec, r->best_f1 = f1;
+        }
+    }
+    c->o_penalty = best;
+    r->o_penalty = best;
+    return VCD_OK;
+}
+
 static vcd_status train_epochs(trainer *t, vcd_ner_train_report *r)
 {
     const vcd_ner_train_options *o = t->o;
+    size_t n = t->m->n_params;
     r->epoch_loss = vcd_xcalloc(o->epochs, sizeof *r->epoch_loss);
     r->epoch_f1 = vcd_xcalloc(o->epochs, sizeof *r->epoch_f1);
     r->best_f1 = -1;
     for (size_t e = 0; e < o->epochs; e++) {
         r->epoch_loss[e] = run_epoch(t);
         r->epochs_run = e + 1;
+        float *scored = t->ema ? t->ema : t->m->store;
         int better = 1;
         if (o->dev_path) {
-            ner_model_update_decoding(t->m);
-            vcd_ner_score sc;
-            vcd_status rc = score_dev(t, &sc);
-            if (rc) return rc;
             double p, rec, f1;
-            vcd_prf(sc.tp, sc.fp, sc.fn, &p, &rec, &f1);
-            vcd_ner_score_free(&sc);
+            vcd_status rc = score_dev_with(t, scored, &p, &rec, &f1);
+            if (rc) return rc;
             r->epoch_f1[e] = f1;
             better = f1 > r->best_f1;
             if (better) r->best_precision = p, r->best_recall = rec, r->best_f1 = f1;
         }
         if (better) {
             r->best_epoch = e + 1;
-            memcpy(t->best, t->m->store, t->m->n_params * sizeof *t->best);
+            memcpy(t->best, scored, n * sizeof *t->best);
         }
         if (!o->quiet)
             fprintf(stderr, "train-ner: epoch %zu/%zu loss %.4f%s%.2f\n", e + 1, o->epochs,
                     r->epoch_loss[e], o->dev_path ? " dev F1 " : "",
                     o->dev_path ? r->epoch_f1[e] * 100 : 0.0);
     }
-    memcpy(t->m->store, t->best, t->m->n_params * sizeof *t->best);
+    memcpy(t->m->store, t->best, n * sizeof *t->best);
     ner_model_update_decoding(t->m);
-    return VCD_OK;
+    return o->dev_path ? tune_o_penalty(t, r) : VCD_OK;
 }
 
 /* Scores the folder as written (F16 rounding included). */

@@ -1,0 +1,154 @@
+/* The word-labelling tagger shared by the default CNN-CRF model and BERT
+ * classifiers; see tagger_words.h. */
+#include "tagger_words.h"
+#include "vcd/eval.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Documents labelled per call: enough for the labeller to batch and
+ * spread over threads, few enough to bound the word arrays. */
+#define DOCS_PER_CHUNK 16384
+
+typedef struct {
+    vcd_tagger base;
+    vcd_tagger_ops ops; /* named after the labeller */
+    vcd_word_labeler labeler;
+    void *ctx;
+    /* Filled by prepare(), per word of every document: */
+    vcd_token *words; /* the word's spans in its document */
+    int32_t *labels;
+    float *conf;
+    size_t *doc_word; /* first word of each document; n_docs + 1 */
+    size_t n_docs, n_words, cap_words;
+    vcd_tokens toks;
+    const char **tags;
+    vcd_chunk *chunks;
+    size_t cap;
+} words_tagger;
+
+static void reserve_words(words_tagger *t, size_t n)
+{
+    if (n <= t->cap) return;
+    t->cap = n;
+    t->tags = vcd_xrealloc(t->tags, n * sizeof *t->tags);
+    t->chunks = vcd_xrealloc(t->chunks, n * sizeof *t->chunks);
+}
+
+/* Labels documents [from, to). */
+static vcd_status label_chunk(words_tagger *t, const vcd_corpus *c, size_t from, size_t to)
+{
+    size_t base = t->doc_word[from], n = t->doc_word[to] - base;
+    const char **w = vcd_xmalloc((n + 1) * sizeof *w);
+    size_t *lens = vcd_xmalloc((n + 1) * sizeof *lens);
+    vcd_word_seq *seqs = vcd_xmalloc((to - from) * sizeof *seqs);
+    for (size_t d = from; d < to; d++) {
+        size_t a = t->doc_word[d] - base, b = t->doc_word[d + 1] - base;
+        seqs[d - from] = (vcd_word_seq){w + a, lens + a, b - a};
+        for (size_t k = a; k < b; k++) {
+            const vcd_token *tok = &t->words[base + k];
+            w[k] = c->docs[d].text + tok->byte_start;
+            lens[k] = tok->byte_end - tok->byte_start;
+        }
+    }
+    vcd_status rc = t->labeler.label(t->ctx, seqs, to - from, t->labels + base, t->conf + base);
+    free(w);
+    free(lens);
+    free(seqs);
+    return rc;
+}
+
+/* Tokenizes every document once and keeps the word spans. */
+static void collect_words(words_tagger *t, const vcd_corpus *c)
+{
+    t->n_docs = c->n_docs;
+    t->doc_word = vcd_xrealloc(t->doc_word, (c->n_docs + 1) * sizeof *t->doc_word);
+    t->n_words = 0;
+    for (size_t d = 0; d < c->n_docs; d++) {
+        t->doc_word[d] = t->n_words;
+        vcd_tokenize(c->docs[d].text, strlen(c->docs[d].text), &t->toks);
+        if (t->n_words + t->toks.n > t->cap_words) {
+            t->cap_words = 2 * (t->n_words + t->toks.n) + 64;
+            t->words = vcd_xrealloc(t->words, t->cap_words * sizeof *t->words);
+        }
+        memcpy(t->words + t->n_words, t->toks.toks, t->toks.n * sizeof *t->words);
+        t->n_words += t->toks.n;
+    }
+    t->doc_word[c->n_docs] = t->n_words;
+}
+
+static vcd_status words_prepare(vcd_tagger *base, const vcd_corpus *c)
+{
+    words_tagger *t = (words_tagger *)base;
+    collect_words(t, c);
+    t->labels = vcd_xrealloc(t->labels, (t->n_words + 1) * sizeof *t->labels);
+    t->conf = vcd_xrealloc(t->conf, (t->n_words + 1) * sizeof *t->conf);
+    for (size_t d = 0; d < c->n_docs; d += DOCS_PER_CHUNK) {
+        size_t end = d + DOCS_PER_CHUNK < c->n_docs ? d + DOCS_PER_CHUNK : c->n_docs;
+        vcd_status rc = label_chunk(t, c, d, end);
+        if (rc) return rc;
+    }
+    return VCD_OK;
+}
+
+static vcd_status words_tag_doc(vcd_tagger *base, const vcd_corpus *c, size_t doc, vcd_mentions *out)
+{
+    words_tagger *t = (words_tagger *)base;
+    if (!t->doc_word || t->n_docs != c->n_docs)
+        return vcd_fail(VCD_ERUNTIME, "%s tagger: tag_doc before prepare", t->labeler.name);
+    size_t first = t->doc_word[doc], n = t->doc_word[doc + 1] - first;
+    const vcd_token *words = t->words + first;
+    reserve_words(t, n + 1);
+    for (size_t i = 0; i < n; i++)
+        t->tags[i] = t->labeler.label_name(t->ctx, t->labels[first + i]);
+    size_t k = vcd_conll_chunks(t->tags, n, t->chunks);
+    for (size_t i = 0; i < k; i++) {
+        const vcd_chunk *ch = &t->chunks[i];
+        char type[64];
+        size_t tl = ch->type_len < sizeof type - 1 ? ch->type_len : sizeof type - 1;
+        memcpy(type, ch->type, tl);
+        type[tl] = '\0';
+        int ty = vcd_type_parse(type);
+        float score = 0;
+        for (size_t w = ch->start; w < ch->end; w++)
+            score += t->conf[first + w];
+        const vcd_token *a = &words[ch->start], *b = &words[ch->end - 1];
+        vcd_mention m = {.doc = (uint32_t)doc,
+                         .start = a->cp_start,
+                         .end = b->cp_end,
+                         .byte_start = a->byte_start,
+                         .byte_end = b->byte_end,
+                         .type = (uint8_t)(ty < 0 ? VCD_TYPE_UNK : ty),
+                         .source = VCD_SRC_MODEL,
+                         .score = score / (float)(ch->end - ch->start),
+                         .form = -1,
+                         .entity_id = -1};
+        vcd_mentions_push(out, &m);
+    }
+    return VCD_OK;
+}
+
+static void words_destroy(vcd_tagger *base)
+{
+    words_tagger *t = (words_tagger *)base;
+    t->labeler.free_ctx(t->ctx);
+    free(t->words);
+    free(t->labels);
+    free(t->conf);
+    free(t->doc_word);
+    free(t->tags);
+    free(t->chunks);
+    vcd_tokens_free(&t->toks);
+    free(t);
+}
+
+vcd_tagger *vcd_tagger_words_new(const vcd_word_labeler *l, void *ctx)
+{
+    words_tagger *t = vcd_xcalloc(1, sizeof *t);
+    t->ops = (vcd_tagger_ops){l->name, words_prepare, words_tag_doc, words_destroy};
+    t->base.ops = &t->ops;
+    t->labeler = *l;
+    t->ctx = ctx;
+    return &t->base;
+}
+

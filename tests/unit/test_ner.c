@@ -1,0 +1,442 @@
+/* The default CNN-CRF tagger: CRF likelihood, marginals and Viterbi against
+ * brute-force enumeration; the window kernels' adjointness; the whole
+ * network's gradient against finite differences; hostile config and
+ * gazetteer files; and training end to end on a small synthetic corpus
+ * (learns it, same seed -> same bytes, the folder reloads). */
+#include "test.h"
+#include "../../src/nn/ner/ner_internal.h"
+#include "vcd/fileio.h"
+#include "vcd/ner_model.h"
+#include "vcd/nn.h"
+#include "vcd/vectors.h"
+
+static float frand(unsigned *s)
+{
+    *s = *s * 1103515245u + 12345u;
+    return ((float)((*s >> 8) & 0xFFFF) / 65535.0f - 0.5f) * 2.0f;
+}
+
+/* ---- CRF against enumeration ---- */
+
+#define CL 3
+#define CN 4
+
+static double path_score(const float *emit, const float *trans, const float *start,
+                         const float *end, const int32_t *y)
+{
+    double s = start[y[0]] + end[y[CN - 1]];
+    for (int t = 0; t < CN; t++) {
+        s += emit[t * CL + y[t]];
+        if (t) s += trans[y[t - 1] * CL + y[t]];
+    }
+    return s;
+}
+
+static void test_crf(void)
+{
+    unsigned seed = 7;
+    float emit[CN * CL], trans[CL * CL], start[CL], end[CL];
+    for (int i = 0; i < CN * CL; i++)
+        emit[i] = 2 * frand(&seed);
+    for (int i = 0; i < CL * CL; i++)
+        trans[i] = frand(&seed);
+    for (int i = 0; i < CL; i++)
+        start[i] = frand(&seed), end[i] = frand(&seed);
+    nn_crf crf = {trans, start, end, CL};
+    /* enumerate all 3^4 paths */
+    double logz_terms[81], best = -1e30, marg[CN * CL] = {0};
+    int32_t best_path[CN], y[CN];
+    double mx = -1e30;
+    for (int k = 0; k < 81; k++) {
+        for (int t = 0, v = k; t < CN; t++, v /= CL)
+            y[t] = v % CL;
+        logz_terms[k] = path_score(emit, trans, start, end, y);
+        if (logz_terms[k] > mx) mx = logz_terms[k];
+        if (logz_terms[k] > best) {
+            best = logz_terms[k];
+            memcpy(best_path, y, sizeof y);
+        }
+    }
+    double z = 0;
+    for (int k = 0; k < 81; k++)
+        z += exp(logz_terms[k] - mx);
+    double logz = mx + log(z);
+    for (int k = 0; k < 81; k++) {
+        for (int t = 0, v = k; t < CN; t++, v /= CL)
+            marg[t * CL + v % CL] += exp(logz_terms[k] - logz);
+    }
+    int32_t gold[CN] = {0, 2, 2, 1};
+    float demit[CN * CL], dtrans[CL * CL] = {0}, dstart[CL] = {0}, dend[CL] = {0};
+    float scratch[2 * CN * CL + CL], m[CN * CL];
+    int32_t back[CN * CL], vit[CN];
+    double nll = nn_crf_nll(demit, dtrans, dstart, dend, emit, gold, CN, &crf, scratch);
+    CHECK_NEAR(nll, logz - path_score(emit, trans, start, end, gold), 1e-5);
+    nn_crf_marginals(m, emit, CN, &crf, scratch);
+    for (int i = 0; i < CN * CL; i++)
+        CHECK_NEAR(m[i], marg[i], 1e-5);
+    double vs = nn_crf_viterbi(vit, emit, CN, &crf, scratch, back);
+    CHECK_NEAR(vs, best, 1e-5);
+    CHECK(memcmp(vit, best_path, sizeof vit) == 0);
+    /* gradient: central differences of the NLL */
+    float *params[] = {emit, trans, start, end};
+    float *grads[] = {demit, dtrans, dstart, dend};
+    int sizes[] = {CN * CL, CL * CL, CL, CL};
+    double worst = 0;
+    for (int p = 0; p < 4; p++)
+        for (int i = 0; i < sizes[p]; i++) {
+            float keep = params[p][i], tmp[CN * CL], tt[CL * CL], ts[CL], te[CL];
+            params[p][i] = keep + 1e-2f;
+            double up = nn_crf_nll(tmp, tt, ts, te, emit, gold, CN, &crf, scratch);
+            params[p][i] = keep - 1e-2f;
+            double down = nn_crf_nll(tmp, tt, ts, te, emit, gold, CN, &crf, scratch);
+            params[p][i] = keep;
+            double fd = (up - down) / 2e-2, err = fabs(fd - grads[p][i]);
+            if (err > worst) worst = err;
+        }
+    CHECK_MSG(worst < 2e-3, "CRF gradient vs finite differences: %g", worst);
+    /* one-word sentence */
+    CHECK_NEAR(nn_crf_viterbi(vit, emit, 1, &crf, scratch, back),
+               start[vit[0]] + emit[vit[0]] + end[vit[0]], 1e-6);
+}
+
+/* <gather(x), y> == <x, scatter(y)> over two sequences. */
+static void test_window(void)
+{
+    size_t starts[3] = {0, 3, 7}, dim = 2, half = 1, rows = 7, w = 3;
+    float x[14], y[7 * 3 * 2], g[7 * 3 * 2], s[14];
+    unsigned seed = 3;
+    for (size_t i = 0; i < 14; i++)
+        x[i] = frand(&seed);
+    for (size_t i = 0; i < rows * w * dim; i++)
+        y[i] = frand(&seed);
+    nn_window_gather(g, x, starts, 2, dim, half);
+    nn_window_scatter(s, y, starts, 2, dim, half);
+    double a = 0, b = 0;
+    for (size_t i = 0; i < rows * w * dim; i++)
+        a += (double)g[i] * y[i];
+    for (size_t i = 0; i < 14; i++)
+        b += (double)x[i] * s[i];
+    CHECK_NEAR(a, b, 1e-5);
+    /* row 3 starts the second sequence: its left neighbour is zero */
+    CHECK(g[3 * w * dim] == 0 && g[3 * w * dim + 1] == 0);
+    CHECK(g[3 * w * dim + 2] == x[6] && g[3 * w * dim + 4] == x[8]);
+    CHECK(g[2 * w * dim + 4] == 0); /* row 2 ends the first sequence */
+}
+
+/* ---- a tiny vector store and corpus ---- */
+
+static const char *tiny_vectors_path(void)
+{
+    static char path[] = "/tmp/vcd-test-ner-vectors.vcdv";
+    static const char *words[] = {"the",    "a",      "is",     "in",    "to",   "and",
+                                  "london", "paris",  "berlin", "alice", "bob",  "carol",
+                                  "google", "amazon", "likes",  "lives", "works", "at",
+                                  "visited", "."};
+    vcd_buf b = {0};
+    unsigned seed = 11;
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        vcd_buf_puts(&b, words[i]);
+        int group = i >= 6 && i < 9 ? 1 : i >= 9 && i < 12 ? 2 : i >= 12 && i < 14 ? 3 : 0;
+        for (int d = 0; d < 8; d++)
+            vcd_buf_printf(&b, " %.4f", (d == group ? 1.0 : 0.0) + 0.1 * frand(&seed));
+        vcd_buf_putc(&b, '\n');
+    }
+    unsigned char *out;
+    size_t n;
+    vcd_vectors_import_stats st;
+    vcd_status rc = vcd_vectors_import_memory((const unsigned char *)b.data, b.len, VCD_VEC_TEXT,
+                                              0, &out, &n, &st);
+    CHECK(rc == VCD_OK);
+    if (!rc) CHECK(vcd_write_file_atomic(path, out, n) == VCD_OK);
+    free(out);
+    vcd_buf_free(&b);
+    return path;
+}
+
+static const char *write_conll(const char *path, int variant)
+{
+    static const char *people[] = {"Alice", "Bob", "Carol", "alice"};
+    static const char *places[] = {"London", "Paris", "Berlin"};
+    static const char *orgs[] = {"Google", "Amazon"};
+    vcd_buf b = {0};
+    for (int s = 0; s < 60; s++) {
+        const char *p = people[(s + variant) % 4], *l = places[(s * 7 + variant) % 3];
+        const char *o = orgs[s % 2];
+        if (s % 3 == 0)
+            vcd_buf_printf(&b, "%s\tB-person\nlives\tO\nin\tO\n%s\tB-location\n.\tO\n\n", p, l);
+        else if (s % 3 == 1)
+            vcd_buf_printf(&b, "%s\tB-person\nworks\tO\nat\tO\n%s\tB-corporation\n\n", p, o);
+        else
+            vcd_buf_printf(&b, "the\tO\n%s\tB-person\n%s\tI-person\nvisited\tO\n%s\tB-location\n\n",
+                           p, people[(s + 1) % 3], l);
+    }
+    CHECK(vcd_write_file_atomic(path, b.data, b.len) == VCD_OK);
+    vcd_buf_free(&b);
+    return path;
+}
+
+/* ---- whole-network gradient ---- */
+
+typedef struct {
+    vcd_ner_model *m;
+    ner_features f;
+    ner_acts a;
+    size_t starts[3];
+    int32_t gold[9];
+    float *grad;
+    ner_params g;
+} net_case;
+
+static double net_loss(net_case *c, int with_grad)
+{
+    size_t L = c->m->cfg.n_labels;
+    vcd_rng rng;
+    vcd_rng_seed(&rng, 1); /* dropout 0: masks are all ones */
+    ner_net_forward(c->m, &c->f, c->starts, 2, &c->a, 0.0f, &rng);
+    nn_crf crf = {c->m->p.trans, c->m->p.start, c->m->p.end, L};
+    float scratch[2 * 9 * 16 + 16];
+    double loss = 0;
+    if (with_grad) memset(c->grad, 0, c->m->n_params * sizeof *c->grad);
+    float *dtr = with_grad ? c->g.trans : scratch, *dst = with_grad ? c->g.start : scratch,
+          *den = with_grad ? c->g.end : scratch;
+    float junk[16 * 16 + 32];
+    for (size_t s = 0; s < 2; s++) {
+        size_t a = c->starts[s], n = c->starts[s + 1] - a;
+        loss += nn_crf_nll(c->a.d_emit + a * L, with_grad ? dtr : junk, with_grad ? dst : junk,
+                           with_grad ? den : junk, c->a.emit + a * L, c->gold + a, n, &crf,
+                           scratch);
+    }
+    if (with_grad) ner_net_backward(c->m, &c->f, c->starts, 2, &c->a, &c->g);
+    return loss;
+}
+
+static void test_net_gradient(const char *vec_path)
+{
+    vcd_vectors *vec;
+    if (vcd_vectors_open(vec_path, &vec)) return;
+    net_case c = {0};
+    c.m = ner_model_alloc(vec);
+    ner_config *cfg = &c.m->cfg;
+    cfg->vec_dim = vcd_vectors_dim(vec);
+    cfg->char_buckets = 64;
+    cfg->char_dim = 4;
+    cfg->hidden = 5;
+    char **types = vcd_xmalloc(2 * sizeof *types);
+    types[0] = vcd_xstrdup("person");
+    types[1] = vcd_xstrdup("location");
+    ner_config_set_types(cfg, types, 2);
+    CHECK(cfg->n_labels == 5 && strcmp(cfg->labels[1], "B-location") == 0);
+    ner_model_alloc_params(c.m);
+    unsigned seed = 5;
+    for (size_t i = 0; i < c.m->n_params; i++)
+        c.m->store[i] = 0.5f * frand(&seed);
+    const char *w1[] = {"Alice", "lives", "in", "Paris"}, *w2[] = {"bob", "visited", "the",
+                                                                    "Berlin", "zoo"};
+    size_t l1[] = {5, 5, 2, 5}, l2[] = {3, 7, 3, 6, 3};
+    vcd_word_seq seqs[2] = {{w1, l1, 4}, {w2, l2, 5}};
+    c.starts[0] = 0, c.starts[1] = 4, c.starts[2] = 9;
+    int32_t gold[9] = {3, 0, 0, 1, 3, 0, 0, 1, 2};
+    memcpy(c.gold, gold, sizeof gold);
+    ner_features_reserve(&c.f, cfg, 9);
+    ner_features_batch(c.m, seqs, 2, c.starts, NULL, &c.f);
+    CHECK(c.f.dense[0 * cfg->n_dense + cfg->vec_dim + NER_F_UPPER_INITIAL] == 1);
+    CHECK(c.f.dense[4 * cfg->n_dense + cfg->vec_dim + NER_F_FIRST] == 1);
+    CHECK(c.f.dense[8 * cfg->n_dense + cfg->vec_dim + NER_F_OOV] == 1); /* "zoo" */
+    ner_acts_reserve(&c.a, cfg, 9, 1);
+    c.grad = vcd_xcalloc(c.m->n_params, sizeof *c.grad);
+    ner_params_bind(&c.g, c.grad, cfg);
+    net_loss(&c, 1);
+    float *analytic = vcd_xmalloc(c.m->n_params * sizeof *analytic);
+    memcpy(analytic, c.grad, c.m->n_params * sizeof *analytic);
+    /* every parameter tensor, a few entries each (char rows that are used) */
+    float *views[] = {c.m->p.w1, c.m->p.b1, c.m->p.w2, c.m->p.b2, c.m->p.w3,
+                      c.m->p.b3, c.m->p.trans, c.m->p.start, c.m->p.end,
+                      c.m->p.char_emb + c.f.ngrams[0] * cfg->char_dim};
+    double worst = 0;
+    for (size_t v = 0; v < sizeof views / sizeof *views; v++)
+        for (size_t k = 0; k < 4; k++) {
+            float *x = views[v] + k;
+            size_t idx = (size_t)(x - c.m->store);
+            float keep = *x;
+            *x = keep + 1e-2f;
+            double up = net_loss(&c, 0);
+            *x = keep - 1e-2f;
+            double down = net_loss(&c, 0);
+            *x = keep;
+            double fd = (up - down) / 2e-2;
+            double err = fabs(fd - analytic[idx]) / (1 + fabs(fd));
+            if (err > worst) worst = err;
+        }
+    CHECK_MSG(worst < 2e-2, "network gradient vs finite differences: %g", worst);
+    free(analytic);
+    free(c.grad);
+    ner_features_free(&c.f);
+    ner_acts_free(&c.a);
+    vcd_ner_model_free(c.m);
+    vcd_vectors_close(vec);
+}
+
+/* ---- hostile files ---- */
+
+static void test_hostile_config(void)
+{
+    static const char *bad[] = {
+        "",
+        "[]",
+        "{\"schema\":\"vcdiscover.ner-model/1\"}",
+        /* labels not sorted by type */
+        "{\"schema\":\"vcdiscover.ner-model/1\",\"architecture\":\"cnn-crf\",\"features\":"
+        "\"glove+shape+rank+gazetteer+char-ngrams-2-4/1\",\"labels\":[\"O\",\"B-z\",\"I-z\","
+        "\"B-a\",\"I-a\"],\"char_buckets\":8,\"char_dim\":2,\"hidden\":3,\"o_penalty\":0,"
+        "\"vectors\":{\"dim\":8,\"digest\":\"0000000000000001\"}}",
+        /* huge buckets */
+        "{\"schema\":\"vcdiscover.ner-model/1\",\"architecture\":\"cnn-crf\",\"features\":"
+        "\"glove+shape+rank+gazetteer+char-ngrams-2-4/1\",\"labels\":[\"O\",\"B-a\",\"I-a\"],"
+        "\"char_buckets\":1e12,\"char_dim\":2,\"hidden\":3,\"o_penalty\":0,"
+        "\"vectors\":{\"dim\":8,\"digest\":\"0000000000000001\"}}",
+        /* bad digest */
+        "{\"schema\":\"vcdiscover.ner-model/1\",\"architecture\":\"cnn-crf\",\"features\":"
+        "\"glove+shape+rank+gazetteer+char-ngrams-2-4/1\",\"labels\":[\"O\",\"B-a\",\"I-a\"],"
+        "\"char_buckets\":8,\"char_dim\":2,\"hidden\":3,\"o_penalty\":0,"
+        "\"vectors\":{\"dim\":8,\"digest\":\"xyz\"}}",
+        /* negative penalty */
+        "{\"schema\":\"vcdiscover.ner-model/1\",\"architecture\":\"cnn-crf\",\"features\":"
+        "\"glove+shape+rank+gazetteer+char-ngrams-2-4/1\",\"labels\":[\"O\",\"B-a\",\"I-a\"],"
+        "\"char_buckets\":8,\"char_dim\":2,\"hidden\":3,\"o_penalty\":-1,"
+        "\"vectors\":{\"dim\":8,\"digest\":\"0000000000000001\"}}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        ner_config c;
+        CHECK_MSG(ner_config_parse("config.json", bad[i], strlen(bad[i]), &c) == VCD_EINPUT,
+                  "config %zu accepted", i);
+        CHECK(strstr(vcd_last_error(), "config.json") != NULL);
+    }
+    const char *good =
+        "{\"schema\":\"vcdiscover.ner-model/1\",\"architecture\":\"cnn-crf\",\"features\":"
+        "\"glove+shape+rank+gazetteer+char-ngrams-2-4/1\",\"labels\":[\"O\",\"B-a\",\"I-a\","
+        "\"B-b\",\"I-b\"],\"char_buckets\":8,\"char_dim\":2,\"hidden\":3,\"o_penalty\":0.5,"
+        "\"vectors\":{\"dim\":8,\"digest\":\"00000000000000ff\"}}";
+    ner_config c;
+    CHECK(ner_config_parse("config.json", good, strlen(good), &c) == VCD_OK);
+    CHECK(c.n_types == 2 && c.vectors_digest == 0xff && c.o_penalty == 0.5f);
+    static const char *bad_gaz[] = {"alice\tperson\n", "alice\tzzz\t1\n", "\ta\t1\n",
+                                    "a  b\ta\t1\n",    "a\ta\t0\n",       "a\ta\t-1\n",
+                                    "a\ta\t1x\n",      "a\ta\t1\na\tb\t2\n",
+                                    "a b c d e f\ta\t1\n", "a\xff\ta\t1\n"};
+    for (size_t i = 0; i < sizeof bad_gaz / sizeof *bad_gaz; i++) {
+        ner_gazetteer g;
+        CHECK_MSG(ner_gazetteer_parse("gazetteer.tsv", (const unsigned char *)bad_gaz[i],
+                                      strlen(bad_gaz[i]), &c, &g) == VCD_EINPUT,
+                  "gazetteer %zu accepted", i);
+    }
+    const char *gaz = "# comment\nalice\tb\t3\nnew york\ta\t1\n";
+    ner_gazetteer g;
+    CHECK(ner_gazetteer_parse("g", (const unsigned char *)gaz, strlen(gaz), &c, &g) == VCD_OK);
+    CHECK(g.n == 2 && g.type[0] == 1 && g.count[0] == 3);
+    vcd_buf text = {0};
+    ner_gazetteer_text(&g, &c, &text);
+    CHECK(strstr(text.data, "new york\ta\t1\n") != NULL);
+    vcd_buf_free(&text);
+    ner_gazetteer_free(&g);
+    ner_config_free(&c);
+}
+
+/* ---- training end to end ---- */
+
+static int files_equal(const char *a, const char *b)
+{
+    vcd_mapped_file x, y;
+    if (vcd_map_file(a, &x)) return 0;
+    if (vcd_map_file(b, &y)) {
+        vcd_unmap_file(&x);
+        return 0;
+    }
+    int eq = x.len == y.len && memcmp(x.data, y.data, x.len) == 0;
+    vcd_unmap_file(&x);
+    vcd_unmap_file(&y);
+    return eq;
+}
+
+static void train_once(const char *vec, const char *train, const char *dev, const char *out,
+                       vcd_ner_train_report *r)
+{
+    vcd_ner_train_options o;
+    vcd_ner_train_options_default(&o);
+    o.train_path = train;
+    o.dev_path = dev;
+    o.vectors_path = vec;
+    o.out_dir = out;
+    o.epochs = 12;
+    o.batch = 8;
+    o.char_buckets = 512;
+    o.char_dim = 8;
+    o.hidden = 16;
+    o.lr = 5e-3f;
+    o.dropout = 0.2f;
+    o.ema_decay = 0.9f;
+    o.quiet = 1;
+    vcd_status rc = vcd_ner_train(&o, r);
+    CHECK_MSG(rc == VCD_OK, "%s", vcd_last_error());
+}
+
+static void test_training(const char *vec_path)
+{
+    const char *train = write_conll("/tmp/vcd-test-ner-train.conll", 0);
+    const char *dev = write_conll("/tmp/vcd-test-ner-dev.conll", 1);
+    vcd_ner_train_report r1, r2;
+    vcd_remove_tree("/tmp/vcd-test-ner-m1");
+    vcd_remove_tree("/tmp/vcd-test-ner-m2");
+    train_once(vec_path, train, dev, "/tmp/vcd-test-ner-m1", &r1);
+    train_once(vec_path, train, dev, "/tmp/vcd-test-ner-m2", &r2);
+    CHECK_MSG(r1.best_f1 > 0.9, "synthetic dev F1 %.3f", r1.best_f1);
+    CHECK(r1.saved_f1 == r1.best_f1); /* F32 folder scores what training saw */
+    CHECK(r1.gazetteer_entries > 5);
+    CHECK(files_equal("/tmp/vcd-test-ner-m1/model.safetensors",
+                      "/tmp/vcd-test-ner-m2/model.safetensors"));
+    CHECK(files_equal("/tmp/vcd-test-ner-m1/gazetteer.tsv", "/tmp/vcd-test-ner-m2/gazetteer.tsv"));
+    vcd_ner_train_report_free(&r1);
+    vcd_ner_train_report_free(&r2);
+
+    /* reload and tag words the way `ner` does */
+    vcd_vectors *vec;
+    CHECK(vcd_vectors_open(vec_path, &vec) == VCD_OK);
+    vcd_ner_model *m = NULL;
+    CHECK(vcd_ner_model_open("/tmp/vcd-test-ner-m1", vec, &m) == VCD_OK);
+    CHECK(vcd_ner_model_is_folder("/tmp/vcd-test-ner-m1"));
+    CHECK(!vcd_ner_model_is_folder("/tmp/nonexistent-folder"));
+    if (m) {
+        const char *w[] = {"Carol", "works", "at", "Google"};
+        size_t l[] = {5, 5, 2, 6};
+        vcd_word_seq s = {w, l, 4};
+        int32_t labels[4];
+        float conf[4];
+        CHECK(vcd_ner_model_tag(m, &s, 1, labels, conf) == VCD_OK);
+        CHECK(strcmp(vcd_ner_model_label(m, (size_t)labels[0]), "B-person") == 0);
+        CHECK(strcmp(vcd_ner_model_label(m, (size_t)labels[3]), "B-corporation") == 0);
+        CHECK(conf[0] > 0.5f && conf[0] <= 1.0001f);
+        vcd_ner_model_free(m);
+    }
+    /* a truncated weights file is an error naming the file */
+    vcd_mapped_file f;
+    if (vcd_map_file("/tmp/vcd-test-ner-m1/model.safetensors", &f) == VCD_OK) {
+        CHECK(vcd_write_file_atomic("/tmp/vcd-test-ner-m2/model.safetensors", f.data, f.len / 2) ==
+              VCD_OK);
+        vcd_unmap_file(&f);
+        CHECK(vcd_ner_model_open("/tmp/vcd-test-ner-m2", vec, &m) == VCD_EINPUT);
+        CHECK(strstr(vcd_last_error(), "model.safetensors") != NULL);
+    }
+    vcd_vectors_close(vec);
+    vcd_remove_tree("/tmp/vcd-test-ner-m1");
+    vcd_remove_tree("/tmp/vcd-test-ner-m2");
+}
+
+int main(void)
+{
+    test_crf();
+    test_window();
+    test_hostile_config();
+    const char *vec = tiny_vectors_path();
+    test_net_gradient(vec);
+    test_training(vec);
+    return test_finish();
+}
