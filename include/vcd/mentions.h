@@ -83,6 +83,13 @@ vcd_status vcd_tagger_prepare(vcd_tagger *t, const vcd_corpus *c);
 const char *vcd_tagger_name(const vcd_tagger *t);
 void vcd_tagger_free(vcd_tagger *t);
 
+/* Reads a gazetteer file ("name<TAB>TYPE" lines, '#' comments, TYPE a
+ * report family or WNUT name) and calls add() for every entry; a bad line
+ * is an error naming it. */
+vcd_status vcd_gazetteer_read(const char *path,
+                              void (*add)(void *ctx, const char *name, size_t n, int type),
+                              void *ctx);
+
 struct vcd_vectors;
 /* Rule-based tagger. `gazetteer_path` may be NULL (no gazetteer); `vocab` may
  * be NULL (then only a built-in stop list tells common words from names). */

@@ -4,6 +4,7 @@
 #define VCD_CLI_H
 
 #include "vcd/common.h"
+#include "vcd/ingest.h"
 #include "vcd/trends.h"
 #include <stdio.h>
 
@@ -46,7 +47,11 @@ extern const cli_option cli_trend_options[CLI_TREND_OPTION_COUNT];
  * alpha, min-ratio) shared by 'trends' and 'report'. */
 int cli_trends_options(const cli_option *opts, size_t n, vcd_trends_options *o);
 
+/* --format csv|txt|jsonl into *fmt (left alone when v is NULL). */
+int cli_input_format(const char *v, vcd_input_format *fmt);
+
 int cmd_cluster(int argc, char **argv);
+int cmd_silver(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_vectors(int argc, char **argv);
 int cmd_trends(int argc, char **argv);

@@ -156,3 +156,17 @@ int cli_write_output(const char *path, const vcd_buf *b)
     vcd_status rc = vcd_write_file_atomic(path, b->data, b->len);
     return rc ? cli_fail(rc) : 0;
 }
+
+int cli_input_format(const char *v, vcd_input_format *fmt)
+{
+    if (!v) return 0;
+    if (!strcmp(v, "csv"))
+        *fmt = VCD_FORMAT_CSV;
+    else if (!strcmp(v, "txt"))
+        *fmt = VCD_FORMAT_TXT;
+    else if (!strcmp(v, "jsonl"))
+        *fmt = VCD_FORMAT_JSONL;
+    else
+        return cli_error(EXIT_USAGE, "--format: expected csv, txt or jsonl, got '%s'", v);
+    return 0;
+}

@@ -67,16 +67,7 @@ static cli_option cluster_options[O_COUNT] = {
 static int parse_enums(vcd_cluster_options *o)
 {
     const char *v;
-    if ((v = cluster_options[O_FORMAT].value)) {
-        if (!strcmp(v, "csv"))
-            o->ingest.format = VCD_FORMAT_CSV;
-        else if (!strcmp(v, "txt"))
-            o->ingest.format = VCD_FORMAT_TXT;
-        else if (!strcmp(v, "jsonl"))
-            o->ingest.format = VCD_FORMAT_JSONL;
-        else
-            return cli_error(EXIT_USAGE, "--format: expected csv, txt or jsonl, got '%s'", v);
-    }
+    if (cli_input_format(cluster_options[O_FORMAT].value, &o->ingest.format)) return EXIT_USAGE;
     if ((v = cluster_options[O_DELIM].value)) {
         if (!strcasecmp(v, "tab") || !strcmp(v, "\\t"))
             o->ingest.delimiter = '\t';

@@ -231,15 +231,7 @@ static int parse_format(const char *input, vcd_input_format *fmt, int *is_conll)
     *is_conll =
         v ? strcmp(v, "conll") == 0 : ends_with(input, ".conll") || ends_with(input, ".bio");
     if (!v || *is_conll) return 0;
-    if (!strcmp(v, "csv"))
-        *fmt = VCD_FORMAT_CSV;
-    else if (!strcmp(v, "txt"))
-        *fmt = VCD_FORMAT_TXT;
-    else if (!strcmp(v, "jsonl"))
-        *fmt = VCD_FORMAT_JSONL;
-    else
-        return cli_error(EXIT_USAGE, "--format: expected conll, csv, txt or jsonl, got '%s'", v);
-    return 0;
+    return cli_input_format(v, fmt);
 }
 
 int cmd_ner(int argc, char **argv)

@@ -12,7 +12,8 @@ static void usage(FILE *out)
           "  report           one self-contained HTML report of a state directory\n"
           "  eval             NER and clustering quality (eval ner, eval clusters, eval --gold)\n"
           "  ner              tag text with an entity tagger (CoNLL, CSV or plain text)\n"
-          "  train-ner        fine-tune a BERT token classifier on CoNLL data\n"
+          "  train-ner        train the default CNN-CRF tagger (or fine-tune BERT) on CoNLL\n"
+          "  silver           weak BIO labels for your comments from known names\n"
           "  vectors import   convert word vectors into vcdiscover's memory-mapped format\n"
           "  version          print the version\n\n"
           "Run 'vcdiscover <command> --help' for a command's options.\n",
@@ -41,6 +42,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "eval") == 0) return cmd_eval(argc - 2, argv + 2);
     if (strcmp(cmd, "train-ner") == 0) return cmd_train_ner(argc - 2, argv + 2);
     if (strcmp(cmd, "ner") == 0) return cmd_ner(argc - 2, argv + 2);
+    if (strcmp(cmd, "silver") == 0) return cmd_silver(argc - 2, argv + 2);
     if (strcmp(cmd, "vectors") == 0) return cmd_vectors(argc - 2, argv + 2);
     return cli_error(EXIT_USAGE, "unknown command '%s' (see vcdiscover --help)", cmd);
 }

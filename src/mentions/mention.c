@@ -1,3 +1,4 @@
+#include "vcd/fileio.h"
 #include "vcd/mentions.h"
 
 #include <stdlib.h>
@@ -97,4 +98,36 @@ const char *vcd_tagger_name(const vcd_tagger *t)
 void vcd_tagger_free(vcd_tagger *t)
 {
     if (t) t->ops->destroy(t);
+}
+
+vcd_status vcd_gazetteer_read(const char *path,
+                              void (*add)(void *ctx, const char *name, size_t n, int type),
+                              void *ctx)
+{
+    vcd_mapped_file f;
+    vcd_status rc = vcd_map_file(path, &f);
+    if (rc) return rc;
+    size_t pos = 0, line = 0, n;
+    const char *p;
+    while (vcd_next_line(f.data, f.len, &pos, &p, &n)) {
+        line++;
+        if (n == 0 || p[0] == '#') continue;
+        const char *tab = memchr(p, '\t', n);
+        char tname[32];
+        size_t tn = tab ? n - (size_t)(tab - p) - 1 : 0;
+        if (!tab || tab == p || tn == 0 || tn >= sizeof tname) {
+            rc = vcd_fail(VCD_EINPUT, "%s:%zu: expected 'name<TAB>TYPE'", path, line);
+            break;
+        }
+        memcpy(tname, tab + 1, tn);
+        tname[tn] = '\0';
+        int type = vcd_type_parse(tname);
+        if (type < 0) {
+            rc = vcd_fail(VCD_EINPUT, "%s:%zu: unknown type '%s'", path, line, tname);
+            break;
+        }
+        add(ctx, p, (size_t)(tab - p), type);
+    }
+    vcd_unmap_file(&f);
+    return rc;
 }

@@ -345,36 +345,17 @@ static vcd_status rules_prepare(vcd_tagger *base, const vcd_corpus *c)
 
 static const vcd_tagger_ops rules_ops = {"rules", rules_prepare, rules_tag_doc, rules_destroy};
 
+static void add_gazetteer_name(void *ctx, const char *name, size_t n, int type)
+{
+    rules_tagger *r = ctx;
+    vcd_match_key(name, n, &r->key);
+    *vcd_strmap_upsert(r->gazetteer, r->key.data, r->key.len, 0, NULL) = (size_t)type;
+}
+
 static vcd_status load_gazetteer(rules_tagger *r, const char *path)
 {
-    vcd_mapped_file f;
-    vcd_status rc = vcd_map_file(path, &f);
-    if (rc) return rc;
     r->gazetteer = vcd_strmap_new();
-    size_t pos = 0, line = 0, n;
-    const char *p;
-    while (vcd_next_line(f.data, f.len, &pos, &p, &n)) {
-        line++;
-        if (n == 0 || p[0] == '#') continue;
-        const char *tab = memchr(p, '\t', n);
-        char tname[32];
-        size_t tn = tab ? n - (size_t)(tab - p) - 1 : 0;
-        if (!tab || tab == p || tn == 0 || tn >= sizeof tname) {
-            rc = vcd_fail(VCD_EINPUT, "%s:%zu: expected 'name<TAB>TYPE'", path, line);
-            break;
-        }
-        memcpy(tname, tab + 1, tn);
-        tname[tn] = '\0';
-        int type = vcd_type_parse(tname);
-        if (type < 0) {
-            rc = vcd_fail(VCD_EINPUT, "%s:%zu: unknown type '%s'", path, line, tname);
-            break;
-        }
-        vcd_match_key(p, (size_t)(tab - p), &r->key);
-        *vcd_strmap_upsert(r->gazetteer, r->key.data, r->key.len, 0, NULL) = (size_t)type;
-    }
-    vcd_unmap_file(&f);
-    return rc;
+    return vcd_gazetteer_read(path, add_gazetteer_name, r);
 }
 
 vcd_status vcd_tagger_rules_new(const char *gazetteer_path, const vcd_vectors *vocab,

@@ -1,0 +1,168 @@
+/* Silver labels from known names; see vcd/silver.h. Names are keyed by the
+ * match keys of their tokens joined by single spaces, so "Spider-Man" in a
+ * gazetteer and "spider - man" in a comment meet. Matching is greedy left
+ * to right, longest name first, so spans never overlap. */
+#include "vcd/silver.h"
+#include "vcd/eval.h"
+#include "vcd/fileio.h"
+#include "vcd/state.h"
+#include "vcd/strmap.h"
+#include "vcd/text.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SILVER_MAX_WORDS 6
+#define AMBIGUOUS ((size_t)-1)
+
+void vcd_silver_options_default(vcd_silver_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->min_alias_count = 2;
+}
+
+typedef struct {
+    vcd_strmap *names; /* key -> type, or AMBIGUOUS */
+    vcd_tokens toks;
+    vcd_buf key, word;
+    size_t ambiguous;
+} name_table;
+
+/* Key of text[0..n): token match keys joined by spaces; 0 if empty or
+ * longer than SILVER_MAX_WORDS. */
+static int name_key(name_table *t, const char *text, size_t n)
+{
+    vcd_tokenize(text, n, &t->toks);
+    if (t->toks.n == 0 || t->toks.n > SILVER_MAX_WORDS) return 0;
+    vcd_buf_clear(&t->key);
+    for (size_t i = 0; i < t->toks.n; i++) {
+        const vcd_token *k = &t->toks.toks[i];
+        vcd_match_key(text + k->byte_start, k->byte_end - k->byte_start, &t->word);
+        if (i) vcd_buf_putc(&t->key, ' ');
+        vcd_buf_append(&t->key, t->word.data, t->word.len);
+    }
+    return t->key.len > 0;
+}
+
+static void add_name(void *ctx, const char *name, size_t n, int type)
+{
+    name_table *t = ctx;
+    if (!vcd_wnut_type_name(type) || !name_key(t, name, n)) return;
+    int inserted;
+    size_t *v = vcd_strmap_upsert(t->names, t->key.data, t->key.len, (size_t)type, &inserted);
+    if (!inserted && *v != (size_t)type && *v != AMBIGUOUS) {
+        *v = AMBIGUOUS;
+        t->ambiguous++;
+    }
+}
+
+static vcd_status add_state_names(name_table *t, const char *dir, size_t min_count)
+{
+    vcd_records rec;
+    vcd_status rc = vcd_records_load(dir, &rec);
+    if (rc) return rc;
+    for (size_t e = 0; e < rec.n_entities; e++) {
+        const vcd_record_entity *ent = &rec.entities[e];
+        for (size_t a = 0; a < ent->n_aliases; a++)
+            if (ent->aliases[a].count >= min_count) {
+                const char *s = ent->aliases[a].text;
+                add_name(t, s, strlen(s), ent->type);
+            }
+    }
+    vcd_records_free(&rec);
+    return VCD_OK;
+}
+
+/* Writes one comment's words with their tags; returns the spans found. */
+static size_t label_doc(name_table *t, const char *text, vcd_buf *keys, size_t *key_end,
+                        vcd_buf *out, vcd_silver_report *r, int keep_unlabelled)
+{
+    vcd_tokenize(text, strlen(text), &t->toks);
+    size_t n = t->toks.n;
+    if (!n) return 0;
+    /* all word keys, back to back */
+    vcd_buf_clear(keys);
+    for (size_t i = 0; i < n; i++) {
+        const vcd_token *k = &t->toks.toks[i];
+        vcd_match_key(text + k->byte_start, k->byte_end - k->byte_start, &t->word);
+        vcd_buf_append(keys, t->word.data, t->word.len);
+        key_end[i] = keys->len;
+    }
+    size_t mark = out->len, spans = 0;
+    for (size_t i = 0; i < n;) {
+        size_t type = AMBIGUOUS, len = 0;
+        for (size_t l = SILVER_MAX_WORDS; l >= 1 && !len; l--) {
+            if (i + l > n) continue;
+            vcd_buf_clear(&t->key);
+            for (size_t w = i; w < i + l; w++) {
+                size_t a = w ? key_end[w - 1] : 0;
+                if (w > i) vcd_buf_putc(&t->key, ' ');
+                vcd_buf_append(&t->key, keys->data + a, key_end[w] - a);
+            }
+            size_t v = vcd_strmap_get(t->names, t->key.data, t->key.len, AMBIGUOUS);
+            if (v != AMBIGUOUS) type = v, len = l;
+        }
+        if (!len) {
+            const vcd_token *k = &t->toks.toks[i++];
+            vcd_buf_append(out, text + k->byte_start, k->byte_end - k->byte_start);
+            vcd_buf_puts(out, "\tO\n");
+            continue;
+        }
+        const char *wnut = vcd_wnut_type_name((int)type);
+        for (size_t w = i; w < i + len; w++) {
+            const vcd_token *k = &t->toks.toks[w];
+            vcd_buf_append(out, text + k->byte_start, k->byte_end - k->byte_start);
+            vcd_buf_printf(out, "\t%s-%s\n", w == i ? "B" : "I", wnut);
+        }
+        spans++;
+        r->spans_by_type[type]++;
+        i += len;
+    }
+    if (!spans && !keep_unlabelled) {
+        out->len = mark;
+        out->data[mark] = '\0';
+        return 0;
+    }
+    vcd_buf_putc(out, '\n');
+    r->docs_written++;
+    r->words_written += n;
+    return spans;
+}
+
+vcd_status vcd_silver_run(const vcd_silver_options *o, vcd_silver_report *r)
+{
+    memset(r, 0, sizeof *r);
+    if (!o->input || !o->out_path || (!o->state_dir && !o->gazetteer_path))
+        return vcd_fail(VCD_EINPUT, "silver: needs --input, --out and a --state or --gazetteer");
+    name_table t = {.names = vcd_strmap_new()};
+    vcd_corpus *c = NULL;
+    vcd_status rc = o->gazetteer_path ? vcd_gazetteer_read(o->gazetteer_path, add_name, &t) : 0;
+    if (!rc && o->state_dir) rc = add_state_names(&t, o->state_dir, o->min_alias_count);
+    if (!rc) rc = vcd_corpus_load(o->input, &o->ingest, &c);
+    vcd_buf out = {0}, keys = {0};
+    size_t *key_end = NULL, cap = 0;
+    vcd_buf_clear(&out);
+    for (size_t d = 0; !rc && d < c->n_docs; d++) {
+        size_t len = strlen(c->docs[d].text);
+        if (len + 1 > cap) {
+            cap = 2 * len + 16;
+            key_end = vcd_xrealloc(key_end, cap * sizeof *key_end);
+        }
+        r->spans += label_doc(&t, c->docs[d].text, &keys, key_end, &out, r, o->keep_unlabelled);
+    }
+    if (!rc) {
+        r->docs = c->n_docs;
+        r->names = vcd_strmap_size(t.names) - t.ambiguous;
+        r->names_ambiguous = t.ambiguous;
+        rc = vcd_write_file_atomic(o->out_path, out.data, out.len);
+    }
+    vcd_corpus_free(c);
+    vcd_strmap_free(t.names);
+    vcd_tokens_free(&t.toks);
+    vcd_buf_free(&t.key);
+    vcd_buf_free(&t.word);
+    vcd_buf_free(&keys);
+    vcd_buf_free(&out);
+    free(key_end);
+    return rc;
+}
