@@ -103,7 +103,8 @@ vcd_status vcd_tagger_bert_new(const char *dir, vcd_tagger **out);
  * model borrows `vectors`, which must outlive the tagger. */
 vcd_status vcd_tagger_model_new(const char *dir, const struct vcd_vectors *vectors,
                                 vcd_tagger **out);
-/* Where the shipped default model lives (data/models/default). */
+/* Where the default model lives: $VCDISCOVER_NER_MODEL if set, else the
+ * shipped data/models/default. */
 const char *vcd_default_ner_model_dir(void);
 /* By name: NULL or "default" -> the shipped CNN-CRF model, or the rule
  * tagger (with a warning) when the model folder or the vectors are missing;

@@ -48,6 +48,7 @@ typedef struct {
     const char *out_dir;
     size_t epochs, batch;
     size_t char_buckets, char_dim, hidden;
+    size_t lstm; /* BiLSTM width per direction as the second layer; 0: a convolution */
     float lr, dropout, weight_decay;
     float ema_decay; /* average of the weights that is scored and kept; 0 = off */
     uint64_t seed;

@@ -79,6 +79,22 @@ void nn_dropout_forward(float *y, float *mask, const float *x, size_t n, float p
 /* dx = dy * mask; dx may alias dy. */
 void nn_dropout_backward(float *dx, const float *dy, const float *mask, size_t n);
 
+/* One direction of an LSTM (PyTorch's gate order i, f, g, o) over packed
+ * sequences; `reverse` runs each sequence right to left. xw [rows, 4 hidden]
+ * holds x W_ih^T + b_ih + b_hh; the recurrence adds h_prev W_hh^T. Writes
+ * h into rows of stride ldh (two directions can share one [rows, 2 hidden]
+ * buffer), the cell states c and the gate activations (for backward). */
+void nn_lstm_forward(float *h, size_t ldh, float *c, float *gates, const float *xw,
+                     const float *w_hh, const size_t *starts, size_t n_seq, size_t hidden,
+                     int reverse);
+/* From dh (stride ldh) writes dxw (=) [rows, 4 hidden], the gradient of the
+ * pre-activation gates, and h_prev [rows, hidden] (each row's previous h in
+ * its direction, 0 at the start) so that dW_hh += dxw^T h_prev is one
+ * matrix product (nn_linear_backward with x = h_prev). */
+void nn_lstm_backward(float *dxw, float *h_prev, const float *dh, size_t ldh, const float *h,
+                      const float *c, const float *gates, const float *w_hh, const size_t *starts,
+                      size_t n_seq, size_t hidden, int reverse);
+
 /* Linear-chain CRF over `labels` tags: score(y) = start[y0] + sum emit[t, yt]
  * + sum trans[y(t-1), yt] + end[y(n-1)], trans row = previous tag. */
 typedef struct {

@@ -32,6 +32,7 @@ enum {
     T_HIDDEN,
     T_DROPOUT,
     T_EMA,
+    T_LSTM,
     T_COUNT
 };
 
@@ -68,6 +69,9 @@ static cli_option train_options[T_COUNT] = {
     [T_CHAR_DIM] = {"char-dim", 1, "CNN-CRF: character n-gram embedding width (default: 32)"},
     [T_HIDDEN] = {"hidden", 1, "CNN-CRF: convolution width (default: 256)"},
     [T_DROPOUT] = {"dropout", 1, "CNN-CRF: dropout on inputs and hidden layers (default: 0.5)"},
+    [T_LSTM] = {"lstm", 1,
+                "CNN-CRF: a BiLSTM of this width per direction as the second layer; 0 = a "
+                "second convolution (default: 0)"},
     [T_EMA] = {"ema", 1,
                "CNN-CRF: decay of the weight average that is scored and kept; 0 = off "
                "(default: 0.998)"},
@@ -141,6 +145,7 @@ static int read_default_numbers(vcd_ner_train_options *o)
         cli_size(train_options, T_COUNT, "char-buckets", 1, (size_t)1 << 24, &o->char_buckets) ||
         cli_size(train_options, T_COUNT, "char-dim", 1, 512, &o->char_dim) ||
         cli_size(train_options, T_COUNT, "hidden", 1, 4096, &o->hidden) ||
+        cli_size(train_options, T_COUNT, "lstm", 0, 1024, &o->lstm) ||
         cli_real(train_options, T_COUNT, "lr", 1e-9, 0.999, &lr) ||
         cli_real(train_options, T_COUNT, "weight-decay", 0, 0.999, &wd) ||
         cli_real(train_options, T_COUNT, "dropout", 0, 0.95, &dropout) ||

@@ -5,6 +5,7 @@
 #include "vcd/ner_model.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -42,7 +43,8 @@ vcd_status vcd_tagger_model_new(const char *dir, const struct vcd_vectors *vecto
 
 const char *vcd_default_ner_model_dir(void)
 {
-    return VCD_DATA_DIR "/models/default";
+    const char *env = getenv("VCDISCOVER_NER_MODEL");
+    return env && *env ? env : VCD_DATA_DIR "/models/default";
 }
 
 /* The default model, or the rule tagger when its folder or the word

@@ -155,8 +155,70 @@ grep -q '"ari":1,' "$T/stdout" && ok || bad "self clustering ARI is not 1: $(hea
 printf '{"doc_id":"c00001","start":0}\nnot json\n' >"$T/badgold.jsonl"
 expect 2 "eval clusters with no usable gold" -- "$BIN" eval clusters --gold "$T/badgold.jsonl" --pred "$T/s"
 grep -q "line skipped" "$T/stderr" && ok || bad "bad gold lines not reported"
-# BERT: ner, train-ner, --tagger/--encoder bert:DIR (needs ../shared's fixtures)
 SHARED=${VCD_SHARED:-$(dirname "$0")/../../../shared}
+# The default CNN-CRF tagger: training, tagging, silver labels, fallback.
+printf 'Alice\tB-person\nlives\tO\nin\tO\nParis\tB-location\n\nBob\tB-person\nworks\tO\nat\tO\nGoogle\tB-corporation\n\nthe\tO\nNew\tB-location\nYork\tI-location\nshow\tO\n\n' >"$T/tiny.conll"
+for i in 1 2 3 4 5 6; do cat "$T/tiny.conll"; done >"$T/tiny6.conll"
+VEC=$(dirname "$0")/../../data/vectors/glove-wiki-100d.vcdv
+if [ -f "$VEC" ]; then
+  for run in 1 2; do
+    expect 0 "train-ner default run $run" -- "$BIN" train-ner --train "$T/tiny6.conll" --dev "$T/tiny.conll" \
+      --out "$T/cnn$run" --epochs 3 --batch 4 --hidden 16 --char-buckets 1024 --char-dim 8 --seed 5 --json
+  done
+  grep -q '"architecture":"cnn-crf"' "$T/stdout" && ok || bad "train-ner summary: $(head -c 200 "$T/stdout")"
+  cmp -s "$T/cnn1/model.safetensors" "$T/cnn2/model.safetensors" && ok || bad "same seed gave different CNN-CRF weights"
+  grep -q '"command":' "$T/cnn1/train_log.json" && grep -q '"hash64":' "$T/cnn1/train_log.json" && ok || bad "train_log.json lacks command or data version"
+  expect 0 "ner with a CNN-CRF folder" -- "$BIN" ner --input "$T/tiny.conll" --model "$T/cnn1" --out "$T/cnn.pred"
+  cmp -s <(grep -v '^$' "$T/tiny.conll" | cut -f1) <(grep -v '^$' "$T/cnn.pred" | cut -f1) && ok || bad "CNN-CRF ner changed the tokens"
+  awk -F'\t' 'NF && $2 !~ /^(O|[BI]-(person|location|corporation))$/ {b=1} END {exit b}' "$T/cnn.pred" && ok || bad "CNN-CRF tag outside its labels"
+  expect 0 "ner --tagger model:DIR on text" -- "$BIN" ner --input "$SAMPLE" --tagger "model:$T/cnn1" --out "$T/cnn.jsonl"
+  expect 2 "train-ner bad dropout" -- "$BIN" train-ner --train "$T/tiny.conll" --out "$T/cx" --dropout 1.5
+  expect 2 "train-ner zero hidden" -- "$BIN" train-ner --train "$T/tiny.conll" --out "$T/cx" --hidden 0
+  expect 2 "train-ner missing train file" -- "$BIN" train-ner --train "$T/none.conll" --out "$T/cx"
+  [ ! -e "$T/cx" ] && ok || bad "failed train-ner left a folder"
+  mkdir -p "$T/cnnbad" && cp "$T/cnn1/"* "$T/cnnbad/" && printf 'x\tnot-a-type\t1\n' >"$T/cnnbad/gazetteer.tsv"
+  expect 2 "ner with a bad gazetteer" -- "$BIN" ner --input "$T/tiny.conll" --model "$T/cnnbad" --out "$T/bad.pred"
+  grep -q "gazetteer.tsv:" "$T/stderr" && ok || bad "bad gazetteer not named"
+  [ ! -e "$T/bad.pred" ] && ok || bad "failed ner left a file"
+  # silver labels from a state, then mixed into training
+  expect 0 "cluster for silver" -- "$BIN" cluster --input "$SAMPLE" --tagger rules --out "$T/ss" --quiet
+  expect 0 "silver" -- "$BIN" silver --input "$SAMPLE" --state "$T/ss" --out "$T/silver.conll" --json
+  grep -q '"spans":[1-9]' "$T/stdout" && ok || bad "silver found nothing: $(head -c 200 "$T/stdout")"
+  grep -qP '^Vision\tI-product$' "$T/silver.conll" && ok || bad "silver: multi-word name not B-/I- labelled"
+  awk -F'\t' 'NF && (NF != 2 || $2 !~ /^(O|[BI]-(person|location|corporation|product|group|creative-work))$/) {b=1} END {exit b}' \
+    "$T/silver.conll" && ok || bad "silver wrote a malformed line"
+  expect 0 "train-ner with silver" -- "$BIN" train-ner --train "$T/tiny6.conll" --silver "$T/silver.conll" \
+    --out "$T/cnns" --epochs 1 --batch 32 --hidden 16 --char-buckets 1024 --char-dim 8
+  expect 2 "silver without names" -- "$BIN" silver --input "$SAMPLE" --no-gazetteer --out "$T/s2.conll"
+  expect 2 "silver with a bad state" -- "$BIN" silver --input "$SAMPLE" --state "$T/none" --out "$T/s3.conll"
+  [ ! -e "$T/s3.conll" ] && ok || bad "failed silver left a file"
+  # without the model, the default tagger falls back to rules and says so
+  VCDISCOVER_NER_MODEL="$T/nomodel" expect 0 "cluster without the default model" -- "$BIN" cluster \
+    --input "$SAMPLE" --out "$T/sf" --quiet
+  grep -q "using the rule-based tagger" "$T/stderr" && ok || bad "fallback not reported: $(head -c 300 "$T/stderr")"
+  grep -q '"name":[[:space:]]*"rules"' "$T/sf/manifest.json" && ok || bad "fallback state does not record the rules tagger"
+  if [ -f "$(dirname "$0")/../../data/models/default/model.safetensors" ]; then
+    expect 0 "cluster with the default model" -- "$BIN" cluster --input "$SAMPLE" --out "$T/sd" --quiet
+    grep -q '"name":[[:space:]]*"cnn-crf"' "$T/sd/manifest.json" && ok || bad "default state does not record the cnn-crf tagger"
+    expect 0 "match on the default-model state" -- "$BIN" match --state "$T/sd" "AVP"
+    grep -q 'Apple Vision Pro' "$T/stdout" && ok || bad "default-model state cannot match AVP"
+    DEV=$SHARED/data/wnut17/dev.conll
+    if [ -f "$DEV" ]; then
+      expect 0 "ner on WNUT dev with the default model" -- "$BIN" ner --input "$DEV" --out "$T/dev.pred"
+      expect 0 "eval ner on WNUT dev" -- "$BIN" eval ner --gold "$DEV" --pred "$T/dev.pred" --json
+      f1=$(grep -o '"f1":[0-9.]*' "$T/stdout" | head -1 | cut -d: -f2)
+      awk -v f="$f1" 'BEGIN {exit !(f >= 0.50)}' && ok || bad "default model WNUT dev F1 $f1 < 0.50"
+    else
+      echo "SKIP: default model dev F1 ($DEV not found)"
+    fi
+  else
+    bad "the shipped default model data/models/default is missing"
+  fi
+else
+  echo "SKIP: CNN-CRF CLI checks ($VEC not found)"
+fi
+
+# BERT: ner, train-ner, --tagger/--encoder bert:DIR (needs ../shared's fixtures)
 TINY=$SHARED/fixtures/bert_tiny
 if [ -d "$TINY" ]; then
   head -n 400 "$SHARED/data/wnut17/train.conll" >"$T/small.conll"

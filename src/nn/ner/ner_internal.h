@@ -40,6 +40,8 @@ typedef struct {
     int32_t *label_bio; /* per label: 0 = O, 1 = B, 2 = I */
     int32_t *label_type; /* per label: type index or -1 */
     size_t char_buckets, char_dim, hidden;
+    size_t lstm; /* BiLSTM width per direction after the first convolution; 0: a second
+                  * convolution instead */
     size_t vec_dim;
     uint64_t vectors_digest;
     size_t n_dense; /* vec_dim + NER_FLAGS + 2 n_types */
@@ -64,8 +66,10 @@ typedef struct {
 typedef struct {
     float *char_emb; /* [char_buckets, char_dim] */
     float *w1, *b1;  /* [hidden, 3 in_dim], [hidden] */
-    float *w2, *b2;  /* [hidden, 3 hidden] */
-    float *w3, *b3;  /* [labels, hidden] */
+    float *w2, *b2;  /* [hidden, 3 hidden] (lstm == 0) */
+    float *lstm_w_ih[2], *lstm_w_hh[2], *lstm_b[2]; /* per direction: [4 lstm, hidden],
+                                                       [4 lstm, lstm], [4 lstm] (lstm > 0) */
+    float *w3, *b3;  /* [labels, top] where top = lstm ? 2 lstm : hidden */
     float *trans, *start, *end;
 } ner_params;
 
@@ -85,6 +89,8 @@ void ner_config_free(ner_config *c);
 /* Label set "O" + sorted B-/I- pairs for the given types. */
 void ner_config_set_types(ner_config *c, char **types, size_t n_types);
 size_t ner_param_count(const ner_config *c);
+/* Width of the layer under the emission scores. */
+size_t ner_top_width(const ner_config *c);
 /* Points p's views into store (n = ner_param_count floats). */
 void ner_params_bind(ner_params *p, float *store, const ner_config *c);
 void ner_model_update_decoding(vcd_ner_model *m);
@@ -139,9 +145,12 @@ void ner_word_key(const char *w, size_t n, vcd_buf *out);
 /* ---- network (ner_net.c) ---- */
 typedef struct {
     size_t cap_rows;
-    float *x0, *mask0, *g1, *h1, *mask1, *g2, *h2, *mask2, *emit;
+    float *x0, *mask0, *g1, *h1, *mask1, *g2, *h2, *mask2, *h2d, *emit;
+    /* BiLSTM layer (h2 is then [rows, 2 lstm], both directions side by side) */
+    float *xw[2], *gates[2], *cell[2];
     /* backward */
     float *d_emit, *d_h2, *d_g2, *d_h1, *d_g1, *d_x0;
+    float *d_xw, *h_prev, *d_tmp;
 } ner_acts;
 
 void ner_acts_reserve(ner_acts *a, const ner_config *c, size_t rows, int training);

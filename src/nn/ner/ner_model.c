@@ -57,11 +57,17 @@ void ner_config_set_types(ner_config *c, char **types, size_t n_types)
     c->in_dim = c->n_dense + c->char_dim;
 }
 
+size_t ner_top_width(const ner_config *c)
+{
+    return c->lstm ? 2 * c->lstm : c->hidden;
+}
+
 size_t ner_param_count(const ner_config *c)
 {
-    size_t L = c->n_labels, H = c->hidden;
-    return c->char_buckets * c->char_dim + H * 3 * c->in_dim + H + H * 3 * H + H + L * H + L +
-           L * L + 2 * L;
+    size_t L = c->n_labels, H = c->hidden, Hl = c->lstm, T = ner_top_width(c);
+    size_t second = Hl ? 2 * (4 * Hl * H + 4 * Hl * Hl + 4 * Hl) : H * 3 * H + H;
+    return c->char_buckets * c->char_dim + H * 3 * c->in_dim + H + second + L * T + L + L * L +
+           2 * L;
 }
 
 void ner_params_bind(ner_params *p, float *store, const ner_config *c)
@@ -71,9 +77,18 @@ void ner_params_bind(ner_params *p, float *store, const ner_config *c)
     p->char_emb = at, at += c->char_buckets * c->char_dim;
     p->w1 = at, at += H * 3 * c->in_dim;
     p->b1 = at, at += H;
-    p->w2 = at, at += H * 3 * H;
-    p->b2 = at, at += H;
-    p->w3 = at, at += L * H;
+    size_t Hl = c->lstm;
+    if (Hl) {
+        for (int d = 0; d < 2; d++) {
+            p->lstm_w_ih[d] = at, at += 4 * Hl * H;
+            p->lstm_w_hh[d] = at, at += 4 * Hl * Hl;
+            p->lstm_b[d] = at, at += 4 * Hl;
+        }
+    } else {
+        p->w2 = at, at += H * 3 * H;
+        p->b2 = at, at += H;
+    }
+    p->w3 = at, at += L * ner_top_width(c);
     p->b3 = at, at += L;
     p->trans = at, at += L * L;
     p->start = at, at += L;
@@ -84,22 +99,30 @@ void ner_params_bind(ner_params *p, float *store, const ner_config *c)
 static size_t param_tensors(const vcd_ner_model *m, vcd_tensor_f32 *t)
 {
     const ner_config *c = &m->cfg;
-    size_t L = c->n_labels, H = c->hidden;
+    size_t L = c->n_labels, H = c->hidden, Hl = c->lstm, n = 0;
     const ner_params *p = &m->p;
-    vcd_tensor_f32 all[] = {
-        {"char_emb", p->char_emb, c->char_buckets, c->char_dim},
-        {"conv1.weight", p->w1, H, 3 * c->in_dim},
-        {"conv1.bias", p->b1, H, 0},
-        {"conv2.weight", p->w2, H, 3 * H},
-        {"conv2.bias", p->b2, H, 0},
-        {"out.weight", p->w3, L, H},
-        {"out.bias", p->b3, L, 0},
-        {"crf.transitions", p->trans, L, L},
-        {"crf.start", p->start, L, 0},
-        {"crf.end", p->end, L, 0},
-    };
-    memcpy(t, all, sizeof all);
-    return sizeof all / sizeof all[0];
+    t[n++] = (vcd_tensor_f32){"char_emb", p->char_emb, c->char_buckets, c->char_dim};
+    t[n++] = (vcd_tensor_f32){"conv1.weight", p->w1, H, 3 * c->in_dim};
+    t[n++] = (vcd_tensor_f32){"conv1.bias", p->b1, H, 0};
+    if (Hl) {
+        static const char *names[2][3] = {
+            {"lstm.forward.weight_ih", "lstm.forward.weight_hh", "lstm.forward.bias"},
+            {"lstm.backward.weight_ih", "lstm.backward.weight_hh", "lstm.backward.bias"}};
+        for (int d = 0; d < 2; d++) {
+            t[n++] = (vcd_tensor_f32){names[d][0], p->lstm_w_ih[d], 4 * Hl, H};
+            t[n++] = (vcd_tensor_f32){names[d][1], p->lstm_w_hh[d], 4 * Hl, Hl};
+            t[n++] = (vcd_tensor_f32){names[d][2], p->lstm_b[d], 4 * Hl, 0};
+        }
+    } else {
+        t[n++] = (vcd_tensor_f32){"conv2.weight", p->w2, H, 3 * H};
+        t[n++] = (vcd_tensor_f32){"conv2.bias", p->b2, H, 0};
+    }
+    t[n++] = (vcd_tensor_f32){"out.weight", p->w3, L, ner_top_width(c)};
+    t[n++] = (vcd_tensor_f32){"out.bias", p->b3, L, 0};
+    t[n++] = (vcd_tensor_f32){"crf.transitions", p->trans, L, L};
+    t[n++] = (vcd_tensor_f32){"crf.start", p->start, L, 0};
+    t[n++] = (vcd_tensor_f32){"crf.end", p->end, L, 0};
+    return n;
 }
 
 /* Decoding never produces I-x after anything but B-x or I-x. */
@@ -122,7 +145,7 @@ static cJSON *config_json(const ner_config *c)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "schema", NER_SCHEMA);
-    cJSON_AddStringToObject(o, "architecture", "cnn-crf");
+    cJSON_AddStringToObject(o, "architecture", c->lstm ? "cnn-bilstm-crf" : "cnn-crf");
     cJSON_AddStringToObject(o, "features", NER_FEATURES);
     cJSON *labels = cJSON_AddArrayToObject(o, "labels");
     for (size_t i = 0; i < c->n_labels; i++)
@@ -130,6 +153,7 @@ static cJSON *config_json(const ner_config *c)
     cJSON_AddNumberToObject(o, "char_buckets", (double)c->char_buckets);
     cJSON_AddNumberToObject(o, "char_dim", (double)c->char_dim);
     cJSON_AddNumberToObject(o, "hidden", (double)c->hidden);
+    if (c->lstm) cJSON_AddNumberToObject(o, "lstm", (double)c->lstm);
     cJSON_AddNumberToObject(o, "o_penalty", (double)c->o_penalty);
     cJSON *v = cJSON_AddObjectToObject(o, "vectors");
     cJSON_AddNumberToObject(v, "dim", (double)c->vec_dim);
@@ -198,12 +222,14 @@ vcd_status ner_config_parse(const char *name, const char *text, size_t len, ner_
     }
     const char *schema = get_string(o, "schema"), *arch = get_string(o, "architecture");
     const char *feat = get_string(o, "features");
-    if (!schema || strcmp(schema, NER_SCHEMA) || !arch || strcmp(arch, "cnn-crf") || !feat ||
-        strcmp(feat, NER_FEATURES)) {
-        rc = vcd_fail(VCD_EINPUT, "%s: not a %s cnn-crf model with features %s", name,
-                      NER_SCHEMA, NER_FEATURES);
+    int bilstm = arch && strcmp(arch, "cnn-bilstm-crf") == 0;
+    if (!schema || strcmp(schema, NER_SCHEMA) || !arch || (!bilstm && strcmp(arch, "cnn-crf")) ||
+        !feat || strcmp(feat, NER_FEATURES)) {
+        rc = vcd_fail(VCD_EINPUT, "%s: not a %s cnn-crf or cnn-bilstm-crf model with features %s",
+                      name, NER_SCHEMA, NER_FEATURES);
         goto done;
     }
+    if (bilstm && (rc = get_size(name, o, "lstm", 1, 1024, &out->lstm))) goto done;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "vectors");
     const char *digest = get_string(v, "digest");
     char *end = NULL;
@@ -262,7 +288,7 @@ static vcd_status load_weights(vcd_ner_model *m, const char *dir)
     char *path = vcd_path_join(dir, "model.safetensors");
     vcd_safetensors *st = NULL;
     vcd_status rc = vcd_safetensors_open(path, &st);
-    vcd_tensor_f32 want[16];
+    vcd_tensor_f32 want[24];
     size_t n = rc ? 0 : param_tensors(m, want);
     if (!rc && vcd_safetensors_count(st) != n)
         rc = vcd_fail(VCD_EINPUT, "%s: expected %zu tensors, found %zu", path, n,
@@ -375,7 +401,7 @@ vcd_status ner_model_save(const vcd_ner_model *m, const char *dir, int f16)
 {
     vcd_status rc = vcd_ensure_dir(dir);
     if (rc) return rc;
-    vcd_tensor_f32 t[16];
+    vcd_tensor_f32 t[24];
     size_t n = param_tensors(m, t);
     char *path = vcd_path_join(dir, "model.safetensors");
     rc = vcd_safetensors_write_f32(path, t, n, f16);

@@ -3,12 +3,17 @@
  *
  *   x0 = [dense features | mean of the word's n-gram embeddings]
  *   h1 = relu(W1 window3(dropout(x0)) + b1)
- *   h2 = relu(W2 window3(dropout(h1)) + b2)
+ *   h2 = relu(W2 window3(dropout(h1)) + b2)        (or h2 = BiLSTM(dropout(h1)))
  *   emit = W3 dropout(h2) + b3,  then a linear-chain CRF per sentence. */
 #include "ner_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+static float *grow(float *p, size_t n)
+{
+    return vcd_xrealloc(p, (n ? n : 1) * sizeof(float));
+}
 
 void ner_acts_reserve(ner_acts *a, const ner_config *c, size_t rows, int training)
 {
@@ -16,29 +21,41 @@ void ner_acts_reserve(ner_acts *a, const ner_config *c, size_t rows, int trainin
     if (rows < a->cap_rows) rows = a->cap_rows;
     ner_acts_free(a);
     a->cap_rows = rows;
-    size_t D = c->in_dim, H = c->hidden, L = c->n_labels;
-    a->x0 = vcd_xmalloc(rows * D * sizeof(float));
-    a->g1 = vcd_xmalloc(rows * 3 * D * sizeof(float));
-    a->h1 = vcd_xmalloc(rows * H * sizeof(float));
-    a->g2 = vcd_xmalloc(rows * 3 * H * sizeof(float));
-    a->h2 = vcd_xmalloc(rows * H * sizeof(float));
-    a->emit = vcd_xmalloc(rows * L * sizeof(float));
+    size_t D = c->in_dim, H = c->hidden, L = c->n_labels, T = ner_top_width(c), Hl = c->lstm;
+    a->x0 = grow(NULL, rows * D);
+    a->g1 = grow(NULL, rows * 3 * D);
+    a->h1 = grow(NULL, rows * H);
+    a->g2 = grow(NULL, Hl ? 0 : rows * 3 * H);
+    a->h2 = grow(NULL, rows * T);
+    a->emit = grow(NULL, rows * L);
+    for (int d = 0; d < 2; d++) {
+        a->xw[d] = grow(NULL, rows * 4 * Hl);
+        a->gates[d] = grow(NULL, rows * 4 * Hl);
+        a->cell[d] = grow(NULL, rows * Hl);
+    }
     if (!training) return;
-    a->mask0 = vcd_xmalloc(rows * D * sizeof(float));
-    a->mask1 = vcd_xmalloc(rows * H * sizeof(float));
-    a->mask2 = vcd_xmalloc(rows * H * sizeof(float));
-    a->d_emit = vcd_xmalloc(rows * L * sizeof(float));
-    a->d_h2 = vcd_xmalloc(rows * H * sizeof(float));
-    a->d_g2 = vcd_xmalloc(rows * 3 * H * sizeof(float));
-    a->d_h1 = vcd_xmalloc(rows * H * sizeof(float));
-    a->d_g1 = vcd_xmalloc(rows * 3 * D * sizeof(float));
-    a->d_x0 = vcd_xmalloc(rows * D * sizeof(float));
+    a->mask0 = grow(NULL, rows * D);
+    a->mask1 = grow(NULL, rows * H);
+    a->mask2 = grow(NULL, rows * T);
+    a->h2d = grow(NULL, rows * T);
+    a->d_emit = grow(NULL, rows * L);
+    a->d_h2 = grow(NULL, rows * T);
+    a->d_g2 = grow(NULL, Hl ? 0 : rows * 3 * H);
+    a->d_h1 = grow(NULL, rows * H);
+    a->d_g1 = grow(NULL, rows * 3 * D);
+    a->d_x0 = grow(NULL, rows * D);
+    a->d_xw = grow(NULL, rows * 4 * Hl);
+    a->h_prev = grow(NULL, rows * Hl);
+    a->d_tmp = grow(NULL, Hl ? rows * H : 0);
 }
 
 void ner_acts_free(ner_acts *a)
 {
-    float *all[] = {a->x0,   a->mask0, a->g1,  a->h1,   a->mask1, a->g2,   a->h2,  a->mask2,
-                    a->emit, a->d_emit, a->d_h2, a->d_g2, a->d_h1,  a->d_g1, a->d_x0};
+    float *all[] = {a->x0,       a->mask0,    a->g1,       a->h1,      a->mask1,   a->g2,
+                    a->h2,       a->mask2,    a->emit,     a->xw[0],   a->xw[1],   a->gates[0],
+                    a->gates[1], a->cell[0],  a->cell[1],  a->d_emit,  a->d_h2,    a->d_g2,
+                    a->d_h1,     a->d_g1,     a->d_x0,     a->d_xw,    a->h_prev,  a->d_tmp,
+                    a->h2d};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         free(all[i]);
     memset(a, 0, sizeof *a);
@@ -72,22 +89,45 @@ static void maybe_dropout(float *x, float *mask, size_t n, float p, vcd_rng *rng
     if (rng) nn_dropout_forward(x, mask, x, n, p, rng);
 }
 
+/* The second layer: a width-3 convolution, or a BiLSTM whose two
+ * directions fill the left and right halves of h2's rows. */
+static void second_layer_forward(const vcd_ner_model *m, const size_t *starts, size_t n_seq,
+                                 size_t rows, ner_acts *a)
+{
+    const ner_config *c = &m->cfg;
+    size_t H = c->hidden, Hl = c->lstm;
+    if (!Hl) {
+        nn_window_gather(a->g2, a->h1, starts, n_seq, H, 1);
+        nn_linear_forward(a->h2, a->g2, m->p.w2, m->p.b2, rows, 3 * H, H);
+        nn_relu_forward(a->h2, a->h2, rows * H);
+        return;
+    }
+    for (int d = 0; d < 2; d++) {
+        nn_linear_forward(a->xw[d], a->h1, m->p.lstm_w_ih[d], m->p.lstm_b[d], rows, H, 4 * Hl);
+        nn_lstm_forward(a->h2 + d * Hl, 2 * Hl, a->cell[d], a->gates[d], a->xw[d],
+                        m->p.lstm_w_hh[d], starts, n_seq, Hl, d);
+    }
+}
+
 void ner_net_forward(const vcd_ner_model *m, const ner_features *f, const size_t *starts,
                      size_t n_seq, ner_acts *a, float dropout, vcd_rng *rng)
 {
     const ner_config *c = &m->cfg;
-    size_t rows = starts[n_seq], D = c->in_dim, H = c->hidden;
+    size_t rows = starts[n_seq], D = c->in_dim, H = c->hidden, T = ner_top_width(c);
     input_rows(m, f, rows, a->x0);
     maybe_dropout(a->x0, a->mask0, rows * D, dropout, rng);
     nn_window_gather(a->g1, a->x0, starts, n_seq, D, 1);
     nn_linear_forward(a->h1, a->g1, m->p.w1, m->p.b1, rows, 3 * D, H);
     nn_relu_forward(a->h1, a->h1, rows * H);
     maybe_dropout(a->h1, a->mask1, rows * H, dropout, rng);
-    nn_window_gather(a->g2, a->h1, starts, n_seq, H, 1);
-    nn_linear_forward(a->h2, a->g2, m->p.w2, m->p.b2, rows, 3 * H, H);
-    nn_relu_forward(a->h2, a->h2, rows * H);
-    maybe_dropout(a->h2, a->mask2, rows * H, dropout, rng);
-    nn_linear_forward(a->emit, a->h2, m->p.w3, m->p.b3, rows, H, c->n_labels);
+    second_layer_forward(m, starts, n_seq, rows, a);
+    /* Out of place: the layer's backward needs its undropped output. */
+    const float *top = a->h2;
+    if (rng) {
+        nn_dropout_forward(a->h2d, a->mask2, a->h2, rows * T, dropout, rng);
+        top = a->h2d;
+    }
+    nn_linear_forward(a->emit, top, m->p.w3, m->p.b3, rows, T, c->n_labels);
     if (!rng)
         for (size_t r = 0; r < rows; r++)
             a->emit[r * c->n_labels] -= c->o_penalty;
@@ -113,19 +153,41 @@ static void char_embedding_backward(const vcd_ner_model *m, const ner_features *
     }
 }
 
+/* d_h2 (already through dropout) -> d_h1 (=) and the layer's gradients. */
+static void second_layer_backward(const vcd_ner_model *m, const size_t *starts, size_t n_seq,
+                                  size_t rows, ner_acts *a, const ner_params *grad)
+{
+    const ner_config *c = &m->cfg;
+    size_t H = c->hidden, Hl = c->lstm;
+    if (!Hl) {
+        nn_relu_backward(a->d_h2, a->d_h2, a->h2, rows * H);
+        nn_linear_backward(a->d_g2, grad->w2, grad->b2, a->d_h2, a->g2, m->p.w2, rows, 3 * H, H);
+        nn_window_scatter(a->d_h1, a->d_g2, starts, n_seq, H, 1);
+        return;
+    }
+    for (int d = 0; d < 2; d++) {
+        nn_lstm_backward(a->d_xw, a->h_prev, a->d_h2 + d * Hl, 2 * Hl, a->h2 + d * Hl, a->cell[d],
+                         a->gates[d], m->p.lstm_w_hh[d], starts, n_seq, Hl, d);
+        nn_linear_backward(NULL, grad->lstm_w_hh[d], NULL, a->d_xw, a->h_prev, m->p.lstm_w_hh[d],
+                           rows, Hl, 4 * Hl);
+        nn_linear_backward(d ? a->d_tmp : a->d_h1, grad->lstm_w_ih[d], grad->lstm_b[d], a->d_xw,
+                           a->h1, m->p.lstm_w_ih[d], rows, H, 4 * Hl);
+    }
+    for (size_t i = 0; i < rows * H; i++)
+        a->d_h1[i] += a->d_tmp[i];
+}
+
 void ner_net_backward(const vcd_ner_model *m, const ner_features *f, const size_t *starts,
                       size_t n_seq, ner_acts *a, const ner_params *grad)
 {
     const ner_config *c = &m->cfg;
-    size_t rows = starts[n_seq], D = c->in_dim, H = c->hidden;
-    /* Dropout masks were applied in place, so h1 and h2 hold the dropped
-     * values: relu'(x) > 0 exactly where the kept value is > 0 (mask > 0). */
-    nn_linear_backward(a->d_h2, grad->w3, grad->b3, a->d_emit, a->h2, m->p.w3, rows, H,
+    size_t rows = starts[n_seq], D = c->in_dim, H = c->hidden, T = ner_top_width(c);
+    /* x0 and h1 were dropped in place, so they hold the dropped values:
+     * relu'(x) > 0 exactly where the kept value is > 0 (mask > 0). */
+    nn_linear_backward(a->d_h2, grad->w3, grad->b3, a->d_emit, a->h2d, m->p.w3, rows, T,
                        c->n_labels);
-    nn_dropout_backward(a->d_h2, a->d_h2, a->mask2, rows * H);
-    nn_relu_backward(a->d_h2, a->d_h2, a->h2, rows * H);
-    nn_linear_backward(a->d_g2, grad->w2, grad->b2, a->d_h2, a->g2, m->p.w2, rows, 3 * H, H);
-    nn_window_scatter(a->d_h1, a->d_g2, starts, n_seq, H, 1);
+    nn_dropout_backward(a->d_h2, a->d_h2, a->mask2, rows * T);
+    second_layer_backward(m, starts, n_seq, rows, a, grad);
     nn_dropout_backward(a->d_h1, a->d_h1, a->mask1, rows * H);
     nn_relu_backward(a->d_h1, a->d_h1, a->h1, rows * H);
     nn_linear_backward(a->d_g1, grad->w1, grad->b1, a->d_h1, a->g1, m->p.w1, rows, 3 * D, H);

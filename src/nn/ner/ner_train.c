@@ -299,9 +299,24 @@ static void init_params(vcd_ner_model *m, vcd_rng *rng)
     float b3 = 1.0f / sqrtf((float)H);
     init_uniform(m->p.w1, H * 3 * D, b1, rng);
     init_uniform(m->p.b1, H, b1, rng);
-    init_uniform(m->p.w2, H * 3 * H, b2, rng);
-    init_uniform(m->p.b2, H, b2, rng);
-    init_uniform(m->p.w3, L * H, b3, rng);
+    size_t Hl = c->lstm, T = ner_top_width(c);
+    if (Hl) {
+        /* PyTorch's LSTM initialisation, with the forget gates' bias at 1
+         * so that early gradients flow through the cell. */
+        float bl = 1.0f / sqrtf((float)Hl);
+        for (int d = 0; d < 2; d++) {
+            init_uniform(m->p.lstm_w_ih[d], 4 * Hl * H, bl, rng);
+            init_uniform(m->p.lstm_w_hh[d], 4 * Hl * Hl, bl, rng);
+            init_uniform(m->p.lstm_b[d], 4 * Hl, bl, rng);
+            for (size_t j = 0; j < Hl; j++)
+                m->p.lstm_b[d][Hl + j] = 1.0f;
+        }
+    } else {
+        init_uniform(m->p.w2, H * 3 * H, b2, rng);
+        init_uniform(m->p.b2, H, b2, rng);
+    }
+    b3 = 1.0f / sqrtf((float)T);
+    init_uniform(m->p.w3, L * T, b3, rng);
     init_uniform(m->p.b3, L, b3, rng);
 }
 
@@ -475,7 +490,7 @@ static vcd_status check_options(const vcd_ner_train_options *o)
         return vcd_fail(VCD_EINPUT, "train-ner: need 0 < lr < 1, 0 <= dropout < 1, 0 <= "
                                     "weight decay < 1");
     if (o->char_buckets < 1 || o->char_buckets > (1u << 24) || o->char_dim < 1 ||
-        o->char_dim > 512 || o->hidden < 1 || o->hidden > 4096)
+        o->char_dim > 512 || o->hidden < 1 || o->hidden > 4096 || o->lstm > 1024)
         return vcd_fail(VCD_EINPUT, "train-ner: char buckets 1..2^24, char dim 1..512, hidden "
                                     "1..4096");
     return VCD_OK;
@@ -499,7 +514,7 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
     const vcd_ner_train_options *o = t->o;
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "schema", "vcdiscover.train-ner/1");
-    cJSON_AddStringToObject(j, "architecture", "cnn-crf");
+    cJSON_AddStringToObject(j, "architecture", o->lstm ? "cnn-bilstm-crf" : "cnn-crf");
     if (o->command) cJSON_AddStringToObject(j, "command", o->command);
     cJSON *data = cJSON_AddObjectToObject(j, "data");
     data_version(data, "train", o->train_path);
@@ -558,6 +573,7 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
     c->char_buckets = o->char_buckets;
     c->char_dim = o->char_dim;
     c->hidden = o->hidden;
+    c->lstm = o->lstm;
     if ((rc = collect_types(&t->train, c))) return rc;
     ner_model_alloc_params(t->m);
     vcd_rng_seed(&t->rng, o->seed);
