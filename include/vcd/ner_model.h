@@ -51,6 +51,7 @@ typedef struct {
     size_t lstm; /* BiLSTM width per direction as the second layer; 0: a convolution */
     float lr, dropout, weight_decay;
     float ema_decay; /* average of the weights that is scored and kept; 0 = off */
+    float lowercase; /* probability that a training sentence is seen in lower case */
     uint64_t seed;
     int f16;                    /* write weights as F16 */
     size_t max_train_sentences; /* 0: all (learning curves use a prefix) */
@@ -65,9 +66,9 @@ void vcd_ner_train_options_default(vcd_ner_train_options *o);
 typedef struct {
     size_t epochs_run, best_epoch, train_sentences, train_words, gazetteer_entries;
     double best_f1, best_precision, best_recall;
-    double saved_f1;          /* the written folder (F16 rounding included) on dev */
-    double o_penalty;         /* chosen on dev (0 without dev data) */
-    double f1_before_penalty; /* best epoch's dev F1 with no "O" offset */
+    double saved_f1;               /* the written folder (F16 rounding included) on dev */
+    double o_penalty;              /* chosen on dev (0 without dev data) */
+    double f1_before_penalty;      /* best epoch's dev F1 with no "O" offset */
     double *epoch_loss, *epoch_f1; /* epochs_run entries (caller frees) */
     double seconds;
 } vcd_ner_train_report;

@@ -65,8 +65,8 @@ void nn_adamw_update(float *p, const float *g, float *m, float *v, size_t n, con
 void nn_window_gather(float *out, const float *x, const size_t *starts, size_t n_seq, size_t dim,
                       size_t half);
 /* dx (=): the sum of the window slices of dout that read each row. */
-void nn_window_scatter(float *dx, const float *dout, const size_t *starts, size_t n_seq,
-                       size_t dim, size_t half);
+void nn_window_scatter(float *dx, const float *dout, const size_t *starts, size_t n_seq, size_t dim,
+                       size_t half);
 
 /* y = max(x, 0); y may alias x. */
 void nn_relu_forward(float *y, const float *x, size_t n);
@@ -110,7 +110,7 @@ double nn_crf_nll(float *demit, float *dtrans, float *dstart, float *dend, const
 /* Per-position tag marginals p(y_t = j) [n, labels]. */
 void nn_crf_marginals(float *marg, const float *emit, size_t n, const nn_crf *crf, float *scratch);
 /* Highest-scoring tag sequence; returns its score. `back` holds n * labels. */
-double nn_crf_viterbi(int32_t *best, const float *emit, size_t n, const nn_crf *crf,
-                      float *scratch, int32_t *back);
+double nn_crf_viterbi(int32_t *best, const float *emit, size_t n, const nn_crf *crf, float *scratch,
+                      int32_t *back);
 
 #endif

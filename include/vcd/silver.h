@@ -13,7 +13,7 @@
 typedef struct {
     const char *input; /* comments: CSV, text or JSON Lines */
     vcd_ingest_options ingest;
-    const char *state_dir;      /* a `cluster` state whose entities' aliases are names; NULL: none */
+    const char *state_dir; /* a `cluster` state whose entities' aliases are names; NULL: none */
     const char *gazetteer_path; /* name<TAB>TYPE lines; NULL: none */
     size_t min_alias_count;     /* a state alias must have been seen this often */
     int keep_unlabelled;        /* also write comments where no name matched */

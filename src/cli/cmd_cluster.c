@@ -44,8 +44,9 @@ static cli_option cluster_options[O_COUNT] = {
     [O_DELIM] = {"delimiter", 1, "CSV delimiter: one character, or 'tab' (default: ,)"},
     [O_MENTIONS] = {"mentions", 1,
                     "cluster these pre-extracted mentions (JSON Lines) instead of tagging"},
-    [O_TAGGER] = {"tagger", 1, "default | rules | model:DIR | bert:DIR (default: the shipped CNN-CRF model, "
-                 "rules if it is missing)"},
+    [O_TAGGER] = {"tagger", 1,
+                  "default | rules | model:DIR | bert:DIR (default: the shipped CNN-CRF model, "
+                  "rules if it is missing)"},
     [O_ENCODER] = {"encoder", 1, "pooled | bert:DIR (a BERT folder, mean-pooled); default: pooled"},
     [O_VECTORS] = {"vectors", 1,
                    "word vectors (.vcdv); default: data/vectors/glove-wiki-100d.vcdv"},

@@ -49,7 +49,8 @@ static void to_json(const vcd_combined_eval *e, const vcd_combined_eval_options 
     vcd_buf_printf(b,
                    ",\"tagger\":\"%s\",\"tagger_mentions\":%zu,\"known_entities\":{\"corpus\":%zu,"
                    "\"training\":%zu},\"candidates\":%zu,",
-                   e->tagger, e->tagger_mentions, e->known_entities[0], e->known_entities[1], e->candidates);
+                   e->tagger, e->tagger_mentions, e->known_entities[0], e->known_entities[1],
+                   e->candidates);
     put_score(b, "ner", &e->alone);
     vcd_buf_printf(b, ",\"augmentation\":{\"threshold\":%.4g,\"added\":%zu,", o->threshold,
                    e->added);

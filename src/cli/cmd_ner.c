@@ -108,8 +108,7 @@ static vcd_status model_tags(const char *dir, const vcd_vectors *vec, const vcd_
     return rc;
 }
 
-static int ner_conll(const char *spec, const char *gazetteer, const vcd_vectors *vec,
-                     vcd_buf *out)
+static int ner_conll(const char *spec, const char *gazetteer, const vcd_vectors *vec, vcd_buf *out)
 {
     vcd_conll c;
     vcd_status rc = vcd_conll_load(ner_options[N_INPUT].value, &c);
@@ -262,8 +261,8 @@ int cmd_ner(int argc, char **argv)
     if (ner_options[N_MODEL].value) {
         if (spec) return cli_error(EXIT_USAGE, "ner: give --model or --tagger, not both");
         const char *dir = ner_options[N_MODEL].value;
-        snprintf(spec_buf, sizeof spec_buf, "%s:%s", vcd_ner_model_is_folder(dir) ? "model" : "bert",
-                 dir);
+        snprintf(spec_buf, sizeof spec_buf, "%s:%s",
+                 vcd_ner_model_is_folder(dir) ? "model" : "bert", dir);
         spec = spec_buf;
     }
     const char *gaz = ner_options[N_GAZETTEER].value;
@@ -278,8 +277,8 @@ int cmd_ner(int argc, char **argv)
     if (vec_path && (rc = vcd_vectors_open(vec_path, &vec)) != 0) return cli_fail((vcd_status)rc);
     vcd_buf out = {0};
     vcd_buf_clear(&out);
-    rc = is_conll ? ner_conll(spec, gaz, vec, &out)
-                  : ner_text(spec, gaz, vec, fmt, conll_out, &out);
+    rc =
+        is_conll ? ner_conll(spec, gaz, vec, &out) : ner_text(spec, gaz, vec, fmt, conll_out, &out);
     vcd_vectors_close(vec);
     if (!rc) {
         const char *path = ner_options[N_OUT].value ? ner_options[N_OUT].value : "-";

@@ -4,7 +4,18 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { S_INPUT, S_FORMAT, S_STATE, S_GAZETTEER, S_NO_GAZETTEER, S_MIN, S_KEEP, S_OUT, S_JSON, S_COUNT };
+enum {
+    S_INPUT,
+    S_FORMAT,
+    S_STATE,
+    S_GAZETTEER,
+    S_NO_GAZETTEER,
+    S_MIN,
+    S_KEEP,
+    S_OUT,
+    S_JSON,
+    S_COUNT
+};
 
 static cli_option silver_options[S_COUNT] = {
     [S_INPUT] = {"input", 1, "comments to label (CSV, text or JSON Lines)"},
@@ -20,8 +31,8 @@ static cli_option silver_options[S_COUNT] = {
 
 static void print_report(const vcd_silver_report *r, const char *out, int json)
 {
-    static const vcd_entity_type types[] = {VCD_TYPE_PER,   VCD_TYPE_ORG,   VCD_TYPE_PRODUCT,
-                                            VCD_TYPE_LOC,   VCD_TYPE_GROUP, VCD_TYPE_WORK};
+    static const vcd_entity_type types[] = {VCD_TYPE_PER, VCD_TYPE_ORG,   VCD_TYPE_PRODUCT,
+                                            VCD_TYPE_LOC, VCD_TYPE_GROUP, VCD_TYPE_WORK};
     if (json) {
         printf("{\"schema\":\"vcdiscover.silver-run/1\",\"docs\":%zu,\"docs_written\":%zu,"
                "\"words\":%zu,\"names\":%zu,\"names_ambiguous\":%zu,\"spans\":%zu,\"by_type\":{",
@@ -68,7 +79,8 @@ int cmd_silver(int argc, char **argv)
         gaz = VCD_DATA_DIR "/gazetteer.tsv";
     }
     o.gazetteer_path = gaz;
-    if (!o.input || !o.out_path) return cli_error(EXIT_USAGE, "silver: --input and --out are required");
+    if (!o.input || !o.out_path)
+        return cli_error(EXIT_USAGE, "silver: --input and --out are required");
     vcd_silver_report r;
     vcd_status st = vcd_silver_run(&o, &r);
     if (st) return cli_fail(st);

@@ -33,6 +33,7 @@ enum {
     T_DROPOUT,
     T_EMA,
     T_LSTM,
+    T_LOWER,
     T_COUNT
 };
 
@@ -65,13 +66,17 @@ static cli_option train_options[T_COUNT] = {
     [T_JSON] = {"json", 0, "print the summary as JSON"},
     [T_VECTORS] = {"vectors", 1,
                    "CNN-CRF: word vectors (.vcdv; default: data/vectors/glove-wiki-100d.vcdv)"},
-    [T_CHAR_BUCKETS] = {"char-buckets", 1, "CNN-CRF: hashed character n-gram rows (default: 32768)"},
+    [T_CHAR_BUCKETS] = {"char-buckets", 1,
+                        "CNN-CRF: hashed character n-gram rows (default: 32768)"},
     [T_CHAR_DIM] = {"char-dim", 1, "CNN-CRF: character n-gram embedding width (default: 32)"},
     [T_HIDDEN] = {"hidden", 1, "CNN-CRF: convolution width (default: 256)"},
     [T_DROPOUT] = {"dropout", 1, "CNN-CRF: dropout on inputs and hidden layers (default: 0.5)"},
     [T_LSTM] = {"lstm", 1,
                 "CNN-CRF: a BiLSTM of this width per direction as the second layer; 0 = a "
                 "second convolution (default: 0)"},
+    [T_LOWER] = {"lowercase", 1,
+                 "CNN-CRF: probability of showing a training sentence in lower case "
+                 "(default: 0)"},
     [T_EMA] = {"ema", 1,
                "CNN-CRF: decay of the weight average that is scored and kept; 0 = off "
                "(default: 0.998)"},
@@ -137,6 +142,7 @@ static void print_report(const vcd_train_ner_options *o, const vcd_train_ner_rep
 static int read_default_numbers(vcd_ner_train_options *o)
 {
     double lr = o->lr, wd = o->weight_decay, dropout = o->dropout, ema = o->ema_decay;
+    double lower = o->lowercase;
     size_t seed = (size_t)o->seed;
     if (cli_size(train_options, T_COUNT, "epochs", 1, 1000, &o->epochs) ||
         cli_size(train_options, T_COUNT, "batch", 1, 4096, &o->batch) ||
@@ -149,12 +155,14 @@ static int read_default_numbers(vcd_ner_train_options *o)
         cli_real(train_options, T_COUNT, "lr", 1e-9, 0.999, &lr) ||
         cli_real(train_options, T_COUNT, "weight-decay", 0, 0.999, &wd) ||
         cli_real(train_options, T_COUNT, "dropout", 0, 0.95, &dropout) ||
-        cli_real(train_options, T_COUNT, "ema", 0, 0.99999, &ema))
+        cli_real(train_options, T_COUNT, "ema", 0, 0.99999, &ema) ||
+        cli_real(train_options, T_COUNT, "lowercase", 0, 1, &lower))
         return EXIT_USAGE;
     o->lr = (float)lr;
     o->weight_decay = (float)wd;
     o->dropout = (float)dropout;
     o->ema_decay = (float)ema;
+    o->lowercase = (float)lower;
     o->seed = seed;
     return 0;
 }
@@ -210,9 +218,8 @@ static int train_default(int argc, char **argv)
     o.out_dir = train_options[T_OUT].value;
     o.f16 = train_options[T_F16].value != NULL;
     o.quiet = train_options[T_QUIET].value != NULL;
-    o.vectors_path = train_options[T_VECTORS].value
-                         ? train_options[T_VECTORS].value
-                         : VCD_DATA_DIR "/vectors/glove-wiki-100d.vcdv";
+    o.vectors_path = train_options[T_VECTORS].value ? train_options[T_VECTORS].value
+                                                    : VCD_DATA_DIR "/vectors/glove-wiki-100d.vcdv";
     const char *extra = train_options[T_EXTRA].value;
     if (extra) {
         o.extra_train = &extra;

@@ -91,7 +91,8 @@ static vcd_status words_prepare(vcd_tagger *base, const vcd_corpus *c)
     return VCD_OK;
 }
 
-static vcd_status words_tag_doc(vcd_tagger *base, const vcd_corpus *c, size_t doc, vcd_mentions *out)
+static vcd_status words_tag_doc(vcd_tagger *base, const vcd_corpus *c, size_t doc,
+                                vcd_mentions *out)
 {
     words_tagger *t = (words_tagger *)base;
     if (!t->doc_word || t->n_docs != c->n_docs)
@@ -151,4 +152,3 @@ vcd_tagger *vcd_tagger_words_new(const vcd_word_labeler *l, void *ctx)
     t->ctx = ctx;
     return &t->base;
 }
-

@@ -10,16 +10,17 @@ size_t nn_crf_scratch_floats(size_t n, size_t labels)
     return 2 * n * labels + labels;
 }
 
+/* log sum exp(v): the largest term is exp(0) = 1, so the sum is >= 1.
+ * Forbidden moves score -1e4: skipping terms that cannot count keeps exp()
+ * off its slow underflow path. */
 static float log_sum_exp(const float *v, size_t n)
 {
-    float m = v[0];
+    size_t arg = 0;
     for (size_t i = 1; i < n; i++)
-        if (v[i] > m) m = v[i];
-    /* Forbidden moves score -1e4: skipping what cannot count keeps exp()
-     * off its slow underflow path. */
-    float s = 0;
+        if (v[i] > v[arg]) arg = i;
+    float m = v[arg], s = 1.0f;
     for (size_t i = 0; i < n; i++)
-        if (v[i] - m > -60.0f) s += expf(v[i] - m);
+        if (i != arg && v[i] - m > -60.0f) s += expf(v[i] - m);
     return m + logf(s);
 }
 
@@ -96,8 +97,8 @@ void nn_crf_marginals(float *marg, const float *emit, size_t n, const nn_crf *c,
         marg[k] = safe_exp(alpha[k] + beta[k] - logz);
 }
 
-double nn_crf_viterbi(int32_t *best, const float *emit, size_t n, const nn_crf *c,
-                      float *scratch, int32_t *back)
+double nn_crf_viterbi(int32_t *best, const float *emit, size_t n, const nn_crf *c, float *scratch,
+                      int32_t *back)
 {
     size_t L = c->labels;
     float *score = scratch; /* [n, L] best path score ending in j at t */

@@ -25,8 +25,8 @@ void nn_window_gather(float *out, const float *x, const size_t *starts, size_t n
     }
 }
 
-void nn_window_scatter(float *dx, const float *dout, const size_t *starts, size_t n_seq,
-                       size_t dim, size_t half)
+void nn_window_scatter(float *dx, const float *dout, const size_t *starts, size_t n_seq, size_t dim,
+                       size_t half)
 {
     size_t width = 2 * half + 1;
     /* Gathering by destination row keeps every row's sum in one thread and

@@ -69,7 +69,8 @@ static vcd_status find_mentions(const vcd_cluster_options *o, const vcd_corpus *
         return rc;
     }
     vcd_tagger *t;
-    vcd_status rc = vcd_tagger_open(o->tagger_spec, o->gazetteer_path, vec, o->warn, o->warn_ctx, &t);
+    vcd_status rc =
+        vcd_tagger_open(o->tagger_spec, o->gazetteer_path, vec, o->warn, o->warn_ctx, &t);
     if (rc) return rc;
     rc = vcd_tagger_tag_corpus(t, c, ms, o->progress, o->progress_ctx);
     *tagger_name = vcd_xstrdup(vcd_tagger_name(t));

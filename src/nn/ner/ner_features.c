@@ -110,8 +110,8 @@ static void word_features(const vcd_ner_model *m, const char *w, size_t n, const
             break;
         }
     set_rank_flags(flags, rank);
-    *n_ngrams = (uint8_t)word_ngrams(key_len ? key : w, key_len ? key_len : n, c->char_buckets,
-                                     ngrams);
+    *n_ngrams =
+        (uint8_t)word_ngrams(key_len ? key : w, key_len ? key_len : n, c->char_buckets, ngrams);
 }
 
 static int own_span(const ner_own_spans *own, size_t a, size_t b)
@@ -126,9 +126,8 @@ static int own_span(const ner_own_spans *own, size_t a, size_t b)
  * I-type on the rest. In training, a name known only from this very
  * sentence stays dark, so the model learns how far to trust the gazetteer
  * on names it has not seen labelled. */
-static void gazetteer_flags(const vcd_ner_model *m, const vcd_word_seq *s,
-                            const ner_own_spans *own, ner_features *f, size_t base,
-                            ner_scratch *sc)
+static void gazetteer_flags(const vcd_ner_model *m, const vcd_word_seq *s, const ner_own_spans *own,
+                            ner_features *f, size_t base, ner_scratch *sc)
 {
     const ner_config *c = &m->cfg;
     if (!m->gaz.map) return;

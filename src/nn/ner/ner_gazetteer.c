@@ -62,13 +62,15 @@ static vcd_status parse_line(const char *name, size_t line_no, const char *line,
 {
     const char *tab1 = memchr(line, '\t', n);
     const char *tab2 = tab1 ? memchr(tab1 + 1, '\t', n - (size_t)(tab1 + 1 - line)) : NULL;
-    if (!tab2) return vcd_fail(VCD_EINPUT, "%s:%zu: expected key<TAB>type<TAB>count", name, line_no);
+    if (!tab2)
+        return vcd_fail(VCD_EINPUT, "%s:%zu: expected key<TAB>type<TAB>count", name, line_no);
     size_t klen = (size_t)(tab1 - line);
     if (!valid_key(line, klen))
-        return vcd_fail(VCD_EINPUT, "%s:%zu: bad key (1 to %d words, single spaces)", name,
-                        line_no, NER_GAZ_MAX_WORDS);
+        return vcd_fail(VCD_EINPUT, "%s:%zu: bad key (1 to %d words, single spaces)", name, line_no,
+                        NER_GAZ_MAX_WORDS);
     int type = find_type(c, tab1 + 1, (size_t)(tab2 - tab1 - 1));
-    if (type < 0) return vcd_fail(VCD_EINPUT, "%s:%zu: type not in the model's labels", name, line_no);
+    if (type < 0)
+        return vcd_fail(VCD_EINPUT, "%s:%zu: type not in the model's labels", name, line_no);
     char num[16];
     size_t nl = n - (size_t)(tab2 + 1 - line);
     if (nl == 0 || nl >= sizeof num)
@@ -111,7 +113,8 @@ vcd_status ner_gazetteer_parse(const char *name, const unsigned char *data, size
 void ner_gazetteer_text(const ner_gazetteer *g, const ner_config *c, vcd_buf *out)
 {
     vcd_buf_clear(out);
-    vcd_buf_puts(out, "# Entity names from the training data: match key<TAB>type<TAB>training mentions\n");
+    vcd_buf_puts(
+        out, "# Entity names from the training data: match key<TAB>type<TAB>training mentions\n");
     for (size_t i = 0; i < g->n; i++)
         vcd_buf_printf(out, "%s\t%s\t%u\n", g->key[i], c->types[g->type[i]], g->count[i]);
 }

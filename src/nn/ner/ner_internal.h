@@ -16,11 +16,11 @@ enum {
     NER_F_HAS_DIGIT,
     NER_F_HAS_LETTER,
     NER_F_INNER_UPPER,
-    NER_F_KIND,       /* 7 one-hot token kinds (vcd_token_kind) */
+    NER_F_KIND,                   /* 7 one-hot token kinds (vcd_token_kind) */
     NER_F_FIRST = NER_F_KIND + 7, /* first word of the sentence */
     NER_F_SINGLE_CHAR,
     NER_F_NON_ASCII,
-    NER_F_OOV, /* not in the vector store */
+    NER_F_OOV,  /* not in the vector store */
     NER_F_RANK, /* 5 frequency bands of the vector store's rank */
     NER_FLAGS = NER_F_RANK + 5
 };
@@ -36,8 +36,8 @@ typedef struct {
     size_t n_labels;
     char **labels; /* "O", then B-/I- per type */
     size_t n_types;
-    char **types;       /* entity types in label order */
-    int32_t *label_bio; /* per label: 0 = O, 1 = B, 2 = I */
+    char **types;        /* entity types in label order */
+    int32_t *label_bio;  /* per label: 0 = O, 1 = B, 2 = I */
     int32_t *label_type; /* per label: type index or -1 */
     size_t char_buckets, char_dim, hidden;
     size_t lstm; /* BiLSTM width per direction after the first convolution; 0: a second
@@ -64,12 +64,12 @@ typedef struct {
 
 /* Parameters live in one array so the optimiser is one call. */
 typedef struct {
-    float *char_emb; /* [char_buckets, char_dim] */
-    float *w1, *b1;  /* [hidden, 3 in_dim], [hidden] */
-    float *w2, *b2;  /* [hidden, 3 hidden] (lstm == 0) */
+    float *char_emb;                                /* [char_buckets, char_dim] */
+    float *w1, *b1;                                 /* [hidden, 3 in_dim], [hidden] */
+    float *w2, *b2;                                 /* [hidden, 3 hidden] (lstm == 0) */
     float *lstm_w_ih[2], *lstm_w_hh[2], *lstm_b[2]; /* per direction: [4 lstm, hidden],
                                                        [4 lstm, lstm], [4 lstm] (lstm > 0) */
-    float *w3, *b3;  /* [labels, top] where top = lstm ? 2 lstm : hidden */
+    float *w3, *b3; /* [labels, top] where top = lstm ? 2 lstm : hidden */
     float *trans, *start, *end;
 } ner_params;
 

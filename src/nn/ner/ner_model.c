@@ -163,14 +163,13 @@ static cJSON *config_json(const ner_config *c)
     return o;
 }
 
-static vcd_status get_size(const char *name, const cJSON *o, const char *key, size_t lo,
-                           size_t hi, size_t *out)
+static vcd_status get_size(const char *name, const cJSON *o, const char *key, size_t lo, size_t hi,
+                           size_t *out)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
     if (!cJSON_IsNumber(v) || v->valuedouble < (double)lo || v->valuedouble > (double)hi ||
         v->valuedouble != (double)(size_t)v->valuedouble)
-        return vcd_fail(VCD_EINPUT, "%s: \"%s\" must be an integer in %zu..%zu", name, key, lo,
-                        hi);
+        return vcd_fail(VCD_EINPUT, "%s: \"%s\" must be an integer in %zu..%zu", name, key, lo, hi);
     *out = (size_t)v->valuedouble;
     return VCD_OK;
 }
@@ -277,8 +276,8 @@ static vcd_status load_config(vcd_ner_model *m, const char *dir)
         rc = vcd_fail(VCD_EINPUT, "%s: model expects %zu-d vectors, the store has %zu", path,
                       m->cfg.vec_dim, vcd_vectors_dim(m->vec));
     if (!rc && m->cfg.vectors_digest != vcd_vectors_digest(m->vec))
-        rc = vcd_fail(VCD_EINPUT, "%s: trained with a different vector file (digest differs)",
-                      path);
+        rc =
+            vcd_fail(VCD_EINPUT, "%s: trained with a different vector file (digest differs)", path);
     free(path);
     return rc;
 }

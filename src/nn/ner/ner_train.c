@@ -30,6 +30,7 @@ void vcd_ner_train_options_default(vcd_ner_train_options *o)
     o->dropout = 0.5f;
     o->weight_decay = 0;
     o->ema_decay = 0.998f;
+    o->lowercase = 0;
     o->seed = 42;
 }
 
@@ -46,8 +47,8 @@ typedef struct {
     vcd_conll *files;
     size_t n_files;
     vcd_word_seq *seqs;
-    size_t n;        /* sentences */
-    size_t *row;     /* first word of each sentence in the flat arrays; n + 1 */
+    size_t n;    /* sentences */
+    size_t *row; /* first word of each sentence in the flat arrays; n + 1 */
     const char **words;
     size_t *lens;
     const char **tags;
@@ -127,10 +128,10 @@ static vcd_status set_load(ner_set *d, const char *first, const char *const *mor
 {
     d->n_files = 1 + n_more;
     d->files = vcd_xcalloc(d->n_files, sizeof *d->files);
-    for (size_t f = 0; f < d->n_files; f++) {
-        vcd_status rc = vcd_conll_load(f == 0 ? first : more[f - 1], &d->files[f]);
-        if (rc) return rc;
-    }
+    vcd_status rc = vcd_conll_load(first, &d->files[0]);
+    for (size_t f = 1; !rc && f < d->n_files; f++)
+        rc = vcd_conll_load(more[f - 1], &d->files[f]);
+    if (rc) return rc;
     set_index(d, limit);
     return VCD_OK;
 }
@@ -276,9 +277,8 @@ static void trainer_free(trainer *t)
     ner_features_free(&t->dev_f);
     ner_features_free(&t->batch_f);
     ner_acts_free(&t->acts);
-    void *all[] = {t->gold,  t->grad,       t->adam_m,     t->adam_v,   t->best,       t->ema,
-                   t->order, t->starts,     t->batch_gold, t->dev_labels, t->dev_tags,
-                   t->crf_scratch};
+    void *all[] = {t->gold,  t->grad,   t->adam_m,     t->adam_v,     t->best,     t->ema,
+                   t->order, t->starts, t->batch_gold, t->dev_labels, t->dev_tags, t->crf_scratch};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         free(all[i]);
 }
@@ -320,8 +320,7 @@ static void init_params(vcd_ner_model *m, vcd_rng *rng)
     init_uniform(m->p.b3, L, b3, rng);
 }
 
-static void features_for_set(const vcd_ner_model *m, const ner_set *d, int own,
-                             ner_features *f)
+static void features_for_set(const vcd_ner_model *m, const ner_set *d, int own, ner_features *f)
 {
     ner_features_reserve(f, &m->cfg, d->row[d->n] + 1);
     ner_features_batch(m, d->seqs, d->n, d->row, own ? d->own : NULL, f);
@@ -377,6 +376,18 @@ static vcd_status score_dev_with(trainer *t, float *store, double *p, double *r,
     return VCD_OK;
 }
 
+/* Makes a sentence's features read as if it were typed in lower case.
+ * Comments often are, while the training tweets mostly are not; every
+ * other feature (vectors, n-grams, gazetteer) is case-blind already. */
+static void lowercase_rows(float *dense, size_t rows, const ner_config *c)
+{
+    for (size_t r = 0; r < rows; r++) {
+        float *f = dense + r * c->n_dense + c->vec_dim;
+        f[NER_F_UPPER_INITIAL] = f[NER_F_ALL_UPPER] = f[NER_F_INNER_UPPER] = 0;
+        f[NER_F_HAS_LOWER] = f[NER_F_HAS_LETTER];
+    }
+}
+
 /* Copies the batch's sentences' feature rows and gold labels together. */
 static size_t gather_batch(trainer *t, const size_t *idx, size_t n)
 {
@@ -395,6 +406,8 @@ static size_t gather_batch(trainer *t, const size_t *idx, size_t n)
                len * NER_MAX_NGRAMS * sizeof(uint32_t));
         memcpy(t->batch_f.n_ngrams + dst, t->train_f.n_ngrams + src, len);
         memcpy(t->batch_gold + dst, t->gold + src, len * sizeof *t->gold);
+        if (t->o->lowercase > 0 && vcd_rng_uniform(&t->rng) < (double)t->o->lowercase)
+            lowercase_rows(t->batch_f.dense + dst * c->n_dense, len, c);
     }
     return rows;
 }
@@ -412,8 +425,8 @@ static double crf_loss(trainer *t, size_t n_seq)
         if (!n) continue;
         if (n > t->crf_cap) {
             t->crf_cap = 2 * n;
-            t->crf_scratch = vcd_xrealloc(t->crf_scratch,
-                                          nn_crf_scratch_floats(t->crf_cap, L) * sizeof(float));
+            t->crf_scratch =
+                vcd_xrealloc(t->crf_scratch, nn_crf_scratch_floats(t->crf_cap, L) * sizeof(float));
         }
         loss += nn_crf_nll(t->acts.d_emit + a * L, t->g.trans, t->g.start, t->g.end,
                            t->acts.emit + a * L, t->batch_gold + a, n, &crf, t->crf_scratch);
@@ -485,7 +498,7 @@ static vcd_status check_options(const vcd_ner_train_options *o)
     if (o->epochs < 1 || o->epochs > 1000 || o->batch < 1 || o->batch > 4096)
         return vcd_fail(VCD_EINPUT, "train-ner: epochs must be 1..1000 and batch 1..4096");
     if (!(o->lr > 0 && o->lr < 1) || !(o->dropout >= 0 && o->dropout < 1) ||
-        !(o->ema_decay >= 0 && o->ema_decay < 1) ||
+        !(o->ema_decay >= 0 && o->ema_decay < 1) || !(o->lowercase >= 0 && o->lowercase <= 1) ||
         !(o->weight_decay >= 0 && o->weight_decay < 1))
         return vcd_fail(VCD_EINPUT, "train-ner: need 0 < lr < 1, 0 <= dropout < 1, 0 <= "
                                     "weight decay < 1");
@@ -528,9 +541,11 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
     cJSON_AddNumberToObject(j, "dropout", o->dropout);
     cJSON_AddNumberToObject(j, "weight_decay", o->weight_decay);
     cJSON_AddNumberToObject(j, "ema_decay", o->ema_decay);
+    cJSON_AddNumberToObject(j, "lowercase", o->lowercase);
     cJSON_AddNumberToObject(j, "seed", (double)o->seed);
     cJSON_AddNumberToObject(j, "o_penalty", r->o_penalty);
-    if (o->dev_path) cJSON_AddNumberToObject(j, "dev_f1_without_penalty", r->f1_before_penalty * 100);
+    if (o->dev_path)
+        cJSON_AddNumberToObject(j, "dev_f1_without_penalty", r->f1_before_penalty * 100);
     cJSON_AddStringToObject(j, "weights", o->f16 ? "F16" : "F32");
     cJSON_AddNumberToObject(j, "parameters", (double)t->m->n_params);
     cJSON_AddNumberToObject(j, "train_sentences", (double)r->train_sentences);

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Default-tagger benchmarks (not tests): writes a dated section to
+# reports/benchmarks.md.
+#   1. tagging speed: `vcdiscover ner` on ../shared/data/youtube/comments.txt
+#      (58,357 real comments), end to end (read, tokenize, tag, write), and
+#      the tagging stage alone as `cluster` reports it
+#   2. training: the exact command recorded in data/models/default/train_log.json,
+#      timed, and its model.safetensors compared byte for byte with the
+#      committed one (same seed -> same bytes)
+# Usage: bench/run_ner.sh [--repeat N] [--no-train]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+repeat=3 train=1
+while [ $# -gt 0 ]; do
+  case $1 in
+    --repeat) repeat=$2; shift 2 ;;
+    --no-train) train=0; shift ;;
+    *) echo "bench: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+comments=../shared/data/youtube/comments.txt
+model=data/models/default
+[ -f "$comments" ] || { echo "bench: $comments not found" >&2; exit 2; }
+[ -x build/vcdiscover ] || { echo "bench: run scripts/setup.sh first" >&2; exit 2; }
+[ -f "$model/model.safetensors" ] || { echo "bench: $model missing" >&2; exit 2; }
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+docs=$(grep -c '' "$comments")
+
+best_wall=999999 best_rss=0
+for i in $(seq "$repeat"); do
+  /usr/bin/time -f '%e %M' -o "$out/time" build/vcdiscover ner --input "$comments" --format txt \
+    --out "$out/mentions.jsonl"
+  read -r wall rss <"$out/time"
+  if awk "BEGIN{exit !($wall < $best_wall)}"; then best_wall=$wall best_rss=$rss; fi
+done
+mentions=$(grep -c '' "$out/mentions.jsonl")
+build/vcdiscover cluster --quiet --json --input "$comments" --out "$out/state" >"$out/run.json"
+tag=$(grep -o '"tag":[0-9.]*' "$out/run.json" | head -1 | cut -d: -f2)
+
+train_row="| training (recorded command) | not run (--no-train) | <= 15 min |"
+bytes_row=""
+if [ "$train" = 1 ]; then
+  # The recorded command, with --out redirected to a scratch folder.
+  cmd=$(grep -o '"command":[[:space:]]*"[^"]*"' "$model/train_log.json" | sed 's/.*"\(vcdiscover [^"]*\)"/\1/')
+  args=$(echo "$cmd" | sed 's/^vcdiscover //; s/--out [^ ]*/--out '"${out//\//\\/}"'\/rebuilt/')
+  # shellcheck disable=SC2086
+  /usr/bin/time -f '%e %M' -o "$out/ttime" build/vcdiscover $args --quiet >"$out/train.txt"
+  read -r twall trss <"$out/ttime"
+  train_row="| training (\`$cmd\`) | $(awk "BEGIN{printf \"%.1f\", $twall / 60}") min, peak RSS $((trss / 1024)) MiB | <= 15 min |"
+  if cmp -s "$out/rebuilt/model.safetensors" "$model/model.safetensors"; then same=identical; else same=DIFFERENT; fi
+  bytes_row="| rebuilt model.safetensors vs committed | $same | identical |"
+fi
+
+{
+  echo
+  echo "## $(date -u +%Y-%m-%d) default tagger on $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  echo
+  echo "| measurement | value | target |"
+  echo "| --- | --- | --- |"
+  echo "| ner end to end, $docs comments (best of $repeat) | ${best_wall} s = $(awk "BEGIN{printf \"%.0f\", $docs / $best_wall}") comments/s, peak RSS $((best_rss / 1024)) MiB | >= 5,000 comments/s |"
+  echo "| tagging stage inside cluster | ${tag} s = $(awk "BEGIN{printf \"%.0f\", $docs / ($tag > 0 ? $tag : 1e-9)}") comments/s | |"
+  echo "| mentions found | $mentions | |"
+  echo "$train_row"
+  [ -n "$bytes_row" ] && echo "$bytes_row"
+} >>reports/benchmarks.md
+tail -12 reports/benchmarks.md
