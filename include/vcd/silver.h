@@ -15,6 +15,8 @@ typedef struct {
     vcd_ingest_options ingest;
     const char *state_dir; /* a `cluster` state whose entities' aliases are names; NULL: none */
     const char *gazetteer_path; /* name<TAB>TYPE lines; NULL: none */
+    const char *vectors_path;   /* word ranks tell ordinary words from names; NULL: every
+                                   one-word name must be capitalised */
     size_t min_alias_count;     /* a state alias must have been seen this often */
     int keep_unlabelled;        /* also write comments where no name matched */
     const char *out_path;       /* CoNLL, written atomically */

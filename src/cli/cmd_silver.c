@@ -10,6 +10,7 @@ enum {
     S_STATE,
     S_GAZETTEER,
     S_NO_GAZETTEER,
+    S_VECTORS,
     S_MIN,
     S_KEEP,
     S_OUT,
@@ -23,6 +24,9 @@ static cli_option silver_options[S_COUNT] = {
     [S_STATE] = {"state", 1, "a 'cluster' state directory: its entities' aliases are names"},
     [S_GAZETTEER] = {"gazetteer", 1, "name<TAB>TYPE file (default: data/gazetteer.tsv)"},
     [S_NO_GAZETTEER] = {"no-gazetteer", 0, "use only the state's entities"},
+    [S_VECTORS] = {"vectors", 1,
+                   "word vectors whose ranks tell ordinary words from names (default: "
+                   "data/vectors/glove-wiki-100d.vcdv)"},
     [S_MIN] = {"min-alias-count", 1, "state aliases seen fewer times are not used (default: 2)"},
     [S_KEEP] = {"keep-unlabelled", 0, "also write comments in which no name was found"},
     [S_OUT] = {"out", 1, "CoNLL output (word<TAB>tag), written atomically"},
@@ -79,6 +83,9 @@ int cmd_silver(int argc, char **argv)
         gaz = VCD_DATA_DIR "/gazetteer.tsv";
     }
     o.gazetteer_path = gaz;
+    o.vectors_path = silver_options[S_VECTORS].value;
+    if (!o.vectors_path && access(VCD_DATA_DIR "/vectors/glove-wiki-100d.vcdv", R_OK) == 0)
+        o.vectors_path = VCD_DATA_DIR "/vectors/glove-wiki-100d.vcdv";
     if (!o.input || !o.out_path)
         return cli_error(EXIT_USAGE, "silver: --input and --out are required");
     vcd_silver_report r;

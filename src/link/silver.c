@@ -1,19 +1,31 @@
 /* Silver labels from known names; see vcd/silver.h. Names are keyed by the
  * match keys of their tokens joined by single spaces, so "Spider-Man" in a
  * gazetteer and "spider - man" in a comment meet. Matching is greedy left
- * to right, longest name first, so spans never overlap. */
+ * to right, longest name first, so spans never overlap.
+ *
+ * A one-word name that is also an ordinary word needs the comment to write
+ * it like a name, or every "the", "oh" and "us" in 50,000 comments would
+ * become an entity (clusters do contain such aliases): an acronym ("US")
+ * must be in capitals, a common word ("Apple", "Chris") capitalised, and
+ * the most frequent words are never names on their own. */
 #include "vcd/silver.h"
 #include "vcd/eval.h"
 #include "vcd/fileio.h"
 #include "vcd/state.h"
 #include "vcd/strmap.h"
 #include "vcd/text.h"
+#include "vcd/vectors.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define SILVER_MAX_WORDS 6
 #define AMBIGUOUS ((size_t)-1)
+#define FUNCTION_WORD_RANK 1000 /* never a name alone */
+#define COMMON_WORD_RANK 20000  /* a name only when capitalised */
+
+/* Table values: type in the low byte, the casing a match needs above it. */
+enum { CASE_ANY = 0, CASE_CAPITALISED = 1, CASE_CAPITALS = 2 };
 
 void vcd_silver_options_default(vcd_silver_options *o)
 {
@@ -22,7 +34,8 @@ void vcd_silver_options_default(vcd_silver_options *o)
 }
 
 typedef struct {
-    vcd_strmap *names; /* key -> type, or AMBIGUOUS */
+    vcd_strmap *names;      /* key -> type | casing << 8, or AMBIGUOUS */
+    const vcd_vectors *vec; /* word ranks; may be NULL */
     vcd_tokens toks;
     vcd_buf key, word;
     size_t ambiguous;
@@ -44,13 +57,36 @@ static int name_key(name_table *t, const char *text, size_t n)
     return t->key.len > 0;
 }
 
+/* The casing a one-word name needs, or -1 when it cannot stand alone. */
+static long word_rank(const name_table *t, const char *key, size_t n)
+{
+    return t->vec ? vcd_vectors_find(t->vec, key, n) : -1;
+}
+
+static int one_word_casing(const name_table *t, const vcd_token *tok)
+{
+    if (tok->cp_end - tok->cp_start < 2) return -1;
+    if (tok->shape & VCD_SHAPE_ALL_UPPER) return CASE_CAPITALS;
+    long rank = word_rank(t, t->key.data, t->key.len);
+    if (rank >= 0 && rank < FUNCTION_WORD_RANK) return -1;
+    if (!t->vec || (rank >= 0 && rank < COMMON_WORD_RANK)) return CASE_CAPITALISED;
+    return CASE_ANY;
+}
+
 static void add_name(void *ctx, const char *name, size_t n, int type)
 {
     name_table *t = ctx;
     if (!vcd_wnut_type_name(type) || !name_key(t, name, n)) return;
+    int casing = t->toks.n == 1 ? one_word_casing(t, &t->toks.toks[0]) : CASE_ANY;
+    if (casing < 0) return;
+    /* "the US", "the Flash": annotators leave the article out */
+    const char *space = memchr(t->key.data, ' ', t->key.len);
+    long first = space ? word_rank(t, t->key.data, (size_t)(space - t->key.data)) : -1;
+    if (first >= 0 && first < FUNCTION_WORD_RANK) return;
+    size_t value = (size_t)type | (size_t)casing << 8;
     int inserted;
-    size_t *v = vcd_strmap_upsert(t->names, t->key.data, t->key.len, (size_t)type, &inserted);
-    if (!inserted && *v != (size_t)type && *v != AMBIGUOUS) {
+    size_t *v = vcd_strmap_upsert(t->names, t->key.data, t->key.len, value, &inserted);
+    if (!inserted && (*v & 0xFF) != (size_t)type && *v != AMBIGUOUS) {
         *v = AMBIGUOUS;
         t->ambiguous++;
     }
@@ -71,6 +107,15 @@ static vcd_status add_state_names(name_table *t, const char *dir, size_t min_cou
     }
     vcd_records_free(&rec);
     return VCD_OK;
+}
+
+static int cased_as_needed(const vcd_token *tok, size_t casing)
+{
+    if (casing == CASE_CAPITALS) return (tok->shape & VCD_SHAPE_ALL_UPPER) != 0;
+    /* a sentence's first word is capitalised whatever it is */
+    if (casing == CASE_CAPITALISED)
+        return (tok->shape & VCD_SHAPE_UPPER_INITIAL) && !tok->sentence_start;
+    return 1;
 }
 
 /* Writes one comment's words with their tags; returns the spans found. */
@@ -100,7 +145,8 @@ static size_t label_doc(name_table *t, const char *text, vcd_buf *keys, size_t *
                 vcd_buf_append(&t->key, keys->data + a, key_end[w] - a);
             }
             size_t v = vcd_strmap_get(t->names, t->key.data, t->key.len, AMBIGUOUS);
-            if (v != AMBIGUOUS) type = v, len = l;
+            if (v != AMBIGUOUS && (l > 1 || cased_as_needed(&t->toks.toks[i], v >> 8)))
+                type = v & 0xFF, len = l;
         }
         if (!len) {
             const vcd_token *k = &t->toks.toks[i++];
@@ -136,7 +182,10 @@ vcd_status vcd_silver_run(const vcd_silver_options *o, vcd_silver_report *r)
         return vcd_fail(VCD_EINPUT, "silver: needs --input, --out and a --state or --gazetteer");
     name_table t = {.names = vcd_strmap_new()};
     vcd_corpus *c = NULL;
-    vcd_status rc = o->gazetteer_path ? vcd_gazetteer_read(o->gazetteer_path, add_name, &t) : 0;
+    vcd_vectors *vec = NULL;
+    vcd_status rc = o->vectors_path ? vcd_vectors_open(o->vectors_path, &vec) : VCD_OK;
+    t.vec = vec;
+    if (!rc && o->gazetteer_path) rc = vcd_gazetteer_read(o->gazetteer_path, add_name, &t);
     if (!rc && o->state_dir) rc = add_state_names(&t, o->state_dir, o->min_alias_count);
     if (!rc) rc = vcd_corpus_load(o->input, &o->ingest, &c);
     vcd_buf out = {0}, keys = {0};
@@ -157,6 +206,7 @@ vcd_status vcd_silver_run(const vcd_silver_options *o, vcd_silver_report *r)
         rc = vcd_write_file_atomic(o->out_path, out.data, out.len);
     }
     vcd_corpus_free(c);
+    vcd_vectors_close(vec);
     vcd_strmap_free(t.names);
     vcd_tokens_free(&t.toks);
     vcd_buf_free(&t.key);
