@@ -52,6 +52,7 @@ typedef struct {
     float lr, dropout, weight_decay;
     float ema_decay; /* average of the weights that is scored and kept; 0 = off */
     float lowercase; /* probability that a training sentence is seen in lower case */
+    size_t members;  /* networks averaged in the model, trained with seeds seed .. seed + n - 1 */
     uint64_t seed;
     int f16;                    /* write weights as F16 */
     size_t max_train_sentences; /* 0: all (learning curves use a prefix) */

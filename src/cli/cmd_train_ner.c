@@ -34,6 +34,7 @@ enum {
     T_EMA,
     T_LSTM,
     T_LOWER,
+    T_MEMBERS,
     T_COUNT
 };
 
@@ -77,6 +78,8 @@ static cli_option train_options[T_COUNT] = {
     [T_LOWER] = {"lowercase", 1,
                  "CNN-CRF: probability of showing a training sentence in lower case "
                  "(default: 0)"},
+    [T_MEMBERS] = {"members", 1,
+                   "CNN-CRF: networks in the ensemble, seeds seed .. seed + N - 1 (default: 1)"},
     [T_EMA] = {"ema", 1,
                "CNN-CRF: decay of the weight average that is scored and kept; 0 = off "
                "(default: 0.998)"},
@@ -152,6 +155,7 @@ static int read_default_numbers(vcd_ner_train_options *o)
         cli_size(train_options, T_COUNT, "char-dim", 1, 512, &o->char_dim) ||
         cli_size(train_options, T_COUNT, "hidden", 1, 4096, &o->hidden) ||
         cli_size(train_options, T_COUNT, "lstm", 0, 1024, &o->lstm) ||
+        cli_size(train_options, T_COUNT, "members", 1, 16, &o->members) ||
         cli_real(train_options, T_COUNT, "lr", 1e-9, 0.999, &lr) ||
         cli_real(train_options, T_COUNT, "weight-decay", 0, 0.999, &wd) ||
         cli_real(train_options, T_COUNT, "dropout", 0, 0.95, &dropout) ||

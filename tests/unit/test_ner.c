@@ -239,8 +239,9 @@ static double net_loss(net_case *c, int with_grad)
     size_t L = c->m->cfg.n_labels;
     vcd_rng rng;
     vcd_rng_seed(&rng, 1); /* dropout 0: masks are all ones */
-    ner_net_forward(c->m, &c->f, c->starts, 2, &c->a, 0.0f, &rng);
-    nn_crf crf = {c->m->p.trans, c->m->p.start, c->m->p.end, L};
+    const ner_params *p = &c->m->member[0];
+    ner_net_forward(&c->m->cfg, p, &c->f, c->starts, 2, &c->a, 0.0f, &rng);
+    nn_crf crf = {p->trans, p->start, p->end, L};
     float scratch[2 * 9 * 16 + 16];
     double loss = 0;
     if (with_grad) memset(c->grad, 0, c->m->n_params * sizeof *c->grad);
@@ -252,7 +253,7 @@ static double net_loss(net_case *c, int with_grad)
         loss += nn_crf_nll(c->a.d_emit + a * L, dtr, dst, den, c->a.emit + a * L, c->gold + a, n,
                            &crf, scratch);
     }
-    if (with_grad) ner_net_backward(c->m, &c->f, c->starts, 2, &c->a, &c->g);
+    if (with_grad) ner_net_backward(&c->m->cfg, p, &c->f, c->starts, 2, &c->a, &c->g);
     return loss;
 }
 
@@ -273,7 +274,7 @@ static void test_net_gradient(const char *vec_path, size_t lstm)
     types[1] = vcd_xstrdup("location");
     ner_config_set_types(cfg, types, 2);
     CHECK(cfg->n_labels == 5 && strcmp(cfg->labels[1], "B-location") == 0);
-    ner_model_alloc_params(c.m);
+    ner_model_alloc_params(c.m, 1);
     unsigned seed = 5;
     for (size_t i = 0; i < c.m->n_params; i++)
         c.m->store[i] = 0.5f * frand(&seed);
@@ -296,20 +297,20 @@ static void test_net_gradient(const char *vec_path, size_t lstm)
     float *analytic = vcd_xmalloc(c.m->n_params * sizeof *analytic);
     memcpy(analytic, c.grad, c.m->n_params * sizeof *analytic);
     /* every parameter tensor, a few entries each (char rows that are used) */
-    float *views[] = {c.m->p.w1,
-                      c.m->p.b1,
-                      lstm ? c.m->p.lstm_w_ih[0] : c.m->p.w2,
-                      lstm ? c.m->p.lstm_w_hh[0] : c.m->p.b2,
-                      lstm ? c.m->p.lstm_b[0] : c.m->p.w2 + 20,
-                      lstm ? c.m->p.lstm_w_ih[1] + 9 : c.m->p.w2 + 40,
-                      lstm ? c.m->p.lstm_w_hh[1] + 5 : c.m->p.w2 + 60,
-                      lstm ? c.m->p.lstm_b[1] + 2 : c.m->p.b2 + 1,
-                      c.m->p.w3,
-                      c.m->p.b3,
-                      c.m->p.trans,
-                      c.m->p.start,
-                      c.m->p.end,
-                      c.m->p.char_emb + c.f.ngrams[0] * cfg->char_dim};
+    float *views[] = {c.m->member[0].w1,
+                      c.m->member[0].b1,
+                      lstm ? c.m->member[0].lstm_w_ih[0] : c.m->member[0].w2,
+                      lstm ? c.m->member[0].lstm_w_hh[0] : c.m->member[0].b2,
+                      lstm ? c.m->member[0].lstm_b[0] : c.m->member[0].w2 + 20,
+                      lstm ? c.m->member[0].lstm_w_ih[1] + 9 : c.m->member[0].w2 + 40,
+                      lstm ? c.m->member[0].lstm_w_hh[1] + 5 : c.m->member[0].w2 + 60,
+                      lstm ? c.m->member[0].lstm_b[1] + 2 : c.m->member[0].b2 + 1,
+                      c.m->member[0].w3,
+                      c.m->member[0].b3,
+                      c.m->member[0].trans,
+                      c.m->member[0].start,
+                      c.m->member[0].end,
+                      c.m->member[0].char_emb + c.f.ngrams[0] * cfg->char_dim};
     /* per tensor: relative error of its checked entries */
     double worst = 0;
     for (size_t v = 0; v < sizeof views / sizeof *views; v++) {
@@ -424,7 +425,7 @@ static int files_equal(const char *a, const char *b)
 }
 
 static void train_once(const char *vec, const char *train, const char *dev, const char *out,
-                       vcd_ner_train_report *r)
+                       size_t members, vcd_ner_train_report *r)
 {
     vcd_ner_train_options o;
     vcd_ner_train_options_default(&o);
@@ -441,6 +442,7 @@ static void train_once(const char *vec, const char *train, const char *dev, cons
     o.dropout = 0.2f;
     o.ema_decay = 0.9f;
     o.quiet = 1;
+    o.members = members;
     vcd_status rc = vcd_ner_train(&o, r);
     CHECK_MSG(rc == VCD_OK, "%s", vcd_last_error());
 }
@@ -452,8 +454,8 @@ static void test_training(const char *vec_path)
     vcd_ner_train_report r1, r2;
     vcd_remove_tree("/tmp/vcd-test-ner-m1");
     vcd_remove_tree("/tmp/vcd-test-ner-m2");
-    train_once(vec_path, train, dev, "/tmp/vcd-test-ner-m1", &r1);
-    train_once(vec_path, train, dev, "/tmp/vcd-test-ner-m2", &r2);
+    train_once(vec_path, train, dev, "/tmp/vcd-test-ner-m1", 1, &r1);
+    train_once(vec_path, train, dev, "/tmp/vcd-test-ner-m2", 1, &r2);
     CHECK_MSG(r1.best_f1 > 0.9, "synthetic dev F1 %.3f", r1.best_f1);
     CHECK(r1.saved_f1 == r1.best_f1); /* F32 folder scores what training saw */
     CHECK(r1.gazetteer_entries > 5);
@@ -491,9 +493,25 @@ static void test_training(const char *vec_path)
         CHECK(vcd_ner_model_open("/tmp/vcd-test-ner-m2", vec, &m) == VCD_EINPUT);
         CHECK(strstr(vcd_last_error(), "model.safetensors") != NULL);
     }
+    /* an ensemble of two: the folder holds both, and scores as trained */
+    vcd_ner_train_report r3;
+    vcd_remove_tree("/tmp/vcd-test-ner-m3");
+    train_once(vec_path, train, dev, "/tmp/vcd-test-ner-m3", 2, &r3);
+    CHECK(r3.saved_f1 == r3.best_f1 && r3.best_f1 > 0.9);
+    CHECK(r3.epochs_run == 24);
+    vcd_ner_train_report_free(&r3);
+    m = NULL;
+    CHECK(vcd_ner_model_open("/tmp/vcd-test-ner-m3", vec, &m) == VCD_OK);
+    if (m) {
+        CHECK(m->n_members == 2 && m->cfg.members == 2);
+        /* the members differ (different seeds) */
+        CHECK(memcmp(m->member[0].w1, m->member[1].w1, 16 * sizeof(float)) != 0);
+        vcd_ner_model_free(m);
+    }
     vcd_vectors_close(vec);
     vcd_remove_tree("/tmp/vcd-test-ner-m1");
     vcd_remove_tree("/tmp/vcd-test-ner-m2");
+    vcd_remove_tree("/tmp/vcd-test-ner-m3");
 }
 
 int main(void)

@@ -50,6 +50,7 @@ typedef struct {
      * likelihood, and on noisy text that favours "O" over the F1 optimum,
      * so train-ner picks this offset on the dev set. */
     float o_penalty;
+    size_t members; /* networks in the ensemble (1..16) */
 } ner_config;
 
 /* Entity names from the training side: match key of the words joined by
@@ -77,11 +78,14 @@ struct vcd_ner_model {
     ner_config cfg;
     const vcd_vectors *vec;
     ner_gazetteer gaz;
-    float *store; /* n_params floats */
-    size_t n_params;
-    ner_params p;
-    /* Decoding transitions: the CRF's, with BIO-invalid moves forbidden. */
-    float *decode_trans, *decode_start;
+    /* An ensemble of n_members networks of one shape (seeds differ); their
+     * emissions and CRF scores are averaged. store holds n_members *
+     * n_params floats; training updates member 0. */
+    float *store;
+    size_t n_params, n_members;
+    ner_params *member;
+    /* Decoding: the members' mean CRF, with BIO-invalid moves forbidden. */
+    float *decode_trans, *decode_start, *decode_end;
 };
 
 /* ---- config and parameters (ner_model.c) ---- */
@@ -95,8 +99,9 @@ size_t ner_top_width(const ner_config *c);
 void ner_params_bind(ner_params *p, float *store, const ner_config *c);
 void ner_model_update_decoding(vcd_ner_model *m);
 vcd_ner_model *ner_model_alloc(const vcd_vectors *vec);
-/* Allocates zeroed parameters and decoding tables for m->cfg. */
-void ner_model_alloc_params(vcd_ner_model *m);
+/* Allocates zeroed parameters for `members` networks and the decoding
+ * tables for m->cfg. */
+void ner_model_alloc_params(vcd_ner_model *m, size_t members);
 vcd_status ner_model_save(const vcd_ner_model *m, const char *dir, int f16);
 /* Parses config.json text (exposed for fuzzing). */
 vcd_status ner_config_parse(const char *name, const char *text, size_t len, ner_config *out);
@@ -145,7 +150,7 @@ void ner_word_key(const char *w, size_t n, vcd_buf *out);
 /* ---- network (ner_net.c) ---- */
 typedef struct {
     size_t cap_rows;
-    float *x0, *mask0, *g1, *h1, *mask1, *g2, *h2, *mask2, *h2d, *emit;
+    float *x0, *mask0, *g1, *h1, *mask1, *g2, *h2, *mask2, *h2d, *emit, *emit_sum;
     /* BiLSTM layer (h2 is then [rows, 2 lstm], both directions side by side) */
     float *xw[2], *gates[2], *cell[2];
     /* backward */
@@ -155,12 +160,16 @@ typedef struct {
 
 void ner_acts_reserve(ner_acts *a, const ner_config *c, size_t rows, int training);
 void ner_acts_free(ner_acts *a);
-/* Emission scores for rows packed by `starts`; dropout when rng != NULL. */
-void ner_net_forward(const vcd_ner_model *m, const ner_features *f, const size_t *starts,
-                     size_t n_seq, ner_acts *a, float dropout, vcd_rng *rng);
+/* One member's emission scores for rows packed by `starts` into a->emit;
+ * dropout when rng != NULL. */
+void ner_net_forward(const ner_config *c, const ner_params *p, const ner_features *f,
+                     const size_t *starts, size_t n_seq, ner_acts *a, float dropout, vcd_rng *rng);
 /* Back-propagates a->d_emit into grad (a ner_params view of the gradient). */
-void ner_net_backward(const vcd_ner_model *m, const ner_features *f, const size_t *starts,
-                      size_t n_seq, ner_acts *a, const ner_params *grad);
+void ner_net_backward(const ner_config *c, const ner_params *p, const ner_features *f,
+                      const size_t *starts, size_t n_seq, ner_acts *a, const ner_params *grad);
+/* Tagging scores: the members' mean emission, minus the "O" offset. */
+void ner_emissions(const vcd_ner_model *m, const ner_features *f, const size_t *starts,
+                   size_t n_seq, ner_acts *a);
 /* Viterbi tags (and marginal confidences, if conf) from a->emit. */
 void ner_decode(const vcd_ner_model *m, const ner_acts *a, const size_t *starts, size_t n_seq,
                 int32_t *labels, float *conf);

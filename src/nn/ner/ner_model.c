@@ -95,23 +95,25 @@ void ner_params_bind(ner_params *p, float *store, const ner_config *c)
     p->end = at;
 }
 
-/* The tensors of the file, in order: name, view, rows, cols. */
-static size_t param_tensors(const vcd_ner_model *m, vcd_tensor_f32 *t)
+/* The tensors of member k, in file order; an ensemble prefixes each name
+ * with "m<k>." (names are written into `names`, 24 x 48 bytes). */
+static size_t param_tensors(const vcd_ner_model *m, size_t k, vcd_tensor_f32 *t,
+                            char (*names)[48])
 {
     const ner_config *c = &m->cfg;
     size_t L = c->n_labels, H = c->hidden, Hl = c->lstm, n = 0;
-    const ner_params *p = &m->p;
+    const ner_params *p = &m->member[k];
     t[n++] = (vcd_tensor_f32){"char_emb", p->char_emb, c->char_buckets, c->char_dim};
     t[n++] = (vcd_tensor_f32){"conv1.weight", p->w1, H, 3 * c->in_dim};
     t[n++] = (vcd_tensor_f32){"conv1.bias", p->b1, H, 0};
     if (Hl) {
-        static const char *names[2][3] = {
+        static const char *lstm_names[2][3] = {
             {"lstm.forward.weight_ih", "lstm.forward.weight_hh", "lstm.forward.bias"},
             {"lstm.backward.weight_ih", "lstm.backward.weight_hh", "lstm.backward.bias"}};
         for (int d = 0; d < 2; d++) {
-            t[n++] = (vcd_tensor_f32){names[d][0], p->lstm_w_ih[d], 4 * Hl, H};
-            t[n++] = (vcd_tensor_f32){names[d][1], p->lstm_w_hh[d], 4 * Hl, Hl};
-            t[n++] = (vcd_tensor_f32){names[d][2], p->lstm_b[d], 4 * Hl, 0};
+            t[n++] = (vcd_tensor_f32){lstm_names[d][0], p->lstm_w_ih[d], 4 * Hl, H};
+            t[n++] = (vcd_tensor_f32){lstm_names[d][1], p->lstm_w_hh[d], 4 * Hl, Hl};
+            t[n++] = (vcd_tensor_f32){lstm_names[d][2], p->lstm_b[d], 4 * Hl, 0};
         }
     } else {
         t[n++] = (vcd_tensor_f32){"conv2.weight", p->w2, H, 3 * H};
@@ -122,21 +124,32 @@ static size_t param_tensors(const vcd_ner_model *m, vcd_tensor_f32 *t)
     t[n++] = (vcd_tensor_f32){"crf.transitions", p->trans, L, L};
     t[n++] = (vcd_tensor_f32){"crf.start", p->start, L, 0};
     t[n++] = (vcd_tensor_f32){"crf.end", p->end, L, 0};
+    if (m->n_members > 1)
+        for (size_t i = 0; i < n; i++) {
+            snprintf(names[i], 48, "m%zu.%s", k, t[i].name);
+            t[i].name = names[i];
+        }
     return n;
 }
 
-/* Decoding never produces I-x after anything but B-x or I-x. */
+/* Decoding uses the members' mean CRF and never produces I-x after
+ * anything but B-x or I-x. */
 void ner_model_update_decoding(vcd_ner_model *m)
 {
     const ner_config *c = &m->cfg;
-    size_t L = c->n_labels;
+    size_t L = c->n_labels, K = m->n_members;
+    for (size_t i = 0; i < L * L + 2 * L; i++) {
+        double sum = 0; /* trans, start and end are contiguous in a member */
+        for (size_t k = 0; k < K; k++)
+            sum += m->member[k].trans[i];
+        m->decode_trans[i] = (float)(sum / (double)K);
+    }
     for (size_t i = 0; i < L; i++)
-        for (size_t j = 0; j < L; j++) {
-            int ok = c->label_bio[j] != 2 || c->label_type[i] == c->label_type[j];
-            m->decode_trans[i * L + j] = ok ? m->p.trans[i * L + j] : -1e4f;
-        }
+        for (size_t j = 0; j < L; j++)
+            if (c->label_bio[j] == 2 && c->label_type[i] != c->label_type[j])
+                m->decode_trans[i * L + j] = -1e4f;
     for (size_t j = 0; j < L; j++)
-        m->decode_start[j] = c->label_bio[j] == 2 ? -1e4f : m->p.start[j];
+        if (c->label_bio[j] == 2) m->decode_start[j] = -1e4f;
 }
 
 /* ---- config.json ---- */
@@ -154,6 +167,7 @@ static cJSON *config_json(const ner_config *c)
     cJSON_AddNumberToObject(o, "char_dim", (double)c->char_dim);
     cJSON_AddNumberToObject(o, "hidden", (double)c->hidden);
     if (c->lstm) cJSON_AddNumberToObject(o, "lstm", (double)c->lstm);
+    cJSON_AddNumberToObject(o, "members", (double)c->members);
     cJSON_AddNumberToObject(o, "o_penalty", (double)c->o_penalty);
     cJSON *v = cJSON_AddObjectToObject(o, "vectors");
     cJSON_AddNumberToObject(v, "dim", (double)c->vec_dim);
@@ -229,6 +243,10 @@ vcd_status ner_config_parse(const char *name, const char *text, size_t len, ner_
         goto done;
     }
     if (bilstm && (rc = get_size(name, o, "lstm", 1, 1024, &out->lstm))) goto done;
+    out->members = 1;
+    if (cJSON_GetObjectItemCaseSensitive(o, "members") &&
+        (rc = get_size(name, o, "members", 1, 16, &out->members)))
+        goto done;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "vectors");
     const char *digest = get_string(v, "digest");
     char *end = NULL;
@@ -288,22 +306,27 @@ static vcd_status load_weights(vcd_ner_model *m, const char *dir)
     vcd_safetensors *st = NULL;
     vcd_status rc = vcd_safetensors_open(path, &st);
     vcd_tensor_f32 want[24];
-    size_t n = rc ? 0 : param_tensors(m, want);
-    if (!rc && vcd_safetensors_count(st) != n)
-        rc = vcd_fail(VCD_EINPUT, "%s: expected %zu tensors, found %zu", path, n,
-                      vcd_safetensors_count(st));
-    for (size_t i = 0; !rc && i < n; i++) {
-        const vcd_tensor *t = vcd_safetensors_find(st, want[i].name);
-        size_t cols = want[i].cols;
-        if (!t || t->ndim != (cols ? 2u : 1u) || t->shape[0] != want[i].rows ||
-            (cols && t->shape[1] != cols) || (t->dtype != VCD_DT_F32 && t->dtype != VCD_DT_F16)) {
-            rc = vcd_fail(VCD_EINPUT, "%s: tensor %s missing or not F32/F16 [%zu%s%zu]", path,
-                          want[i].name, want[i].rows, cols ? ", " : "", cols);
-            break;
+    char names[24][48];
+    size_t per_member = rc ? 0 : param_tensors(m, 0, want, names);
+    if (!rc && vcd_safetensors_count(st) != per_member * m->n_members)
+        rc = vcd_fail(VCD_EINPUT, "%s: expected %zu tensors, found %zu", path,
+                      per_member * m->n_members, vcd_safetensors_count(st));
+    for (size_t k = 0; !rc && k < m->n_members; k++) {
+        size_t n = param_tensors(m, k, want, names);
+        for (size_t i = 0; !rc && i < n; i++) {
+            const vcd_tensor *t = vcd_safetensors_find(st, want[i].name);
+            size_t cols = want[i].cols;
+            if (!t || t->ndim != (cols ? 2u : 1u) || t->shape[0] != want[i].rows ||
+                (cols && t->shape[1] != cols) ||
+                (t->dtype != VCD_DT_F32 && t->dtype != VCD_DT_F16)) {
+                rc = vcd_fail(VCD_EINPUT, "%s: tensor %s missing or not F32/F16 [%zu%s%zu]", path,
+                              want[i].name, want[i].rows, cols ? ", " : "", cols);
+                break;
+            }
+            float *v = vcd_tensor_to_f32(t);
+            memcpy((float *)want[i].data, v, t->count * sizeof *v);
+            free(v);
         }
-        float *v = vcd_tensor_to_f32(t);
-        memcpy((float *)want[i].data, v, t->count * sizeof *v);
-        free(v);
     }
     vcd_safetensors_close(st);
     free(path);
@@ -347,14 +370,18 @@ vcd_ner_model *ner_model_alloc(const vcd_vectors *vec)
     return m;
 }
 
-void ner_model_alloc_params(vcd_ner_model *m)
+void ner_model_alloc_params(vcd_ner_model *m, size_t members)
 {
     size_t L = m->cfg.n_labels;
     m->n_params = ner_param_count(&m->cfg);
-    m->store = vcd_xcalloc(m->n_params, sizeof *m->store);
-    ner_params_bind(&m->p, m->store, &m->cfg);
-    m->decode_trans = vcd_xcalloc(L * L + L, sizeof *m->decode_trans);
+    m->n_members = members;
+    m->store = vcd_xcalloc(members * m->n_params, sizeof *m->store);
+    m->member = vcd_xcalloc(members, sizeof *m->member);
+    for (size_t k = 0; k < members; k++)
+        ner_params_bind(&m->member[k], m->store + k * m->n_params, &m->cfg);
+    m->decode_trans = vcd_xcalloc(L * L + 2 * L, sizeof *m->decode_trans);
     m->decode_start = m->decode_trans + L * L;
+    m->decode_end = m->decode_start + L;
 }
 
 vcd_status vcd_ner_model_open(const char *dir, const vcd_vectors *vectors, vcd_ner_model **out)
@@ -363,7 +390,7 @@ vcd_status vcd_ner_model_open(const char *dir, const vcd_vectors *vectors, vcd_n
     vcd_ner_model *m = ner_model_alloc(vectors);
     vcd_status rc = load_config(m, dir);
     if (!rc) {
-        ner_model_alloc_params(m);
+        ner_model_alloc_params(m, m->cfg.members);
         rc = load_weights(m, dir);
     }
     if (!rc) rc = load_gazetteer(m, dir);
@@ -382,6 +409,7 @@ void vcd_ner_model_free(vcd_ner_model *m)
     ner_config_free(&m->cfg);
     ner_gazetteer_free(&m->gaz);
     free(m->store);
+    free(m->member);
     free(m->decode_trans);
     free(m);
 }
@@ -400,10 +428,15 @@ vcd_status ner_model_save(const vcd_ner_model *m, const char *dir, int f16)
 {
     vcd_status rc = vcd_ensure_dir(dir);
     if (rc) return rc;
-    vcd_tensor_f32 t[24];
-    size_t n = param_tensors(m, t);
+    vcd_tensor_f32 *t = vcd_xmalloc(24 * m->n_members * sizeof *t);
+    char(*names)[48] = vcd_xmalloc(24 * m->n_members * sizeof *names);
+    size_t n = 0;
+    for (size_t k = 0; k < m->n_members; k++)
+        n += param_tensors(m, k, t + n, names + n);
     char *path = vcd_path_join(dir, "model.safetensors");
     rc = vcd_safetensors_write_f32(path, t, n, f16);
+    free(t);
+    free(names);
     free(path);
     if (!rc) {
         vcd_buf b = {0};

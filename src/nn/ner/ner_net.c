@@ -28,6 +28,7 @@ void ner_acts_reserve(ner_acts *a, const ner_config *c, size_t rows, int trainin
     a->g2 = grow(NULL, Hl ? 0 : rows * 3 * H);
     a->h2 = grow(NULL, rows * T);
     a->emit = grow(NULL, rows * L);
+    a->emit_sum = grow(NULL, rows * L);
     for (int d = 0; d < 2; d++) {
         a->xw[d] = grow(NULL, rows * 4 * Hl);
         a->gates[d] = grow(NULL, rows * 4 * Hl);
@@ -61,9 +62,9 @@ void ner_acts_free(ner_acts *a)
 }
 
 /* x0 rows: the dense features, then the mean n-gram embedding. */
-static void input_rows(const vcd_ner_model *m, const ner_features *f, size_t rows, float *x0)
+static void input_rows(const ner_config *c, const ner_params *p, const ner_features *f, size_t rows,
+                       float *x0)
 {
-    const ner_config *c = &m->cfg;
     size_t D = c->in_dim, E = c->char_dim;
 #pragma omp parallel for schedule(static) if (rows > 256)
     for (size_t r = 0; r < rows; r++) {
@@ -73,7 +74,7 @@ static void input_rows(const vcd_ner_model *m, const ner_features *f, size_t row
         memset(ch, 0, E * sizeof *ch);
         size_t k = f->n_ngrams[r];
         for (size_t g = 0; g < k; g++) {
-            const float *e = m->p.char_emb + (size_t)f->ngrams[r * NER_MAX_NGRAMS + g] * E;
+            const float *e = p->char_emb + (size_t)f->ngrams[r * NER_MAX_NGRAMS + g] * E;
             for (size_t i = 0; i < E; i++)
                 ch[i] += e[i];
         }
@@ -90,54 +91,66 @@ static void maybe_dropout(float *x, float *mask, size_t n, float p, vcd_rng *rng
 
 /* The second layer: a width-3 convolution, or a BiLSTM whose two
  * directions fill the left and right halves of h2's rows. */
-static void second_layer_forward(const vcd_ner_model *m, const size_t *starts, size_t n_seq,
-                                 size_t rows, ner_acts *a)
+static void second_layer_forward(const ner_config *c, const ner_params *p, const size_t *starts,
+                                 size_t n_seq, size_t rows, ner_acts *a)
 {
-    const ner_config *c = &m->cfg;
     size_t H = c->hidden, Hl = c->lstm;
     if (!Hl) {
         nn_window_gather(a->g2, a->h1, starts, n_seq, H, 1);
-        nn_linear_forward(a->h2, a->g2, m->p.w2, m->p.b2, rows, 3 * H, H);
+        nn_linear_forward(a->h2, a->g2, p->w2, p->b2, rows, 3 * H, H);
         nn_relu_forward(a->h2, a->h2, rows * H);
         return;
     }
     for (int d = 0; d < 2; d++) {
-        nn_linear_forward(a->xw[d], a->h1, m->p.lstm_w_ih[d], m->p.lstm_b[d], rows, H, 4 * Hl);
-        nn_lstm_forward(a->h2 + d * Hl, 2 * Hl, a->cell[d], a->gates[d], a->xw[d],
-                        m->p.lstm_w_hh[d], starts, n_seq, Hl, d);
+        nn_linear_forward(a->xw[d], a->h1, p->lstm_w_ih[d], p->lstm_b[d], rows, H, 4 * Hl);
+        nn_lstm_forward(a->h2 + d * Hl, 2 * Hl, a->cell[d], a->gates[d], a->xw[d], p->lstm_w_hh[d],
+                        starts, n_seq, Hl, d);
     }
 }
 
-void ner_net_forward(const vcd_ner_model *m, const ner_features *f, const size_t *starts,
-                     size_t n_seq, ner_acts *a, float dropout, vcd_rng *rng)
+void ner_net_forward(const ner_config *c, const ner_params *p, const ner_features *f,
+                     const size_t *starts, size_t n_seq, ner_acts *a, float dropout, vcd_rng *rng)
 {
-    const ner_config *c = &m->cfg;
     size_t rows = starts[n_seq], D = c->in_dim, H = c->hidden, T = ner_top_width(c);
-    input_rows(m, f, rows, a->x0);
+    input_rows(c, p, f, rows, a->x0);
     maybe_dropout(a->x0, a->mask0, rows * D, dropout, rng);
     nn_window_gather(a->g1, a->x0, starts, n_seq, D, 1);
-    nn_linear_forward(a->h1, a->g1, m->p.w1, m->p.b1, rows, 3 * D, H);
+    nn_linear_forward(a->h1, a->g1, p->w1, p->b1, rows, 3 * D, H);
     nn_relu_forward(a->h1, a->h1, rows * H);
     maybe_dropout(a->h1, a->mask1, rows * H, dropout, rng);
-    second_layer_forward(m, starts, n_seq, rows, a);
+    second_layer_forward(c, p, starts, n_seq, rows, a);
     /* Out of place: the layer's backward needs its undropped output. */
     const float *top = a->h2;
     if (rng) {
         nn_dropout_forward(a->h2d, a->mask2, a->h2, rows * T, dropout, rng);
         top = a->h2d;
     }
-    nn_linear_forward(a->emit, top, m->p.w3, m->p.b3, rows, T, c->n_labels);
-    if (!rng)
-        for (size_t r = 0; r < rows; r++)
-            a->emit[r * c->n_labels] -= c->o_penalty;
+    nn_linear_forward(a->emit, top, p->w3, p->b3, rows, T, c->n_labels);
+}
+
+void ner_emissions(const vcd_ner_model *m, const ner_features *f, const size_t *starts,
+                   size_t n_seq, ner_acts *a)
+{
+    const ner_config *c = &m->cfg;
+    size_t rows = starts[n_seq], L = c->n_labels;
+    for (size_t k = 0; k < m->n_members; k++) {
+        ner_net_forward(c, &m->member[k], f, starts, n_seq, a, 0, NULL);
+        if (m->n_members == 1) break;
+        for (size_t i = 0; i < rows * L; i++)
+            a->emit_sum[i] = (k ? a->emit_sum[i] : 0.0f) + a->emit[i];
+    }
+    if (m->n_members > 1)
+        for (size_t i = 0; i < rows * L; i++)
+            a->emit[i] = a->emit_sum[i] / (float)m->n_members;
+    for (size_t r = 0; r < rows; r++)
+        a->emit[r * L] -= c->o_penalty;
 }
 
 /* d(char_emb): each n-gram row receives its words' gradient / n-gram count.
  * Sequential, so the sums are in one order whatever the thread count. */
-static void char_embedding_backward(const vcd_ner_model *m, const ner_features *f, size_t rows,
+static void char_embedding_backward(const ner_config *c, const ner_features *f, size_t rows,
                                     const float *d_x0, float *d_emb)
 {
-    const ner_config *c = &m->cfg;
     size_t E = c->char_dim;
     for (size_t r = 0; r < rows; r++) {
         size_t k = f->n_ngrams[r];
@@ -153,53 +166,51 @@ static void char_embedding_backward(const vcd_ner_model *m, const ner_features *
 }
 
 /* d_h2 (already through dropout) -> d_h1 (=) and the layer's gradients. */
-static void second_layer_backward(const vcd_ner_model *m, const size_t *starts, size_t n_seq,
-                                  size_t rows, ner_acts *a, const ner_params *grad)
+static void second_layer_backward(const ner_config *c, const ner_params *p, const size_t *starts,
+                                  size_t n_seq, size_t rows, ner_acts *a, const ner_params *grad)
 {
-    const ner_config *c = &m->cfg;
     size_t H = c->hidden, Hl = c->lstm;
     if (!Hl) {
         nn_relu_backward(a->d_h2, a->d_h2, a->h2, rows * H);
-        nn_linear_backward(a->d_g2, grad->w2, grad->b2, a->d_h2, a->g2, m->p.w2, rows, 3 * H, H);
+        nn_linear_backward(a->d_g2, grad->w2, grad->b2, a->d_h2, a->g2, p->w2, rows, 3 * H, H);
         nn_window_scatter(a->d_h1, a->d_g2, starts, n_seq, H, 1);
         return;
     }
     for (int d = 0; d < 2; d++) {
         nn_lstm_backward(a->d_xw, a->h_prev, a->d_h2 + d * Hl, 2 * Hl, a->h2 + d * Hl, a->cell[d],
-                         a->gates[d], m->p.lstm_w_hh[d], starts, n_seq, Hl, d);
-        nn_linear_backward(NULL, grad->lstm_w_hh[d], NULL, a->d_xw, a->h_prev, m->p.lstm_w_hh[d],
+                         a->gates[d], p->lstm_w_hh[d], starts, n_seq, Hl, d);
+        nn_linear_backward(NULL, grad->lstm_w_hh[d], NULL, a->d_xw, a->h_prev, p->lstm_w_hh[d],
                            rows, Hl, 4 * Hl);
         nn_linear_backward(d ? a->d_tmp : a->d_h1, grad->lstm_w_ih[d], grad->lstm_b[d], a->d_xw,
-                           a->h1, m->p.lstm_w_ih[d], rows, H, 4 * Hl);
+                           a->h1, p->lstm_w_ih[d], rows, H, 4 * Hl);
     }
     for (size_t i = 0; i < rows * H; i++)
         a->d_h1[i] += a->d_tmp[i];
 }
 
-void ner_net_backward(const vcd_ner_model *m, const ner_features *f, const size_t *starts,
-                      size_t n_seq, ner_acts *a, const ner_params *grad)
+void ner_net_backward(const ner_config *c, const ner_params *p, const ner_features *f,
+                      const size_t *starts, size_t n_seq, ner_acts *a, const ner_params *grad)
 {
-    const ner_config *c = &m->cfg;
     size_t rows = starts[n_seq], D = c->in_dim, H = c->hidden, T = ner_top_width(c);
     /* x0 and h1 were dropped in place, so they hold the dropped values:
      * relu'(x) > 0 exactly where the kept value is > 0 (mask > 0). */
-    nn_linear_backward(a->d_h2, grad->w3, grad->b3, a->d_emit, a->h2d, m->p.w3, rows, T,
+    nn_linear_backward(a->d_h2, grad->w3, grad->b3, a->d_emit, a->h2d, p->w3, rows, T,
                        c->n_labels);
     nn_dropout_backward(a->d_h2, a->d_h2, a->mask2, rows * T);
-    second_layer_backward(m, starts, n_seq, rows, a, grad);
+    second_layer_backward(c, p, starts, n_seq, rows, a, grad);
     nn_dropout_backward(a->d_h1, a->d_h1, a->mask1, rows * H);
     nn_relu_backward(a->d_h1, a->d_h1, a->h1, rows * H);
-    nn_linear_backward(a->d_g1, grad->w1, grad->b1, a->d_h1, a->g1, m->p.w1, rows, 3 * D, H);
+    nn_linear_backward(a->d_g1, grad->w1, grad->b1, a->d_h1, a->g1, p->w1, rows, 3 * D, H);
     nn_window_scatter(a->d_x0, a->d_g1, starts, n_seq, D, 1);
     nn_dropout_backward(a->d_x0, a->d_x0, a->mask0, rows * D);
-    char_embedding_backward(m, f, rows, a->d_x0, grad->char_emb);
+    char_embedding_backward(c, f, rows, a->d_x0, grad->char_emb);
 }
 
 void ner_decode(const vcd_ner_model *m, const ner_acts *a, const size_t *starts, size_t n_seq,
                 int32_t *labels, float *conf)
 {
     size_t L = m->cfg.n_labels;
-    nn_crf crf = {m->decode_trans, m->decode_start, m->p.end, L};
+    nn_crf crf = {m->decode_trans, m->decode_start, m->decode_end, L};
 #pragma omp parallel
     {
         size_t cap = 0;

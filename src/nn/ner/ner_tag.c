@@ -31,7 +31,7 @@ static void tag_batch(const vcd_ner_model *m, const vcd_word_seq *seqs, size_t n
     ner_features_reserve(&b->f, &m->cfg, rows);
     ner_acts_reserve(&b->a, &m->cfg, rows, 0);
     ner_features_batch(m, seqs, n_seq, b->starts, NULL, &b->f);
-    ner_net_forward(m, &b->f, b->starts, n_seq, &b->a, 0, NULL);
+    ner_emissions(m, &b->f, b->starts, n_seq, &b->a);
     ner_decode(m, &b->a, b->starts, n_seq, labels, conf);
 }
 

@@ -31,6 +31,7 @@ void vcd_ner_train_options_default(vcd_ner_train_options *o)
     o->weight_decay = 0;
     o->ema_decay = 0.998f;
     o->lowercase = 0;
+    o->members = 1;
     o->seed = 42;
 }
 
@@ -294,30 +295,30 @@ static void init_params(vcd_ner_model *m, vcd_rng *rng)
 {
     const ner_config *c = &m->cfg;
     size_t D = c->in_dim, H = c->hidden, L = c->n_labels;
-    init_uniform(m->p.char_emb, c->char_buckets * c->char_dim, 0.1f, rng);
+    init_uniform(m->member[0].char_emb, c->char_buckets * c->char_dim, 0.1f, rng);
     float b1 = 1.0f / sqrtf((float)(3 * D)), b2 = 1.0f / sqrtf((float)(3 * H));
     float b3 = 1.0f / sqrtf((float)H);
-    init_uniform(m->p.w1, H * 3 * D, b1, rng);
-    init_uniform(m->p.b1, H, b1, rng);
+    init_uniform(m->member[0].w1, H * 3 * D, b1, rng);
+    init_uniform(m->member[0].b1, H, b1, rng);
     size_t Hl = c->lstm, T = ner_top_width(c);
     if (Hl) {
         /* PyTorch's LSTM initialisation, with the forget gates' bias at 1
          * so that early gradients flow through the cell. */
         float bl = 1.0f / sqrtf((float)Hl);
         for (int d = 0; d < 2; d++) {
-            init_uniform(m->p.lstm_w_ih[d], 4 * Hl * H, bl, rng);
-            init_uniform(m->p.lstm_w_hh[d], 4 * Hl * Hl, bl, rng);
-            init_uniform(m->p.lstm_b[d], 4 * Hl, bl, rng);
+            init_uniform(m->member[0].lstm_w_ih[d], 4 * Hl * H, bl, rng);
+            init_uniform(m->member[0].lstm_w_hh[d], 4 * Hl * Hl, bl, rng);
+            init_uniform(m->member[0].lstm_b[d], 4 * Hl, bl, rng);
             for (size_t j = 0; j < Hl; j++)
-                m->p.lstm_b[d][Hl + j] = 1.0f;
+                m->member[0].lstm_b[d][Hl + j] = 1.0f;
         }
     } else {
-        init_uniform(m->p.w2, H * 3 * H, b2, rng);
-        init_uniform(m->p.b2, H, b2, rng);
+        init_uniform(m->member[0].w2, H * 3 * H, b2, rng);
+        init_uniform(m->member[0].b2, H, b2, rng);
     }
     b3 = 1.0f / sqrtf((float)T);
-    init_uniform(m->p.w3, L * T, b3, rng);
-    init_uniform(m->p.b3, L, b3, rng);
+    init_uniform(m->member[0].w3, L * T, b3, rng);
+    init_uniform(m->member[0].b3, L, b3, rng);
 }
 
 static void features_for_set(const vcd_ner_model *m, const ner_set *d, int own, ner_features *f)
@@ -347,7 +348,7 @@ static vcd_status score_dev(trainer *t, vcd_ner_score *score)
             t->starts[k - s] = d->row[k] - d->row[s];
         ner_features view = features_view(&t->dev_f, c, d->row[s]);
         ner_acts_reserve(&t->acts, c, t->starts[e - s], 1);
-        ner_net_forward(t->m, &view, t->starts, e - s, &t->acts, 0, NULL);
+        ner_emissions(t->m, &view, t->starts, e - s, &t->acts);
         ner_decode(t->m, &t->acts, t->starts, e - s, t->dev_labels + d->row[s], NULL);
         s = e;
     }
@@ -357,18 +358,16 @@ static vcd_status score_dev(trainer *t, vcd_ner_score *score)
 }
 
 /* Scores the dev set with another parameter array (the average, a saved
- * best) in place of the live one. */
+ * best) in place of member 0's (the network being trained). */
 static vcd_status score_dev_with(trainer *t, float *store, double *p, double *r, double *f1)
 {
     vcd_ner_model *m = t->m;
-    float *live = m->store;
-    m->store = store;
-    ner_params_bind(&m->p, store, &m->cfg);
+    ner_params live = m->member[0];
+    ner_params_bind(&m->member[0], store, &m->cfg);
     ner_model_update_decoding(m);
     vcd_ner_score sc;
     vcd_status rc = score_dev(t, &sc);
-    m->store = live;
-    ner_params_bind(&m->p, live, &m->cfg);
+    m->member[0] = live;
     ner_model_update_decoding(m);
     if (rc) return rc;
     vcd_prf(sc.tp, sc.fp, sc.fn, p, r, f1);
@@ -418,7 +417,8 @@ static double crf_loss(trainer *t, size_t n_seq)
 {
     const ner_config *c = &t->m->cfg;
     size_t L = c->n_labels;
-    nn_crf crf = {t->m->p.trans, t->m->p.start, t->m->p.end, L};
+    const ner_params *p = &t->m->member[0];
+    nn_crf crf = {p->trans, p->start, p->end, L};
     double loss = 0;
     for (size_t s = 0; s < n_seq; s++) {
         size_t a = t->starts[s], n = t->starts[s + 1] - a;
@@ -458,9 +458,10 @@ static double train_step(trainer *t, const size_t *idx, size_t n_seq)
     size_t rows = gather_batch(t, idx, n_seq);
     ner_acts_reserve(&t->acts, &m->cfg, rows, 1);
     memset(t->grad, 0, m->n_params * sizeof *t->grad);
-    ner_net_forward(m, &t->batch_f, t->starts, n_seq, &t->acts, o->dropout, &t->rng);
+    const ner_params *p = &m->member[0];
+    ner_net_forward(&m->cfg, p, &t->batch_f, t->starts, n_seq, &t->acts, o->dropout, &t->rng);
     double loss = crf_loss(t, n_seq);
-    ner_net_backward(m, &t->batch_f, t->starts, n_seq, &t->acts, &t->g);
+    ner_net_backward(&m->cfg, p, &t->batch_f, t->starts, n_seq, &t->acts, &t->g);
     clip_gradient(t->grad, m->n_params, 5.0);
     nn_adamw opt = {o->lr, 0.9f, 0.999f, 1e-8f, o->weight_decay};
     nn_adamw_update(m->store, t->grad, t->adam_m, t->adam_v, m->n_params, &opt, ++t->step,
@@ -503,7 +504,8 @@ static vcd_status check_options(const vcd_ner_train_options *o)
         return vcd_fail(VCD_EINPUT, "train-ner: need 0 < lr < 1, 0 <= dropout < 1, 0 <= "
                                     "weight decay < 1");
     if (o->char_buckets < 1 || o->char_buckets > (1u << 24) || o->char_dim < 1 ||
-        o->char_dim > 512 || o->hidden < 1 || o->hidden > 4096 || o->lstm > 1024)
+        o->char_dim > 512 || o->hidden < 1 || o->hidden > 4096 || o->lstm > 1024 ||
+        o->members < 1 || o->members > 16)
         return vcd_fail(VCD_EINPUT, "train-ner: char buckets 1..2^24, char dim 1..512, hidden "
                                     "1..4096");
     return VCD_OK;
@@ -540,6 +542,7 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
     cJSON_AddNumberToObject(j, "lr", o->lr);
     cJSON_AddNumberToObject(j, "dropout", o->dropout);
     cJSON_AddNumberToObject(j, "weight_decay", o->weight_decay);
+    cJSON_AddNumberToObject(j, "members", (double)o->members);
     cJSON_AddNumberToObject(j, "ema_decay", o->ema_decay);
     cJSON_AddNumberToObject(j, "lowercase", o->lowercase);
     cJSON_AddNumberToObject(j, "seed", (double)o->seed);
@@ -559,7 +562,8 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
     cJSON *ep = cJSON_AddArrayToObject(j, "per_epoch");
     for (size_t i = 0; i < r->epochs_run; i++) {
         cJSON *e = cJSON_CreateObject();
-        cJSON_AddNumberToObject(e, "epoch", (double)(i + 1));
+        cJSON_AddNumberToObject(e, "member", (double)(i / o->epochs + 1));
+        cJSON_AddNumberToObject(e, "epoch", (double)(i % o->epochs + 1));
         cJSON_AddNumberToObject(e, "train_loss", r->epoch_loss[i]);
         if (o->dev_path) cJSON_AddNumberToObject(e, "dev_f1", r->epoch_f1[i] * 100);
         cJSON_AddItemToArray(ep, e);
@@ -589,10 +593,9 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
     c->char_dim = o->char_dim;
     c->hidden = o->hidden;
     c->lstm = o->lstm;
+    c->members = o->members;
     if ((rc = collect_types(&t->train, c))) return rc;
-    ner_model_alloc_params(t->m);
-    vcd_rng_seed(&t->rng, o->seed);
-    init_params(t->m, &t->rng);
+    ner_model_alloc_params(t->m, o->members);
     build_gazetteer(&t->train, c, &t->m->gaz);
     size_t words = t->train.row[t->train.n];
     t->gold = vcd_xmalloc((words + 1) * sizeof *t->gold);
@@ -608,10 +611,7 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
     t->adam_m = vcd_xcalloc(n, sizeof *t->adam_m);
     t->adam_v = vcd_xcalloc(n, sizeof *t->adam_v);
     t->best = vcd_xmalloc(n * sizeof *t->best);
-    if (o->ema_decay > 0) {
-        t->ema = vcd_xmalloc(n * sizeof *t->ema);
-        memcpy(t->ema, t->m->store, n * sizeof *t->ema);
-    }
+    if (o->ema_decay > 0) t->ema = vcd_xmalloc(n * sizeof *t->ema);
     ner_params_bind(&t->g, t->grad, c);
     t->order = vcd_xmalloc(t->train.n * sizeof *t->order);
     for (size_t i = 0; i < t->train.n; i++)
@@ -630,8 +630,11 @@ static vcd_status tune_o_penalty(trainer *t, vcd_ner_train_report *r)
     double best_f1 = -1, p, rec, f1;
     for (int k = 0; k <= 24; k++) {
         c->o_penalty = 0.25f * (float)k;
-        vcd_status rc = score_dev_with(t, t->m->store, &p, &rec, &f1);
+        vcd_ner_score sc;
+        vcd_status rc = score_dev(t, &sc);
         if (rc) return rc;
+        vcd_prf(sc.tp, sc.fp, sc.fn, &p, &rec, &f1);
+        vcd_ner_score_free(&sc);
         if (k == 0) r->f1_before_penalty = f1;
         if (f1 > best_f1) {
             best_f1 = f1, best = c->o_penalty;
@@ -643,38 +646,67 @@ static vcd_status tune_o_penalty(trainer *t, vcd_ner_train_report *r)
     return VCD_OK;
 }
 
-static vcd_status train_epochs(trainer *t, vcd_ner_train_report *r)
+/* Trains member 0's slot from its current initialisation and leaves the
+ * best epoch's (averaged) weights there. Epoch results are appended to r. */
+static vcd_status train_member(trainer *t, size_t member, vcd_ner_train_report *r)
 {
     const vcd_ner_train_options *o = t->o;
     size_t n = t->m->n_params;
-    r->epoch_loss = vcd_xcalloc(o->epochs, sizeof *r->epoch_loss);
-    r->epoch_f1 = vcd_xcalloc(o->epochs, sizeof *r->epoch_f1);
-    r->best_f1 = -1;
+    float *live = t->m->store;
+    double best_f1 = -1;
     for (size_t e = 0; e < o->epochs; e++) {
-        r->epoch_loss[e] = run_epoch(t);
-        r->epochs_run = e + 1;
-        float *scored = t->ema ? t->ema : t->m->store;
+        size_t at = r->epochs_run++;
+        r->epoch_loss[at] = run_epoch(t);
+        float *scored = t->ema ? t->ema : live;
         int better = 1;
         if (o->dev_path) {
             double p, rec, f1;
             vcd_status rc = score_dev_with(t, scored, &p, &rec, &f1);
             if (rc) return rc;
-            r->epoch_f1[e] = f1;
-            better = f1 > r->best_f1;
-            if (better) r->best_precision = p, r->best_recall = rec, r->best_f1 = f1;
+            r->epoch_f1[at] = f1;
+            better = f1 > best_f1;
+            if (better) best_f1 = f1;
         }
         if (better) {
             r->best_epoch = e + 1;
             memcpy(t->best, scored, n * sizeof *t->best);
         }
         if (!o->quiet)
-            fprintf(stderr, "train-ner: epoch %zu/%zu loss %.4f%s%.2f\n", e + 1, o->epochs,
-                    r->epoch_loss[e], o->dev_path ? " dev F1 " : "",
-                    o->dev_path ? r->epoch_f1[e] * 100 : 0.0);
+            fprintf(stderr, "train-ner: member %zu epoch %zu/%zu loss %.4f%s%.2f\n", member + 1,
+                    e + 1, o->epochs, r->epoch_loss[at], o->dev_path ? " dev F1 " : "",
+                    o->dev_path ? r->epoch_f1[at] * 100 : 0.0);
     }
-    memcpy(t->m->store, t->best, n * sizeof *t->best);
-    ner_model_update_decoding(t->m);
-    return o->dev_path ? tune_o_penalty(t, r) : VCD_OK;
+    memcpy(live, t->best, n * sizeof *t->best);
+    return VCD_OK;
+}
+
+/* Members are trained one after the other in member 0's slot, the last
+ * being member 0 itself, with seeds seed + k: one member reproduces a
+ * single model exactly. Dev scores the ensemble afterwards. */
+static vcd_status train_ensemble(trainer *t, vcd_ner_train_report *r)
+{
+    const vcd_ner_train_options *o = t->o;
+    vcd_ner_model *m = t->m;
+    size_t n = m->n_params, K = o->members;
+    r->epoch_loss = vcd_xcalloc(K * o->epochs, sizeof *r->epoch_loss);
+    r->epoch_f1 = vcd_xcalloc(K * o->epochs, sizeof *r->epoch_f1);
+    m->n_members = 1; /* while training, dev scores member 0 alone */
+    for (size_t k = K; k-- > 0;) {
+        vcd_rng_seed(&t->rng, o->seed + k);
+        init_params(m, &t->rng);
+        memset(t->adam_m, 0, n * sizeof *t->adam_m);
+        memset(t->adam_v, 0, n * sizeof *t->adam_v);
+        t->step = 0;
+        if (t->ema) memcpy(t->ema, m->store, n * sizeof *t->ema);
+        vcd_status rc = train_member(t, K - 1 - k, r);
+        if (rc) return rc;
+        if (k) memcpy(m->store + k * n, m->store, n * sizeof *m->store);
+    }
+    m->n_members = K;
+    ner_model_update_decoding(m);
+    if (!o->dev_path) return VCD_OK;
+    r->best_f1 = -1;
+    return tune_o_penalty(t, r);
 }
 
 /* Scores the folder as written (F16 rounding included). */
@@ -712,7 +744,7 @@ vcd_status vcd_ner_train(const vcd_ner_train_options *o, vcd_ner_train_report *r
         r->train_sentences = t.train.n;
         r->train_words = t.train.row[t.train.n];
         r->gazetteer_entries = t.m->gaz.n;
-        rc = train_epochs(&t, r);
+        rc = train_ensemble(&t, r);
     }
     if (!rc) rc = ner_model_save(t.m, o->out_dir, o->f16);
     double saved_f1 = 0;
