@@ -4,9 +4,9 @@
 #   1. tagging speed: `vcdiscover ner` on ../shared/data/youtube/comments.txt
 #      (58,357 real comments), end to end (read, tokenize, tag, write), and
 #      the tagging stage alone as `cluster` reports it
-#   2. training: the exact command recorded in data/models/default/train_log.json,
-#      timed, and its model.safetensors compared byte for byte with the
-#      committed one (same seed -> same bytes)
+#   2. training: scripts/train_default_model.sh (the whole chain: gold-only
+#      model, silver labels, final model), timed, and its model.safetensors
+#      compared byte for byte with the committed one (same seed -> same bytes)
 # Usage: bench/run_ner.sh [--repeat N] [--no-train]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,13 +42,9 @@ tag=$(grep -o '"tag":[0-9.]*' "$out/run.json" | head -1 | cut -d: -f2)
 train_row="| training (recorded command) | not run (--no-train) | <= 15 min |"
 bytes_row=""
 if [ "$train" = 1 ]; then
-  # The recorded command, with --out redirected to a scratch folder.
-  cmd=$(grep -o '"command":[[:space:]]*"[^"]*"' "$model/train_log.json" | sed 's/.*"\(vcdiscover [^"]*\)"/\1/')
-  args=$(echo "$cmd" | sed 's/^vcdiscover //; s/--out [^ ]*/--out '"${out//\//\\/}"'\/rebuilt/')
-  # shellcheck disable=SC2086
-  /usr/bin/time -f '%e %M' -o "$out/ttime" build/vcdiscover $args --quiet >"$out/train.txt"
+  /usr/bin/time -f '%e %M' -o "$out/ttime" scripts/train_default_model.sh "$out/rebuilt" >"$out/train.txt" 2>&1
   read -r twall trss <"$out/ttime"
-  train_row="| training (\`$cmd\`) | $(awk "BEGIN{printf \"%.1f\", $twall / 60}") min, peak RSS $((trss / 1024)) MiB | <= 15 min |"
+  train_row="| training: \`scripts/train_default_model.sh\` (gold model, silver, final model) | $(awk "BEGIN{printf \"%.1f\", $twall / 60}") min, peak RSS $((trss / 1024)) MiB | <= 15 min |"
   if cmp -s "$out/rebuilt/model.safetensors" "$model/model.safetensors"; then same=identical; else same=DIFFERENT; fi
   bytes_row="| rebuilt model.safetensors vs committed | $same | identical |"
 fi

@@ -204,7 +204,7 @@ static char *command_line(int argc, char **argv)
 {
     vcd_buf b = {0};
     vcd_buf_puts(&b, "vcdiscover train-ner");
-    for (int i = 1; i < argc; i++) {
+    for (int i = 0; i < argc; i++) {
         vcd_buf_putc(&b, ' ');
         vcd_buf_puts(&b, argv[i]);
     }

@@ -614,8 +614,6 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
     if (o->ema_decay > 0) t->ema = vcd_xmalloc(n * sizeof *t->ema);
     ner_params_bind(&t->g, t->grad, c);
     t->order = vcd_xmalloc(t->train.n * sizeof *t->order);
-    for (size_t i = 0; i < t->train.n; i++)
-        t->order[i] = i;
     size_t max_seq = t->dev.n > o->batch ? t->dev.n : o->batch;
     t->starts = vcd_xmalloc((max_seq + 2) * sizeof *t->starts);
     t->batch_gold = vcd_xmalloc((words + 1) * sizeof *t->batch_gold);
@@ -693,6 +691,8 @@ static vcd_status train_ensemble(trainer *t, vcd_ner_train_report *r)
     m->n_members = 1; /* while training, dev scores member 0 alone */
     for (size_t k = K; k-- > 0;) {
         vcd_rng_seed(&t->rng, o->seed + k);
+        for (size_t i = 0; i < t->train.n; i++) /* each member shuffles from scratch */
+            t->order[i] = i;
         init_params(m, &t->rng);
         memset(t->adam_m, 0, n * sizeof *t->adam_m);
         memset(t->adam_v, 0, n * sizeof *t->adam_v);

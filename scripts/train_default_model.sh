@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Rebuilds the default tagger (data/models/default) from ../shared: the exact
+# chain that produced the committed model. Every step is deterministic, so
+# the same data gives the same bytes (bench/run_ner.sh checks that).
+#
+#   1. a gold-only model on WNUT 2017 train (dev picks the epoch)
+#   2. the 58,357 raw YouTube comments minus those that share a text with
+#      WNUT dev (most dev texts come from them; matched on lower-cased
+#      letters and digits with Debian's python3, this step only)
+#   3. `cluster` those comments with the gold-only model, then `silver`:
+#      the state's entity aliases + data/gazetteer.tsv -> BIO labels
+#   4. the default model: gold + silver, weights in F16
+#
+# Usage: scripts/train_default_model.sh [OUT_DIR]   (default: data/models/default)
+#        scripts/train_default_model.sh --options    (the shared training options)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+OPTS="--char-buckets 4096 --dropout 0.3 --batch 32 --seed 42"
+GOLD_EPOCHS=20
+SILVER_EPOCHS=6
+if [ "${1:-}" = "--options" ]; then
+  echo "$OPTS --epochs $GOLD_EPOCHS"
+  exit 0
+fi
+out=${1:-data/models/default}
+W=../shared/data/wnut17
+comments=../shared/data/youtube/comments.txt
+work=build/default-model
+bin=build/vcdiscover
+[ -f "$W/train.conll" ] && [ -f "$comments" ] || { echo "train_default_model: ../shared not found" >&2; exit 2; }
+mkdir -p "$work"
+
+# shellcheck disable=SC2086
+$bin train-ner --train "$W/train.conll" --dev "$W/dev.conll" --out "$work/gold" $OPTS \
+  --epochs "$GOLD_EPOCHS" --quiet
+
+/usr/bin/python3 - "$W/dev.conll" "$comments" "$work/comments.txt" <<'PY'
+import re, sys
+dev, src, dst = sys.argv[1:4]
+norm = lambda s: re.sub(r'[\W_]+', '', s.lower())
+keys, cur = [], []
+for line in open(dev, encoding='utf-8'):
+    w = line.rstrip('\n').split('\t')[0]
+    if w.strip(): cur.append(w)
+    elif cur: keys.append(norm(''.join(cur))); cur = []
+if cur: keys.append(norm(''.join(cur)))
+probes = [k[:40] for k in keys if len(k) >= 12]
+kept = dropped = 0
+with open(dst, 'w', encoding='utf-8') as f:
+    for line in open(src, encoding='utf-8', errors='replace'):
+        n = norm(line)
+        if any(p in n for p in probes): dropped += 1; continue
+        f.write(line); kept += 1
+print(f"train_default_model: {kept} comments kept, {dropped} share a text with dev", file=sys.stderr)
+PY
+
+VCDISCOVER_NER_MODEL=$work/gold $bin cluster --input "$work/comments.txt" --format txt \
+  --out "$work/state" --quiet
+$bin silver --input "$work/comments.txt" --format txt --state "$work/state" --out "$work/silver.conll"
+# shellcheck disable=SC2086
+$bin train-ner --train "$W/train.conll" --dev "$W/dev.conll" --silver "$work/silver.conll" \
+  --out "$out" $OPTS --epochs "$SILVER_EPOCHS" --f16
