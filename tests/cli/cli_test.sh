@@ -201,7 +201,7 @@ if [ -f "$VEC" ]; then
     expect 0 "cluster with the default model" -- "$BIN" cluster --input "$SAMPLE" --out "$T/sd" --quiet
     grep -q '"name":[[:space:]]*"cnn-crf"' "$T/sd/manifest.json" && ok || bad "default state does not record the cnn-crf tagger"
     expect 0 "match on the default-model state" -- "$BIN" match --state "$T/sd" "AVP"
-    grep -q 'Apple Vision Pro' "$T/stdout" && ok || bad "default-model state cannot match AVP"
+    grep -q 'Apple Vision.*PRODUCT' "$T/stdout" && ok || bad "default-model state cannot match AVP: $(cat "$T/stdout")"
     DEV=$SHARED/data/wnut17/dev.conll
     if [ -f "$DEV" ]; then
       expect 0 "ner on WNUT dev with the default model" -- "$BIN" ner --input "$DEV" --out "$T/dev.pred"
@@ -250,7 +250,7 @@ if [ -d "$TINY" ]; then
   [ ! -e "$T/b.pred" ] && ok || bad "failed ner left a file"
   printf '{"vocab_size": 8000, "hidden_size": 64, "num_hidden_layers": 2, "num_attention_heads": 3, "intermediate_size": 256}' >"$T/broken/config.json"
   expect 2 "ner with a bad config" -- "$BIN" ner --input "$T/small.conll" --model "$T/broken"
-  expect 0 "cluster with the BERT encoder" -- "$BIN" cluster --encoder "bert:$SHARED/fixtures/bert_mini384_f16" --out "$T/sb"
+  expect 0 "cluster with the BERT encoder" -- "$BIN" cluster --tagger rules --encoder "bert:$SHARED/fixtures/bert_mini384_f16" --out "$T/sb"
   expect 0 "match on a BERT-encoded state" -- "$BIN" match --state "$T/sb" "AVP"
   grep -q 'Apple Vision Pro' "$T/stdout" && ok || bad "BERT state cannot match AVP"
   expect 2 "cluster with an unknown encoder" -- "$BIN" cluster --encoder word2vec --out "$T/sx"
