@@ -97,8 +97,7 @@ void ner_params_bind(ner_params *p, float *store, const ner_config *c)
 
 /* The tensors of member k, in file order; an ensemble prefixes each name
  * with "m<k>." (names are written into `names`, 24 x 48 bytes). */
-static size_t param_tensors(const vcd_ner_model *m, size_t k, vcd_tensor_f32 *t,
-                            char (*names)[48])
+static size_t param_tensors(const vcd_ner_model *m, size_t k, vcd_tensor_f32 *t, char (*names)[48])
 {
     const ner_config *c = &m->cfg;
     size_t L = c->n_labels, H = c->hidden, Hl = c->lstm, n = 0;

@@ -194,8 +194,7 @@ void ner_net_backward(const ner_config *c, const ner_params *p, const ner_featur
     size_t rows = starts[n_seq], D = c->in_dim, H = c->hidden, T = ner_top_width(c);
     /* x0 and h1 were dropped in place, so they hold the dropped values:
      * relu'(x) > 0 exactly where the kept value is > 0 (mask > 0). */
-    nn_linear_backward(a->d_h2, grad->w3, grad->b3, a->d_emit, a->h2d, p->w3, rows, T,
-                       c->n_labels);
+    nn_linear_backward(a->d_h2, grad->w3, grad->b3, a->d_emit, a->h2d, p->w3, rows, T, c->n_labels);
     nn_dropout_backward(a->d_h2, a->d_h2, a->mask2, rows * T);
     second_layer_backward(c, p, starts, n_seq, rows, a, grad);
     nn_dropout_backward(a->d_h1, a->d_h1, a->mask1, rows * H);
