@@ -55,7 +55,7 @@ void ner_acts_free(ner_acts *a)
     float *all[] = {a->x0,      a->mask0,  a->g1,    a->h1,    a->mask1,    a->g2,       a->h2,
                     a->mask2,   a->emit,   a->xw[0], a->xw[1], a->gates[0], a->gates[1], a->cell[0],
                     a->cell[1], a->d_emit, a->d_h2,  a->d_g2,  a->d_h1,     a->d_g1,     a->d_x0,
-                    a->d_xw,    a->h_prev, a->d_tmp, a->h2d};
+                    a->d_xw,    a->h_prev, a->d_tmp, a->h2d,   a->emit_sum};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         free(all[i]);
     memset(a, 0, sizeof *a);
