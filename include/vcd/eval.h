@@ -6,6 +6,7 @@
 #define VCD_EVAL_H
 
 #include "vcd/common.h"
+#include "vcd/text.h"
 
 /* A CoNLL file: one token per line, columns separated by tabs (or spaces
  * when a line has no tab), a blank line between sentences, "-DOCSTART-"
@@ -29,6 +30,16 @@ typedef struct {
 vcd_status vcd_conll_parse(const char *name, const unsigned char *data, size_t len, vcd_conll *out);
 vcd_status vcd_conll_load(const char *path, vcd_conll *out);
 void vcd_conll_free(vcd_conll *c);
+
+/* The sentences of a CoNLL file as word sequences for a tagger: seqs[s]
+ * points into words/lens, which point into the file (keep it alive). */
+typedef struct {
+    const char **words;
+    size_t *lens;
+    vcd_word_seq *seqs; /* n_sentences */
+} vcd_conll_words;
+void vcd_conll_words_build(const vcd_conll *c, vcd_conll_words *out);
+void vcd_conll_words_free(vcd_conll_words *w);
 
 /* A chunk of consecutive tokens [start, end) with a type, as conlleval sees
  * it: the tag prefix before the first '-' is the chunk tag (B, I, E, S, O),

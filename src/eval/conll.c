@@ -104,3 +104,27 @@ void vcd_conll_free(vcd_conll *c)
     free(c->storage);
     memset(c, 0, sizeof *c);
 }
+
+void vcd_conll_words_build(const vcd_conll *c, vcd_conll_words *out)
+{
+    size_t n = c->n_tokens;
+    out->words = vcd_xmalloc((n + 1) * sizeof *out->words);
+    out->lens = vcd_xmalloc((n + 1) * sizeof *out->lens);
+    out->seqs = vcd_xmalloc((c->n_sentences + 1) * sizeof *out->seqs);
+    for (size_t t = 0; t < n; t++) {
+        out->words[t] = c->tokens[t].token;
+        out->lens[t] = strlen(out->words[t]);
+    }
+    for (size_t s = 0; s < c->n_sentences; s++) {
+        size_t a = c->sentence_start[s];
+        out->seqs[s] = (vcd_word_seq){out->words + a, out->lens + a, c->sentence_start[s + 1] - a};
+    }
+}
+
+void vcd_conll_words_free(vcd_conll_words *w)
+{
+    free(w->words);
+    free(w->lens);
+    free(w->seqs);
+    memset(w, 0, sizeof *w);
+}

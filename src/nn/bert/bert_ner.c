@@ -189,26 +189,14 @@ vcd_status vcd_bert_labeler_run(vcd_bert_labeler *l, const vcd_word_seq *seqs, s
 
 vcd_status vcd_bert_tag_conll(vcd_bert_labeler *l, const vcd_conll *c, const char **tags)
 {
-    size_t n = c->n_tokens;
-    const char **words = vcd_xmalloc((n + 1) * sizeof *words);
-    size_t *lens = vcd_xmalloc((n + 1) * sizeof *lens);
-    int32_t *labels = vcd_xmalloc((n + 1) * sizeof *labels);
-    vcd_word_seq *seqs = vcd_xmalloc((c->n_sentences + 1) * sizeof *seqs);
-    for (size_t t = 0; t < n; t++) {
-        words[t] = c->tokens[t].token;
-        lens[t] = strlen(words[t]);
-    }
-    for (size_t s = 0; s < c->n_sentences; s++) {
-        size_t a = c->sentence_start[s];
-        seqs[s] = (vcd_word_seq){words + a, lens + a, c->sentence_start[s + 1] - a};
-    }
-    vcd_status rc = vcd_bert_labeler_run(l, seqs, c->n_sentences, labels, NULL);
+    vcd_conll_words w;
+    vcd_conll_words_build(c, &w);
+    int32_t *labels = vcd_xmalloc((c->n_tokens + 1) * sizeof *labels);
+    vcd_status rc = vcd_bert_labeler_run(l, w.seqs, c->n_sentences, labels, NULL);
     const vcd_bert_config *cfg = vcd_bert_get_config(l->model);
-    for (size_t t = 0; !rc && t < n; t++)
+    for (size_t t = 0; !rc && t < c->n_tokens; t++)
         tags[t] = cfg->labels[labels[t]];
-    free(words);
-    free(lens);
+    vcd_conll_words_free(&w);
     free(labels);
-    free(seqs);
     return rc;
 }

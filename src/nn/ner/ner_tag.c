@@ -74,25 +74,13 @@ vcd_status vcd_ner_model_tag(const vcd_ner_model *m, const vcd_word_seq *seqs, s
 
 vcd_status vcd_ner_model_tag_conll(const vcd_ner_model *m, const vcd_conll *c, const char **tags)
 {
-    size_t n = c->n_tokens;
-    const char **words = vcd_xmalloc((n + 1) * sizeof *words);
-    size_t *lens = vcd_xmalloc((n + 1) * sizeof *lens);
-    vcd_word_seq *seqs = vcd_xmalloc((c->n_sentences + 1) * sizeof *seqs);
-    int32_t *labels = vcd_xmalloc((n + 1) * sizeof *labels);
-    for (size_t i = 0; i < n; i++) {
-        words[i] = c->tokens[i].token;
-        lens[i] = strlen(words[i]);
-    }
-    for (size_t s = 0; s < c->n_sentences; s++) {
-        size_t a = c->sentence_start[s];
-        seqs[s] = (vcd_word_seq){words + a, lens + a, c->sentence_start[s + 1] - a};
-    }
-    vcd_status rc = vcd_ner_model_tag(m, seqs, c->n_sentences, labels, NULL);
-    for (size_t i = 0; !rc && i < n; i++)
+    vcd_conll_words w;
+    vcd_conll_words_build(c, &w);
+    int32_t *labels = vcd_xmalloc((c->n_tokens + 1) * sizeof *labels);
+    vcd_status rc = vcd_ner_model_tag(m, w.seqs, c->n_sentences, labels, NULL);
+    for (size_t i = 0; !rc && i < c->n_tokens; i++)
         tags[i] = m->cfg.labels[labels[i]];
-    free(words);
-    free(lens);
-    free(seqs);
+    vcd_conll_words_free(&w);
     free(labels);
     return rc;
 }
