@@ -106,6 +106,9 @@ vcd_status vcd_tagger_model_new(const char *dir, const struct vcd_vectors *vecto
 /* Where the default model lives: $VCDISCOVER_NER_MODEL if set, else the
  * shipped data/models/default. */
 const char *vcd_default_ner_model_dir(void);
+/* NULL when the default model can be used with these vectors, else why not
+ * ("is missing", "needs word vectors"). */
+const char *vcd_default_ner_model_missing(const struct vcd_vectors *vectors);
 /* By name: NULL or "default" -> the shipped CNN-CRF model, or the rule
  * tagger (with a warning) when the model folder or the vectors are missing;
  * "rules" -> the rule tagger (with the gazetteer and vocabulary);

@@ -48,6 +48,10 @@ size_t nn_attention_scratch_floats(size_t seq);
 double nn_cross_entropy(float *dlogits, const float *logits, const int32_t *labels, size_t rows,
                         size_t classes, size_t *count);
 
+/* Euclidean norm of a gradient vector, summed in double in index order
+ * (what global-norm clipping compares against its limit). */
+double nn_global_norm(const float *g, size_t n);
+
 /* torch.optim.AdamW, one step (t counts from 1): decoupled weight decay
  * p -= lr wd p, then Adam with bias correction. */
 typedef struct {

@@ -89,9 +89,7 @@ static const char *conll_model_dir(const char *spec, const vcd_vectors *vec)
 {
     if (spec && strncmp(spec, "model:", 6) == 0) return spec + 6;
     if (spec && strcmp(spec, "default") != 0) return NULL;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/model.safetensors", vcd_default_ner_model_dir());
-    return vec && access(path, R_OK) == 0 ? vcd_default_ner_model_dir() : NULL;
+    return vcd_default_ner_model_missing(vec) ? NULL : vcd_default_ner_model_dir();
 }
 
 static vcd_status model_tags(const char *dir, const vcd_vectors *vec, const vcd_conll *c,
@@ -230,6 +228,8 @@ static int parse_format(const char *input, vcd_input_format *fmt, int *is_conll)
     *is_conll =
         v ? strcmp(v, "conll") == 0 : ends_with(input, ".conll") || ends_with(input, ".bio");
     if (!v || *is_conll) return 0;
+    if (strcmp(v, "csv") && strcmp(v, "txt") && strcmp(v, "jsonl"))
+        return cli_error(EXIT_USAGE, "--format: expected conll, csv, txt or jsonl, got '%s'", v);
     return cli_input_format(v, fmt);
 }
 

@@ -48,9 +48,9 @@ static cli_option train_options[T_COUNT] = {
     [T_OUT] = {"out", 1, "folder to write the trained model to"},
     [T_INIT_RANDOM] = {"init-random", 0,
                        "start from random weights (only config.json and vocab.txt are read)"},
-    [T_EPOCHS] = {"epochs", 1, "passes over the training data (default: CNN-CRF 30, BERT 3)"},
+    [T_EPOCHS] = {"epochs", 1, "passes over the training data (default: CNN-CRF 20, BERT 3)"},
     [T_LR] = {"lr", 1, "peak learning rate (default: CNN-CRF 1e-3, BERT 2e-5)"},
-    [T_BATCH] = {"batch", 1, "sentences per step (default: CNN-CRF 16, BERT 8)"},
+    [T_BATCH] = {"batch", 1, "sentences per step (default: CNN-CRF 32, BERT 8)"},
     [T_WD] = {"weight-decay", 1,
               "AdamW weight decay; BERT: not on biases/LayerNorm (default: CNN-CRF 0, BERT "
               "0.01)"},
@@ -67,11 +67,10 @@ static cli_option train_options[T_COUNT] = {
     [T_JSON] = {"json", 0, "print the summary as JSON"},
     [T_VECTORS] = {"vectors", 1,
                    "CNN-CRF: word vectors (.vcdv; default: data/vectors/glove-wiki-100d.vcdv)"},
-    [T_CHAR_BUCKETS] = {"char-buckets", 1,
-                        "CNN-CRF: hashed character n-gram rows (default: 32768)"},
+    [T_CHAR_BUCKETS] = {"char-buckets", 1, "CNN-CRF: hashed character n-gram rows (default: 4096)"},
     [T_CHAR_DIM] = {"char-dim", 1, "CNN-CRF: character n-gram embedding width (default: 32)"},
     [T_HIDDEN] = {"hidden", 1, "CNN-CRF: convolution width (default: 256)"},
-    [T_DROPOUT] = {"dropout", 1, "CNN-CRF: dropout on inputs and hidden layers (default: 0.5)"},
+    [T_DROPOUT] = {"dropout", 1, "CNN-CRF: dropout on inputs and hidden layers (default: 0.3)"},
     [T_LSTM] = {"lstm", 1,
                 "CNN-CRF: a BiLSTM of this width per direction as the second layer; 0 = a "
                 "second convolution (default: 0)"},
@@ -242,20 +241,22 @@ static int train_default(int argc, char **argv)
     return st ? cli_fail(st) : 0;
 }
 
-int cmd_train_ner(int argc, char **argv)
+/* An option that only the other architecture reads is a usage error, not
+ * something to ignore silently. */
+static int reject_options(const int *which, size_t n, const char *why)
 {
-    size_t npos;
-    int rc = cli_parse("train-ner", argc, argv, train_options, T_COUNT, NULL, 0, &npos);
-    if (rc < 0) {
-        cli_usage(stdout, "train-ner",
-                  "--train TRAIN.conll [--dev DEV.conll] [--model BERT_DIR] --out NEWDIR [options]",
-                  train_options, T_COUNT);
-        return 0;
-    }
-    if (rc) return rc;
+    for (size_t i = 0; i < n; i++)
+        if (train_options[which[i]].value)
+            return cli_error(EXIT_USAGE, "train-ner: --%s %s", train_options[which[i]].name, why);
+    return 0;
+}
+
+static int train_bert(void)
+{
     vcd_train_ner_options o;
     vcd_train_ner_options_default(&o);
-    if ((rc = read_numbers(&o))) return rc;
+    int rc = read_numbers(&o);
+    if (rc) return rc;
     o.train_path = train_options[T_TRAIN].value;
     o.dev_path = train_options[T_DEV].value;
     o.model_dir = train_options[T_MODEL].value;
@@ -267,17 +268,36 @@ int cmd_train_ner(int argc, char **argv)
         o.extra_train = &extra;
         o.n_extra_train = 1;
     }
-    if (!o.model_dir) return train_default(argc, argv);
     if (!o.train_path || !o.out_dir)
         return cli_error(EXIT_USAGE, "train-ner: --train and --out are required");
     if (!train_options[T_QUIET].value && isatty(2)) o.progress = cli_progress;
     vcd_train_ner_report r;
     vcd_status st = vcd_train_ner(&o, &r);
-    if (st) {
-        vcd_train_ner_report_free(&r);
-        return cli_fail(st);
-    }
-    print_report(&o, &r, train_options[T_JSON].value != NULL);
+    if (!st) print_report(&o, &r, train_options[T_JSON].value != NULL);
     vcd_train_ner_report_free(&r);
-    return 0;
+    return st ? cli_fail(st) : 0;
+}
+
+int cmd_train_ner(int argc, char **argv)
+{
+    size_t npos;
+    int rc = cli_parse("train-ner", argc, argv, train_options, T_COUNT, NULL, 0, &npos);
+    if (rc < 0) {
+        cli_usage(stdout, "train-ner",
+                  "--train TRAIN.conll [--dev DEV.conll] [--model BERT_DIR] --out NEWDIR [options]",
+                  train_options, T_COUNT);
+        return 0;
+    }
+    if (rc) return rc;
+    static const int bert_only[] = {T_INIT_RANDOM, T_WARMUP, T_SCHEDULE, T_CLIP, T_MAX_SEQ};
+    static const int cnn_only[] = {T_VECTORS, T_CHAR_BUCKETS, T_CHAR_DIM, T_HIDDEN, T_DROPOUT,
+                                   T_EMA,     T_LSTM,         T_LOWER,    T_MEMBERS};
+    if (!train_options[T_MODEL].value) {
+        rc = reject_options(bert_only, sizeof bert_only / sizeof *bert_only,
+                            "needs --model (it is a BERT fine-tuning option)");
+        return rc ? rc : train_default(argc, argv);
+    }
+    rc = reject_options(cnn_only, sizeof cnn_only / sizeof *cnn_only,
+                        "is a CNN-CRF option; it does not apply with --model");
+    return rc ? rc : train_bert();
 }

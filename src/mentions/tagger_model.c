@@ -47,16 +47,21 @@ const char *vcd_default_ner_model_dir(void)
     return env && *env ? env : VCD_DATA_DIR "/models/default";
 }
 
+const char *vcd_default_ner_model_missing(const struct vcd_vectors *vectors)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/model.safetensors", vcd_default_ner_model_dir());
+    if (access(path, R_OK) != 0) return "is missing";
+    return vectors ? NULL : "needs word vectors";
+}
+
 /* The default model, or the rule tagger when its folder or the word
  * vectors are missing (said through warn). A folder that is there but
  * damaged is an error, not a silent downgrade. */
 static vcd_status open_default(const char *gazetteer_path, const struct vcd_vectors *vocab,
                                vcd_warn_fn warn, void *warn_ctx, vcd_tagger **out)
 {
-    const char *dir = vcd_default_ner_model_dir();
-    char path[4096];
-    snprintf(path, sizeof path, "%s/model.safetensors", dir);
-    const char *why = access(path, R_OK) != 0 ? "is missing" : !vocab ? "needs word vectors" : NULL;
+    const char *dir = vcd_default_ner_model_dir(), *why = vcd_default_ner_model_missing(vocab);
     if (!why) return vcd_tagger_model_new(dir, vocab, out);
     if (warn) {
         char msg[4200];

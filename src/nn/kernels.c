@@ -217,6 +217,14 @@ double nn_cross_entropy(float *dlogits, const float *logits, const int32_t *labe
     return n ? loss / (double)n : 0.0;
 }
 
+double nn_global_norm(const float *g, size_t n)
+{
+    double ss = 0;
+    for (size_t i = 0; i < n; i++)
+        ss += (double)g[i] * g[i];
+    return sqrt(ss);
+}
+
 void nn_adamw_update(float *p, const float *g, float *m, float *v, size_t n, const nn_adamw *opt,
                      long t, int decay)
 {

@@ -17,7 +17,7 @@ static float sigmoidf(float x)
     return 1.0f / (1.0f + expf(-x));
 }
 
-/* y[o] = sum_i w[o, i] x[i] (+= when accumulate), w [rows_out, n]. */
+/* y[o] += sum_i w[o, i] x[i], w [rows_out, n]. */
 static void matvec(float *y, const float *w, const float *x, size_t rows_out, size_t n)
 {
     for (size_t o = 0; o < rows_out; o++) {
@@ -29,7 +29,7 @@ static void matvec(float *y, const float *w, const float *x, size_t rows_out, si
     }
 }
 
-/* y[i] = sum_o w[o, i] d[o]. */
+/* y[i] = sum_o w[o, i] d[o] (the transposed product). */
 static void matvec_t(float *y, const float *w, const float *d, size_t rows_out, size_t n)
 {
     memset(y, 0, n * sizeof *y);

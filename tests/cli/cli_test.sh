@@ -173,6 +173,7 @@ if [ -f "$VEC" ]; then
   awk -F'\t' 'NF && $2 !~ /^(O|[BI]-(person|location|corporation))$/ {b=1} END {exit b}' "$T/cnn.pred" && ok || bad "CNN-CRF tag outside its labels"
   expect 0 "ner --tagger model:DIR on text" -- "$BIN" ner --input "$SAMPLE" --tagger "model:$T/cnn1" --out "$T/cnn.jsonl"
   expect 2 "train-ner bad dropout" -- "$BIN" train-ner --train "$T/tiny.conll" --out "$T/cx" --dropout 1.5
+  expect 2 "train-ner BERT option without --model" -- "$BIN" train-ner --train "$T/tiny.conll" --out "$T/cx" --warmup 0.1
   expect 2 "train-ner zero hidden" -- "$BIN" train-ner --train "$T/tiny.conll" --out "$T/cx" --hidden 0
   expect 2 "train-ner missing train file" -- "$BIN" train-ner --train "$T/none.conll" --out "$T/cx"
   [ ! -e "$T/cx" ] && ok || bad "failed train-ner left a folder"
@@ -244,6 +245,7 @@ if [ -d "$TINY" ]; then
     --init-random --out "$T/fr" --epochs 1 --batch 8 --f16
   expect 2 "train-ner without model folder" -- "$BIN" train-ner --train "$T/small.conll" --model "$T/none" --out "$T/x"
   expect 2 "train-ner bad lr" -- "$BIN" train-ner --train "$T/small.conll" --model "$TINY" --out "$T/x" --lr 5
+  expect 2 "train-ner CNN-CRF option with --model" -- "$BIN" train-ner --train "$T/small.conll" --model "$TINY" --out "$T/x" --hidden 8
   expect 2 "train-ner bad schedule" -- "$BIN" train-ner --train "$T/small.conll" --model "$TINY" --out "$T/x" --schedule cosine
   mkdir -p "$T/broken" && cp "$TINY/config.json" "$TINY/vocab.txt" "$T/broken/" && head -c 5000 "$TINY/model.safetensors" >"$T/broken/model.safetensors"
   expect 2 "ner with truncated weights" -- "$BIN" ner --input "$T/small.conll" --model "$T/broken" --out "$T/b.pred"

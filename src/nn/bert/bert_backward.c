@@ -106,10 +106,7 @@ double vcd_bert_backward(vcd_bert *m, vcd_bert_run *r, const vcd_bert_batch *b,
 
 double vcd_bert_clip_grad_norm(vcd_bert *m, double max_norm)
 {
-    double ss = 0;
-    for (size_t i = 0; i < m->total; i++)
-        ss += (double)m->grad[i] * m->grad[i];
-    double norm = sqrt(ss);
+    double norm = nn_global_norm(m->grad, m->total);
     if (max_norm > 0 && norm > max_norm) {
         /* torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6) */
         float scale = (float)(max_norm / (norm + 1e-6));

@@ -25,7 +25,6 @@ void ner_features_free(ner_features *f)
 
 void ner_scratch_free(ner_scratch *s)
 {
-    vcd_buf_free(&s->key);
     vcd_buf_free(&s->join);
     vcd_tokens_free(&s->toks);
     for (size_t i = 0; i < s->cap_words; i++)
@@ -149,19 +148,25 @@ static void gazetteer_flags(const vcd_ner_model *m, const vcd_word_seq *s, const
     }
 }
 
-void ner_features_sentence(const vcd_ner_model *m, const vcd_word_seq *s, const ner_own_spans *own,
-                           ner_features *f, size_t base, ner_scratch *sc)
+void ner_sentence_keys(const vcd_word_seq *s, ner_scratch *sc)
 {
-    const ner_config *c = &m->cfg;
     if (s->n > sc->cap_words) {
         sc->word_keys = vcd_xrealloc(sc->word_keys, s->n * sizeof *sc->word_keys);
         memset(sc->word_keys + sc->cap_words, 0, (s->n - sc->cap_words) * sizeof *sc->word_keys);
         sc->cap_words = s->n;
     }
+    for (size_t i = 0; i < s->n; i++)
+        ner_word_key(s->words[i], s->lens[i], &sc->word_keys[i]);
+}
+
+void ner_features_sentence(const vcd_ner_model *m, const vcd_word_seq *s, const ner_own_spans *own,
+                           ner_features *f, size_t base, ner_scratch *sc)
+{
+    const ner_config *c = &m->cfg;
+    ner_sentence_keys(s, sc);
     memset(f->dense + base * c->n_dense, 0, s->n * c->n_dense * sizeof *f->dense);
     for (size_t i = 0; i < s->n; i++) {
-        vcd_buf *key = &sc->word_keys[i];
-        ner_word_key(s->words[i], s->lens[i], key);
+        const vcd_buf *key = &sc->word_keys[i];
         size_t r = base + i;
         word_features(m, s->words[i], s->lens[i], key->data, key->len, f->dense + r * c->n_dense,
                       f->ngrams + r * NER_MAX_NGRAMS, &f->n_ngrams[r], sc);

@@ -132,12 +132,14 @@ typedef struct {
 } ner_own_spans;
 /* Per-thread buffers of the feature extractor. */
 typedef struct {
-    vcd_buf key, join;
+    vcd_buf join;
     vcd_tokens toks;
     vcd_buf *word_keys; /* one per word of the sentence */
     size_t cap_words;
 } ner_scratch;
 void ner_scratch_free(ner_scratch *s);
+/* Every word's match key (ner_word_key) into sc->word_keys. */
+void ner_sentence_keys(const vcd_word_seq *s, ner_scratch *sc);
 /* Fills rows base .. base + s->n - 1. */
 void ner_features_sentence(const vcd_ner_model *m, const vcd_word_seq *s, const ner_own_spans *own,
                            ner_features *f, size_t base, ner_scratch *scratch);
