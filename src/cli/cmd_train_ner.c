@@ -110,6 +110,14 @@ static int read_numbers(vcd_train_ner_options *o)
     return 0;
 }
 
+/* The tail of a --json summary: per-epoch loss and dev F1, then "]}". */
+static void print_epochs_json(const double *loss, const double *f1, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        printf("%s{\"loss\":%.6f,\"dev_f1\":%.4f}", i ? "," : "", loss[i], 100 * f1[i]);
+    printf("]}\n");
+}
+
 static void print_report(const vcd_train_ner_options *o, const vcd_train_ner_report *r, int json)
 {
     if (json) {
@@ -120,10 +128,7 @@ static void print_report(const vcd_train_ner_options *o, const vcd_train_ner_rep
                "\"seconds\":%.3f,\"epochs\":[",
                b.data, r->train_sentences, r->steps, r->best_epoch, 100 * r->best_f1, r->seconds);
         vcd_buf_free(&b);
-        for (size_t i = 0; i < r->epochs_run; i++)
-            printf("%s{\"loss\":%.6f,\"dev_f1\":%.4f}", i ? "," : "", r->epoch_loss[i],
-                   100 * r->epoch_f1[i]);
-        printf("]}\n");
+        print_epochs_json(r->epoch_loss, r->epoch_f1, r->epochs_run);
         return;
     }
     for (size_t i = 0; i < r->epochs_run; i++) {
@@ -182,10 +187,7 @@ static void print_default_report(const vcd_ner_train_options *o, const vcd_ner_t
                b.data, r->train_sentences, r->best_epoch, 100 * r->best_f1, 100 * r->saved_f1,
                r->seconds);
         vcd_buf_free(&b);
-        for (size_t i = 0; i < r->epochs_run; i++)
-            printf("%s{\"loss\":%.6f,\"dev_f1\":%.4f}", i ? "," : "", r->epoch_loss[i],
-                   100 * r->epoch_f1[i]);
-        printf("]}\n");
+        print_epochs_json(r->epoch_loss, r->epoch_f1, r->epochs_run);
         return;
     }
     printf("%zu sentences (%zu words), %zu gazetteer names, %zu epochs in %.1f s\n",
