@@ -44,6 +44,7 @@ typedef struct {
     const char *train_path, *dev_path; /* CoNLL; dev may be NULL */
     const char *const *extra_train;    /* more CoNLL files (e.g. silver labels) */
     size_t n_extra_train;
+    size_t silver_per_epoch; /* extra sentences drawn afresh each epoch; 0: all of them */
     const char *vectors_path;
     const char *out_dir;
     size_t epochs, batch;

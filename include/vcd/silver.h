@@ -17,6 +17,8 @@ typedef struct {
     const char *gazetteer_path; /* name<TAB>TYPE lines; NULL: none */
     const char *vectors_path;   /* word ranks tell ordinary words from names; NULL: every
                                    one-word name must be capitalised */
+    const char *gold_path;      /* labelled CoNLL: names it mostly leaves unlabelled are not
+                                   used; NULL: none */
     size_t min_alias_count;     /* a state alias must have been seen this often */
     int keep_unlabelled;        /* also write comments where no name matched */
     const char *out_path;       /* CoNLL, written atomically */
@@ -28,6 +30,8 @@ typedef struct {
     size_t docs, docs_written, words_written;
     size_t names;           /* distinct names used */
     size_t names_ambiguous; /* the same words under two types: left out */
+    size_t names_lowercase; /* one-word names the comments mostly write in lower case */
+    size_t names_gold_text; /* names the labelled data mostly leaves unlabelled */
     size_t spans;           /* labelled name occurrences */
     size_t spans_by_type[VCD_TYPE_COUNT];
 } vcd_silver_report;

@@ -11,6 +11,7 @@ enum {
     S_GAZETTEER,
     S_NO_GAZETTEER,
     S_VECTORS,
+    S_GOLD,
     S_MIN,
     S_KEEP,
     S_OUT,
@@ -27,6 +28,9 @@ static cli_option silver_options[S_COUNT] = {
     [S_VECTORS] = {"vectors", 1,
                    "word vectors whose ranks tell ordinary words from names (default: "
                    "data/vectors/glove-wiki-100d.vcdv)"},
+    [S_GOLD] = {"gold", 1,
+                "labelled CoNLL (e.g. the tagger's training data): names it leaves unlabelled "
+                "more often than not are not used"},
     [S_MIN] = {"min-alias-count", 1, "state aliases seen fewer times are not used (default: 2)"},
     [S_KEEP] = {"keep-unlabelled", 0, "also write comments in which no name was found"},
     [S_OUT] = {"out", 1, "CoNLL output (word<TAB>tag), written atomically"},
@@ -39,17 +43,21 @@ static void print_report(const vcd_silver_report *r, const char *out, int json)
                                             VCD_TYPE_LOC, VCD_TYPE_GROUP, VCD_TYPE_WORK};
     if (json) {
         printf("{\"schema\":\"vcdiscover.silver-run/1\",\"docs\":%zu,\"docs_written\":%zu,"
-               "\"words\":%zu,\"names\":%zu,\"names_ambiguous\":%zu,\"spans\":%zu,\"by_type\":{",
-               r->docs, r->docs_written, r->words_written, r->names, r->names_ambiguous, r->spans);
+               "\"words\":%zu,\"names\":%zu,\"names_ambiguous\":%zu,\"names_lowercase\":%zu,"
+               "\"names_gold_text\":%zu,\"spans\":%zu,\"by_type\":{",
+               r->docs, r->docs_written, r->words_written, r->names, r->names_ambiguous,
+               r->names_lowercase, r->names_gold_text, r->spans);
         for (size_t i = 0; i < sizeof types / sizeof *types; i++)
             printf("%s\"%s\":%zu", i ? "," : "", vcd_type_name(types[i]),
                    r->spans_by_type[types[i]]);
         printf("}}\n");
         return;
     }
-    printf("%zu names (%zu ambiguous ones left out); %zu spans in %zu of %zu comments "
-           "(%zu words)\n",
-           r->names, r->names_ambiguous, r->spans, r->docs_written, r->docs, r->words_written);
+    printf("%zu names used; left out: %zu ambiguous, %zu mostly lower case in the comments, %zu "
+           "mostly unlabelled in --gold\n",
+           r->names, r->names_ambiguous, r->names_lowercase, r->names_gold_text);
+    printf("%zu spans in %zu of %zu comments (%zu words)\n", r->spans, r->docs_written, r->docs,
+           r->words_written);
     for (size_t i = 0; i < sizeof types / sizeof *types; i++)
         printf("  %-8s %zu\n", vcd_type_name(types[i]), r->spans_by_type[types[i]]);
     printf("wrote %s\n", out);
@@ -71,6 +79,7 @@ int cmd_silver(int argc, char **argv)
     o.input = silver_options[S_INPUT].value;
     o.out_path = silver_options[S_OUT].value;
     o.state_dir = silver_options[S_STATE].value;
+    o.gold_path = silver_options[S_GOLD].value;
     o.keep_unlabelled = silver_options[S_KEEP].value != NULL;
     o.ingest.warn = cli_warn;
     if (cli_input_format(silver_options[S_FORMAT].value, &o.ingest.format) ||

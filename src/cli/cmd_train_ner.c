@@ -35,6 +35,7 @@ enum {
     T_LSTM,
     T_LOWER,
     T_MEMBERS,
+    T_SILVER_PER_EPOCH,
     T_COUNT
 };
 
@@ -79,6 +80,9 @@ static cli_option train_options[T_COUNT] = {
                  "(default: 0)"},
     [T_MEMBERS] = {"members", 1,
                    "CNN-CRF: networks in the ensemble, seeds seed .. seed + N - 1 (default: 1)"},
+    [T_SILVER_PER_EPOCH] = {"silver-per-epoch", 1,
+                            "CNN-CRF: each epoch trains on all gold sentences and this many "
+                            "silver ones, drawn afresh (default: all silver)"},
     [T_EMA] = {"ema", 1,
                "CNN-CRF: decay of the weight average that is scored and kept; 0 = off "
                "(default: 0.998)"},
@@ -160,6 +164,7 @@ static int read_default_numbers(vcd_ner_train_options *o)
         cli_size(train_options, T_COUNT, "hidden", 1, 4096, &o->hidden) ||
         cli_size(train_options, T_COUNT, "lstm", 0, 1024, &o->lstm) ||
         cli_size(train_options, T_COUNT, "members", 1, 16, &o->members) ||
+        cli_size(train_options, T_COUNT, "silver-per-epoch", 1, SIZE_MAX, &o->silver_per_epoch) ||
         cli_real(train_options, T_COUNT, "lr", 1e-9, 0.999, &lr) ||
         cli_real(train_options, T_COUNT, "weight-decay", 0, 0.999, &wd) ||
         cli_real(train_options, T_COUNT, "dropout", 0, 0.95, &dropout) ||
@@ -232,6 +237,8 @@ static int train_default(int argc, char **argv)
     }
     if (!o.train_path || !o.out_dir)
         return cli_error(EXIT_USAGE, "train-ner: --train and --out are required");
+    if (o.silver_per_epoch && !extra)
+        return cli_error(EXIT_USAGE, "train-ner: --silver-per-epoch needs --silver");
     char *command = command_line(argc, argv);
     o.command = command;
     if (!o.quiet && isatty(2)) o.progress = cli_progress;
@@ -292,8 +299,9 @@ int cmd_train_ner(int argc, char **argv)
     }
     if (rc) return rc;
     static const int bert_only[] = {T_INIT_RANDOM, T_WARMUP, T_SCHEDULE, T_CLIP, T_MAX_SEQ};
-    static const int cnn_only[] = {T_VECTORS, T_CHAR_BUCKETS, T_CHAR_DIM, T_HIDDEN, T_DROPOUT,
-                                   T_EMA,     T_LSTM,         T_LOWER,    T_MEMBERS};
+    static const int cnn_only[] = {
+        T_VECTORS, T_CHAR_BUCKETS, T_CHAR_DIM, T_HIDDEN,  T_DROPOUT,
+        T_EMA,     T_LSTM,         T_LOWER,    T_MEMBERS, T_SILVER_PER_EPOCH};
     if (!train_options[T_MODEL].value) {
         rc = reject_options(bert_only, sizeof bert_only / sizeof *bert_only,
                             "needs --model (it is a BERT fine-tuning option)");

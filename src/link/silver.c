@@ -7,7 +7,11 @@
  * it like a name, or every "the", "oh" and "us" in 50,000 comments would
  * become an entity (clusters do contain such aliases): an acronym ("US")
  * must be in capitals, a common word ("Apple", "Chris") capitalised, and
- * the most frequent words are never names on their own. */
+ * the most frequent words are never names on their own. Word ranks come
+ * from Wikipedia, not comments, so the comments get their own say: a
+ * one-word name they mostly write in lower case is an ordinary word there.
+ * With labelled data (--gold), a name the annotators mostly left untagged
+ * is not used either. */
 #include "vcd/silver.h"
 #include "vcd/eval.h"
 #include "vcd/fileio.h"
@@ -20,12 +24,22 @@
 #include <string.h>
 
 #define SILVER_MAX_WORDS 6
-#define AMBIGUOUS ((size_t)-1)
 #define FUNCTION_WORD_RANK 1000 /* never a name alone */
 #define COMMON_WORD_RANK 20000  /* a name only when capitalised */
+/* A one-word name the comments write in lower case this often (of at
+ * least LOWERCASE_MIN_SEEN mid-sentence uses) is an ordinary word there:
+ * "fuck", "trending" and "subbed" all turn up among cluster aliases. */
+#define LOWERCASE_SHARE 0.75
+#define LOWERCASE_MIN_SEEN 5
+/* A name labelled data leaves unlabelled this often (of at least
+ * GOLD_MIN_SEEN uses) is not one the annotators would tag ("OMG"). */
+#define GOLD_MIN_SEEN 3
 
-/* Table values: type in the low byte, the casing a match needs above it. */
+/* The casing a match of a one-word name needs. */
 enum { CASE_ANY = 0, CASE_CAPITALISED = 1, CASE_CAPITALS = 2 };
+
+/* Why a name is not used (0: it is). */
+enum { NAME_USED = 0, NAME_AMBIGUOUS, NAME_LOWERCASE, NAME_GOLD_TEXT };
 
 void vcd_silver_options_default(vcd_silver_options *o)
 {
@@ -34,11 +48,19 @@ void vcd_silver_options_default(vcd_silver_options *o)
 }
 
 typedef struct {
-    vcd_strmap *names;      /* key -> type | casing << 8, or AMBIGUOUS */
+    int type, casing, dropped;
+    uint8_t one_word;
+    size_t seen_mid, seen_mid_cased; /* one-word names: uses in the comments */
+    size_t gold_seen, gold_labelled; /* uses in labelled data, and as a chunk */
+} name_info;
+
+typedef struct {
+    vcd_strmap *names; /* key -> index into info */
+    name_info *info;
+    size_t n, cap;
     const vcd_vectors *vec; /* word ranks; may be NULL */
     vcd_tokens toks;
     vcd_buf key, word;
-    size_t ambiguous;
 } name_table;
 
 /* Key of text[0..n): token match keys joined by spaces; 0 if empty or
@@ -57,12 +79,12 @@ static int name_key(name_table *t, const char *text, size_t n)
     return t->key.len > 0;
 }
 
-/* The casing a one-word name needs, or -1 when it cannot stand alone. */
 static long word_rank(const name_table *t, const char *key, size_t n)
 {
     return t->vec ? vcd_vectors_find(t->vec, key, n) : -1;
 }
 
+/* The casing a one-word name needs, or -1 when it cannot stand alone. */
 static int one_word_casing(const name_table *t, const vcd_token *tok)
 {
     if (tok->cp_end - tok->cp_start < 2) return -1;
@@ -77,19 +99,25 @@ static void add_name(void *ctx, const char *name, size_t n, int type)
 {
     name_table *t = ctx;
     if (!vcd_wnut_type_name(type) || !name_key(t, name, n)) return;
-    int casing = t->toks.n == 1 ? one_word_casing(t, &t->toks.toks[0]) : CASE_ANY;
+    int one_word = t->toks.n == 1;
+    int casing = one_word ? one_word_casing(t, &t->toks.toks[0]) : CASE_ANY;
     if (casing < 0) return;
     /* "the US", "the Flash": annotators leave the article out */
     const char *space = memchr(t->key.data, ' ', t->key.len);
     long first = space ? word_rank(t, t->key.data, (size_t)(space - t->key.data)) : -1;
     if (first >= 0 && first < FUNCTION_WORD_RANK) return;
-    size_t value = (size_t)type | (size_t)casing << 8;
     int inserted;
-    size_t *v = vcd_strmap_upsert(t->names, t->key.data, t->key.len, value, &inserted);
-    if (!inserted && (*v & 0xFF) != (size_t)type && *v != AMBIGUOUS) {
-        *v = AMBIGUOUS;
-        t->ambiguous++;
+    size_t *slot = vcd_strmap_upsert(t->names, t->key.data, t->key.len, t->n, &inserted);
+    if (!inserted) {
+        name_info *e = &t->info[*slot];
+        if (e->type != type) e->dropped = NAME_AMBIGUOUS;
+        return;
     }
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 1024;
+        t->info = vcd_xrealloc(t->info, t->cap * sizeof *t->info);
+    }
+    t->info[t->n++] = (name_info){.type = type, .casing = casing, .one_word = (uint8_t)one_word};
 }
 
 static vcd_status add_state_names(name_table *t, const char *dir, size_t min_count)
@@ -109,13 +137,100 @@ static vcd_status add_state_names(name_table *t, const char *dir, size_t min_cou
     return VCD_OK;
 }
 
-static int cased_as_needed(const vcd_token *tok, size_t casing)
+static name_info *find_name(name_table *t, const char *key, size_t n)
+{
+    size_t i = vcd_strmap_get(t->names, key, n, SIZE_MAX);
+    return i == SIZE_MAX ? NULL : &t->info[i];
+}
+
+static int cased_as_needed(const vcd_token *tok, int casing)
 {
     if (casing == CASE_CAPITALS) return (tok->shape & VCD_SHAPE_ALL_UPPER) != 0;
     /* a sentence's first word is capitalised whatever it is */
     if (casing == CASE_CAPITALISED)
         return (tok->shape & VCD_SHAPE_UPPER_INITIAL) && !tok->sentence_start;
     return 1;
+}
+
+/* How the comments write each one-word name in mid-sentence. */
+static void count_casing(name_table *t, const vcd_corpus *c)
+{
+    const int cased = VCD_SHAPE_UPPER_INITIAL | VCD_SHAPE_ALL_UPPER | VCD_SHAPE_INNER_UPPER;
+    for (size_t d = 0; d < c->n_docs; d++) {
+        const char *text = c->docs[d].text;
+        vcd_tokenize(text, strlen(text), &t->toks);
+        for (size_t i = 0; i < t->toks.n; i++) {
+            const vcd_token *k = &t->toks.toks[i];
+            if (k->sentence_start) continue;
+            vcd_match_key(text + k->byte_start, k->byte_end - k->byte_start, &t->word);
+            name_info *e = t->word.len ? find_name(t, t->word.data, t->word.len) : NULL;
+            if (!e || !e->one_word) continue;
+            e->seen_mid++;
+            e->seen_mid_cased += (k->shape & cased) != 0;
+        }
+    }
+}
+
+/* Whether a labelled word is written as a match of a one-word name must be
+ * ("US" the place, not "us"). */
+static int gold_word_cased(name_table *t, const char *w, int first, int casing)
+{
+    vcd_tokenize(w, strlen(w), &t->toks);
+    if (t->toks.n == 0) return 0;
+    vcd_token tok = t->toks.toks[0];
+    tok.sentence_start = first || tok.sentence_start;
+    return cased_as_needed(&tok, casing);
+}
+
+/* How often labelled data uses each name, and how often as a whole chunk. */
+static vcd_status count_gold(name_table *t, const char *path)
+{
+    vcd_conll g;
+    vcd_status rc = vcd_conll_load(path, &g);
+    if (rc) return rc;
+    vcd_chunk *chunks = vcd_xcalloc(g.n_tokens + 1, sizeof *chunks);
+    const char **tags = vcd_xcalloc(g.n_tokens + 1, sizeof *tags);
+    for (size_t i = 0; i < g.n_tokens; i++)
+        tags[i] = g.tokens[i].tag;
+    for (size_t s = 0; s < g.n_sentences; s++) {
+        size_t a = g.sentence_start[s], n = g.sentence_start[s + 1] - a;
+        size_t n_chunks = vcd_conll_chunks(tags + a, n, chunks);
+        for (size_t i = 0; i < n; i++) {
+            vcd_buf_clear(&t->key);
+            for (size_t l = 1; l <= SILVER_MAX_WORDS && i + l <= n; l++) {
+                const char *w = g.tokens[a + i + l - 1].token;
+                vcd_match_key(w, strlen(w), &t->word);
+                if (!t->word.len) break;
+                if (l > 1) vcd_buf_putc(&t->key, ' ');
+                vcd_buf_append(&t->key, t->word.data, t->word.len);
+                name_info *e = find_name(t, t->key.data, t->key.len);
+                if (!e || (l == 1 && !gold_word_cased(t, w, i == 0, e->casing))) continue;
+                e->gold_seen++;
+                for (size_t k = 0; k < n_chunks; k++)
+                    if (chunks[k].start == i && chunks[k].end == i + l) e->gold_labelled++;
+            }
+        }
+    }
+    free(chunks);
+    free(tags);
+    vcd_conll_free(&g);
+    return VCD_OK;
+}
+
+static void drop_unlikely_names(name_table *t, vcd_silver_report *r)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        name_info *e = &t->info[i];
+        if (!e->dropped && e->casing != CASE_CAPITALS && e->seen_mid >= LOWERCASE_MIN_SEEN &&
+            (double)(e->seen_mid - e->seen_mid_cased) > LOWERCASE_SHARE * (double)e->seen_mid)
+            e->dropped = NAME_LOWERCASE;
+        if (!e->dropped && e->gold_seen >= GOLD_MIN_SEEN && 2 * e->gold_labelled < e->gold_seen)
+            e->dropped = NAME_GOLD_TEXT;
+        r->names += !e->dropped;
+        r->names_ambiguous += e->dropped == NAME_AMBIGUOUS;
+        r->names_lowercase += e->dropped == NAME_LOWERCASE;
+        r->names_gold_text += e->dropped == NAME_GOLD_TEXT;
+    }
 }
 
 /* Writes one comment's words with their tags; returns the spans found. */
@@ -135,7 +250,8 @@ static size_t label_doc(name_table *t, const char *text, vcd_buf *keys, size_t *
     }
     size_t mark = out->len, spans = 0;
     for (size_t i = 0; i < n;) {
-        size_t type = AMBIGUOUS, len = 0;
+        int type = -1;
+        size_t len = 0;
         for (size_t l = SILVER_MAX_WORDS; l >= 1 && !len; l--) {
             if (i + l > n) continue;
             vcd_buf_clear(&t->key);
@@ -144,9 +260,9 @@ static size_t label_doc(name_table *t, const char *text, vcd_buf *keys, size_t *
                 if (w > i) vcd_buf_putc(&t->key, ' ');
                 vcd_buf_append(&t->key, keys->data + a, key_end[w] - a);
             }
-            size_t v = vcd_strmap_get(t->names, t->key.data, t->key.len, AMBIGUOUS);
-            if (v != AMBIGUOUS && (l > 1 || cased_as_needed(&t->toks.toks[i], v >> 8)))
-                type = v & 0xFF, len = l;
+            const name_info *e = find_name(t, t->key.data, t->key.len);
+            if (e && !e->dropped && (l > 1 || cased_as_needed(&t->toks.toks[i], e->casing)))
+                type = e->type, len = l;
         }
         if (!len) {
             const vcd_token *k = &t->toks.toks[i++];
@@ -154,7 +270,7 @@ static size_t label_doc(name_table *t, const char *text, vcd_buf *keys, size_t *
             vcd_buf_puts(out, "\tO\n");
             continue;
         }
-        const char *wnut = vcd_wnut_type_name((int)type);
+        const char *wnut = vcd_wnut_type_name(type);
         for (size_t w = i; w < i + len; w++) {
             const vcd_token *k = &t->toks.toks[w];
             vcd_buf_append(out, text + k->byte_start, k->byte_end - k->byte_start);
@@ -188,6 +304,11 @@ vcd_status vcd_silver_run(const vcd_silver_options *o, vcd_silver_report *r)
     if (!rc && o->gazetteer_path) rc = vcd_gazetteer_read(o->gazetteer_path, add_name, &t);
     if (!rc && o->state_dir) rc = add_state_names(&t, o->state_dir, o->min_alias_count);
     if (!rc) rc = vcd_corpus_load(o->input, &o->ingest, &c);
+    if (!rc && o->gold_path) rc = count_gold(&t, o->gold_path);
+    if (!rc) {
+        count_casing(&t, c);
+        drop_unlikely_names(&t, r);
+    }
     vcd_buf out = {0}, keys = {0};
     size_t *key_end = NULL, cap = 0;
     vcd_buf_clear(&out);
@@ -201,13 +322,12 @@ vcd_status vcd_silver_run(const vcd_silver_options *o, vcd_silver_report *r)
     }
     if (!rc) {
         r->docs = c->n_docs;
-        r->names = vcd_strmap_size(t.names) - t.ambiguous;
-        r->names_ambiguous = t.ambiguous;
         rc = vcd_write_file_atomic(o->out_path, out.data, out.len);
     }
     vcd_corpus_free(c);
     vcd_vectors_close(vec);
     vcd_strmap_free(t.names);
+    free(t.info);
     vcd_tokens_free(&t.toks);
     vcd_buf_free(&t.key);
     vcd_buf_free(&t.word);

@@ -49,8 +49,9 @@ typedef struct {
     vcd_conll *files;
     size_t n_files;
     vcd_word_seq *seqs;
-    size_t n;    /* sentences */
-    size_t *row; /* first word of each sentence in the flat arrays; n + 1 */
+    size_t n;       /* sentences */
+    size_t n_first; /* of them from the first file: gold (the rest is silver) */
+    size_t *row;    /* first word of each sentence in the flat arrays; n + 1 */
     const char **words;
     size_t *lens;
     const char **tags;
@@ -109,6 +110,7 @@ static void set_index(ner_set *d, size_t limit)
             k += vcd_conll_chunks(d->tags + d->row[d->n], b - a, d->chunks + k);
             d->n++;
         }
+        if (f == 0) d->n_first = d->n;
     }
     d->row[d->n] = w;
     d->chunk_at[d->n] = k;
@@ -201,14 +203,15 @@ static int span_key(const ner_scratch *sc, size_t a, size_t b, vcd_buf *key)
 /* Entity names of the training chunks, each with its most frequent type and
  * its number of training mentions; names that are more often plain text
  * than an entity in the training data are left out. */
-static void build_gazetteer(const ner_set *d, const ner_config *c, ner_gazetteer *out)
+static void build_gazetteer(const ner_set *d, size_t n_sentences, const ner_config *c,
+                            ner_gazetteer *out)
 {
     ner_gazetteer all = {0};
     size_t T = c->n_types, cap = 0;
     uint32_t *by_type = NULL, *as_text = NULL;
     vcd_buf key = {0};
     ner_scratch sc = {0};
-    for (size_t s = 0; s < d->n; s++) {
+    for (size_t s = 0; s < n_sentences; s++) {
         ner_sentence_keys(&d->seqs[s], &sc);
         for (size_t j = d->chunk_at[s]; j < d->chunk_at[s + 1]; j++) {
             const vcd_chunk *ch = &d->chunks[j];
@@ -231,7 +234,7 @@ static void build_gazetteer(const ner_set *d, const ner_config *c, ner_gazetteer
         }
     }
     /* How often each name occurs at all (as any span of words). */
-    for (size_t s = 0; s < d->n && all.n; s++) {
+    for (size_t s = 0; s < n_sentences && all.n; s++) {
         ner_sentence_keys(&d->seqs[s], &sc);
         for (size_t a = 0; a < d->seqs[s].n; a++)
             for (size_t b = a + 1; b <= d->seqs[s].n && b - a <= NER_GAZ_MAX_WORDS; b++) {
@@ -267,7 +270,7 @@ typedef struct {
     float *grad, *adam_m, *adam_v, *best;
     float *ema; /* exponential moving average of the parameters (scored, kept) */
     ner_params g;
-    size_t *order, *starts;
+    size_t *order, *starts, *silver_order;
     int32_t *batch_gold, *dev_labels;
     const char **dev_tags;
     float *crf_scratch;
@@ -285,8 +288,9 @@ static void trainer_free(trainer *t)
     ner_features_free(&t->dev_f);
     ner_features_free(&t->batch_f);
     ner_acts_free(&t->acts);
-    void *all[] = {t->gold,  t->grad,   t->adam_m,     t->adam_v,     t->best,     t->ema,
-                   t->order, t->starts, t->batch_gold, t->dev_labels, t->dev_tags, t->crf_scratch};
+    void *all[] = {t->gold,     t->grad,        t->adam_m,      t->adam_v,     t->best,
+                   t->ema,      t->order,       t->starts,      t->batch_gold, t->dev_labels,
+                   t->dev_tags, t->crf_scratch, t->silver_order};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         free(all[i]);
 }
@@ -480,11 +484,29 @@ static double train_step(trainer *t, const size_t *idx, size_t n_seq)
     return loss;
 }
 
+/* This epoch's sentences in t->order, shuffled: all of them, or every gold
+ * sentence and a fresh draw of silver_per_epoch silver ones, so that gold
+ * keeps its weight however much silver there is. Returns how many. */
+static size_t epoch_order(trainer *t)
+{
+    const ner_set *d = &t->train;
+    size_t n = d->n, per = t->o->silver_per_epoch;
+    if (per && d->n_first + per < n) {
+        size_t gold = d->n_first;
+        vcd_rng_shuffle(t->silver_order, n - gold, &t->rng);
+        for (size_t i = 0; i < gold; i++)
+            t->order[i] = i;
+        memcpy(t->order + gold, t->silver_order, per * sizeof *t->order);
+        n = gold + per;
+    }
+    vcd_rng_shuffle(t->order, n, &t->rng);
+    return n;
+}
+
 static double run_epoch(trainer *t)
 {
     const vcd_ner_train_options *o = t->o;
-    size_t n = t->train.n;
-    vcd_rng_shuffle(t->order, n, &t->rng);
+    size_t n = epoch_order(t);
     double sum = 0;
     size_t batches = 0;
     for (size_t from = 0; from < n; from += o->batch) {
@@ -544,6 +566,8 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
         data_version(data, i == 0 ? "silver" : "extra", o->extra_train[i]);
     data_version(data, "vectors", o->vectors_path);
     cJSON_AddNumberToObject(j, "epochs", (double)o->epochs);
+    if (o->silver_per_epoch)
+        cJSON_AddNumberToObject(j, "silver_per_epoch", (double)o->silver_per_epoch);
     cJSON_AddNumberToObject(j, "batch", (double)o->batch);
     cJSON_AddNumberToObject(j, "lr", o->lr);
     cJSON_AddNumberToObject(j, "dropout", o->dropout);
@@ -602,7 +626,9 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
     c->members = o->members;
     if ((rc = collect_types(&t->train, c))) return rc;
     ner_model_alloc_params(t->m, o->members);
-    build_gazetteer(&t->train, c, &t->m->gaz);
+    /* Gold sentences only: silver labels are gazetteer matches themselves,
+     * and their names would teach the model to trust the flags blindly. */
+    build_gazetteer(&t->train, t->train.n_first, c, &t->m->gaz);
     size_t words = t->train.row[t->train.n];
     t->gold = vcd_xmalloc((words + 1) * sizeof *t->gold);
     gold_labels(&t->train, c, t->gold);
@@ -620,6 +646,7 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
     if (o->ema_decay > 0) t->ema = vcd_xmalloc(n * sizeof *t->ema);
     ner_params_bind(&t->g, t->grad, c);
     t->order = vcd_xmalloc(t->train.n * sizeof *t->order);
+    t->silver_order = vcd_xmalloc((t->train.n - t->train.n_first + 1) * sizeof *t->silver_order);
     size_t max_seq = t->dev.n > o->batch ? t->dev.n : o->batch;
     t->starts = vcd_xmalloc((max_seq + 2) * sizeof *t->starts);
     t->batch_gold = vcd_xmalloc((words + 1) * sizeof *t->batch_gold);
@@ -696,6 +723,8 @@ static vcd_status train_ensemble(trainer *t, vcd_ner_train_report *r)
         vcd_rng_seed(&t->rng, o->seed + k);
         for (size_t i = 0; i < t->train.n; i++) /* each member shuffles from scratch */
             t->order[i] = i;
+        for (size_t i = t->train.n_first; i < t->train.n; i++)
+            t->silver_order[i - t->train.n_first] = i;
         init_params(m, &t->rng);
         memset(t->adam_m, 0, n * sizeof *t->adam_m);
         memset(t->adam_v, 0, n * sizeof *t->adam_v);
