@@ -61,6 +61,9 @@ typedef struct {
     const vcd_vectors *vec; /* word ranks; may be NULL */
     vcd_tokens toks;
     vcd_buf key, word;
+    /* the current text's word keys, back to back; word i ends at key_end[i] */
+    vcd_buf keys;
+    size_t *key_end, key_cap;
 } name_table;
 
 /* Key of text[0..n): token match keys joined by spaces; 0 if empty or
@@ -137,6 +140,36 @@ static vcd_status add_state_names(name_table *t, const char *dir, size_t min_cou
     return VCD_OK;
 }
 
+/* Sets word i's match key in the current text (words come in order). */
+static void set_word_key(name_table *t, size_t i, const char *w, size_t n)
+{
+    if (i >= t->key_cap) {
+        t->key_cap = 2 * i + 16;
+        t->key_end = vcd_xrealloc(t->key_end, t->key_cap * sizeof *t->key_end);
+    }
+    if (i == 0) vcd_buf_clear(&t->keys);
+    vcd_match_key(w, n, &t->word);
+    vcd_buf_append(&t->keys, t->word.data, t->word.len);
+    t->key_end[i] = t->keys.len;
+}
+
+static size_t word_key_start(const name_table *t, size_t i)
+{
+    return i ? t->key_end[i - 1] : 0;
+}
+
+/* t->key = the keys of words [i, i + l) of the current text, joined by
+ * single spaces, as name_key joins a name's. */
+static void join_word_keys(name_table *t, size_t i, size_t l)
+{
+    vcd_buf_clear(&t->key);
+    for (size_t w = i; w < i + l; w++) {
+        size_t a = word_key_start(t, w);
+        if (w > i) vcd_buf_putc(&t->key, ' ');
+        vcd_buf_append(&t->key, t->keys.data + a, t->key_end[w] - a);
+    }
+}
+
 static name_info *find_name(name_table *t, const char *key, size_t n)
 {
     size_t i = vcd_strmap_get(t->names, key, n, SIZE_MAX);
@@ -195,16 +228,16 @@ static vcd_status count_gold(name_table *t, const char *path)
     for (size_t s = 0; s < g.n_sentences; s++) {
         size_t a = g.sentence_start[s], n = g.sentence_start[s + 1] - a;
         size_t n_chunks = vcd_conll_chunks(tags + a, n, chunks);
+        for (size_t i = 0; i < n; i++)
+            set_word_key(t, i, g.tokens[a + i].token, strlen(g.tokens[a + i].token));
         for (size_t i = 0; i < n; i++) {
-            vcd_buf_clear(&t->key);
             for (size_t l = 1; l <= SILVER_MAX_WORDS && i + l <= n; l++) {
-                const char *w = g.tokens[a + i + l - 1].token;
-                vcd_match_key(w, strlen(w), &t->word);
-                if (!t->word.len) break;
-                if (l > 1) vcd_buf_putc(&t->key, ' ');
-                vcd_buf_append(&t->key, t->word.data, t->word.len);
+                size_t last = i + l - 1;
+                if (t->key_end[last] == word_key_start(t, last)) break; /* a word with no key */
+                join_word_keys(t, i, l);
                 name_info *e = find_name(t, t->key.data, t->key.len);
-                if (!e || (l == 1 && !gold_word_cased(t, w, i == 0, e->casing))) continue;
+                if (!e || (l == 1 && !gold_word_cased(t, g.tokens[a + i].token, i == 0, e->casing)))
+                    continue;
                 e->gold_seen++;
                 for (size_t k = 0; k < n_chunks; k++)
                     if (chunks[k].start == i && chunks[k].end == i + l) e->gold_labelled++;
@@ -234,19 +267,15 @@ static void drop_unlikely_names(name_table *t, vcd_silver_report *r)
 }
 
 /* Writes one comment's words with their tags; returns the spans found. */
-static size_t label_doc(name_table *t, const char *text, vcd_buf *keys, size_t *key_end,
-                        vcd_buf *out, vcd_silver_report *r, int keep_unlabelled)
+static size_t label_doc(name_table *t, const char *text, vcd_buf *out, vcd_silver_report *r,
+                        int keep_unlabelled)
 {
     vcd_tokenize(text, strlen(text), &t->toks);
     size_t n = t->toks.n;
     if (!n) return 0;
-    /* all word keys, back to back */
-    vcd_buf_clear(keys);
     for (size_t i = 0; i < n; i++) {
         const vcd_token *k = &t->toks.toks[i];
-        vcd_match_key(text + k->byte_start, k->byte_end - k->byte_start, &t->word);
-        vcd_buf_append(keys, t->word.data, t->word.len);
-        key_end[i] = keys->len;
+        set_word_key(t, i, text + k->byte_start, k->byte_end - k->byte_start);
     }
     size_t mark = out->len, spans = 0;
     for (size_t i = 0; i < n;) {
@@ -254,12 +283,7 @@ static size_t label_doc(name_table *t, const char *text, vcd_buf *keys, size_t *
         size_t len = 0;
         for (size_t l = SILVER_MAX_WORDS; l >= 1 && !len; l--) {
             if (i + l > n) continue;
-            vcd_buf_clear(&t->key);
-            for (size_t w = i; w < i + l; w++) {
-                size_t a = w ? key_end[w - 1] : 0;
-                if (w > i) vcd_buf_putc(&t->key, ' ');
-                vcd_buf_append(&t->key, keys->data + a, key_end[w] - a);
-            }
+            join_word_keys(t, i, l);
             const name_info *e = find_name(t, t->key.data, t->key.len);
             if (e && !e->dropped && (l > 1 || cased_as_needed(&t->toks.toks[i], e->casing)))
                 type = e->type, len = l;
@@ -309,17 +333,10 @@ vcd_status vcd_silver_run(const vcd_silver_options *o, vcd_silver_report *r)
         count_casing(&t, c);
         drop_unlikely_names(&t, r);
     }
-    vcd_buf out = {0}, keys = {0};
-    size_t *key_end = NULL, cap = 0;
+    vcd_buf out = {0};
     vcd_buf_clear(&out);
-    for (size_t d = 0; !rc && d < c->n_docs; d++) {
-        size_t len = strlen(c->docs[d].text);
-        if (len + 1 > cap) {
-            cap = 2 * len + 16;
-            key_end = vcd_xrealloc(key_end, cap * sizeof *key_end);
-        }
-        r->spans += label_doc(&t, c->docs[d].text, &keys, key_end, &out, r, o->keep_unlabelled);
-    }
+    for (size_t d = 0; !rc && d < c->n_docs; d++)
+        r->spans += label_doc(&t, c->docs[d].text, &out, r, o->keep_unlabelled);
     if (!rc) {
         r->docs = c->n_docs;
         rc = vcd_write_file_atomic(o->out_path, out.data, out.len);
@@ -331,8 +348,8 @@ vcd_status vcd_silver_run(const vcd_silver_options *o, vcd_silver_report *r)
     vcd_tokens_free(&t.toks);
     vcd_buf_free(&t.key);
     vcd_buf_free(&t.word);
-    vcd_buf_free(&keys);
+    vcd_buf_free(&t.keys);
+    free(t.key_end);
     vcd_buf_free(&out);
-    free(key_end);
     return rc;
 }
