@@ -1,0 +1,74 @@
+/* Knowledge base of known entities: one memory-mapped alias table built by
+ * `vcdiscover kb import` from standard files (GeoNames cities dumps, the
+ * mledoze countries JSON, ticker CSVs, given-name nickname CSVs and a plain
+ * id<TAB>name<TAB>alias<TAB>type TSV), opened read-only by the link stage.
+ *
+ * Every alias is indexed under vcd_kb_key(alias): NFKC + case fold, every
+ * run of characters that are not letters or digits collapsed to one space,
+ * trimmed ("U.S." -> "u s", "New-York" -> "new york"). A lookup normalises
+ * its query the same way, so importers and callers cannot disagree.
+ *
+ * Opening validates the whole file (magic, version, every offset and length
+ * in bounds, strings NUL-terminated UTF-8, a digest of the contents): a bad
+ * file is one VCD_EINPUT error, never an out-of-bounds read. */
+#ifndef VCD_KB_H
+#define VCD_KB_H
+
+#include "vcd/common.h"
+#include "vcd/mentions.h"
+
+typedef struct vcd_kb vcd_kb;
+
+/* How much an alias says on its own. A strong alias (an official or common
+ * name, an alternate spelling, a city's "Philly") names its entry; a weak one
+ * (a ticker symbol that is also a word, "CAT"; a two-letter code) is
+ * evidence only when something else agrees (type, context, a strong alias
+ * in the same cluster). */
+typedef enum { VCD_KB_STRONG = 0, VCD_KB_WEAK = 1 } vcd_kb_strength;
+
+typedef struct {
+    uint32_t entry; /* index into the KB's entries, 0 .. vcd_kb_size() - 1 */
+    vcd_kb_strength strength;
+} vcd_kb_hit;
+
+/* Opens (memory-maps and validates) a .vcdkb file. */
+vcd_status vcd_kb_open(const char *path, vcd_kb **out);
+/* Adds a second file (a user's own --kb next to the default): entries are
+ * numbered after the ones already open; lookups search both. */
+vcd_status vcd_kb_add(vcd_kb *kb, const char *path);
+void vcd_kb_close(vcd_kb *kb);
+
+size_t vcd_kb_size(const vcd_kb *kb);
+/* Stable id, e.g. "geonames:5128581", "country:FIN", "ticker:AAPL", "user:acme". */
+const char *vcd_kb_id(const vcd_kb *kb, uint32_t entry);
+/* Canonical display name ("New York City", "Finland", "Apple Inc."). */
+const char *vcd_kb_name(const vcd_kb *kb, uint32_t entry);
+vcd_entity_type vcd_kb_type(const vcd_kb *kb, uint32_t entry);
+/* Prominence for choosing among entries that share an alias (GeoNames
+ * population, 0 when the source has none). */
+double vcd_kb_prominence(const vcd_kb *kb, uint32_t entry);
+/* The entry's aliases (original spellings, canonical name first). Returns
+ * the total count; writes up to `max` pointers into the mapped file. */
+size_t vcd_kb_aliases(const vcd_kb *kb, uint32_t entry, const char **out,
+                      vcd_kb_strength *strength, size_t max);
+
+/* Entries with an alias whose key equals vcd_kb_key(text). Returns the total
+ * number of hits (may exceed max); writes up to `max`, most prominent first. */
+size_t vcd_kb_lookup(const vcd_kb *kb, const char *text, size_t n, vcd_kb_hit *hits, size_t max);
+
+/* 1 when the given names `a` and `b` are a known name/nickname pair
+ * ("Charles"/"Chuck", "William"/"Bill"), either direction, case-insensitive.
+ * A nickname pair says two given names can denote one person, not that two
+ * people are one. */
+int vcd_kb_nickname_pair(const vcd_kb *kb, const char *a, size_t an, const char *b, size_t bn);
+
+/* The KB's key of `text` (see above) into `out`. */
+void vcd_kb_key(const char *text, size_t n, vcd_buf *out);
+
+/* Digest of the KB's contents (recorded in state manifests). */
+uint64_t vcd_kb_digest(const vcd_kb *kb);
+
+/* The shipped default KB (VCD_DATA_DIR "/kb/default.vcdkb"). */
+const char *vcd_kb_default_path(void);
+
+#endif
