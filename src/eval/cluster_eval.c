@@ -5,16 +5,15 @@
 #include "vcd/state.h"
 #include "vcd/strmap.h"
 
-#include <cJSON.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void span_key(vcd_buf *k, const char *doc_id, double start, double end)
+static void span_key(vcd_buf *k, const char *doc_id, uint32_t start, uint32_t end)
 {
     vcd_buf_clear(k);
-    vcd_buf_printf(k, "%s\x1f%.0f\x1f%.0f", doc_id, start, end);
+    vcd_buf_printf(k, "%s\x1f%u\x1f%u", doc_id, (unsigned)start, (unsigned)end);
 }
 
 /* state mention (doc, start, end) -> its index in r->mentions */
@@ -33,87 +32,68 @@ static vcd_strmap *index_state_mentions(const vcd_records *r)
 }
 
 typedef struct {
-    int64_t *truth, *pred;
+    int64_t *truth, *pred; /* pred: noise and missed mentions are singletons */
+    int64_t *cluster;      /* the same with -1 for them, for form votes */
+    int32_t *form;
     const char **text; /* the state's mention text (borrowed), NULL unless linked */
-    size_t n, cap;
+    size_t n;
 } joined;
 
-static void warn_line(vcd_eval_warn_fn warn, void *ctx, const char *path, size_t line,
-                      const char *why)
+static void joined_alloc(joined *j, size_t n)
 {
-    if (!warn) return;
-    char msg[512];
-    snprintf(msg, sizeof msg, "%s:%zu: %s; line skipped", path, line, why);
-    warn(ctx, msg);
+    j->n = n;
+    j->truth = vcd_xmalloc((n + 1) * sizeof *j->truth);
+    j->pred = vcd_xmalloc((n + 1) * sizeof *j->pred);
+    j->cluster = vcd_xmalloc((n + 1) * sizeof *j->cluster);
+    j->form = vcd_xmalloc((n + 1) * sizeof *j->form);
+    j->text = vcd_xcalloc(n + 1, sizeof *j->text);
 }
 
-/* Gold entity ids may be numbers or strings; both become dense codes. */
-static int64_t gold_entity_code(vcd_strmap *codes, const cJSON *id)
+static void joined_free(joined *j)
 {
-    char buf[64];
-    const char *key = buf;
-    if (cJSON_IsString(id))
-        key = id->valuestring;
-    else
-        snprintf(buf, sizeof buf, "#%.17g", id->valuedouble);
-    int inserted;
-    size_t *v = vcd_strmap_upsert(codes, key, strlen(key), vcd_strmap_size(codes), &inserted);
-    return (int64_t)*v;
+    free(j->truth);
+    free(j->pred);
+    free(j->cluster);
+    free(j->form);
+    free(j->text);
 }
 
-static vcd_status join_gold(const char *path, const vcd_records *r, const vcd_strmap *state,
-                            joined *j, vcd_cluster_eval *out, vcd_eval_warn_fn warn, void *ctx)
+static void join_state(const vcd_gold *g, const vcd_records *r, const vcd_strmap *state, joined *j,
+                       vcd_cluster_eval *out)
 {
-    vcd_mapped_file f;
-    vcd_status rc = vcd_map_file(path, &f);
-    if (rc) return rc;
-    vcd_strmap *codes = vcd_strmap_new();
     vcd_buf k = {0};
-    size_t pos = 0, n;
-    const char *p;
-    while (vcd_next_line(f.data, f.len, &pos, &p, &n)) {
-        out->gold_lines++;
-        cJSON *o = cJSON_ParseWithLength(p, n);
-        const cJSON *doc = cJSON_GetObjectItemCaseSensitive(o, "doc_id");
-        const cJSON *s = cJSON_GetObjectItemCaseSensitive(o, "start");
-        const cJSON *e = cJSON_GetObjectItemCaseSensitive(o, "end");
-        const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "entity_id");
-        if (!cJSON_IsString(doc) || !cJSON_IsNumber(s) || !cJSON_IsNumber(e) ||
-            !(cJSON_IsString(id) || cJSON_IsNumber(id)) || !(s->valuedouble >= 0) ||
-            !(e->valuedouble > s->valuedouble) || e->valuedouble > 4e9) {
-            if (n) {
-                out->skipped_lines++;
-                warn_line(warn, ctx, path, out->gold_lines,
-                          "needs doc_id, start < end and entity_id");
-            }
-            cJSON_Delete(o);
-            continue;
-        }
-        if (j->n == j->cap) {
-            j->cap = j->cap ? 2 * j->cap : 1024;
-            j->truth = vcd_xrealloc(j->truth, j->cap * sizeof *j->truth);
-            j->pred = vcd_xrealloc(j->pred, j->cap * sizeof *j->pred);
-            j->text = vcd_xrealloc(j->text, j->cap * sizeof *j->text);
-        }
-        span_key(&k, doc->valuestring, s->valuedouble, e->valuedouble);
+    for (size_t i = 0; i < g->n; i++) {
+        const vcd_gold_mention *gm = &g->items[i];
+        span_key(&k, gm->doc_id, gm->start, gm->end);
         size_t hit = vcd_strmap_get(state, k.data, k.len, SIZE_MAX);
         const vcd_record_mention *m = hit != SIZE_MAX ? &r->mentions[hit] : NULL;
         int linked = m && m->entity_id >= 0;
-        j->truth[j->n] = gold_entity_code(codes, id);
+        j->truth[i] = gm->entity;
+        j->cluster[i] = linked ? m->entity_id : -1;
         /* missed or noise: a cluster of its own, numbered after all entities */
-        j->pred[j->n] = linked ? m->entity_id : (int64_t)(r->n_entities + j->n);
-        j->text[j->n] = linked ? m->text : NULL;
+        j->pred[i] = linked ? m->entity_id : (int64_t)(r->n_entities + i);
+        j->text[i] = linked ? m->text : NULL;
+        j->form[i] = gm->form;
         out->found += m != NULL;
         out->found_linked += linked;
-        j->n++;
-        cJSON_Delete(o);
     }
     vcd_buf_free(&k);
-    vcd_strmap_free(codes);
-    vcd_unmap_file(&f);
-    out->gold_mentions = j->n;
-    out->missed = j->n - out->found;
-    return j->n ? VCD_OK : vcd_fail(VCD_EINPUT, "%s: no usable gold mention", path);
+    out->missed = g->n - out->found;
+    out->predicted_entities = r->n_entities;
+}
+
+/* The string baseline: one cluster per form, formless mentions alone. */
+static void join_baseline(const vcd_gold *g, joined *j, vcd_cluster_eval *out)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        const vcd_gold_mention *gm = &g->items[i];
+        j->truth[i] = gm->entity;
+        j->cluster[i] = gm->form;
+        j->pred[i] = gm->form >= 0 ? gm->form : (int64_t)(g->n_forms + i);
+        j->form[i] = gm->form;
+    }
+    out->found = out->found_linked = g->n;
+    out->predicted_entities = g->n_forms;
 }
 
 /* Silhouette of the predicted entities over linked mentions with text. */
@@ -157,25 +137,128 @@ static void silhouette_of_state(const char *dir, const char *vectors, uint64_t s
     vcd_state_close(s);
 }
 
-vcd_status vcd_eval_clusters(const char *gold_path, const char *state_dir,
-                             const char *vectors_override, uint64_t seed, vcd_cluster_eval *out,
-                             vcd_eval_warn_fn warn, void *warn_ctx)
+static vcd_form_pair_error pair_error(const vcd_gold *g, const vcd_form_vote *votes,
+                                      vcd_form_pair_ref p)
+{
+    const vcd_form_vote *a = &votes[p.a], *b = &votes[p.b];
+    return (vcd_form_pair_error){vcd_xstrdup(g->forms[p.a].surface),
+                                 vcd_xstrdup(g->forms[p.b].surface),
+                                 a->count,
+                                 b->count,
+                                 vcd_xstrdup(vcd_gold_entity_name(g, (int32_t)a->entity)),
+                                 vcd_xstrdup(vcd_gold_entity_name(g, (int32_t)b->entity)),
+                                 a->cluster,
+                                 b->cluster};
+}
+
+static void list_errors(const vcd_gold *g, const vcd_form_vote *votes, size_t max, int merges,
+                        vcd_form_pair_error **list, size_t *n)
+{
+    vcd_form_pair_ref *refs = vcd_xmalloc((max + 1) * sizeof *refs);
+    *n = vcd_form_pair_errors(votes, g->n_forms, merges, max, refs);
+    *list = vcd_xmalloc((*n + 1) * sizeof **list);
+    for (size_t i = 0; i < *n; i++)
+        (*list)[i] = pair_error(g, votes, refs[i]);
+    free(refs);
+}
+
+static void score_forms(const vcd_gold *g, const joined *j, size_t max_errors,
+                        vcd_cluster_eval *out)
+{
+    vcd_form_vote *votes = vcd_xmalloc((g->n_forms + 1) * sizeof *votes);
+    vcd_form_pairs_compute(j->form, j->truth, j->cluster, j->n, g->n_forms, votes,
+                           &out->form_pairs);
+    for (size_t i = 0; i < j->n; i++)
+        out->formless += j->form[i] < 0;
+    list_errors(g, votes, max_errors, 1, &out->merges, &out->n_merges);
+    list_errors(g, votes, max_errors, 0, &out->misses, &out->n_misses);
+    free(votes);
+}
+
+/* Joins the gold mentions to the state's; the records stay loaded because
+ * j->text borrows their mention text. */
+static vcd_status eval_state(const vcd_cluster_eval_options *o, const vcd_gold *g, joined *j,
+                             vcd_records *r, vcd_cluster_eval *out)
+{
+    if (!o->state_dir) return vcd_fail(VCD_EINPUT, "eval clusters: no state directory given");
+    vcd_status rc = vcd_records_load(o->state_dir, r);
+    if (rc) return rc;
+    vcd_strmap *state = index_state_mentions(r);
+    join_state(g, r, state, j, out);
+    vcd_strmap_free(state);
+    return VCD_OK;
+}
+
+vcd_status vcd_eval_clusters(const vcd_cluster_eval_options *o, vcd_cluster_eval *out)
 {
     memset(out, 0, sizeof *out);
-    vcd_records r;
-    vcd_status rc = vcd_records_load(state_dir, &r);
-    if (rc) return rc;
-    vcd_strmap *state = index_state_mentions(&r);
+    vcd_gold g;
+    vcd_status rc = vcd_gold_load(o->gold_path, &g, o->warn, o->warn_ctx);
+    out->gold_lines = g.lines;
+    out->skipped_lines = g.skipped;
+    out->gold_mentions = g.n;
+    if (rc) {
+        vcd_gold_free(&g);
+        return rc;
+    }
     joined j = {0};
-    rc = join_gold(gold_path, &r, state, &j, out, warn, warn_ctx);
+    joined_alloc(&j, g.n);
+    vcd_records r = {0};
+    int state = o->baseline == VCD_BASELINE_NONE;
+    if (state)
+        rc = eval_state(o, &g, &j, &r, out);
+    else
+        join_baseline(&g, &j, out);
+    int loaded = state && rc == VCD_OK; /* a failed load has freed the records */
     if (!rc) rc = vcd_cluster_scores_compute(j.truth, j.pred, j.n, &out->scores);
-    if (!rc) silhouette_of_state(state_dir, vectors_override, seed, &j, out, warn, warn_ctx);
-    free(j.text);
-    free(j.truth);
-    free(j.pred);
-    vcd_strmap_free(state);
-    vcd_records_free(&r);
+    if (!rc) score_forms(&g, &j, o->max_errors, out);
+    if (!rc && state)
+        silhouette_of_state(o->state_dir, o->vectors_override, o->seed, &j, out, o->warn,
+                            o->warn_ctx);
+    if (loaded) vcd_records_free(&r);
+    joined_free(&j);
+    vcd_gold_free(&g);
     return rc;
+}
+
+static void free_errors(vcd_form_pair_error *e, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(e[i].surface_a);
+        free(e[i].surface_b);
+        free(e[i].entity_a);
+        free(e[i].entity_b);
+    }
+    free(e);
+}
+
+void vcd_cluster_eval_free(vcd_cluster_eval *e)
+{
+    if (!e) return;
+    free_errors(e->merges, e->n_merges);
+    free_errors(e->misses, e->n_misses);
+    e->merges = e->misses = NULL;
+    e->n_merges = e->n_misses = 0;
+}
+
+static void ratio_json(vcd_buf *b, double x)
+{
+    if (x < 0)
+        vcd_buf_puts(b, "null");
+    else
+        vcd_buf_printf(b, "%.17g", x);
+}
+
+void vcd_form_pairs_json(const vcd_form_pairs *p, vcd_buf *b)
+{
+    vcd_buf_printf(b,
+                   "{\"forms\":%zu,\"same_entity_pairs\":%zu,\"together_pairs\":%zu,"
+                   "\"correct_pairs\":%zu,\"recall\":",
+                   p->forms, p->same_entity_pairs, p->together_pairs, p->correct_pairs);
+    ratio_json(b, p->recall);
+    vcd_buf_puts(b, ",\"precision\":");
+    ratio_json(b, p->precision);
+    vcd_buf_putc(b, '}');
 }
 
 void vcd_cluster_scores_json(const vcd_cluster_scores *s, vcd_buf *b)
