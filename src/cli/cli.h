@@ -5,6 +5,7 @@
 
 #include "vcd/common.h"
 #include "vcd/ingest.h"
+#include "vcd/pipeline.h"
 #include "vcd/trends.h"
 #include <stdio.h>
 
@@ -50,6 +51,10 @@ int cli_trends_options(const cli_option *opts, size_t n, vcd_trends_options *o);
 /* --format csv|txt|jsonl into *fmt (left alone when v is NULL). */
 int cli_input_format(const char *v, vcd_input_format *fmt);
 
+/* The options of 'cluster' (its own table and checks) into *o, for every
+ * command that runs the cluster job; -1 for --help, else 0 or EXIT_USAGE. */
+int cli_cluster_options_parse(const char *command, int argc, char **argv, vcd_cluster_options *o);
+
 int cmd_cluster(int argc, char **argv);
 int cmd_silver(int argc, char **argv);
 int cmd_match(int argc, char **argv);
@@ -61,5 +66,7 @@ int cmd_train_ner(int argc, char **argv);
 int cmd_ner(int argc, char **argv);
 /* `eval --gold`: the combined run (cmd_eval dispatches here without a subcommand). */
 int cmd_eval_combined(int argc, char **argv);
+/* `eval match`: held-out aliases and absent entities against a fresh state. */
+int cmd_eval_match(int argc, char **argv);
 
 #endif

@@ -162,16 +162,11 @@ static void print_summary(const vcd_cluster_options *o, const vcd_cluster_report
            o->out_dir);
 }
 
-int cmd_cluster(int argc, char **argv)
+int cli_cluster_options_parse(const char *command, int argc, char **argv, vcd_cluster_options *out)
 {
     const char *pos[1];
     size_t npos;
-    int rc = cli_parse("cluster", argc, argv, cluster_options, O_COUNT, pos, 0, &npos);
-    if (rc < 0) {
-        cli_usage(stdout, "cluster", "[--input FILE] [--out DIR] [options]", cluster_options,
-                  O_COUNT);
-        return 0;
-    }
+    int rc = cli_parse(command, argc, argv, cluster_options, O_COUNT, pos, 0, &npos);
     if (rc) return rc;
     vcd_cluster_options o;
     vcd_cluster_options_default(&o);
@@ -199,6 +194,20 @@ int cmd_cluster(int argc, char **argv)
     }
     o.keep_text = cluster_options[O_KEEP_TEXT].value == NULL;
     if (!cluster_options[O_QUIET].value && isatty(2)) o.progress = cli_progress;
+    *out = o;
+    return 0;
+}
+
+int cmd_cluster(int argc, char **argv)
+{
+    vcd_cluster_options o;
+    int rc = cli_cluster_options_parse("cluster", argc, argv, &o);
+    if (rc < 0) {
+        cli_usage(stdout, "cluster", "[--input FILE] [--out DIR] [options]", cluster_options,
+                  O_COUNT);
+        return 0;
+    }
+    if (rc) return rc;
     vcd_cluster_report report;
     vcd_status st = vcd_run_cluster(&o, &report);
     if (st) return cli_fail(st);

@@ -223,5 +223,6 @@ int cmd_eval(int argc, char **argv)
 {
     if (argc >= 1 && strcmp(argv[0], "ner") == 0) return eval_ner(argc - 1, argv + 1);
     if (argc >= 1 && strcmp(argv[0], "clusters") == 0) return eval_clusters(argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "match") == 0) return cmd_eval_match(argc - 1, argv + 1);
     return cmd_eval_combined(argc, argv);
 }
