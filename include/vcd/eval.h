@@ -283,6 +283,18 @@ typedef struct {
     double score_sum;
 } vcd_score_bin;
 
+/* One query of a run and what match answered. */
+typedef struct {
+    char *query;      /* the surface asked */
+    char *entity;     /* its gold entity's name */
+    int absent;       /* 1: the entity was removed from the state */
+    char *hit;        /* top-1 entity's name, NULL when there was no hit */
+    char *hit_entity; /* that entity's majority gold entity, NULL if none */
+    char *evidence;   /* "exact-alias", "acronym", "embedding" */
+    double score;
+    int correct; /* held out: right entity at the threshold; absent: no match */
+} vcd_match_answer;
+
 typedef struct {
     uint64_t seed;
     size_t candidates;       /* entities with two or more forms */
@@ -293,6 +305,8 @@ typedef struct {
     size_t absent_entities, absent_queries, absent_no_match;
     size_t mentions_kept, state_entities;
     vcd_score_bin bins[VCD_MATCH_BINS]; /* top-1 score of every query with a hit */
+    vcd_match_answer *answers;          /* every query, held-out ones first */
+    size_t n_answers;
 } vcd_match_eval_run;
 
 typedef struct {

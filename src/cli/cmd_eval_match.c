@@ -8,7 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { M_GOLD, M_SEED, M_SEEDS, M_HOLDOUT, M_ABSENT, M_THRESHOLD, M_WORK, M_JSON, M_COUNT };
+enum {
+    M_GOLD,
+    M_SEED,
+    M_SEEDS,
+    M_HOLDOUT,
+    M_ABSENT,
+    M_THRESHOLD,
+    M_WORK,
+    M_ERRORS,
+    M_JSON,
+    M_COUNT
+};
 
 #define MAX_SEEDS 100
 
@@ -74,7 +85,33 @@ static double pct(size_t a, size_t b)
     return b ? 100.0 * (double)a / (double)b : 0.0;
 }
 
-static void print_text(const vcd_match_eval *e, const vcd_match_eval_options *o)
+static void print_answer(const vcd_match_answer *a)
+{
+    printf("    %s \"%s\" (%s) -> ", a->absent ? "absent " : "held-out", a->query, a->entity);
+    if (a->hit)
+        printf("\"%s\" (%s) %.3f %s\n", a->hit, a->hit_entity ? a->hit_entity : "?", a->score,
+               a->evidence ? a->evidence : "");
+    else
+        printf("no candidate\n");
+}
+
+static void print_wrong(const vcd_match_eval_run *r, size_t max)
+{
+    size_t shown = 0, wrong = 0;
+    for (size_t i = 0; i < r->n_answers; i++)
+        wrong += !r->answers[i].correct;
+    if (!max || !wrong) return;
+    printf(
+        "  wrong answers (%zu; query (gold entity) -> top-1 (its gold entity) score evidence):\n",
+        wrong);
+    for (size_t i = 0; i < r->n_answers && shown < max; i++)
+        if (!r->answers[i].correct) {
+            print_answer(&r->answers[i]);
+            shown++;
+        }
+}
+
+static void print_text(const vcd_match_eval *e, const vcd_match_eval_options *o, size_t errors)
 {
     printf("eval match: %zu gold mentions (%zu lines skipped); hold out %.2f of the entities "
            "with 2+ forms, remove %.2f of the entities; threshold %.2f\n",
@@ -89,6 +126,7 @@ static void print_text(const vcd_match_eval *e, const vcd_match_eval_options *o)
                r->heldout_top1_any - r->heldout_correct, r->heldout_no_match);
         printf("  absent entities %zu, names %zu: no match %zu (%.2f%%)\n", r->absent_entities,
                r->absent_queries, r->absent_no_match, pct(r->absent_no_match, r->absent_queries));
+        print_wrong(r, errors);
     }
     printf("top-1 correct on held-out aliases: mean %.2f%% sd %.2f min %.2f max %.2f (target >= "
            "80%%)\n",
@@ -117,7 +155,34 @@ static void rate_json(vcd_buf *b, const char *key, double mean, double sd, doubl
                        mean, sd, lo, hi);
 }
 
-static void print_json(const vcd_match_eval *e, const vcd_match_eval_options *o)
+static void json_str(vcd_buf *b, const char *key, const char *v)
+{
+    vcd_buf_printf(b, ",\"%s\":", key);
+    if (v)
+        vcd_buf_json_string(b, v, strlen(v));
+    else
+        vcd_buf_puts(b, "null");
+}
+
+static void wrong_json(vcd_buf *b, const vcd_match_eval_run *r, size_t max)
+{
+    vcd_buf_puts(b, ",\"wrong_answers\":[");
+    size_t shown = 0;
+    for (size_t i = 0; i < r->n_answers && shown < max; i++) {
+        const vcd_match_answer *a = &r->answers[i];
+        if (a->correct) continue;
+        vcd_buf_printf(b, "%s{\"absent\":%s", shown++ ? "," : "", a->absent ? "true" : "false");
+        json_str(b, "query", a->query);
+        json_str(b, "entity", a->entity);
+        json_str(b, "hit", a->hit);
+        json_str(b, "hit_entity", a->hit_entity);
+        json_str(b, "evidence", a->evidence);
+        vcd_buf_printf(b, ",\"score\":%.17g}", a->score);
+    }
+    vcd_buf_putc(b, ']');
+}
+
+static void print_json(const vcd_match_eval *e, const vcd_match_eval_options *o, size_t errors)
 {
     vcd_buf b = {0};
     vcd_buf_printf(&b,
@@ -133,11 +198,13 @@ static void print_json(const vcd_match_eval *e, const vcd_match_eval_options *o)
                        "\"heldout_correct\":%zu,\"heldout_top1_any\":%zu,"
                        "\"heldout_no_match\":%zu,\"absent_entities\":%zu,"
                        "\"absent_queries\":%zu,\"absent_no_match\":%zu,"
-                       "\"mentions_kept\":%zu,\"state_entities\":%zu}",
+                       "\"mentions_kept\":%zu,\"state_entities\":%zu",
                        i ? "," : "", (unsigned long long)r->seed, r->candidates, r->heldout,
                        r->heldout_correct, r->heldout_top1_any, r->heldout_no_match,
                        r->absent_entities, r->absent_queries, r->absent_no_match, r->mentions_kept,
                        r->state_entities);
+        wrong_json(&b, r, errors);
+        vcd_buf_putc(&b, '}');
     }
     vcd_buf_putc(&b, ']');
     rate_json(&b, "top1", e->top1_mean, e->top1_sd, e->top1_min, e->top1_max);
@@ -159,7 +226,7 @@ static void print_json(const vcd_match_eval *e, const vcd_match_eval_options *o)
     vcd_buf_free(&b);
 }
 
-static int parse_own(cli_option *opts, vcd_match_eval_options *m, uint64_t *seeds)
+static int parse_own(cli_option *opts, vcd_match_eval_options *m, uint64_t *seeds, size_t *errors)
 {
     size_t seed = 1;
     m->holdout_frac = 0.2;
@@ -168,7 +235,8 @@ static int parse_own(cli_option *opts, vcd_match_eval_options *m, uint64_t *seed
     if (cli_size(opts, M_COUNT, "seed", 0, SIZE_MAX, &seed) ||
         cli_real(opts, M_COUNT, "holdout-frac", 0, 1, &m->holdout_frac) ||
         cli_real(opts, M_COUNT, "absent-frac", 0, 1, &m->absent_frac) ||
-        cli_real(opts, M_COUNT, "threshold", 0, 1, &m->threshold))
+        cli_real(opts, M_COUNT, "threshold", 0, 1, &m->threshold) ||
+        cli_size(opts, M_COUNT, "errors", 0, 100000, errors))
         return EXIT_USAGE;
     if (opts[M_SEED].value && opts[M_SEEDS].value)
         return cli_error(EXIT_USAGE, "eval match: --seed and --seeds exclude each other");
@@ -195,6 +263,7 @@ int cmd_eval_match(int argc, char **argv)
         [M_ABSENT] = {"absent-frac", 1, "entities removed from the state (default: 0.1)"},
         [M_THRESHOLD] = {"threshold", 1, "match score for 'a match', as in match (default: 0.5)"},
         [M_WORK] = {"work", 1, "keep the reduced gold files and states here (default: a temp dir)"},
+        [M_ERRORS] = {"errors", 1, "list up to N wrong answers per seed"},
         [M_JSON] = {"json", 0, "print JSON (schema vcdiscover.eval-match/1)"},
     };
     char **mine = vcd_xmalloc(((size_t)argc + 1) * sizeof *mine);
@@ -204,13 +273,14 @@ int cmd_eval_match(int argc, char **argv)
     size_t npos;
     vcd_cluster_options c;
     uint64_t seeds[MAX_SEEDS];
+    size_t errors = 0;
     vcd_match_eval_options m = {0};
     rc = cli_parse("eval match", n_mine, mine, opts, M_COUNT, NULL, 0, &npos);
     for (int i = 0; rc == 0 && i < n_rest; i++)
         if (!strncmp(rest[i], "--mentions", 10) || !strncmp(rest[i], "--out", 5))
             rc = cli_error(EXIT_USAGE, "eval match: %s is set by eval match itself", rest[i]);
     if (rc == 0) rc = cli_cluster_options_parse("eval match", n_rest, rest, &c);
-    if (rc == 0) rc = parse_own(opts, &m, seeds);
+    if (rc == 0) rc = parse_own(opts, &m, seeds, &errors);
     free(mine);
     free(rest);
     if (rc < 0) {
@@ -226,9 +296,9 @@ int cmd_eval_match(int argc, char **argv)
         return cli_fail(st);
     }
     if (opts[M_JSON].value)
-        print_json(&e, &m);
+        print_json(&e, &m, errors);
     else
-        print_text(&e, &m);
+        print_text(&e, &m, errors);
     vcd_match_eval_free(&e);
     return 0;
 }

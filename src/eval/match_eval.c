@@ -213,21 +213,37 @@ static size_t score_bin(double score)
     return b >= VCD_MATCH_BINS ? VCD_MATCH_BINS - 1 : b;
 }
 
+static char *dup_or_null(const char *s)
+{
+    return s ? vcd_xstrdup(s) : NULL;
+}
+
 static void ask(vcd_state *st, const vcd_gold *g, const query *q, const int32_t *truth,
                 size_t n_entities, double threshold, vcd_match_eval_run *run)
 {
     vcd_match_hit hit;
     size_t n = 0;
-    if (vcd_state_match(st, g->forms[q->form].surface, 1, 0.0, &hit, &n) != VCD_OK) n = 0;
+    const vcd_gold_form *f = &g->forms[q->form];
+    if (vcd_state_match(st, f->surface, 1, 0.0, &hit, &n) != VCD_OK) n = 0;
     int matched = n && hit.score >= threshold;
-    int right = n && q->entity >= 0 && hit.entity_id >= 0 && (size_t)hit.entity_id < n_entities &&
-                truth[hit.entity_id] == q->entity;
+    int32_t found =
+        n && hit.entity_id >= 0 && (size_t)hit.entity_id < n_entities ? truth[hit.entity_id] : -1;
+    int right = q->entity >= 0 && found == q->entity;
     if (n) {
         vcd_score_bin *b = &run->bins[score_bin(hit.score)];
         b->count++;
         b->correct += (size_t)right;
         b->score_sum += hit.score;
     }
+    vcd_match_answer *a = &run->answers[run->n_answers++];
+    *a = (vcd_match_answer){vcd_xstrdup(f->surface),
+                            vcd_xstrdup(vcd_gold_entity_name(g, f->entity)),
+                            q->entity < 0,
+                            n ? dup_or_null(hit.name) : NULL,
+                            found >= 0 ? vcd_xstrdup(vcd_gold_entity_name(g, found)) : NULL,
+                            n ? dup_or_null(hit.evidence) : NULL,
+                            n ? hit.score : 0.0,
+                            q->entity < 0 ? !matched : right && matched};
     if (q->entity < 0) {
         run->absent_no_match += !matched;
         return;
@@ -247,6 +263,7 @@ static vcd_status ask_all(const vcd_gold *g, const split *s, const char *state_d
     int32_t *truth = state_entity_truth(g, s, &r);
     vcd_state *st;
     rc = vcd_state_open(state_dir, NULL, &st);
+    run->answers = vcd_xcalloc(s->n_queries + 1, sizeof *run->answers);
     for (size_t i = 0; rc == VCD_OK && i < s->n_queries; i++)
         ask(st, g, &s->queries[i], truth, r.n_entities, threshold, run);
     if (rc == VCD_OK) vcd_state_close(st);
@@ -386,9 +403,24 @@ vcd_status vcd_eval_match(const vcd_match_eval_options *o, vcd_match_eval *out)
     return rc;
 }
 
+static void free_answers(vcd_match_eval_run *r)
+{
+    for (size_t i = 0; i < r->n_answers; i++) {
+        vcd_match_answer *a = &r->answers[i];
+        free(a->query);
+        free(a->entity);
+        free(a->hit);
+        free(a->hit_entity);
+        free(a->evidence);
+    }
+    free(r->answers);
+}
+
 void vcd_match_eval_free(vcd_match_eval *e)
 {
     if (!e) return;
+    for (size_t i = 0; i < e->n_runs; i++)
+        free_answers(&e->runs[i]);
     free(e->runs);
     e->runs = NULL;
     e->n_runs = 0;
