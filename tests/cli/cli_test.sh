@@ -155,6 +155,39 @@ grep -q '"ari":1,' "$T/stdout" && ok || bad "self clustering ARI is not 1: $(hea
 printf '{"doc_id":"c00001","start":0}\nnot json\n' >"$T/badgold.jsonl"
 expect 2 "eval clusters with no usable gold" -- "$BIN" eval clusters --gold "$T/badgold.jsonl" --pred "$T/s"
 grep -q "line skipped" "$T/stderr" && ok || bad "bad gold lines not reported"
+# identity metrics: form pairs, the string baseline, the worst pairs, eval match
+expect 0 "eval clusters form pairs" -- "$BIN" eval clusters --gold "$T/s/mentions.jsonl" --pred "$T/s" --json --errors 3
+grep -q '"schema":"vcdiscover.eval-clusters/2".*"form_pairs":{"forms":[1-9]' "$T/stdout" && ok || bad "no form pairs: $(head -c 300 "$T/stdout")"
+expect 0 "eval clusters baseline" -- "$BIN" eval clusters --gold "$T/s/mentions.jsonl" --baseline lowercase --json
+grep -q '"baseline":"lowercase".*"together_pairs":0,"correct_pairs":0,"recall":[0-9.]*,"precision":null' "$T/stdout" && ok || bad "baseline form pairs: $(head -c 400 "$T/stdout")"
+expect 0 "eval clusters baseline text" -- "$BIN" eval clusters --gold "$T/s/mentions.jsonl" --baseline lowercase --errors 2
+grep -q "missed same-entity pairs" "$T/stdout" && ok || bad "baseline lists no missed pairs"
+expect 2 "eval clusters unknown baseline" -- "$BIN" eval clusters --gold "$T/s/mentions.jsonl" --baseline upper
+expect 2 "eval clusters pred and baseline" -- "$BIN" eval clusters --gold "$T/s/mentions.jsonl" --pred "$T/s" --baseline lowercase
+expect 2 "eval clusters bad --errors" -- "$BIN" eval clusters --gold "$T/s/mentions.jsonl" --pred "$T/s" --errors -1
+{ for i in $(seq 1 30); do echo "bad line $i"; done; head -3 "$T/s/mentions.jsonl"; } >"$T/hostile.jsonl"
+expect 0 "eval clusters hostile gold" -- "$BIN" eval clusters --gold "$T/hostile.jsonl" --baseline lowercase
+[ "$(grep -c 'line skipped' "$T/stderr")" = 20 ] && grep -q "30 bad lines skipped in all" "$T/stderr" && ok || bad "hostile gold warnings: $(wc -l <"$T/stderr")"
+: >"$T/em.txt"; : >"$T/em.jsonl"; d=0
+for spec in "E1|Trump|6" "E1|Donald Trump|3" "E2|Apple|5" "E2|Apple Inc|2" "E3|Nintendo|4" "E4|Netflix|4" "E5|YouTube|4"; do
+  IFS='|' read -r ent text n <<<"$spec"
+  for _ in $(seq 1 "$n"); do
+    d=$((d + 1)); echo "wow $text again" >>"$T/em.txt"
+    printf '{"doc_id":"%d","text":"%s","start":4,"end":%d,"entity":"%s"}\n' "$d" "$text" $((4 + ${#text})) "$ent" >>"$T/em.jsonl"
+  done
+done
+expect 0 "eval match" -- "$BIN" eval match --gold "$T/em.jsonl" --input "$T/em.txt" --format txt "${V[@]}" --seeds 1,2 --holdout-frac 1 --absent-frac 0.3 --json --errors 5
+grep -q '"schema":"vcdiscover.eval-match/1".*"seed":1,"candidates":2,"heldout":2,.*"absent_entities":2,"absent_queries":2' "$T/stdout" && ok || bad "eval match json: $(head -c 400 "$T/stdout")"
+expect 0 "eval match text" -- "$BIN" eval match --gold "$T/em.jsonl" --input "$T/em.txt" --format txt "${V[@]}" --work "$T/emw"
+grep -q "reliability of the top-1 score" "$T/stdout" && [ -s "$T/emw/seed-1/mentions.jsonl" ] && ok || bad "eval match text or work dir"
+expect 2 "eval match sets --mentions" -- "$BIN" eval match --gold "$T/em.jsonl" --input "$T/em.txt" --mentions "$T/em.jsonl"
+expect 2 "eval match unknown option" -- "$BIN" eval match --gold "$T/em.jsonl" --input "$T/em.txt" --frobnicate 3
+expect 2 "eval match bad seeds" -- "$BIN" eval match --gold "$T/em.jsonl" --input "$T/em.txt" --seeds 1,x
+expect 2 "eval match bad fraction" -- "$BIN" eval match --gold "$T/em.jsonl" --input "$T/em.txt" --holdout-frac 2
+expect 2 "eval match bad cluster option" -- "$BIN" eval match --gold "$T/em.jsonl" --input "$T/em.txt" --algo magic
+expect 2 "eval match without gold" -- "$BIN" eval match --input "$T/em.txt"
+expect 2 "eval match unusable gold" -- "$BIN" eval match --gold "$T/badgold.jsonl" --input "$T/em.txt" --format txt "${V[@]}"
+expect 0 "eval match help" -- "$BIN" eval match --help
 SHARED=${VCD_SHARED:-$(dirname "$0")/../../../shared}
 # The default CNN-CRF tagger: training, tagging, silver labels, fallback.
 printf 'Alice\tB-person\nlives\tO\nin\tO\nParis\tB-location\n\nBob\tB-person\nworks\tO\nat\tO\nGoogle\tB-corporation\n\nthe\tO\nNew\tB-location\nYork\tI-location\nshow\tO\n\n' >"$T/tiny.conll"
