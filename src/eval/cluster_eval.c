@@ -1,5 +1,7 @@
 /* `eval clusters`: joins gold mentions to a state's mentions on (document,
- * span) and scores the clustering. */
+ * span), or groups them by form for the string baseline, and scores the
+ * clustering: mention scores (B-cubed and the rest), form pairs and the
+ * worst pairs behind them. */
 #include "vcd/eval.h"
 #include "vcd/fileio.h"
 #include "vcd/state.h"
