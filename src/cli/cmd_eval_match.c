@@ -31,6 +31,14 @@ static const char *own_name(const char *arg, size_t *len)
     return arg + 2;
 }
 
+/* "--name" or "--name=value" */
+static int is_option(const char *arg, const char *name)
+{
+    size_t len;
+    const char *n = own_name(arg, &len);
+    return n && len == strlen(name) && strncmp(n, name, len) == 0;
+}
+
 /* Splits argv: our options (with their values) to `mine`, everything else,
  * in order, to `rest` for the cluster parser. */
 static void split_args(int argc, char **argv, const cli_option *opts, size_t n, char **mine,
@@ -277,7 +285,7 @@ int cmd_eval_match(int argc, char **argv)
     vcd_match_eval_options m = {0};
     rc = cli_parse("eval match", n_mine, mine, opts, M_COUNT, NULL, 0, &npos);
     for (int i = 0; rc == 0 && i < n_rest; i++)
-        if (!strncmp(rest[i], "--mentions", 10) || !strncmp(rest[i], "--out", 5))
+        if (is_option(rest[i], "mentions") || is_option(rest[i], "out"))
             rc = cli_error(EXIT_USAGE, "eval match: %s is set by eval match itself", rest[i]);
     if (rc == 0) rc = cli_cluster_options_parse("eval match", n_rest, rest, &c);
     if (rc == 0) rc = parse_own(opts, &m, seeds, &errors);

@@ -161,7 +161,7 @@ static void sort_entities(vcd_gold *g, entity_table *t)
     size_t n = g->n_entities;
     g->entity_ids = vcd_xmalloc((n + 1) * sizeof *g->entity_ids);
     g->entity_names = vcd_xmalloc((n + 1) * sizeof *g->entity_names);
-    memcpy(g->entity_ids, t->ids, n * sizeof *t->ids);
+    if (n) memcpy(g->entity_ids, t->ids, n * sizeof *t->ids);
     qsort(g->entity_ids, n, sizeof *g->entity_ids, compare_strings);
     vcd_strmap *rank = vcd_strmap_new();
     int inserted;
