@@ -110,16 +110,20 @@ int cmd_eval_combined(int argc, char **argv)
     size_t npos;
     int rc = cli_parse("eval", argc, argv, opts, O_COUNT, NULL, 0, &npos);
     if (rc < 0) {
-        cli_usage(stdout, "eval",
-                  "--gold GOLD.conll [--known TRAIN.conll] [--json]\n"
-                  "       vcdiscover eval ner --gold GOLD.conll --pred PRED.conll\n"
-                  "       vcdiscover eval clusters --gold GOLD.jsonl --pred DIR",
-                  opts, O_COUNT);
+        cli_usage(
+            stdout, "eval",
+            "--gold GOLD.conll [--known TRAIN.conll] [--json]\n"
+            "       vcdiscover eval ner --gold GOLD.conll --pred PRED.conll\n"
+            "       vcdiscover eval clusters --gold GOLD.jsonl (--pred DIR | --baseline "
+            "lowercase)\n"
+            "       vcdiscover eval match --gold GOLD.jsonl --input COMMENTS [cluster options]",
+            opts, O_COUNT);
         return 0;
     }
     if (rc) return rc;
     if (!opts[O_GOLD].value)
-        return cli_error(EXIT_USAGE, "eval: expected 'ner', 'clusters' or --gold FILE.conll");
+        return cli_error(EXIT_USAGE,
+                         "eval: expected 'ner', 'clusters', 'match' or --gold FILE.conll");
     vcd_combined_eval_options o = {0};
     o.gold_path = opts[O_GOLD].value;
     o.known_conll = opts[O_KNOWN].value;
