@@ -7,8 +7,14 @@
 #include "vcd/encode.h"
 #include "vcd/index.h"
 #include "vcd/ingest.h"
+#include "vcd/linker.h"
 
 typedef enum { VCD_ALGO_HDBSCAN, VCD_ALGO_KMEANS } vcd_cluster_algo;
+
+/* identity: candidates -> evidence -> P(same) -> constrained linkage
+ * (vcd/linker.h); legacy: HDBSCAN on form vectors, split by cosine, joined by
+ * acronyms (the 2026-11 design, kept for comparison). */
+typedef enum { VCD_LINK_IDENTITY, VCD_LINK_LEGACY } vcd_link_mode;
 
 typedef struct {
     const char *input;
@@ -26,6 +32,10 @@ typedef struct {
     double min_similarity;      /* alias-to-entity cosine below which a form is noise */
     size_t min_entity_mentions; /* a lone form this frequent is an entity of its own */
     vcd_encoder_options encoder;
+    vcd_link_mode link;
+    const char *kb_spec;     /* NULL: the shipped KB; "none": no KB; else the shipped KB + FILE */
+    const char *linker_path; /* NULL: the shipped pair model */
+    int cannot_link;         /* 0: no constraint (the ablation) */
     vcd_index_kind index_kind;
     int keep_text;
     vcd_warn_fn warn;
@@ -45,5 +55,25 @@ typedef struct {
 } vcd_cluster_report;
 
 vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *report);
+
+/* The stages `cluster` and `train-linker` share: ingest, mentions, forms,
+ * form vectors, the KB and the scored-later candidate pairs. */
+typedef struct {
+    vcd_corpus *corpus;
+    vcd_vectors *vectors;
+    vcd_mentions mentions; /* sorted by (document, offset) */
+    vcd_forms forms;
+    vcd_encoder *encoder;
+    float *form_vectors; /* forms.n x dim */
+    size_t dim;
+    char *tagger;
+    vcd_kb *kb; /* NULL with --kb none */
+    vcd_link_forms *link_forms;
+    vcd_link_pairs pairs;
+} vcd_link_run;
+
+vcd_status vcd_link_run_prepare(const vcd_cluster_options *o, vcd_link_run *run,
+                                vcd_cluster_report *r);
+void vcd_link_run_free(vcd_link_run *run);
 
 #endif

@@ -53,6 +53,12 @@ int cli_input_format(const char *v, vcd_input_format *fmt);
 
 /* The options of 'cluster' (its own table and checks) into *o, for every
  * command that runs the cluster job; -1 for --help, else 0 or EXIT_USAGE. */
+/* 1 when arg is "--name" or "--name=value". */
+int cli_is_option(const char *arg, const char *name);
+/* Splits argv: options in `opts` (with their values) to `mine`, everything
+ * else, in order, to `rest` (for cluster's parser). */
+void cli_split_args(int argc, char **argv, const cli_option *opts, size_t n, char **mine,
+                    int *n_mine, char **rest, int *n_rest);
 int cli_cluster_options_parse(const char *command, int argc, char **argv, vcd_cluster_options *o);
 
 int cmd_cluster(int argc, char **argv);
@@ -63,6 +69,7 @@ int cmd_trends(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_train_ner(int argc, char **argv);
+int cmd_train_linker(int argc, char **argv);
 int cmd_ner(int argc, char **argv);
 /* `eval --gold`: the combined run (cmd_eval dispatches here without a subcommand). */
 int cmd_eval_combined(int argc, char **argv);

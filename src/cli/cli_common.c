@@ -170,3 +170,41 @@ int cli_input_format(const char *v, vcd_input_format *fmt)
         return cli_error(EXIT_USAGE, "--format: expected csv, txt or jsonl, got '%s'", v);
     return 0;
 }
+
+static const char *own_name(const char *arg, size_t *len)
+{
+    if (arg[0] != '-' || arg[1] != '-' || !arg[2]) return NULL;
+    const char *eq = strchr(arg + 2, '=');
+    *len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+    return arg + 2;
+}
+
+/* "--name" or "--name=value" */
+int cli_is_option(const char *arg, const char *name)
+{
+    size_t len;
+    const char *n = own_name(arg, &len);
+    return n && len == strlen(name) && strncmp(n, name, len) == 0;
+}
+
+/* Splits argv: our options (with their values) to `mine`, everything else,
+ * in order, to `rest` for the cluster parser. */
+void cli_split_args(int argc, char **argv, const cli_option *opts, size_t n, char **mine,
+                    int *n_mine, char **rest, int *n_rest)
+{
+    *n_mine = *n_rest = 0;
+    for (int i = 0; i < argc; i++) {
+        size_t len;
+        const char *name = own_name(argv[i], &len);
+        const cli_option *o = NULL;
+        for (size_t k = 0; name && k < n && !o; k++)
+            if (strlen(opts[k].name) == len && strncmp(opts[k].name, name, len) == 0) o = &opts[k];
+        if (!o && strcmp(argv[i], "--help") && strcmp(argv[i], "-h")) {
+            rest[(*n_rest)++] = argv[i];
+            continue;
+        }
+        mine[(*n_mine)++] = argv[i];
+        if (o && o->takes_value && !strchr(argv[i], '=') && i + 1 < argc)
+            mine[(*n_mine)++] = argv[++i];
+    }
+}

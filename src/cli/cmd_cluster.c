@@ -19,6 +19,10 @@ enum {
     O_VECTORS,
     O_NO_VECTORS,
     O_GAZETTEER,
+    O_LINK,
+    O_KB,
+    O_LINKER,
+    O_CANNOT_LINK,
     O_ALGO,
     O_K,
     O_MCS,
@@ -52,7 +56,15 @@ static cli_option cluster_options[O_COUNT] = {
                    "word vectors (.vcdv); default: data/vectors/glove-wiki-100d.vcdv"},
     [O_NO_VECTORS] = {"no-vectors", 0, "use character features and no word vectors"},
     [O_GAZETTEER] = {"gazetteer", 1, "gazetteer TSV (name<TAB>TYPE); default: data/gazetteer.tsv"},
-    [O_ALGO] = {"algo", 1, "hdbscan | kmeans (default: hdbscan)"},
+    [O_LINK] = {"link", 1,
+                "identity (pair evidence + KB, constrained linkage) | legacy (HDBSCAN on "
+                "vectors, the old design); default: identity"},
+    [O_KB] = {"kb", 1, "none | FILE.vcdkb (added to the shipped KB); default: the shipped KB"},
+    [O_LINKER] = {"linker", 1, "pair model (train-linker output); default: data/models/linker"},
+    [O_CANNOT_LINK] = {"cannot-link", 1,
+                       "on | off: keep apart pairs the evidence separates "
+                       "(default: on)"},
+    [O_ALGO] = {"algo", 1, "legacy linking: hdbscan | kmeans (default: hdbscan)"},
     [O_K] = {"k", 1, "number of clusters for kmeans"},
     [O_MCS] = {"min-cluster-size", 1, "HDBSCAN min_cluster_size in distinct forms (default: 2)"},
     [O_MS] = {"min-samples", 1, "HDBSCAN min_samples (default: 2)"},
@@ -86,6 +98,21 @@ static int parse_enums(vcd_cluster_options *o)
         else
             return cli_error(EXIT_USAGE, "--algo: expected hdbscan or kmeans, got '%s'", v);
     }
+    if ((v = cluster_options[O_LINK].value)) {
+        if (!strcmp(v, "identity"))
+            o->link = VCD_LINK_IDENTITY;
+        else if (!strcmp(v, "legacy"))
+            o->link = VCD_LINK_LEGACY;
+        else
+            return cli_error(EXIT_USAGE, "--link: expected identity or legacy, got '%s'", v);
+    }
+    if ((v = cluster_options[O_CANNOT_LINK].value)) {
+        if (strcmp(v, "on") && strcmp(v, "off"))
+            return cli_error(EXIT_USAGE, "--cannot-link: expected on or off, got '%s'", v);
+        o->cannot_link = !strcmp(v, "on");
+    }
+    if (cluster_options[O_ALGO].value && o->link != VCD_LINK_LEGACY)
+        return cli_error(EXIT_USAGE, "--algo applies to --link legacy only");
     if ((v = cluster_options[O_SELECTION].value)) {
         if (!strcmp(v, "leaf"))
             o->hdbscan.selection = VCD_SELECT_LEAF;
@@ -183,6 +210,8 @@ int cli_cluster_options_parse(const char *command, int argc, char **argv, vcd_cl
     o.mentions_path = cluster_options[O_MENTIONS].value;
     o.tagger_spec = cluster_options[O_TAGGER].value;
     o.encoder_spec = cluster_options[O_ENCODER].value;
+    o.kb_spec = cluster_options[O_KB].value;
+    o.linker_path = cluster_options[O_LINKER].value;
     o.gazetteer_path = cluster_options[O_GAZETTEER].value ? cluster_options[O_GAZETTEER].value
                                                           : default_data_file("gazetteer.tsv");
     if (!cluster_options[O_NO_VECTORS].value) {

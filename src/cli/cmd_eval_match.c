@@ -23,44 +23,6 @@ enum {
 
 #define MAX_SEEDS 100
 
-static const char *own_name(const char *arg, size_t *len)
-{
-    if (arg[0] != '-' || arg[1] != '-' || !arg[2]) return NULL;
-    const char *eq = strchr(arg + 2, '=');
-    *len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
-    return arg + 2;
-}
-
-/* "--name" or "--name=value" */
-static int is_option(const char *arg, const char *name)
-{
-    size_t len;
-    const char *n = own_name(arg, &len);
-    return n && len == strlen(name) && strncmp(n, name, len) == 0;
-}
-
-/* Splits argv: our options (with their values) to `mine`, everything else,
- * in order, to `rest` for the cluster parser. */
-static void split_args(int argc, char **argv, const cli_option *opts, size_t n, char **mine,
-                       int *n_mine, char **rest, int *n_rest)
-{
-    *n_mine = *n_rest = 0;
-    for (int i = 0; i < argc; i++) {
-        size_t len;
-        const char *name = own_name(argv[i], &len);
-        const cli_option *o = NULL;
-        for (size_t k = 0; name && k < n && !o; k++)
-            if (strlen(opts[k].name) == len && strncmp(opts[k].name, name, len) == 0) o = &opts[k];
-        if (!o && strcmp(argv[i], "--help") && strcmp(argv[i], "-h")) {
-            rest[(*n_rest)++] = argv[i];
-            continue;
-        }
-        mine[(*n_mine)++] = argv[i];
-        if (o && o->takes_value && !strchr(argv[i], '=') && i + 1 < argc)
-            mine[(*n_mine)++] = argv[++i];
-    }
-}
-
 static int parse_seeds(const char *v, uint64_t *seeds, size_t *n)
 {
     *n = 0;
@@ -277,7 +239,7 @@ int cmd_eval_match(int argc, char **argv)
     char **mine = vcd_xmalloc(((size_t)argc + 1) * sizeof *mine);
     char **rest = vcd_xmalloc(((size_t)argc + 1) * sizeof *rest);
     int n_mine, n_rest, rc;
-    split_args(argc, argv, opts, M_COUNT, mine, &n_mine, rest, &n_rest);
+    cli_split_args(argc, argv, opts, M_COUNT, mine, &n_mine, rest, &n_rest);
     size_t npos;
     vcd_cluster_options c;
     uint64_t seeds[MAX_SEEDS];
@@ -285,7 +247,7 @@ int cmd_eval_match(int argc, char **argv)
     vcd_match_eval_options m = {0};
     rc = cli_parse("eval match", n_mine, mine, opts, M_COUNT, NULL, 0, &npos);
     for (int i = 0; rc == 0 && i < n_rest; i++)
-        if (is_option(rest[i], "mentions") || is_option(rest[i], "out"))
+        if (cli_is_option(rest[i], "mentions") || cli_is_option(rest[i], "out"))
             rc = cli_error(EXIT_USAGE, "eval match: %s is set by eval match itself", rest[i]);
     if (rc == 0) rc = cli_cluster_options_parse("eval match", n_rest, rest, &c);
     if (rc == 0) rc = parse_own(opts, &m, seeds, &errors);

@@ -2,7 +2,9 @@
  * written file by file with the manifest last (a directory without a
  * manifest is an unfinished run). */
 #include "vcd/fileio.h"
+#include "vcd/kb.h"
 #include "vcd/link.h"
+#include "vcd/linker.h"
 #include "vcd/mentions.h"
 #include "vcd/pipeline.h"
 #include "vcd/state.h"
@@ -28,6 +30,8 @@ void vcd_cluster_options_default(vcd_cluster_options *o)
     o->keep_text = 1;
     o->index_kind = VCD_INDEX_AUTO;
     o->min_similarity = 0.45;
+    o->link = VCD_LINK_IDENTITY;
+    o->cannot_link = 1;
     vcd_encoder_options_default(&o->encoder);
 }
 
@@ -258,32 +262,20 @@ static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c,
 }
 
 typedef struct {
-    vcd_corpus *corpus;
-    vcd_vectors *vectors;
-    vcd_mentions mentions;
-    vcd_forms forms;
+    vcd_link_run run;
     vcd_entities entities;
-    vcd_encoder *encoder;
     vcd_index *index;
-    float *form_vectors;
     int32_t *labels;
     double *probs;
-    char *tagger;
 } job_state;
 
 static void job_free(job_state *j)
 {
-    vcd_corpus_free(j->corpus);
-    vcd_vectors_close(j->vectors);
-    vcd_mentions_free(&j->mentions);
-    vcd_forms_free(&j->forms);
+    vcd_link_run_free(&j->run);
     vcd_entities_free(&j->entities);
-    vcd_encoder_free(j->encoder);
     vcd_index_free(j->index);
-    free(j->form_vectors);
     free(j->labels);
     free(j->probs);
-    free(j->tagger);
 }
 
 static vcd_status write_state(const vcd_cluster_options *o, job_state *j, vcd_cluster_report *r)
@@ -294,20 +286,137 @@ static vcd_status write_state(const vcd_cluster_options *o, job_state *j, vcd_cl
     char *manifest_path = vcd_path_join(o->out_dir, "manifest.json");
     remove(manifest_path);
     free(manifest_path);
-    if ((rc = state_write_docs(o->out_dir, j->corpus, o->keep_text)) ||
-        (rc = state_write_mentions(o->out_dir, j->corpus, &j->mentions, &j->forms, j->probs)) ||
-        (rc = state_write_forms(o->out_dir, &j->forms)) ||
-        (rc = state_write_entities(o->out_dir, &j->forms, &j->entities)) ||
+    if ((rc = state_write_docs(o->out_dir, j->run.corpus, o->keep_text)) ||
+        (rc = state_write_mentions(o->out_dir, j->run.corpus, &j->run.mentions, &j->run.forms,
+                                   j->probs)) ||
+        (rc = state_write_forms(o->out_dir, &j->run.forms)) ||
+        (rc = state_write_entities(o->out_dir, &j->run.forms, &j->entities)) ||
         (rc = vcd_index_save(j->index, index_path))) {
         free(index_path);
         return rc;
     }
     uint64_t digest = vcd_file_digest(index_path);
     free(index_path);
-    char *manifest =
-        manifest_json(o, j->corpus, j->encoder, j->vectors, j->index, digest, j->tagger, r);
+    char *manifest = manifest_json(o, j->run.corpus, j->run.encoder, j->run.vectors, j->index,
+                                   digest, j->run.tagger, r);
     rc = state_write_json(o->out_dir, "manifest.json", manifest);
     cJSON_free(manifest);
+    return rc;
+}
+
+static vcd_status open_kb(const vcd_cluster_options *o, vcd_kb **out)
+{
+    *out = NULL;
+    if (o->kb_spec && strcmp(o->kb_spec, "none") == 0) return VCD_OK;
+    vcd_status rc = vcd_kb_open(vcd_kb_default_path(), out);
+    if (rc == VCD_OK && o->kb_spec) rc = vcd_kb_add(*out, o->kb_spec);
+    if (rc) {
+        vcd_kb_close(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+vcd_status vcd_link_run_prepare(const vcd_cluster_options *o, vcd_link_run *run,
+                                vcd_cluster_report *r)
+{
+    memset(run, 0, sizeof *run);
+    double t0 = now_seconds();
+    vcd_status rc = vcd_corpus_load(o->input, &o->ingest, &run->corpus);
+    if (!rc && o->vectors_path) rc = vcd_vectors_open(o->vectors_path, &run->vectors);
+    double t1 = now_seconds();
+    r->seconds_ingest = t1 - t0;
+    if (!rc) {
+        r->docs = run->corpus->n_docs;
+        r->skipped_rows = run->corpus->stats.rows_read - run->corpus->n_docs;
+        rc = find_mentions(o, run->corpus, run->vectors, &run->mentions, &run->tagger, r);
+    }
+    if (!rc && run->mentions.n == 0)
+        rc = vcd_fail(VCD_EINPUT, "%s: no mentions found to cluster", o->input);
+    double t2 = now_seconds();
+    r->seconds_tag = t2 - t1;
+    if (!rc) {
+        qsort(run->mentions.items, run->mentions.n, sizeof *run->mentions.items, mention_cmp);
+        vcd_forms_build(run->corpus, &run->mentions, &run->forms);
+        rc = vcd_encoder_open(o->encoder_spec, run->vectors, &o->encoder, &run->encoder);
+    }
+    if (!rc) {
+        run->dim = vcd_encoder_dim(run->encoder);
+        run->form_vectors =
+            encode_forms(o, run->encoder, run->corpus, &run->mentions, run->forms.n);
+    }
+    r->seconds_encode = now_seconds() - t2;
+    if (rc || o->link == VCD_LINK_LEGACY) return rc;
+    double t3 = now_seconds();
+    rc = open_kb(o, &run->kb);
+    if (!rc) {
+        vcd_link_input in = {&run->forms, run->form_vectors, run->dim,    run->kb,
+                             run->corpus, &run->mentions,    run->vectors};
+        rc = vcd_link_forms_build(&in, &run->link_forms);
+    }
+    if (!rc) rc = vcd_link_candidates(run->link_forms, &run->pairs);
+    r->seconds_cluster = now_seconds() - t3;
+    return rc;
+}
+
+void vcd_link_run_free(vcd_link_run *run)
+{
+    vcd_corpus_free(run->corpus);
+    vcd_vectors_close(run->vectors);
+    vcd_mentions_free(&run->mentions);
+    vcd_forms_free(&run->forms);
+    vcd_encoder_free(run->encoder);
+    free(run->form_vectors);
+    free(run->tagger);
+    vcd_kb_close(run->kb);
+    vcd_link_forms_free(run->link_forms);
+    vcd_link_pairs_free(&run->pairs);
+    memset(run, 0, sizeof *run);
+}
+
+/* Membership of a form in its entity: the highest P(same) of a pair that
+ * joins it to another form of the same entity. */
+static void pair_membership(const vcd_link_pairs *pairs, const int32_t *labels, size_t n,
+                            double *membership)
+{
+    for (size_t f = 0; f < n; f++)
+        membership[f] = 0;
+    for (size_t i = 0; i < pairs->n; i++) {
+        const vcd_link_pair *p = &pairs->items[i];
+        if (labels[p->a] < 0 || labels[p->a] != labels[p->b]) continue;
+        if (p->p > membership[p->a]) membership[p->a] = p->p;
+        if (p->p > membership[p->b]) membership[p->b] = p->p;
+    }
+}
+
+static vcd_status link_identity(const vcd_cluster_options *o, job_state *j)
+{
+    vcd_linker_model model;
+    const char *path = o->linker_path ? o->linker_path : vcd_linker_default_path();
+    vcd_status rc = vcd_linker_model_load(path, &model);
+    if (rc) return rc;
+    vcd_linker_score(&model, &j->run.pairs);
+    double cannot = o->cannot_link ? model.cannot_link : 0.0;
+    vcd_link_cluster(&j->run.pairs, j->run.forms.n, 0.5, cannot, j->labels);
+    pair_membership(&j->run.pairs, j->labels, j->run.forms.n, j->probs);
+    /* Every form is an entity, alone if nothing joins it: what is noise is
+     * the tagger's call, not the linker's (the report ranks by size). */
+    promote_frequent_forms(&j->run.forms, 1, j->labels, j->probs);
+    return VCD_OK;
+}
+
+static vcd_status link_legacy(const vcd_cluster_options *o, job_state *j, vcd_cluster_report *r)
+{
+    const vcd_link_run *run = &j->run;
+    vcd_status rc = cluster_forms(o, run->form_vectors, &run->forms, run->dim, j->labels, j->probs,
+                                  &r->exact_mst);
+    if (!rc && o->algo == VCD_ALGO_HDBSCAN) {
+        vcd_split_dissimilar(run->form_vectors, run->dim, &run->forms, o->min_similarity,
+                             j->labels);
+        vcd_merge_acronyms(&run->forms, j->labels);
+        promote_frequent_forms(&run->forms, o->min_entity_mentions, j->labels, j->probs);
+    }
+    if (!rc) vcd_membership(run->form_vectors, run->dim, &run->forms, j->labels, j->probs);
     return rc;
 }
 
@@ -315,57 +424,32 @@ vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *r)
 {
     memset(r, 0, sizeof *r);
     job_state j = {0};
-    double t0 = now_seconds();
     vcd_status rc = vcd_ensure_dir(o->out_dir);
-    if (!rc) rc = vcd_corpus_load(o->input, &o->ingest, &j.corpus);
-    if (!rc && o->vectors_path) rc = vcd_vectors_open(o->vectors_path, &j.vectors);
-    double t1 = now_seconds();
-    r->seconds_ingest = t1 - t0;
-    if (!rc) {
-        r->docs = j.corpus->n_docs;
-        r->skipped_rows = j.corpus->stats.rows_read - j.corpus->n_docs;
-        rc = find_mentions(o, j.corpus, j.vectors, &j.mentions, &j.tagger, r);
-    }
-    if (!rc && j.mentions.n == 0)
-        rc = vcd_fail(VCD_EINPUT, "%s: no mentions found to cluster", o->input);
-    double t2 = now_seconds();
-    r->seconds_tag = t2 - t1;
-    if (!rc) {
-        qsort(j.mentions.items, j.mentions.n, sizeof *j.mentions.items, mention_cmp);
-        vcd_forms_build(j.corpus, &j.mentions, &j.forms);
-        rc = vcd_encoder_open(o->encoder_spec, j.vectors, &o->encoder, &j.encoder);
-    }
-    if (!rc) j.form_vectors = encode_forms(o, j.encoder, j.corpus, &j.mentions, j.forms.n);
+    if (!rc) rc = vcd_link_run_prepare(o, &j.run, r);
     double t3 = now_seconds();
-    r->seconds_encode = t3 - t2;
-    size_t dim = j.encoder ? vcd_encoder_dim(j.encoder) : 0;
     if (!rc) {
         progress(o, "cluster", 0, 1);
-        j.labels = vcd_xmalloc(j.forms.n * sizeof *j.labels);
-        j.probs = vcd_xmalloc(j.forms.n * sizeof *j.probs);
-        rc = cluster_forms(o, j.form_vectors, &j.forms, dim, j.labels, j.probs, &r->exact_mst);
-        if (!rc && o->algo == VCD_ALGO_HDBSCAN) {
-            vcd_split_dissimilar(j.form_vectors, dim, &j.forms, o->min_similarity, j.labels);
-            vcd_merge_acronyms(&j.forms, j.labels);
-            promote_frequent_forms(&j.forms, o->min_entity_mentions, j.labels, j.probs);
-        }
-        if (!rc) vcd_membership(j.form_vectors, dim, &j.forms, j.labels, j.probs);
+        j.labels = vcd_xmalloc(j.run.forms.n * sizeof *j.labels);
+        j.probs = vcd_xmalloc(j.run.forms.n * sizeof *j.probs);
+        rc = o->link == VCD_LINK_LEGACY ? link_legacy(o, &j, r) : link_identity(o, &j);
         progress(o, "cluster", 1, 1);
     }
     double t4 = now_seconds();
-    r->seconds_cluster = t4 - t3;
+    r->seconds_cluster += t4 - t3;
     if (!rc) {
-        vcd_entities_build(j.corpus, &j.mentions, &j.forms, j.labels, j.probs, &j.entities);
-        rc = vcd_index_build(j.form_vectors, j.forms.n, dim, o->index_kind, 0, o->seed, &j.index);
+        vcd_entities_build(j.run.corpus, &j.run.mentions, &j.run.forms, j.labels, j.probs,
+                           &j.entities);
+        rc = vcd_index_build(j.run.form_vectors, j.run.forms.n, j.run.dim, o->index_kind, 0,
+                             o->seed, &j.index);
     }
     double t5 = now_seconds();
     r->seconds_index = t5 - t4;
     if (!rc) {
-        r->mentions = j.mentions.n;
-        r->forms = j.forms.n;
+        r->mentions = j.run.mentions.n;
+        r->forms = j.run.forms.n;
         r->entities = j.entities.n;
-        for (size_t i = 0; i < j.mentions.n; i++)
-            r->noise_mentions += j.mentions.items[i].entity_id < 0;
+        for (size_t i = 0; i < j.run.mentions.n; i++)
+            r->noise_mentions += j.run.mentions.items[i].entity_id < 0;
         rc = write_state(o, &j, r);
     }
     r->seconds_write = now_seconds() - t5;

@@ -1,0 +1,136 @@
+/* Identity linking: which distinct mention forms name the same entity.
+ *
+ * One path, used by `cluster`, `match` and `train-linker` alike:
+ *
+ *   candidates   pairs of forms worth comparing: nearest neighbours in the
+ *                encoder's space, forms sharing a token (first/last name),
+ *                acronyms of multi-word forms, prefixes, forms sharing a KB
+ *                entry, forms that co-occur in one comment
+ *   evidence     per pair, a fixed vector of features (vcd_evidence_feature)
+ *   P(same)      one logistic model over the evidence, fit on labelled
+ *                pairs (`vcdiscover train-linker`), so the number it prints
+ *                is a calibrated probability, not a similarity
+ *   clusters     constrained single linkage: pairs are joined in order of
+ *                decreasing P while P >= 0.5, and two groups never join when
+ *                any pair between them has P below the cannot-link level
+ *                (two different spans of one comment, two KB entries, two
+ *                different model numbers, ...)
+ *
+ * Why not density clustering on vectors: related names (Finland / Poland,
+ * Facebook / YouTube) are close in every embedding space we have, so any
+ * threshold on distance merges them; what tells identity is evidence about
+ * the pair, and the pair model weighs it. */
+#ifndef VCD_LINKER_H
+#define VCD_LINKER_H
+
+#include "vcd/common.h"
+#include "vcd/ingest.h"
+#include "vcd/kb.h"
+#include "vcd/link.h"
+#include "vcd/mentions.h"
+#include "vcd/vectors.h"
+
+typedef enum {
+    VCD_EV_COSINE,         /* encoder cosine of the two forms */
+    VCD_EV_CONTEXT,        /* cosine of the words around their mentions (0 without) */
+    VCD_EV_SAME_LETTERS,   /* same letters and digits ("Spider-Man" / "Spiderman") */
+    VCD_EV_PLURAL,         /* one is the other + s ("Logan's" / "Logan") */
+    VCD_EV_FIRST_TOKEN,    /* a one-word form is the first word of the other */
+    VCD_EV_LAST_TOKEN,     /* ... the last word ("Barkley" / "Charles Barkley") */
+    VCD_EV_TOKEN_SUBSET,   /* several words, all inside the other */
+    VCD_EV_ACRONYM,        /* initials ("AVP" / "Apple Vision Pro") */
+    VCD_EV_PREFIX,         /* a truncation ("Cali" / "California") */
+    VCD_EV_EDIT,           /* 1 - edit distance / length for a close spelling */
+    VCD_EV_FIRST_LETTER,   /* close spelling that changes the first letter (Rick / Nick) */
+    VCD_EV_DIGITS_DIFFER,  /* both carry numbers and they differ (iPhone 7 / 8) */
+    VCD_EV_KB_SAME,        /* a KB entry names both */
+    VCD_EV_KB_DIFFERENT,   /* both name KB entries, never the same one */
+    VCD_EV_TYPE_DIFFERENT, /* their majority types differ */
+    VCD_EV_COOCCUR,        /* log(1 + comments where both appear as different spans) */
+    VCD_EV_NICKNAME,       /* a known given name / nickname pair */
+    VCD_EV_AMBIGUITY,      /* log of how many longer forms the shorter one fits */
+    VCD_EV_COUNT_RATIO,    /* log(count of the frequent form / count of the rare one) */
+    VCD_EV_NO_RULE,        /* none of the alias rules holds */
+    VCD_EV_NEARBY,         /* share of the rarer form's comments near one of the other's */
+    VCD_EV_COUNT
+} vcd_evidence_feature;
+
+const char *vcd_evidence_name(vcd_evidence_feature f);
+
+/* Per-form facts the evidence reads, built once per run (or per query). */
+typedef struct vcd_link_forms vcd_link_forms;
+
+typedef struct {
+    const vcd_forms *forms;
+    const float *vectors; /* forms->n x dim, unit rows */
+    size_t dim;
+    const vcd_kb *kb;             /* may be NULL */
+    const vcd_corpus *corpus;     /* NULL: no co-occurrence or context */
+    const vcd_mentions *mentions; /* sorted by document; NULL with corpus */
+    const vcd_vectors *words;     /* context word vectors; may be NULL */
+} vcd_link_input;
+
+vcd_status vcd_link_forms_build(const vcd_link_input *in, vcd_link_forms **out);
+void vcd_link_forms_free(vcd_link_forms *lf);
+
+typedef struct {
+    uint32_t a, b; /* form indices, a < b */
+    float x[VCD_EV_COUNT];
+    float p; /* P(same entity), filled by vcd_linker_score */
+} vcd_link_pair;
+
+typedef struct {
+    vcd_link_pair *items;
+    size_t n, cap;
+} vcd_link_pairs;
+
+void vcd_link_pairs_free(vcd_link_pairs *p);
+
+/* Candidate pairs among the forms with their evidence, sorted by (a, b). */
+vcd_status vcd_link_candidates(const vcd_link_forms *lf, vcd_link_pairs *out);
+
+/* The logistic pair model. `use_context` = 0 for match queries (no context). */
+typedef struct {
+    double w[VCD_EV_COUNT];
+    double bias;
+    double cannot_link; /* P below which a pair keeps its groups apart */
+    char encoder[64];   /* encoder kind the model was fit with */
+} vcd_linker_model;
+
+vcd_status vcd_linker_model_load(const char *path, vcd_linker_model *m);
+/* JSON (schema vcdiscover.linker/1) with feature names, weights, fit report. */
+char *vcd_linker_model_json(const vcd_linker_model *m, const char *fit_report_json);
+const char *vcd_linker_default_path(void);
+double vcd_linker_prob(const vcd_linker_model *m, const float *x);
+/* Hard evidence that two forms are different entities, whatever the model
+ * says: written as different spans of one comment with no alias rule
+ * between them, or names of two different KB entries. Such pairs get P = 0
+ * (a cannot-link) and are left out of the fit. */
+int vcd_link_pair_apart(const float *x);
+void vcd_linker_score(const vcd_linker_model *m, vcd_link_pairs *pairs);
+
+/* Fits weights by L2-regularised logistic regression (Newton steps) on
+ * pairs with labels y (0/1), skipping pairs vcd_link_pair_apart keeps
+ * apart. Deterministic. */
+vcd_status vcd_linker_fit(const vcd_link_pairs *pairs, const uint8_t *y, double l2,
+                          vcd_linker_model *m);
+
+/* Constrained single linkage over scored pairs: labels[f] = group id
+ * (0..), -1 for forms joined to nothing. cannot_link = 0 turns the
+ * constraint off (the ablation). Returns the number of groups. */
+size_t vcd_link_cluster(const vcd_link_pairs *pairs, size_t n_forms, double join_p, double cannot_p,
+                        int32_t *labels);
+
+/* Evidence for one free-standing query against form f (match). The query's
+ * facts come from vcd_link_forms_query. */
+typedef struct vcd_link_query vcd_link_query;
+vcd_link_query *vcd_link_query_new(const vcd_link_forms *lf, const char *text, size_t n,
+                                   const float *vector);
+void vcd_link_query_free(vcd_link_query *q);
+/* Candidate forms for the query (rules + KB + the given nearest forms),
+ * with evidence; x rows of VCD_EV_COUNT floats. Returns the count. */
+size_t vcd_link_query_candidates(const vcd_link_query *q, const int64_t *nearest,
+                                 const float *nearest_cos, size_t n_nearest, uint32_t **forms,
+                                 float **x);
+
+#endif

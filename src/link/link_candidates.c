@@ -1,0 +1,250 @@
+/* Candidate pairs: every pair of forms that some source of evidence says
+ * might be one entity, or that must be kept apart (co-occurrence). Each
+ * source is bounded so the pair count grows with the forms, not their square:
+ *   neighbours   the k nearest forms in the encoder's space (spelling variants)
+ *   words        a one-word form and the longer forms it starts or ends;
+ *                a multi-word form and the longer forms holding all its words
+ *   initials     a multi-word form and the form spelled like its initials
+ *   prefixes     a form and the longer forms that start with its letters
+ *   KB           forms naming the same KB entry
+ *   comments     forms written in one comment (mostly: different entities) */
+#include "link_internal.h"
+#include "vcd/index.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NEIGHBOURS 10
+#define MAX_PER_KEY 64
+
+typedef struct {
+    uint64_t hash;
+    uint32_t form;
+    uint8_t edge; /* first or last word of its form */
+} token_entry;
+
+typedef struct {
+    uint64_t *keys;
+    size_t n, cap;
+} pair_set;
+
+static void pair_add(pair_set *ps, uint32_t a, uint32_t b)
+{
+    if (a == b) return;
+    if (a > b) {
+        uint32_t t = a;
+        a = b;
+        b = t;
+    }
+    if (ps->n == ps->cap) {
+        ps->cap = ps->cap ? ps->cap * 2 : 4096;
+        ps->keys = vcd_xrealloc(ps->keys, ps->cap * sizeof *ps->keys);
+    }
+    ps->keys[ps->n++] = (uint64_t)a << 32 | b;
+}
+
+static int u64_cmp(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+static int token_cmp(const void *x, const void *y)
+{
+    const token_entry *a = x, *b = y;
+    if (a->hash != b->hash) return a->hash < b->hash ? -1 : 1;
+    return (a->form > b->form) - (a->form < b->form);
+}
+
+static size_t token_lower_bound(const token_entry *t, size_t n, uint64_t h)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t[mid].hash < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static uint64_t token_hash(const link_form *f, size_t i)
+{
+    return vcd_hash64(f->tokens[i], f->token_len[i], 0x746f6b);
+}
+
+/* Words of multi-word forms; `fits[f]` counts the longer forms a one-word
+ * form f starts or ends (how ambiguous "Kelly" is). */
+static void word_pairs(const vcd_link_forms *lf, pair_set *ps, uint32_t *fits)
+{
+    size_t cap = 0, n = 0;
+    token_entry *t = NULL;
+    for (size_t f = 0; f < lf->n; f++) {
+        const link_form *x = &lf->items[f];
+        if (x->n_tokens < 2) continue;
+        for (size_t i = 0; i < x->n_tokens; i++) {
+            if (n == cap) t = vcd_xrealloc(t, (cap = cap ? cap * 2 : 1024) * sizeof *t);
+            t[n++] = (token_entry){token_hash(x, i), (uint32_t)f,
+                                   (uint8_t)(i == 0 || i + 1 == x->n_tokens)};
+        }
+    }
+    if (n) qsort(t, n, sizeof *t, token_cmp);
+    for (size_t f = 0; f < lf->n; f++) {
+        const link_form *x = &lf->items[f];
+        if (x->n_tokens == 0) continue;
+        uint64_t h = token_hash(x, 0);
+        size_t k = token_lower_bound(t, n, h), seen = 0;
+        for (; k < n && t[k].hash == h && seen < MAX_PER_KEY; k++) {
+            if (t[k].form == f) continue;
+            const link_form *y = &lf->items[t[k].form];
+            /* equal lengths: "Nick Young" / "Nick Cannon", kept apart */
+            if (y->n_tokens < x->n_tokens) continue;
+            if (x->n_tokens == 1 && !t[k].edge) continue;
+            pair_add(ps, (uint32_t)f, t[k].form);
+            seen++;
+        }
+        if (x->n_tokens == 1) fits[f] += (uint32_t)seen;
+        /* x itself is indexed only when it has two words or more */
+    }
+    free(t);
+}
+
+static void initials_pairs(const vcd_link_forms *lf, pair_set *ps, uint32_t *fits)
+{
+    for (size_t f = 0; f < lf->n; f++) {
+        const link_form *x = &lf->items[f];
+        if (x->initials_len < 2) continue;
+        size_t g = vcd_strmap_get(lf->by_compact, x->initials, x->initials_len, (size_t)-1);
+        if (g == (size_t)-1 || g == f) continue;
+        pair_add(ps, (uint32_t)f, (uint32_t)g);
+        fits[g]++;
+    }
+}
+
+static const vcd_link_forms *sort_lf;
+
+static int compact_cmp(const void *x, const void *y)
+{
+    const link_form *a = &sort_lf->items[*(const uint32_t *)x];
+    const link_form *b = &sort_lf->items[*(const uint32_t *)y];
+    int c = strcmp(a->compact, b->compact);
+    if (c) return c;
+    return (*(const uint32_t *)x > *(const uint32_t *)y) -
+           (*(const uint32_t *)x < *(const uint32_t *)y);
+}
+
+static void prefix_pairs(const vcd_link_forms *lf, pair_set *ps)
+{
+    uint32_t *order = vcd_xmalloc((lf->n ? lf->n : 1) * sizeof *order);
+    for (size_t f = 0; f < lf->n; f++)
+        order[f] = (uint32_t)f;
+    sort_lf = lf;
+    qsort(order, lf->n, sizeof *order, compact_cmp);
+    /* in sorted order, the forms a key prefixes follow it directly */
+    for (size_t i = 0; i < lf->n; i++) {
+        const link_form *x = &lf->items[order[i]];
+        if (x->compact_len < 3) continue;
+        for (size_t j = i + 1, seen = 0; j < lf->n && seen < MAX_PER_KEY / 4; j++, seen++) {
+            const link_form *y = &lf->items[order[j]];
+            if (strncmp(y->compact, x->compact, x->compact_len) != 0) break;
+            pair_add(ps, order[i], order[j]);
+        }
+    }
+    free(order);
+}
+
+static int kb_entry_cmp(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+static void kb_pairs(const vcd_link_forms *lf, pair_set *ps)
+{
+    size_t n = 0;
+    uint64_t *e = vcd_xmalloc((lf->n * LINK_MAX_KB + 1) * sizeof *e);
+    for (size_t f = 0; f < lf->n; f++)
+        for (size_t k = 0; k < lf->items[f].n_kb; k++)
+            e[n++] = (uint64_t)lf->items[f].kb[k] << 32 | f;
+    qsort(e, n, sizeof *e, kb_entry_cmp);
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && e[j] >> 32 == e[i] >> 32)
+            j++;
+        for (size_t a = i; a < j && a < i + MAX_PER_KEY; a++)
+            for (size_t b = a + 1; b < j && b < i + MAX_PER_KEY; b++)
+                pair_add(ps, (uint32_t)e[a], (uint32_t)e[b]);
+        i = j;
+    }
+    free(e);
+}
+
+static vcd_status neighbour_pairs(const vcd_link_forms *lf, pair_set *ps)
+{
+    size_t k = lf->n - 1 < NEIGHBOURS ? lf->n - 1 : NEIGHBOURS;
+    if (k == 0) return VCD_OK;
+    float *d2 = vcd_xmalloc(lf->n * k * sizeof *d2);
+    int64_t *ids = vcd_xmalloc(lf->n * k * sizeof *ids);
+    vcd_status rc = vcd_knn_self(lf->items[0].vector, lf->n, lf->dim, k, d2, ids);
+    for (size_t f = 0; rc == VCD_OK && f < lf->n; f++)
+        for (size_t j = 0; j < k; j++)
+            if (ids[f * k + j] >= 0 && (size_t)ids[f * k + j] < lf->n)
+                pair_add(ps, (uint32_t)f, (uint32_t)ids[f * k + j]);
+    free(d2);
+    free(ids);
+    return rc;
+}
+
+static float cosine(const vcd_link_forms *lf, uint32_t a, uint32_t b)
+{
+    const float *x = lf->items[a].vector, *y = lf->items[b].vector;
+    double s = 0;
+    for (size_t i = 0; i < lf->dim; i++)
+        s += (double)x[i] * y[i];
+    return (float)s;
+}
+
+vcd_status vcd_link_candidates(const vcd_link_forms *lf, vcd_link_pairs *out)
+{
+    memset(out, 0, sizeof *out);
+    pair_set ps = {0};
+    uint32_t *fits = vcd_xcalloc(lf->n ? lf->n : 1, sizeof *fits);
+    vcd_status rc = neighbour_pairs(lf, &ps);
+    if (rc) {
+        free(ps.keys);
+        free(fits);
+        return rc;
+    }
+    word_pairs(lf, &ps, fits);
+    initials_pairs(lf, &ps, fits);
+    prefix_pairs(lf, &ps);
+    kb_pairs(lf, &ps);
+    for (size_t i = 0; i < lf->n_cooc; i++)
+        pair_add(&ps, (uint32_t)(lf->cooc_keys[i] >> 32), (uint32_t)lf->cooc_keys[i]);
+    if (ps.n) qsort(ps.keys, ps.n, sizeof *ps.keys, u64_cmp);
+    out->items = vcd_xmalloc((ps.n ? ps.n : 1) * sizeof *out->items);
+    for (size_t i = 0; i < ps.n; i++) {
+        if (i && ps.keys[i] == ps.keys[i - 1]) continue;
+        uint32_t a = (uint32_t)(ps.keys[i] >> 32), b = (uint32_t)ps.keys[i];
+        vcd_link_pair *p = &out->items[out->n++];
+        p->a = a;
+        p->b = b;
+        p->p = 0;
+        const link_form *fa = &lf->items[a], *fb = &lf->items[b];
+        int a_short = fa->n_tokens < fb->n_tokens ||
+                      (fa->n_tokens == fb->n_tokens && fa->compact_len <= fb->compact_len);
+        link_evidence(lf, fa, fb, cosine(lf, a, b), link_cooccurrence(lf, a, b),
+                      fits[a_short ? a : b], p->x);
+    }
+    out->cap = ps.n;
+    free(ps.keys);
+    free(fits);
+    return VCD_OK;
+}
+
+void vcd_link_pairs_free(vcd_link_pairs *p)
+{
+    free(p->items);
+    memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,192 @@
+/* Evidence about a pair of forms: what a careful reader would check before
+ * saying two names are one entity. Each feature is a plain number; the pair
+ * model (linker_model.c) weighs them. */
+#include "link_internal.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *const feature_names[VCD_EV_COUNT] = {
+    [VCD_EV_COSINE] = "cosine",
+    [VCD_EV_CONTEXT] = "context",
+    [VCD_EV_SAME_LETTERS] = "same_letters",
+    [VCD_EV_PLURAL] = "plural",
+    [VCD_EV_FIRST_TOKEN] = "first_token",
+    [VCD_EV_LAST_TOKEN] = "last_token",
+    [VCD_EV_TOKEN_SUBSET] = "token_subset",
+    [VCD_EV_ACRONYM] = "acronym",
+    [VCD_EV_PREFIX] = "prefix",
+    [VCD_EV_EDIT] = "edit",
+    [VCD_EV_FIRST_LETTER] = "first_letter_edit",
+    [VCD_EV_DIGITS_DIFFER] = "digits_differ",
+    [VCD_EV_KB_SAME] = "kb_same",
+    [VCD_EV_KB_DIFFERENT] = "kb_different",
+    [VCD_EV_TYPE_DIFFERENT] = "type_different",
+    [VCD_EV_COOCCUR] = "cooccur",
+    [VCD_EV_NICKNAME] = "nickname",
+    [VCD_EV_AMBIGUITY] = "ambiguity",
+    [VCD_EV_COUNT_RATIO] = "count_ratio",
+    [VCD_EV_NO_RULE] = "no_rule",
+    [VCD_EV_NEARBY] = "nearby",
+};
+
+const char *vcd_evidence_name(vcd_evidence_feature f)
+{
+    return f < VCD_EV_COUNT ? feature_names[f] : "?";
+}
+
+/* Optimal string alignment distance, or `limit + 1` once it must exceed
+ * `limit`; strings longer than 63 bytes are never close. */
+static size_t edit_distance(const char *a, size_t an, const char *b, size_t bn, size_t limit)
+{
+    if (an > 63 || bn > 63) return limit + 1;
+    if ((an > bn ? an - bn : bn - an) > limit) return limit + 1;
+    size_t d[64][64];
+    for (size_t i = 0; i <= an; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= bn; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= an; i++) {
+        size_t row_min = limit + 1;
+        for (size_t j = 1; j <= bn; j++) {
+            size_t cost = a[i - 1] != b[j - 1];
+            size_t v = d[i - 1][j - 1] + cost;
+            if (d[i - 1][j] + 1 < v) v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+            if (v < row_min) row_min = v;
+        }
+        if (row_min > limit) return limit + 1;
+    }
+    return d[an][bn];
+}
+
+static int token_eq(const link_form *a, size_t i, const link_form *b, size_t j)
+{
+    return a->token_len[i] == b->token_len[j] &&
+           memcmp(a->tokens[i], b->tokens[j], a->token_len[i]) == 0;
+}
+
+static int tokens_inside(const link_form *s, const link_form *l)
+{
+    for (size_t i = 0; i < s->n_tokens; i++) {
+        int found = 0;
+        for (size_t j = 0; j < l->n_tokens && !found; j++)
+            found = token_eq(s, i, l, j);
+        if (!found) return 0;
+    }
+    return 1;
+}
+
+static int shares_kb(const link_form *a, const link_form *b)
+{
+    for (size_t i = 0; i < a->n_kb; i++)
+        for (size_t j = 0; j < b->n_kb; j++)
+            if (a->kb[i] == b->kb[j]) return 1;
+    return 0;
+}
+
+/* "Chuck Barkley" / "Charles Barkley", "Chuck" / "Charles": the first words
+ * are a known nickname pair and every other word agrees. */
+static int nickname_pair(const vcd_kb *kb, const link_form *a, const link_form *b)
+{
+    if (!kb || a->n_tokens == 0 || a->n_tokens != b->n_tokens || token_eq(a, 0, b, 0)) return 0;
+    for (size_t i = 1; i < a->n_tokens; i++)
+        if (!token_eq(a, i, b, i)) return 0;
+    return vcd_kb_nickname_pair(kb, a->tokens[0], a->token_len[0], b->tokens[0], b->token_len[0]);
+}
+
+static void spelling_evidence(const link_form *s, const link_form *l, float *x)
+{
+    size_t sn = s->compact_len, ln = l->compact_len;
+    if (sn == ln && memcmp(s->compact, l->compact, sn) == 0) {
+        x[VCD_EV_SAME_LETTERS] = 1;
+        return;
+    }
+    if (sn >= 3 && ln == sn + 1 && l->compact[sn] == 's' &&
+        memcmp(s->compact, l->compact, sn) == 0) {
+        x[VCD_EV_PLURAL] = 1;
+        return;
+    }
+    if (s->n_tokens == 1 && l->n_tokens >= 2) {
+        if (token_eq(s, 0, l, 0)) x[VCD_EV_FIRST_TOKEN] = 1;
+        if (token_eq(s, 0, l, (size_t)l->n_tokens - 1)) x[VCD_EV_LAST_TOKEN] = 1;
+    } else if (s->n_tokens >= 2 && s->n_tokens < l->n_tokens && tokens_inside(s, l)) {
+        x[VCD_EV_TOKEN_SUBSET] = 1;
+    }
+    if (s->n_tokens == 1 && sn >= 2 && l->initials_len == sn &&
+        memcmp(s->compact, l->initials, sn) == 0)
+        x[VCD_EV_ACRONYM] = 1;
+    if (x[VCD_EV_FIRST_TOKEN] + x[VCD_EV_LAST_TOKEN] + x[VCD_EV_TOKEN_SUBSET] > 0) return;
+    if (sn >= 3 && ln > sn && memcmp(s->compact, l->compact, sn) == 0) x[VCD_EV_PREFIX] = 1;
+    if (sn >= 4) {
+        size_t d = edit_distance(s->compact, sn, l->compact, ln, 2);
+        if (d <= 2) {
+            if (s->compact[0] != l->compact[0])
+                x[VCD_EV_FIRST_LETTER] = 1;
+            else
+                x[VCD_EV_EDIT] = 1.0f - (float)d / (float)ln;
+        }
+    }
+}
+
+/* Comments arrive in export order, and an export lists one video's
+ * comments together: a short name used next to a full name is likely the
+ * same person. Share of `s`'s comments within NEARBY_DOCS of one of `l`'s. */
+#define NEARBY_DOCS 25
+
+static float link_nearby(const link_form *s, const link_form *l)
+{
+    if (!s->n_docs || !l->n_docs) return 0;
+    size_t near = 0, j = 0;
+    for (size_t i = 0; i < s->n_docs; i++) {
+        uint32_t d = s->docs[i];
+        while (j < l->n_docs && l->docs[j] + NEARBY_DOCS < d)
+            j++;
+        near += j < l->n_docs && l->docs[j] <= d + NEARBY_DOCS;
+    }
+    return (float)near / (float)s->n_docs;
+}
+
+void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form *b, float cosine,
+                   uint32_t cooccur, uint32_t ambiguity, float *x)
+{
+    memset(x, 0, VCD_EV_COUNT * sizeof *x);
+    int a_short = a->n_tokens < b->n_tokens ||
+                  (a->n_tokens == b->n_tokens && a->compact_len <= b->compact_len);
+    const link_form *s = a_short ? a : b, *l = a_short ? b : a;
+    x[VCD_EV_COSINE] = cosine;
+    if (a->context && b->context) {
+        double dot = 0;
+        for (size_t k = 0; k < lf->ctx_dim; k++)
+            dot += (double)a->context[k] * b->context[k];
+        x[VCD_EV_CONTEXT] = (float)dot;
+    }
+    spelling_evidence(s, l, x);
+    x[VCD_EV_NICKNAME] = (float)nickname_pair(lf->kb, s, l);
+    if (strcmp(a->digits, b->digits) != 0) x[VCD_EV_DIGITS_DIFFER] = 1;
+    if (a->n_kb && b->n_kb) {
+        if (shares_kb(a, b))
+            x[VCD_EV_KB_SAME] = 1;
+        else
+            x[VCD_EV_KB_DIFFERENT] = 1;
+    }
+    if (a->type != VCD_TYPE_UNK && b->type != VCD_TYPE_UNK && a->type != b->type)
+        x[VCD_EV_TYPE_DIFFERENT] = 1;
+    int rule = 0;
+    for (int f = VCD_EV_SAME_LETTERS; f <= VCD_EV_EDIT; f++)
+        rule |= x[f] > 0;
+    rule |= x[VCD_EV_KB_SAME] > 0 || x[VCD_EV_NICKNAME] > 0;
+    x[VCD_EV_NO_RULE] = (float)!rule;
+    /* Two names written side by side in one comment are two things, unless
+     * one is a short form of the other ("Charles Barkley ... Barkley"). */
+    if (!rule) x[VCD_EV_COOCCUR] = (float)log1p((double)cooccur);
+    x[VCD_EV_AMBIGUITY] = (float)log1p((double)ambiguity);
+    double hi = a->count > b->count ? a->count : b->count;
+    double lo = a->count > b->count ? b->count : a->count;
+    x[VCD_EV_COUNT_RATIO] = lo > 0 ? (float)log(hi / lo) : 0;
+    x[VCD_EV_NEARBY] = link_nearby(a->count <= b->count ? a : b, a->count <= b->count ? b : a);
+}

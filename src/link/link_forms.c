@@ -1,0 +1,250 @@
+/* The facts about each distinct form that pair evidence reads: its words,
+ * letters, initials, digits, KB entries, and the words around its mentions. */
+#include "link_internal.h"
+#include "vcd/text.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+static char lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* block layout: compact \0 initials \0 digits \0 token \0 token \0 ... */
+void link_form_fill(link_form *f, const char *surface, size_t sn, const char *key, size_t kn)
+{
+    vcd_buf all = {0}, content = {0};
+    size_t pieces = vcd_initials(surface, sn, &all, &content);
+    size_t cap = 3 * kn + all.len + 8;
+    char *b = vcd_xmalloc(cap), *w = b;
+    f->block = b;
+    f->compact = w;
+    for (size_t i = 0; i < kn; i++)
+        if (is_word_byte((unsigned char)key[i])) *w++ = lower(key[i]);
+    f->compact_len = (size_t)(w - f->compact);
+    *w++ = 0;
+    f->initials = w;
+    if (pieces >= 2) {
+        memcpy(w, all.data, all.len);
+        w += all.len;
+    }
+    f->initials_len = (size_t)(w - f->initials);
+    *w++ = 0;
+    f->digits = w;
+    for (size_t i = 0; i < kn; i++)
+        if (key[i] >= '0' && key[i] <= '9') *w++ = key[i];
+    *w++ = 0;
+    f->n_tokens = 0;
+    for (size_t i = 0; i < kn;) {
+        while (i < kn && !is_word_byte((unsigned char)key[i]))
+            i++;
+        size_t s = i;
+        while (i < kn && is_word_byte((unsigned char)key[i]))
+            i++;
+        if (i == s) break;
+        if (f->n_tokens == LINK_MAX_TOKENS || i - s > 255) continue;
+        f->tokens[f->n_tokens] = w;
+        f->token_len[f->n_tokens++] = (uint8_t)(i - s);
+        for (size_t k = s; k < i; k++)
+            *w++ = lower(key[k]);
+        *w++ = 0;
+    }
+    vcd_buf_free(&all);
+    vcd_buf_free(&content);
+}
+
+static void link_kb(const vcd_kb *kb, const char *surface, size_t n, link_form *f)
+{
+    f->n_kb = 0;
+    if (!kb) return;
+    vcd_kb_hit hits[16];
+    size_t total = vcd_kb_lookup(kb, surface, n, hits, 16);
+    for (size_t i = 0; i < total && i < 16 && f->n_kb < LINK_MAX_KB; i++)
+        if (hits[i].strength == VCD_KB_STRONG) f->kb[f->n_kb++] = hits[i].entry;
+}
+
+static int u64_cmp(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Pairs of different forms in one comment, counted once per comment. The
+ * first 32 mentions of a comment are enough: longer comments are lists. */
+static void count_cooccurrence(vcd_link_forms *lf, const vcd_mentions *ms)
+{
+    size_t cap = 1024, n = 0;
+    uint64_t *keys = vcd_xmalloc(cap * sizeof *keys);
+    for (size_t i = 0; i < ms->n;) {
+        size_t j = i;
+        while (j < ms->n && ms->items[j].doc == ms->items[i].doc)
+            j++;
+        size_t end = j - i > 32 ? i + 32 : j;
+        size_t first = n;
+        for (size_t a = i; a < end; a++)
+            for (size_t b = a + 1; b < end; b++) {
+                uint32_t fa = (uint32_t)ms->items[a].form, fb = (uint32_t)ms->items[b].form;
+                if (fa == fb) continue;
+                if (fa > fb) {
+                    uint32_t t = fa;
+                    fa = fb;
+                    fb = t;
+                }
+                if (n == cap) keys = vcd_xrealloc(keys, (cap *= 2) * sizeof *keys);
+                keys[n++] = (uint64_t)fa << 32 | fb;
+            }
+        /* once per comment */
+        qsort(keys + first, n - first, sizeof *keys, u64_cmp);
+        size_t w = first;
+        for (size_t k = first; k < n; k++)
+            if (k == first || keys[k] != keys[w - 1]) keys[w++] = keys[k];
+        n = w;
+        i = j;
+    }
+    qsort(keys, n, sizeof *keys, u64_cmp);
+    lf->cooc_keys = vcd_xmalloc((n ? n : 1) * sizeof *lf->cooc_keys);
+    lf->cooc_counts = vcd_xmalloc((n ? n : 1) * sizeof *lf->cooc_counts);
+    size_t u = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (u && lf->cooc_keys[u - 1] == keys[k]) {
+            lf->cooc_counts[u - 1]++;
+            continue;
+        }
+        lf->cooc_keys[u] = keys[k];
+        lf->cooc_counts[u++] = 1;
+    }
+    lf->n_cooc = u;
+    free(keys);
+}
+
+uint32_t link_cooccurrence(const vcd_link_forms *lf, uint32_t a, uint32_t b)
+{
+    uint64_t key = (uint64_t)a << 32 | b;
+    size_t lo = 0, hi = lf->n_cooc;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (lf->cooc_keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < lf->n_cooc && lf->cooc_keys[lo] == key ? lf->cooc_counts[lo] : 0;
+}
+
+/* Context of a form: the SIF-weighted mean vector of the words of the
+ * comments it is mentioned in, outside the span (comments are short: the
+ * whole comment is the window). It separates two people who share a first
+ * name by what is said around them. */
+static void build_contexts(vcd_link_forms *lf, const vcd_corpus *c, const vcd_mentions *ms,
+                           const vcd_vectors *words)
+{
+    size_t d = vcd_vectors_dim(words);
+    lf->ctx_dim = d;
+    lf->contexts = vcd_xcalloc(lf->n * d, sizeof *lf->contexts);
+    vcd_tokens tk = {0};
+    vcd_buf key = {0};
+    for (size_t i = 0; i < ms->n;) {
+        size_t j = i;
+        while (j < ms->n && ms->items[j].doc == ms->items[i].doc)
+            j++;
+        const char *text = c->docs[ms->items[i].doc].text;
+        vcd_tokenize(text, strlen(text), &tk);
+        for (size_t m = i; m < j; m++) {
+            const vcd_mention *mm = &ms->items[m];
+            float *acc = lf->contexts + (size_t)mm->form * d;
+            for (size_t t = 0; t < tk.n; t++) {
+                const vcd_token *tok = &tk.toks[t];
+                if (tok->kind != VCD_TOK_WORD) continue;
+                if (tok->byte_end > mm->byte_start && tok->byte_start < mm->byte_end) continue;
+                vcd_match_key(text + tok->byte_start, tok->byte_end - tok->byte_start, &key);
+                long r = vcd_vectors_find(words, key.data, key.len);
+                if (r < 0) continue;
+                const float *row = vcd_vectors_row(words, (size_t)r);
+                float w = vcd_vectors_sif_weight(words, (size_t)r);
+                for (size_t k = 0; k < d; k++)
+                    acc[k] += w * row[k];
+            }
+        }
+        i = j;
+    }
+    for (size_t f = 0; f < lf->n; f++) {
+        float *v = lf->contexts + f * d;
+        double s = 0;
+        for (size_t k = 0; k < d; k++)
+            s += (double)v[k] * v[k];
+        if (s > 0)
+            for (size_t k = 0; k < d; k++)
+                v[k] = (float)(v[k] / sqrt(s));
+        lf->items[f].context = s > 0 ? v : NULL;
+    }
+    vcd_tokens_free(&tk);
+    vcd_buf_free(&key);
+}
+
+/* Mentions are sorted by document, so each form's list comes out sorted. */
+static void collect_docs(vcd_link_forms *lf, const vcd_mentions *ms)
+{
+    for (size_t i = 0; i < ms->n; i++)
+        lf->items[ms->items[i].form].n_docs++;
+    for (size_t f = 0; f < lf->n; f++) {
+        lf->items[f].docs = vcd_xmalloc((lf->items[f].n_docs + 1) * sizeof(uint32_t));
+        lf->items[f].n_docs = 0;
+    }
+    for (size_t i = 0; i < ms->n; i++) {
+        link_form *x = &lf->items[ms->items[i].form];
+        if (x->n_docs && x->docs[x->n_docs - 1] == ms->items[i].doc) continue;
+        x->docs[x->n_docs++] = ms->items[i].doc;
+    }
+}
+
+vcd_status vcd_link_forms_build(const vcd_link_input *in, vcd_link_forms **out)
+{
+    vcd_link_forms *lf = vcd_xcalloc(1, sizeof *lf);
+    const vcd_forms *forms = in->forms;
+    lf->n = forms->n;
+    lf->dim = in->dim;
+    lf->kb = in->kb;
+    lf->items = vcd_xcalloc(lf->n ? lf->n : 1, sizeof *lf->items);
+    lf->by_compact = vcd_strmap_new();
+    for (size_t f = 0; f < lf->n; f++) {
+        const vcd_form *fm = &forms->items[f];
+        link_form *x = &lf->items[f];
+        link_form_fill(x, fm->surface, strlen(fm->surface), fm->key, strlen(fm->key));
+        x->count = fm->count;
+        x->type = fm->type;
+        x->vector = in->vectors + f * in->dim;
+        link_kb(in->kb, fm->surface, strlen(fm->surface), x);
+        /* the most frequent form owns a shared compact key */
+        vcd_strmap_upsert(lf->by_compact, x->compact, x->compact_len, f, NULL);
+    }
+    if (in->mentions) {
+        count_cooccurrence(lf, in->mentions);
+        collect_docs(lf, in->mentions);
+    }
+    if (in->mentions && in->corpus && in->words)
+        build_contexts(lf, in->corpus, in->mentions, in->words);
+    *out = lf;
+    return VCD_OK;
+}
+
+void vcd_link_forms_free(vcd_link_forms *lf)
+{
+    if (!lf) return;
+    for (size_t f = 0; f < lf->n; f++) {
+        free(lf->items[f].block);
+        free(lf->items[f].docs);
+    }
+    free(lf->items);
+    free(lf->contexts);
+    free(lf->cooc_keys);
+    free(lf->cooc_counts);
+    vcd_strmap_free(lf->by_compact);
+    free(lf);
+}

@@ -1,0 +1,52 @@
+/* Per-form facts shared by the candidate, evidence and query code. */
+#ifndef VCD_LINK_INTERNAL_H
+#define VCD_LINK_INTERNAL_H
+
+#include "vcd/linker.h"
+#include "vcd/strmap.h"
+
+#define LINK_MAX_TOKENS 8
+#define LINK_MAX_KB 4
+
+typedef struct {
+    const char *compact; /* letters and digits of the key, lower case */
+    size_t compact_len;
+    const char *tokens[LINK_MAX_TOKENS]; /* words of the key, in pool */
+    uint8_t token_len[LINK_MAX_TOKENS];
+    uint8_t n_tokens;
+    const char *initials; /* of a multi-word form, else "" */
+    size_t initials_len;
+    const char *digits; /* the digits in order, "" without */
+    uint32_t count;
+    uint8_t type;
+    uint8_t n_kb; /* strong KB entries named by this form */
+    uint32_t kb[LINK_MAX_KB];
+    const float *vector;  /* unit, dim */
+    const float *context; /* unit, word dim; NULL without */
+    char *block;          /* owns every string above */
+    uint32_t *docs;       /* distinct documents of its mentions, ascending; owned */
+    uint32_t n_docs;
+} link_form;
+
+struct vcd_link_forms {
+    link_form *items;
+    size_t n;
+    size_t dim, ctx_dim;
+    const vcd_kb *kb;
+    float *contexts;
+    vcd_strmap *by_compact; /* compact key -> form */
+    /* Co-occurrence: pair key (a << 32 | b) -> comments; sorted array. */
+    uint64_t *cooc_keys;
+    uint32_t *cooc_counts;
+    size_t n_cooc;
+};
+
+/* Facts of one string as a form (the query path builds one from text). */
+void link_form_fill(link_form *f, const char *surface, size_t sn, const char *key, size_t kn);
+/* Evidence of the pair (a, b); cosine and co-occurrence given by the caller. */
+void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form *b, float cosine,
+                   uint32_t cooccur, uint32_t ambiguity, float *x);
+/* Comments in which forms a and b (a < b) both appear. */
+uint32_t link_cooccurrence(const vcd_link_forms *lf, uint32_t a, uint32_t b);
+
+#endif
