@@ -10,8 +10,11 @@
  *   P(same)      one logistic model over the evidence, fit on labelled
  *                pairs (`vcdiscover train-linker`), so the number it prints
  *                is a calibrated probability, not a similarity
- *   clusters     constrained single linkage: pairs are joined in order of
- *                decreasing P while P >= 0.5, and two groups never join when
+ *   clusters     constrained single linkage: pairs with an alias rule (a
+ *                spelling relation, a KB entry, a nickname) are joined in
+ *                order of decreasing P while P >= 0.5; related names with no
+ *                such relation never join, however close; two groups never
+ *                join when
  *                any pair between them has P below the cannot-link level
  *                (two different spans of one comment, two KB entries, two
  *                different model numbers, ...)
@@ -104,7 +107,8 @@ const char *vcd_linker_default_path(void);
 double vcd_linker_prob(const vcd_linker_model *m, const float *x);
 /* Hard evidence that two forms are different entities, whatever the model
  * says: written as different spans of one comment with no alias rule
- * between them, or names of two different KB entries. Such pairs get P = 0
+ * between them, names of two different KB entries, or two different model
+ * numbers ("iPhone 7" / "iPhone 8"). Such pairs get P = 0
  * (a cannot-link) and are left out of the fit. */
 int vcd_link_pair_apart(const float *x);
 void vcd_linker_score(const vcd_linker_model *m, vcd_link_pairs *pairs);

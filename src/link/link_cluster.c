@@ -1,7 +1,7 @@
 /* Constrained single linkage over scored pairs.
  *
- * Pairs are taken in order of decreasing P(same). A pair joins its two
- * groups when P >= join_p, unless some pair between the groups has
+ * Pairs are taken in order of decreasing P(same). A pair with an alias
+ * rule joins its two groups when P >= join_p, unless some pair between the groups has
  * P < cannot_p: "Kelly" may join "Kelly Clarkson" or "Kelly Rowland", never
  * both, because the two full names are kept apart. This is the single-linkage
  * (minimum spanning tree) step of HDBSCAN on distances 1 - P, cut at
@@ -78,7 +78,7 @@ size_t vcd_link_cluster(const vcd_link_pairs *pairs, size_t n_forms, double join
     size_t *order = vcd_xmalloc((pairs->n ? pairs->n : 1) * sizeof *order);
     size_t m = 0;
     for (size_t i = 0; i < pairs->n; i++)
-        if (pairs->items[i].p >= join_p) order[m++] = i;
+        if (pairs->items[i].p >= join_p && pairs->items[i].x[VCD_EV_NO_RULE] == 0) order[m++] = i;
     sort_pairs = pairs->items;
     qsort(order, m, sizeof *order, by_probability);
     for (size_t k = 0; k < m; k++) {

@@ -167,7 +167,9 @@ void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form
     }
     spelling_evidence(s, l, x);
     x[VCD_EV_NICKNAME] = (float)nickname_pair(lf->kb, s, l);
-    if (strcmp(a->digits, b->digits) != 0) x[VCD_EV_DIGITS_DIFFER] = 1;
+    /* both carry numbers and they differ: two models (iPhone 7 / iPhone 8) */
+    if (a->digits[0] && b->digits[0] && strcmp(a->digits, b->digits) != 0)
+        x[VCD_EV_DIGITS_DIFFER] = 1;
     if (a->n_kb && b->n_kb) {
         if (shares_kb(a, b))
             x[VCD_EV_KB_SAME] = 1;
