@@ -55,6 +55,7 @@ typedef enum {
     VCD_EV_COUNT_RATIO,    /* log(count of the frequent form / count of the rare one) */
     VCD_EV_NO_RULE,        /* none of the alias rules holds */
     VCD_EV_NEARBY,         /* share of the rarer form's comments near one of the other's */
+    VCD_EV_NAME_CONFLICT,  /* two multi-word names, no rule relates them */
     VCD_EV_COUNT
 } vcd_evidence_feature;
 
@@ -107,8 +108,9 @@ const char *vcd_linker_default_path(void);
 double vcd_linker_prob(const vcd_linker_model *m, const float *x);
 /* Hard evidence that two forms are different entities, whatever the model
  * says: written as different spans of one comment with no alias rule
- * between them, names of two different KB entries, or two different model
- * numbers ("iPhone 7" / "iPhone 8"). Such pairs get P = 0
+ * between them, names of two different KB entries, two different model
+ * numbers ("iPhone 7" / "iPhone 8"), or two multi-word names that no rule
+ * relates ("Barry Allen" / "Ray Allen"). Such pairs get P = 0
  * (a cannot-link) and are left out of the fit. */
 int vcd_link_pair_apart(const float *x);
 void vcd_linker_score(const vcd_linker_model *m, vcd_link_pairs *pairs);

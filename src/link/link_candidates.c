@@ -92,20 +92,20 @@ static void word_pairs(const vcd_link_forms *lf, pair_set *ps, uint32_t *fits)
     if (n) qsort(t, n, sizeof *t, token_cmp);
     for (size_t f = 0; f < lf->n; f++) {
         const link_form *x = &lf->items[f];
-        if (x->n_tokens == 0) continue;
-        uint64_t h = token_hash(x, 0);
-        size_t k = token_lower_bound(t, n, h), seen = 0;
-        for (; k < n && t[k].hash == h && seen < MAX_PER_KEY; k++) {
-            if (t[k].form == f) continue;
-            const link_form *y = &lf->items[t[k].form];
-            /* equal lengths: "Nick Young" / "Nick Cannon", kept apart */
-            if (y->n_tokens < x->n_tokens) continue;
-            if (x->n_tokens == 1 && !t[k].edge) continue;
-            pair_add(ps, (uint32_t)f, t[k].form);
-            seen++;
+        /* a one-word form meets the longer forms it starts or ends; a longer
+         * form meets every form sharing one of its words (to be kept apart
+         * from "Sean Paul" when it is "Jake Paul") */
+        for (size_t i = 0; i < x->n_tokens; i++) {
+            uint64_t h = token_hash(x, i);
+            size_t k = token_lower_bound(t, n, h), seen = 0;
+            for (; k < n && t[k].hash == h && seen < MAX_PER_KEY; k++) {
+                if (t[k].form == f) continue;
+                if (x->n_tokens == 1 && !t[k].edge) continue;
+                pair_add(ps, (uint32_t)f, t[k].form);
+                seen++;
+            }
+            if (x->n_tokens == 1) fits[f] += (uint32_t)seen;
         }
-        if (x->n_tokens == 1) fits[f] += (uint32_t)seen;
-        /* x itself is indexed only when it has two words or more */
     }
     free(t);
 }

@@ -28,6 +28,7 @@ static const char *const feature_names[VCD_EV_COUNT] = {
     [VCD_EV_COUNT_RATIO] = "count_ratio",
     [VCD_EV_NO_RULE] = "no_rule",
     [VCD_EV_NEARBY] = "nearby",
+    [VCD_EV_NAME_CONFLICT] = "name_conflict",
 };
 
 const char *vcd_evidence_name(vcd_evidence_feature f)
@@ -123,8 +124,10 @@ static void spelling_evidence(const link_form *s, const link_form *l, float *x)
     if (x[VCD_EV_FIRST_TOKEN] + x[VCD_EV_LAST_TOKEN] + x[VCD_EV_TOKEN_SUBSET] > 0) return;
     if (sn >= 3 && ln > sn && memcmp(s->compact, l->compact, sn) == 0) x[VCD_EV_PREFIX] = 1;
     if (sn >= 4) {
-        size_t d = edit_distance(s->compact, sn, l->compact, ln, 2);
-        if (d <= 2) {
+        /* one slip per word of up to 7 letters, two in longer names */
+        size_t limit = sn >= 8 ? 2 : 1;
+        size_t d = edit_distance(s->compact, sn, l->compact, ln, limit);
+        if (d <= limit) {
             if (s->compact[0] != l->compact[0])
                 x[VCD_EV_FIRST_LETTER] = 1;
             else
@@ -183,6 +186,9 @@ void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form
         rule |= x[f] > 0;
     rule |= x[VCD_EV_KB_SAME] > 0 || x[VCD_EV_NICKNAME] > 0;
     x[VCD_EV_NO_RULE] = (float)!rule;
+    /* Two full names that differ in a word ("Barry Allen" / "Ray Allen",
+     * "Jake Paul" / "Sean Paul") are two people unless a rule relates them. */
+    if (!rule && a->n_tokens >= 2 && b->n_tokens >= 2) x[VCD_EV_NAME_CONFLICT] = 1;
     /* Two names written side by side in one comment are two things, unless
      * one is a short form of the other ("Charles Barkley ... Barkley"). */
     if (!rule) x[VCD_EV_COOCCUR] = (float)log1p((double)cooccur);

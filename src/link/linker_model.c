@@ -23,7 +23,8 @@ double vcd_linker_prob(const vcd_linker_model *m, const float *x)
 
 int vcd_link_pair_apart(const float *x)
 {
-    return x[VCD_EV_COOCCUR] > 0 || x[VCD_EV_KB_DIFFERENT] > 0 || x[VCD_EV_DIGITS_DIFFER] > 0;
+    return x[VCD_EV_COOCCUR] > 0 || x[VCD_EV_KB_DIFFERENT] > 0 || x[VCD_EV_DIGITS_DIFFER] > 0 ||
+           x[VCD_EV_NAME_CONFLICT] > 0;
 }
 
 void vcd_linker_score(const vcd_linker_model *m, vcd_link_pairs *pairs)
