@@ -287,5 +287,32 @@ if [ -d "$TINY" ]; then
 else
   echo "SKIP: BERT CLI checks ($TINY not found)"
 fi
+# ---- hostile input and faults, round two (issue 14) ----
+# poison FILE: overwrites its last 4 bytes with 0xFF (NaN as F32, F16 or BF16)
+poison() { printf '\377\377\377\377' | dd of="$1" bs=1 seek=$(($(stat -c %s "$1") - 4)) conv=notrunc 2>/dev/null; }
+# 1. NaN or huge vector rows: refused at open and at import, never a crash
+cp "$T/tiny.vcdv" "$T/nan.vcdv" && printf '\000\000\300\177' | dd of="$T/nan.vcdv" bs=1 seek=132 conv=notrunc 2>/dev/null
+cp "$T/tiny.vcdv" "$T/huge.vcdv" && printf '\000\000\000\177' | dd of="$T/huge.vcdv" bs=1 seek=128 conv=notrunc 2>/dev/null
+for f in nan huge; do
+  expect 2 "cluster with $f vectors" -- "$BIN" cluster --vectors "$T/$f.vcdv" --input "$T/mixed.csv" --out "$T/o$f"
+  grep -q "$f.vcdv: word 0: value" "$T/stderr" && ok || bad "$f vectors: row not named: $(cat "$T/stderr")"
+done
+printf 'the 0.1 0.2\nnan 1e39 0.1\napple nan 0.4\nmango 0.5 0.6\n' >"$T/nan.txt"
+expect 0 "vectors import skips non-finite rows" -- "$BIN" vectors import --input "$T/nan.txt" --out "$T/nan2.vcdv"
+grep -q "imported 2 words (4 read, 2 malformed" "$T/stdout" "$T/stderr" && ok || bad "non-finite rows not counted: $(cat "$T/stdout" "$T/stderr")"
+if [ -d "$TINY" ]; then
+  mkdir -p "$T/nanbert" && cp "$TINY"/* "$T/nanbert/" && poison "$T/nanbert/model.safetensors"
+  expect 2 "ner with NaN BERT weights" -- "$BIN" ner --input "$T/tiny.conll" --tagger "bert:$T/nanbert" --out "$T/nb.pred"
+  grep -q "not finite" "$T/stderr" && ok || bad "NaN BERT weights not explained: $(cat "$T/stderr")"
+  expect 2 "cluster with a NaN BERT encoder" -- "$BIN" cluster --tagger rules --encoder "bert:$T/nanbert" \
+    --input "$T/mixed.csv" --out "$T/onb"
+fi
+DEFAULT_MODEL=$(dirname "$0")/../../data/models/default
+if [ -f "$DEFAULT_MODEL/model.safetensors" ] && [ -f "$VEC" ]; then
+  mkdir -p "$T/nancnn" && cp "$DEFAULT_MODEL"/* "$T/nancnn/" && poison "$T/nancnn/model.safetensors"
+  expect 2 "ner with NaN default-model weights" -- "$BIN" ner --input "$T/tiny.conll" --model "$T/nancnn" --out "$T/nc.pred"
+  grep -q "not finite" "$T/stderr" && ok || bad "NaN CNN-CRF weights not explained: $(cat "$T/stderr")"
+fi
+# ---- end of issue 14 ----
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
