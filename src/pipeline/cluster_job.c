@@ -7,6 +7,7 @@
 #include "vcd/pipeline.h"
 #include "vcd/state.h"
 #include "vcd/vectors.h"
+#include "../state/state_files.h"
 #include "../state/state_write.h"
 
 #include <cJSON.h>
@@ -181,7 +182,7 @@ static void promote_frequent_forms(const vcd_forms *forms, size_t min_mentions, 
 
 static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c,
                            const vcd_encoder *enc, const vcd_vectors *vec, const vcd_index *ix,
-                           uint64_t index_digest, const char *tagger, const vcd_cluster_report *r)
+                           cJSON *files, const char *tagger, const vcd_cluster_report *r)
 {
     cJSON *m = cJSON_CreateObject();
     cJSON_AddStringToObject(m, "schema", VCD_STATE_MANIFEST_SCHEMA);
@@ -239,19 +240,18 @@ static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c,
     cJSON_AddNumberToObject(cl, "min_similarity", o->min_similarity);
     cJSON_AddNumberToObject(cl, "min_entity_mentions", (double)o->min_entity_mentions);
     cJSON_AddNumberToObject(cl, "seed", (double)o->seed);
+    /* No FAISS file: readers rebuild this index from the form vectors. */
     cJSON *ixj = cJSON_AddObjectToObject(m, "index");
-    char hex[24];
-    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)index_digest);
-    cJSON_AddStringToObject(ixj, "file", "index.faiss");
     cJSON_AddStringToObject(ixj, "kind", vcd_index_kind_name(ix));
-    cJSON_AddStringToObject(ixj, "digest", hex);
     cJSON_AddNumberToObject(ixj, "size", (double)vcd_index_size(ix));
+    cJSON_AddStringToObject(ixj, "vectors", STATE_FORM_VECTORS);
     cJSON *cnt = cJSON_AddObjectToObject(m, "counts");
     cJSON_AddNumberToObject(cnt, "docs", (double)r->docs);
     cJSON_AddNumberToObject(cnt, "mentions", (double)r->mentions);
     cJSON_AddNumberToObject(cnt, "forms", (double)r->forms);
     cJSON_AddNumberToObject(cnt, "entities", (double)r->entities);
     cJSON_AddNumberToObject(cnt, "noise_mentions", (double)r->noise_mentions);
+    cJSON_AddItemToObject(m, "files", files);
     char *s = cJSON_Print(m);
     cJSON_Delete(m);
     return s;
@@ -286,26 +286,42 @@ static void job_free(job_state *j)
     free(j->tagger);
 }
 
+/* Every state file, in the order written; the manifest records each. */
+static const char *const state_files[] = {"docs.jsonl", "mentions.jsonl", "forms.jsonl",
+                                          "entities.json", STATE_FORM_VECTORS};
+
+/* Removes the files that say "this directory is a finished state" before
+ * any is replaced: the manifest, and the FAISS file older versions wrote. */
+static void remove_stale(const char *dir)
+{
+    const char *names[] = {"manifest.json", "index.faiss"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char *path = vcd_path_join(dir, names[i]);
+        remove(path);
+        free(path);
+    }
+}
+
 static vcd_status write_state(const vcd_cluster_options *o, job_state *j, vcd_cluster_report *r)
 {
     vcd_status rc;
-    char *index_path = vcd_path_join(o->out_dir, "index.faiss");
-    /* An older manifest must not describe the files being replaced. */
-    char *manifest_path = vcd_path_join(o->out_dir, "manifest.json");
-    remove(manifest_path);
-    free(manifest_path);
+    remove_stale(o->out_dir);
+    size_t dim = vcd_encoder_dim(j->encoder);
     if ((rc = state_write_docs(o->out_dir, j->corpus, o->keep_text)) ||
         (rc = state_write_mentions(o->out_dir, j->corpus, &j->mentions, &j->forms, j->probs)) ||
         (rc = state_write_forms(o->out_dir, &j->forms)) ||
         (rc = state_write_entities(o->out_dir, &j->forms, &j->entities)) ||
-        (rc = vcd_index_save(j->index, index_path))) {
-        free(index_path);
+        (rc = state_write_form_vectors(o->out_dir, j->form_vectors, j->forms.n, dim)))
+        return rc;
+    cJSON *files = cJSON_CreateObject();
+    for (size_t i = 0; i < sizeof state_files / sizeof *state_files && !rc; i++)
+        rc = state_file_record(files, o->out_dir, state_files[i]);
+    if (rc) {
+        cJSON_Delete(files);
         return rc;
     }
-    uint64_t digest = vcd_file_digest(index_path);
-    free(index_path);
     char *manifest =
-        manifest_json(o, j->corpus, j->encoder, j->vectors, j->index, digest, j->tagger, r);
+        manifest_json(o, j->corpus, j->encoder, j->vectors, j->index, files, j->tagger, r);
     rc = state_write_json(o->out_dir, "manifest.json", manifest);
     cJSON_free(manifest);
     return rc;

@@ -97,8 +97,10 @@ grep -q "text differs" "$T/stderr" && ok || bad "mismatched mention not reported
 expect 0 "match" -- "$BIN" match "Apple Vision Pro" --state "$T/o6" --json
 grep -q '"schema":"vcdiscover.match/1"' "$T/stdout" && ok || bad "match --json schema"
 expect 2 "match on missing state" -- "$BIN" match AVP --state "$T/none"
-cp -r "$T/o6" "$T/o6b" && head -c 50 "$T/o6/index.faiss" >"$T/o6b/index.faiss"
-expect 2 "match on truncated index" -- "$BIN" match AVP --state "$T/o6b"
+cp -r "$T/o6" "$T/o6b" && head -c 50 "$T/o6/form_vectors.bin" >"$T/o6b/form_vectors.bin"
+expect 2 "match on truncated form vectors" -- "$BIN" match AVP --state "$T/o6b"
+grep -q "form_vectors.bin: 50 bytes, the manifest records" "$T/stderr" && ok || bad "truncated form vectors not named: $(cat "$T/stderr")"
+[ ! -e "$T/o6/index.faiss" ] && ok || bad "cluster still writes index.faiss"
 cp -r "$T/o6" "$T/o6c" && printf '{"schema":"vcdiscover.manifest/1"' >"$T/o6c/manifest.json"
 expect 2 "match on corrupt manifest" -- "$BIN" match AVP --state "$T/o6c"
 cp -r "$T/o6" "$T/o6d" && printf '{"form":0,"key":"x","surface":"x","count":1,"entity_id":99}\n' >"$T/o6d/forms.jsonl"
@@ -313,6 +315,18 @@ if [ -f "$DEFAULT_MODEL/model.safetensors" ] && [ -f "$VEC" ]; then
   expect 2 "ner with NaN default-model weights" -- "$BIN" ner --input "$T/tiny.conll" --model "$T/nancnn" --out "$T/nc.pred"
   grep -q "not finite" "$T/stderr" && ok || bad "NaN CNN-CRF weights not explained: $(cat "$T/stderr")"
 fi
+# 3. truncated, emptied or edited state files: one error naming the file
+for f in mentions.jsonl docs.jsonl entities.json; do
+  rm -rf "$T/st" && cp -r "$T/s" "$T/st" && head -n 5 "$T/s/$f" >"$T/st/$f"
+  expect 2 "trends on truncated $f" -- "$BIN" trends --state "$T/st" --out "$T/st.json"
+  grep -q "st/$f: .* the manifest records" "$T/stderr" && ok || bad "truncated $f not named: $(cat "$T/stderr")"
+  expect 2 "report on truncated $f" -- "$BIN" report --state "$T/st" --out "$T/st.html"
+  : >"$T/st/$f"
+  expect 2 "report on emptied $f" -- "$BIN" report --state "$T/st" --out "$T/st.html"
+done
+rm -rf "$T/st" && cp -r "$T/s" "$T/st" && sed -i '1s/"id":"c/"id":"x/' "$T/st/docs.jsonl"
+expect 2 "trends on edited docs.jsonl" -- "$BIN" trends --state "$T/st" --out "$T/st.json"
+grep -q "docs.jsonl: content does not match the manifest's digest" "$T/stderr" && ok || bad "edited docs.jsonl: $(cat "$T/stderr")"
 # ---- end of issue 14 ----
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
