@@ -332,7 +332,9 @@ vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *r)
     memset(r, 0, sizeof *r);
     job_state j = {0};
     double t0 = now_seconds();
+    int lock = -1; /* one writer per state directory, for the whole run */
     vcd_status rc = vcd_ensure_dir(o->out_dir);
+    if (!rc) rc = vcd_dir_lock(o->out_dir, &lock);
     if (!rc) rc = vcd_corpus_load(o->input, &o->ingest, &j.corpus);
     if (!rc && o->vectors_path) rc = vcd_vectors_open(o->vectors_path, &j.vectors);
     double t1 = now_seconds();
@@ -386,5 +388,6 @@ vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *r)
     }
     r->seconds_write = now_seconds() - t5;
     job_free(&j);
+    vcd_dir_unlock(lock);
     return rc;
 }
