@@ -327,6 +327,45 @@ done
 rm -rf "$T/st" && cp -r "$T/s" "$T/st" && sed -i '1s/"id":"c/"id":"x/' "$T/st/docs.jsonl"
 expect 2 "trends on edited docs.jsonl" -- "$BIN" trends --state "$T/st" --out "$T/st.json"
 grep -q "docs.jsonl: content does not match the manifest's digest" "$T/stderr" && ok || bad "edited docs.jsonl: $(cat "$T/stderr")"
+# 4. one writer per state directory: a second is refused at once (exit 2)
+mkdir -p "$T/lk"
+expect 2 "cluster into a locked state" -- flock "$T/lk/.vcdiscover.lock" "$BIN" cluster "${V[@]}" --input "$T/mixed.csv" --out "$T/lk"
+grep -q "another run is writing this directory" "$T/stderr" && ok || bad "lock refusal not explained: $(cat "$T/stderr")"
+[ ! -e "$T/lk/manifest.json" ] && ok || bad "refused writer wrote a state"
+# two writers started together: each finishes or is refused, and the state is whole
+"$BIN" cluster "${V[@]}" --input "$SAMPLE" --out "$T/two" --quiet 2>"$T/w1.err" & w1=$!
+"$BIN" cluster "${V[@]}" --input "$T/nodate.csv" --out "$T/two" --quiet 2>"$T/w2.err" & w2=$!
+wait $w1; r1=$?; wait $w2; r2=$?
+for r in "$r1:$T/w1.err" "$r2:$T/w2.err"; do
+  code=${r%%:*}; f=${r#*:}
+  [ "$code" = 0 ] || { [ "$code" = 2 ] && grep -q "another run" "$f"; } && ok || bad "concurrent writer: exit $code $(cat "$f")"
+done
+expect 0 "report on a state two writers shared" -- "$BIN" report --state "$T/two" --out "$T/two.html"
+expect 0 "match on a state two writers shared" -- "$BIN" match AVP --state "$T/two"
+ls "$T/two" | grep -q '\.tmp' && bad "concurrent writers left temporaries" || ok
+# 6. --out: a symlink is followed, a FIFO or device is streamed to, never replaced
+printf 'old' >"$T/target.html" && ln -s target.html "$T/link.html"
+expect 0 "report --out symlink" -- "$BIN" report --state "$T/s" --out "$T/link.html"
+[ -L "$T/link.html" ] && grep -q '<html' "$T/target.html" && ok || bad "symlink replaced or target not written"
+mkfifo "$T/fifo"
+cat "$T/fifo" >"$T/fifo.out" & reader=$!
+expect 0 "report --out FIFO" -- "$BIN" report --state "$T/s" --out "$T/fifo"
+wait $reader
+[ -p "$T/fifo" ] && grep -q '<html' "$T/fifo.out" && ok || bad "FIFO replaced or not streamed to"
+if [ "$(id -u)" = 0 ] && mknod "$T/full" c 1 7 2>/dev/null && mknod "$T/null" c 1 3 2>/dev/null; then
+  expect 1 "report --out a full device" -- "$BIN" report --state "$T/s" --out "$T/full"
+  grep -q "No space left on device" "$T/stderr" && ok || bad "device write error not reported: $(cat "$T/stderr")"
+  expect 0 "report --out a null device" -- "$BIN" report --state "$T/s" --out "$T/null"
+  [ -c "$T/full" ] && [ -c "$T/null" ] && ok || bad "a device node was replaced"
+  # 7. a failing stdout is exit 1 with one line, in every command
+  expect 1 "match --json to a full stdout" -- sh -c "\"$BIN\" match AVP --state \"$T/s\" --json >\"$T/full\""
+  expect 1 "eval ner --json to a full stdout" -- sh -c "\"$BIN\" eval ner --gold \"$T/g.conll\" --pred \"$T/p.conll\" --json >\"$T/full\""
+  expect 1 "cluster --json to a full stdout" -- sh -c "\"$BIN\" cluster --no-vectors --input \"$T/mixed.csv\" --out \"$T/o7f\" --json >\"$T/full\""
+  expect 1 "trends --out - to a full stdout" -- sh -c "\"$BIN\" trends --state \"$T/s\" --out - >\"$T/full\""
+  expect 1 "version to a full stdout" -- sh -c "\"$BIN\" version >\"$T/full\""
+else
+  echo "SKIP: device-node checks (need root for mknod)"
+fi
 # ---- end of issue 14 ----
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
