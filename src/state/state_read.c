@@ -61,7 +61,11 @@ static vcd_status read_forms(vcd_state *s, const cJSON *man, const char *dir)
         double count = o ? state_num(o, "count", -1) : -1,
                eid = o ? state_num(o, "entity_id", -2) : -2;
         if (!key || !surface || count < 1 || eid < -1 || eid > 1e9) {
-            rc = vcd_fail(VCD_EINPUT, "%s:%zu: malformed form record", path, line);
+            rc = vcd_fail(VCD_EINPUT, "%s:%zu: %s", path, line,
+                          !o                 ? "not a JSON object"
+                          : !key || !surface ? "form without a string \"key\" or \"surface\""
+                          : count < 1        ? "\"count\" is not a positive number"
+                                             : "\"entity_id\" is out of range");
         } else {
             if (s->n_forms == cap) {
                 cap = cap ? cap * 2 : 256;

@@ -366,6 +366,18 @@ if [ "$(id -u)" = 0 ] && mknod "$T/full" c 1 7 2>/dev/null && mknod "$T/null" c 
 else
   echo "SKIP: device-node checks (need root for mknod)"
 fi
+# 8. placeholder dates: a capped number of buckets, with the way out named
+for i in $(seq 1 199); do
+  if [ $((i % 2)) = 0 ]; then d=0001-01-01; else d=9999-12-31; fi
+  printf '%s,%s,Apple Vision Pro is here\n' "$i" "$d"
+done | { printf 'ID,Date,Comment\n'; cat; } >"$T/placeholder.csv"
+expect 0 "cluster placeholder dates" -- "$BIN" cluster "${V[@]}" --input "$T/placeholder.csv" --out "$T/ph"
+expect 2 "trends over placeholder dates" -- "$BIN" trends --state "$T/ph" --bucket day --out "$T/ph.json"
+grep -q "dates span 0001-01-01 to 9999-12-31.*--since/--until" "$T/stderr" && ok || bad "bucket cap not explained: $(cat "$T/stderr")"
+[ ! -e "$T/ph.json" ] && ok || bad "refused trends left a file"
+expect 0 "report over placeholder dates" -- "$BIN" report --state "$T/ph" --bucket day --out "$T/ph.html"
+grep -q "No time series: dates span 0001-01-01 to 9999-12-31" "$T/ph.html" && [ "$(stat -c %s "$T/ph.html")" -lt 200000 ] && ok || bad "report over placeholder dates: no reason or too big"
+expect 0 "trends over placeholder dates, clipped" -- "$BIN" trends --state "$T/ph" --bucket day --since 9999-01-01 --out "$T/ph.json"
 # ---- end of issue 14 ----
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
