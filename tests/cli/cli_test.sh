@@ -378,6 +378,16 @@ grep -q "dates span 0001-01-01 to 9999-12-31.*--since/--until" "$T/stderr" && ok
 expect 0 "report over placeholder dates" -- "$BIN" report --state "$T/ph" --bucket day --out "$T/ph.html"
 grep -q "No time series: dates span 0001-01-01 to 9999-12-31" "$T/ph.html" && [ "$(stat -c %s "$T/ph.html")" -lt 200000 ] && ok || bad "report over placeholder dates: no reason or too big"
 expect 0 "trends over placeholder dates, clipped" -- "$BIN" trends --state "$T/ph" --bucket day --since 9999-01-01 --out "$T/ph.json"
+# 9. tags are validated when labelled data is read (train-ner and eval ner alike)
+printf 'Alice\tB-person\nlives\n' >"$T/notag.conll"
+printf 'Alice\tB-\nlives\tO\n' >"$T/bare.conll"
+printf 'Alice\tX-weird\nlives\tO\n' >"$T/weird.conll"
+for f in notag bare weird; do
+  expect 2 "train-ner with a $f tag" -- "$BIN" train-ner --train "$T/$f.conll" --out "$T/tn$f" --epochs 1
+  grep -q "$f.conll:[12]: " "$T/stderr" && ok || bad "train-ner $f: line not named: $(cat "$T/stderr")"
+  [ ! -e "$T/tn$f" ] && ok || bad "refused train-ner left a folder"
+  expect 2 "eval ner with a $f tag" -- "$BIN" eval ner --gold "$T/g.conll" --pred "$T/$f.conll"
+done
 # ---- end of issue 14 ----
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
