@@ -196,6 +196,7 @@ static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c,
     cJSON_AddNumberToObject(in, "skipped_empty", (double)c->stats.skipped_empty);
     cJSON_AddNumberToObject(in, "skipped_duplicate", (double)c->stats.skipped_duplicate);
     cJSON_AddNumberToObject(in, "bad_dates", (double)c->stats.bad_dates);
+    cJSON_AddNumberToObject(in, "bad_numbers", (double)c->stats.bad_numbers);
     cJSON_AddBoolToObject(in, "has_dates", c->has_date_column);
     cJSON_AddBoolToObject(in, "has_likes", c->has_likes_column);
     cJSON_AddBoolToObject(in, "has_replies", c->has_replies_column);

@@ -388,6 +388,13 @@ for f in notag bare weird; do
   [ ! -e "$T/tn$f" ] && ok || bad "refused train-ner left a folder"
   expect 2 "eval ner with a $f tag" -- "$BIN" eval ner --gold "$T/g.conll" --pred "$T/$f.conll"
 done
+# 10. bad Likes/Replies values are warned about and counted like bad dates
+printf 'ID,Date,Likes,Replies,Comment\n1,2026-01-01,99999999999999999999,-5,Apple Vision Pro\n2,2026-01-02,1e308,nan,Apple Vision Pro\n3,2026-01-03,0x10,"1,234",Apple Vision Pro\n' >"$T/counts.csv"
+expect 0 "cluster with bad counts" -- "$BIN" cluster "${V[@]}" --input "$T/counts.csv" --out "$T/cn"
+[ "$(grep -c "is not a non-negative integer" "$T/stderr")" = 5 ] && ok || bad "bad counts not warned: $(cat "$T/stderr")"
+grep -q "counts.csv:2: likes value '99999999999999999999'" "$T/stderr" && ok || bad "bad count not named with its line"
+grep -Eq '"bad_numbers":[[:space:]]*5,' "$T/cn/manifest.json" && ok || bad "bad counts not in the manifest"
+grep -q '"replies":1234' "$T/cn/docs.jsonl" && ok || bad "1,234 not read as a count"
 # ---- end of issue 14 ----
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
