@@ -17,6 +17,7 @@
 typedef struct {
     char *token;
     char *tag;
+    size_t line; /* 1-based line in the file, for messages */
 } vcd_conll_token;
 
 typedef struct {
@@ -31,6 +32,12 @@ typedef struct {
  * naming the line. `name` labels messages. */
 vcd_status vcd_conll_parse(const char *name, const unsigned char *data, size_t len, vcd_conll *out);
 vcd_status vcd_conll_load(const char *path, vcd_conll *out);
+/* Labelled data (training, dev, eval ner's gold and predictions): every
+ * token must carry a BIO tag, "O" or "B-TYPE" / "I-TYPE" with a non-empty
+ * TYPE; the first that does not is an error naming file and line. */
+vcd_status vcd_conll_check_tags(const vcd_conll *c, const char *name);
+/* vcd_conll_load then vcd_conll_check_tags. */
+vcd_status vcd_conll_load_tagged(const char *path, vcd_conll *out);
 void vcd_conll_free(vcd_conll *c);
 
 /* The sentences of a CoNLL file as word sequences for a tagger: seqs[s]

@@ -1,6 +1,7 @@
 /* safetensors reader: 8-byte little-endian header length, JSON header,
- * raw little-endian tensor data. Memory-mapped; every tensor's dtype, shape
- * and byte range is validated on open. */
+ * raw little-endian tensor data. Memory-mapped; every tensor's dtype, shape,
+ * byte range and finiteness (NaN or infinity in a float tensor is an error)
+ * is validated on open. */
 #ifndef VCD_SAFETENSORS_H
 #define VCD_SAFETENSORS_H
 

@@ -1,11 +1,14 @@
 /* The state directory written by `cluster` and read by `match` (and the
  * trends, report and eval commands):
- *   manifest.json   schema, versions, settings, digests, counts (written last)
+ *   manifest.json   schema, versions, settings, counts, and the size, line
+ *                   count and digest of every other file (written last)
  *   docs.jsonl      id, date, author, likes, replies (+ text with --keep-text)
  *   mentions.jsonl  doc_id, start, end, text, type, source, entity_id, score
  *   forms.jsonl     distinct forms: key, surface, count, entity_id
  *   entities.json   entities with canonical name, aliases, type, dates
- *   index.faiss     FAISS index over form vectors (row = form) */
+ *   form_vectors.bin  unit form vectors (row = form), from which readers
+ *                   rebuild the FAISS index (no FAISS file is written or read)
+ * Every reader checks each file against the manifest before parsing it. */
 #ifndef VCD_STATE_H
 #define VCD_STATE_H
 
@@ -13,7 +16,7 @@
 #include "vcd/index.h"
 #include "vcd/link.h"
 
-#define VCD_STATE_MANIFEST_SCHEMA "vcdiscover.manifest/1"
+#define VCD_STATE_MANIFEST_SCHEMA "vcdiscover.manifest/2"
 
 typedef struct vcd_state vcd_state;
 

@@ -69,8 +69,12 @@ typedef struct {
     size_t n_entities;
 } vcd_trends;
 
-/* Fails with VCD_EINPUT when the input had no date column or no comment
- * falls into [since, until). */
+/* At most this many buckets (27 years of days): a wider span is refused. */
+#define VCD_TRENDS_MAX_BUCKETS 10000
+
+/* Fails with VCD_EINPUT when the input had no date column, no comment
+ * falls into [since, until), or the span needs more than
+ * VCD_TRENDS_MAX_BUCKETS buckets. */
 vcd_status vcd_trends_compute(const vcd_records *r, const vcd_trends_options *o, vcd_trends *out);
 void vcd_trends_free(vcd_trends *t);
 /* The vcdiscover.trends/1 document. */

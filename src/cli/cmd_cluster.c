@@ -184,9 +184,10 @@ static void print_summary(const vcd_cluster_options *o, const vcd_cluster_report
            "(total %.2fs)\n",
            r->seconds_ingest, r->seconds_tag, r->seconds_encode, r->seconds_cluster,
            r->seconds_index, r->seconds_write, total);
-    printf("wrote "
-           "%s/{manifest.json,entities.json,mentions.jsonl,forms.jsonl,docs.jsonl,index.faiss}\n",
-           o->out_dir);
+    printf(
+        "wrote "
+        "%s/{manifest.json,entities.json,mentions.jsonl,forms.jsonl,docs.jsonl,form_vectors.bin}\n",
+        o->out_dir);
 }
 
 int cli_cluster_options_parse(const char *command, int argc, char **argv, vcd_cluster_options *out)

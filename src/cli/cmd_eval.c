@@ -41,9 +41,9 @@ static int eval_ner(int argc, char **argv)
         return cli_error(EXIT_USAGE, "eval ner: --gold and --pred are required");
     vcd_conll gold, pred;
     vcd_ner_score s;
-    vcd_status st = vcd_conll_load(opts[N_GOLD].value, &gold);
+    vcd_status st = vcd_conll_load_tagged(opts[N_GOLD].value, &gold);
     if (st) return cli_fail(st);
-    st = vcd_conll_load(opts[N_PRED].value, &pred);
+    st = vcd_conll_load_tagged(opts[N_PRED].value, &pred);
     if (!st) st = vcd_ner_score_conll(&gold, &pred, &s);
     vcd_conll_free(&gold);
     vcd_conll_free(&pred);

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <errno.h>
 #include <string.h>
 
 static void usage(FILE *out)
@@ -22,7 +23,7 @@ static void usage(FILE *out)
           out);
 }
 
-int main(int argc, char **argv)
+static int run(int argc, char **argv)
 {
     if (argc < 2) {
         usage(stderr);
@@ -48,4 +49,19 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "silver") == 0) return cmd_silver(argc - 2, argv + 2);
     if (strcmp(cmd, "vectors") == 0) return cmd_vectors(argc - 2, argv + 2);
     return cli_error(EXIT_USAGE, "unknown command '%s' (see vcdiscover --help)", cmd);
+}
+
+int main(int argc, char **argv)
+{
+    int rc = run(argc, argv);
+    /* Every command prints through stdio: a full disk or closed pipe shows
+     * only here, when the buffered output is flushed. One check for all. */
+    int failed = ferror(stdout);
+    if (fflush(stdout) != 0) failed = 1;
+    int err = errno;
+    if (fclose(stdout) != 0) failed = 1, err = errno;
+    if (failed && rc == 0)
+        rc = cli_error(EXIT_RUNTIME, "writing to standard output failed: %s",
+                       strerror(err ? err : EIO));
+    return rc;
 }

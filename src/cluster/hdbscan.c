@@ -138,6 +138,14 @@ static vcd_status mst_knn_graph(const float *X, size_t n, size_t d, const uint32
     float *dist2 = vcd_xmalloc(n * k * sizeof *dist2);
     int64_t *ids = vcd_xmalloc(n * k * sizeof *ids);
     vcd_status rc = vcd_knn_self(X, n, d, k, dist2, ids);
+    /* FAISS computes distances in float: huge coordinates give infinity or
+     * NaN (which the clamp below would turn into 0), and FAISS drops such
+     * neighbours (id -1) although every point has k < n of them. */
+    for (size_t i = 0; rc == VCD_OK && i < n * k; i++)
+        if (!isfinite(dist2[i]) || ids[i] < 0)
+            rc = vcd_fail(VCD_EINPUT,
+                          "hdbscan: distance from point %zu is not finite (coordinates too large)",
+                          i / k);
     if (rc) {
         free(dist2);
         free(ids);
@@ -189,6 +197,35 @@ static vcd_status mst_knn_graph(const float *X, size_t n, size_t d, const uint32
     return VCD_OK;
 }
 
+/* NaN or infinite coordinates would make every distance comparison false, so
+ * Prim and Kruskal would link a point to itself and the hierarchy would not
+ * be a tree: refuse them before any distance is computed. */
+static vcd_status check_finite_points(const float *X, size_t n, size_t d)
+{
+    for (size_t i = 0; i < n * d; i++)
+        if (!isfinite(X[i]))
+            return vcd_fail(VCD_EINPUT, "hdbscan: point %zu has a non-finite coordinate (%g)",
+                            i / d, (double)X[i]);
+    return VCD_OK;
+}
+
+/* Finite but huge coordinates (3e38) overflow float distances in the k-NN
+ * search; an MST edge must join two different points at a finite weight. */
+static vcd_status check_mst(const mst_edge *mst, size_t m, size_t n)
+{
+    for (size_t e = 0; e < m; e++) {
+        const mst_edge *x = &mst[e];
+        if (!isfinite(x->w) || x->w >= DBL_MAX)
+            return vcd_fail(VCD_EINPUT,
+                            "hdbscan: distance between points %lld and %lld is not finite "
+                            "(coordinates too large)",
+                            (long long)x->a, (long long)x->b);
+        if (x->a == x->b || x->a < 0 || x->b < 0 || (size_t)x->a >= n || (size_t)x->b >= n)
+            return vcd_fail(VCD_EINPUT, "hdbscan: degenerate distances (no spanning tree)");
+    }
+    return VCD_OK;
+}
+
 /* Turns the MST over distinct points into the MST over all copies: copies of
  * a point are joined at its core distance (their mutual reachability), which
  * never exceeds any edge leaving the point. */
@@ -213,6 +250,7 @@ vcd_status vcd_hdbscan_fit(const float *X, size_t n, size_t d, const uint32_t *w
     size_t ms = params->min_samples ? params->min_samples : mcs;
     if (mcs < 2) return vcd_fail(VCD_EINPUT, "hdbscan: min_cluster_size must be >= 2");
     if (n == 0 || d == 0) return vcd_fail(VCD_EINPUT, "hdbscan: no points");
+    if (check_finite_points(X, n, d)) return VCD_EINPUT;
     size_t total = 0;
     size_t *first = vcd_xmalloc(n * sizeof *first);
     for (size_t i = 0; i < n; i++) {
@@ -249,6 +287,7 @@ vcd_status vcd_hdbscan_fit(const float *X, size_t n, size_t d, const uint32_t *w
         if (k < ms) k = ms;
         rc = mst_knn_graph(X, n, d, weights, ms, k, core, mst);
     }
+    if (rc == VCD_OK) rc = check_mst(mst, n - 1, n);
     if (rc == VCD_OK) {
         mst_edge *edges = mst;
         if (weights) edges = expand_weighted(mst, n, weights, core, first, total);

@@ -1,6 +1,8 @@
 #ifndef VCD_VECTORS_FORMAT_H
 #define VCD_VECTORS_FORMAT_H
 
+#include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define VCDV_MAGIC "VCDVEC1"
@@ -22,5 +24,18 @@ typedef struct {
 } vcd_vectors_header;
 
 _Static_assert(sizeof(vcd_vectors_header) == 96, "header layout");
+
+/* Word vectors are small numbers; NaN, infinity or a magnitude beyond this
+ * would overflow the encoder's sums and reach HDBSCAN as NaN distances. */
+#define VCDV_MAX_ABS 1e6f
+
+/* Index of the first value of row[0..dim) that is non-finite or too large,
+ * or dim when the row is usable. Shared by the importers and the reader. */
+static inline size_t vcdv_bad_value(const float *row, size_t dim)
+{
+    for (size_t j = 0; j < dim; j++)
+        if (!(fabsf(row[j]) <= VCDV_MAX_ABS)) return j;
+    return dim;
+}
 
 #endif

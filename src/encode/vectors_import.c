@@ -50,7 +50,7 @@ static void builder_add(builder *b, const char *word, size_t n, const float *vec
 {
     b->stats->words_read++;
     vcd_match_key(word, n, &b->key);
-    if (b->key.len == 0 || b->key.len > 1000) {
+    if (b->key.len == 0 || b->key.len > 1000 || vcdv_bad_value(vec, b->dim) < b->dim) {
         b->stats->skipped_bad++;
         return;
     }

@@ -73,6 +73,7 @@ vcd_status vcd_conll_parse(const char *name, const unsigned char *data, size_t l
             cap_t *= 2;
             out->tokens = vcd_xrealloc(out->tokens, cap_t * sizeof *out->tokens);
         }
+        out->tokens[out->n_tokens].line = line_no;
         vcd_status rc = split_line(name, line_no, p, n, &out->tokens[out->n_tokens]);
         if (rc) {
             vcd_conll_free(out);
@@ -127,4 +128,26 @@ void vcd_conll_words_free(vcd_conll_words *w)
     free(w->lens);
     free(w->seqs);
     memset(w, 0, sizeof *w);
+}
+
+vcd_status vcd_conll_check_tags(const vcd_conll *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_tokens; i++) {
+        const vcd_conll_token *t = &c->tokens[i];
+        if (!t->tag)
+            return vcd_fail(VCD_EINPUT, "%s:%zu: token '%.40s' has no tag", name, t->line,
+                            t->token);
+        if (strcmp(t->tag, "O") == 0) continue;
+        if ((t->tag[0] == 'B' || t->tag[0] == 'I') && t->tag[1] == '-' && t->tag[2]) continue;
+        return vcd_fail(VCD_EINPUT, "%s:%zu: tag '%.40s' is not O, B-TYPE or I-TYPE", name, t->line,
+                        t->tag);
+    }
+    return VCD_OK;
+}
+
+vcd_status vcd_conll_load_tagged(const char *path, vcd_conll *out)
+{
+    vcd_status rc = vcd_conll_load(path, out);
+    if (rc == VCD_OK && (rc = vcd_conll_check_tags(out, path)) != VCD_OK) vcd_conll_free(out);
+    return rc;
 }

@@ -1,4 +1,3 @@
-#include "vcd/fileio.h"
 #include "vcd/index.h"
 
 #include <faiss/c_api/AutoTune_c.h>
@@ -7,7 +6,6 @@
 #include <faiss/c_api/Index_c.h>
 #include <faiss/c_api/error_c.h>
 #include <faiss/c_api/index_factory_c.h>
-#include <faiss/c_api/index_io_c.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,56 +107,6 @@ vcd_status vcd_index_build(const float *X, size_t n, size_t d, vcd_index_kind ki
         return faiss_failure("add vectors");
     }
     tune_search(ix, n);
-    *out = ix;
-    return VCD_OK;
-}
-
-vcd_status vcd_index_save(const vcd_index *ix, const char *path)
-{
-    vcd_buf tmp = {0};
-    vcd_buf_printf(&tmp, "%s.tmp", path);
-    vcd_status rc = VCD_OK;
-    if (faiss_write_index_fname(ix->faiss, tmp.data))
-        rc = faiss_failure(path);
-    else if (rename(tmp.data, path) != 0)
-        rc = vcd_fail(VCD_ERUNTIME, "%s: rename failed", path);
-    if (rc) remove(tmp.data);
-    vcd_buf_free(&tmp);
-    return rc;
-}
-
-uint64_t vcd_file_digest(const char *path)
-{
-    vcd_mapped_file f;
-    if (vcd_map_file(path, &f) != VCD_OK) return 0;
-    uint64_t h = vcd_hash64(f.data, f.len, f.len) | 1;
-    vcd_unmap_file(&f);
-    return h;
-}
-
-vcd_status vcd_index_load(const char *path, size_t d, uint64_t expected_digest, vcd_index **out)
-{
-    *out = NULL;
-    if (expected_digest) {
-        uint64_t got = vcd_file_digest(path);
-        if (got == 0) return vcd_fail(VCD_EINPUT, "%s: cannot read the index", path);
-        if (got != expected_digest)
-            return vcd_fail(VCD_EINPUT,
-                            "%s: index file does not match the manifest (corrupt or replaced)",
-                            path);
-    }
-    FaissIndex *f = NULL;
-    if (faiss_read_index_fname(path, 0, &f)) return faiss_failure(path);
-    if ((size_t)faiss_Index_d(f) != d) {
-        faiss_Index_free(f);
-        return vcd_fail(VCD_EINPUT, "%s: index dimension %d, expected %zu", path, faiss_Index_d(f),
-                        d);
-    }
-    vcd_index *ix = vcd_xcalloc(1, sizeof *ix);
-    ix->faiss = f;
-    ix->d = d;
-    ix->kind = faiss_IndexIVF_cast(f) ? VCD_INDEX_IVF : VCD_INDEX_FLAT;
-    tune_search(ix, (size_t)faiss_Index_ntotal(f));
     *out = ix;
     return VCD_OK;
 }

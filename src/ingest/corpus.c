@@ -107,6 +107,18 @@ static int parse_count(const field_span *f, int64_t *out)
     return 1;
 }
 
+/* A count that is not a non-negative integer (-5, 1e308, nan, 0x10, or
+ * beyond int64) is kept as absent, warned about and counted like a bad date. */
+static void check_count(ingest_session *s, size_t line, const char *what, const field_span *f,
+                        int64_t *out)
+{
+    if (parse_count(f, out)) return;
+    *out = -1;
+    s->corpus->stats.bad_numbers++;
+    ingest_warn(s, line, "%s value '%.*s' is not a non-negative integer; kept as absent", what,
+                (int)(f->n < 40 ? f->n : 40), f->p);
+}
+
 static void trim_span(field_span *f)
 {
     while (f->n && (f->p[0] == ' ' || f->p[0] == '\t' || f->p[0] == '\n' || f->p[0] == '\r')) {
@@ -201,11 +213,8 @@ void ingest_add_row(ingest_session *s, const raw_row *in, size_t line)
                         (int)(ds.n < 40 ? ds.n : 40), ds.p);
         }
     }
-    if (!parse_count(&row.likes, &d.likes) || !parse_count(&row.replies, &d.replies)) {
-        c->stats.bad_numbers++;
-        if (!parse_count(&row.likes, &d.likes)) d.likes = -1;
-        if (!parse_count(&row.replies, &d.replies)) d.replies = -1;
-    }
+    check_count(s, line, "likes", &row.likes, &d.likes);
+    check_count(s, line, "replies", &row.replies, &d.replies);
     /* utf8proc_NFC wants a NUL-terminated string; the doc block is then built
      * from its result so a document is one allocation. */
     char *raw_text = vcd_xstrndup(row.text.p, row.text.n);

@@ -9,6 +9,7 @@
 #include "vcd/pipeline.h"
 #include "vcd/state.h"
 #include "vcd/vectors.h"
+#include "../state/state_files.h"
 #include "../state/state_write.h"
 
 #include <cJSON.h>
@@ -185,7 +186,7 @@ static void promote_frequent_forms(const vcd_forms *forms, size_t min_mentions, 
 
 static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c,
                            const vcd_encoder *enc, const vcd_vectors *vec, const vcd_index *ix,
-                           uint64_t index_digest, const char *tagger, const vcd_cluster_report *r)
+                           cJSON *files, const char *tagger, const vcd_cluster_report *r)
 {
     cJSON *m = cJSON_CreateObject();
     cJSON_AddStringToObject(m, "schema", VCD_STATE_MANIFEST_SCHEMA);
@@ -199,6 +200,7 @@ static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c,
     cJSON_AddNumberToObject(in, "skipped_empty", (double)c->stats.skipped_empty);
     cJSON_AddNumberToObject(in, "skipped_duplicate", (double)c->stats.skipped_duplicate);
     cJSON_AddNumberToObject(in, "bad_dates", (double)c->stats.bad_dates);
+    cJSON_AddNumberToObject(in, "bad_numbers", (double)c->stats.bad_numbers);
     cJSON_AddBoolToObject(in, "has_dates", c->has_date_column);
     cJSON_AddBoolToObject(in, "has_likes", c->has_likes_column);
     cJSON_AddBoolToObject(in, "has_replies", c->has_replies_column);
@@ -243,19 +245,18 @@ static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c,
     cJSON_AddNumberToObject(cl, "min_similarity", o->min_similarity);
     cJSON_AddNumberToObject(cl, "min_entity_mentions", (double)o->min_entity_mentions);
     cJSON_AddNumberToObject(cl, "seed", (double)o->seed);
+    /* No FAISS file: readers rebuild this index from the form vectors. */
     cJSON *ixj = cJSON_AddObjectToObject(m, "index");
-    char hex[24];
-    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)index_digest);
-    cJSON_AddStringToObject(ixj, "file", "index.faiss");
     cJSON_AddStringToObject(ixj, "kind", vcd_index_kind_name(ix));
-    cJSON_AddStringToObject(ixj, "digest", hex);
     cJSON_AddNumberToObject(ixj, "size", (double)vcd_index_size(ix));
+    cJSON_AddStringToObject(ixj, "vectors", STATE_FORM_VECTORS);
     cJSON *cnt = cJSON_AddObjectToObject(m, "counts");
     cJSON_AddNumberToObject(cnt, "docs", (double)r->docs);
     cJSON_AddNumberToObject(cnt, "mentions", (double)r->mentions);
     cJSON_AddNumberToObject(cnt, "forms", (double)r->forms);
     cJSON_AddNumberToObject(cnt, "entities", (double)r->entities);
     cJSON_AddNumberToObject(cnt, "noise_mentions", (double)r->noise_mentions);
+    cJSON_AddItemToObject(m, "files", files);
     char *s = cJSON_Print(m);
     cJSON_Delete(m);
     return s;
@@ -278,27 +279,42 @@ static void job_free(job_state *j)
     free(j->probs);
 }
 
+/* Every state file, in the order written; the manifest records each. */
+static const char *const state_files[] = {"docs.jsonl", "mentions.jsonl", "forms.jsonl",
+                                          "entities.json", STATE_FORM_VECTORS};
+
+/* Removes the files that say "this directory is a finished state" before
+ * any is replaced: the manifest, and the FAISS file older versions wrote. */
+static void remove_stale(const char *dir)
+{
+    const char *names[] = {"manifest.json", "index.faiss"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char *path = vcd_path_join(dir, names[i]);
+        remove(path);
+        free(path);
+    }
+}
+
 static vcd_status write_state(const vcd_cluster_options *o, job_state *j, vcd_cluster_report *r)
 {
     vcd_status rc;
-    char *index_path = vcd_path_join(o->out_dir, "index.faiss");
-    /* An older manifest must not describe the files being replaced. */
-    char *manifest_path = vcd_path_join(o->out_dir, "manifest.json");
-    remove(manifest_path);
-    free(manifest_path);
+    remove_stale(o->out_dir);
+    size_t dim = j->run.dim;
     if ((rc = state_write_docs(o->out_dir, j->run.corpus, o->keep_text)) ||
-        (rc = state_write_mentions(o->out_dir, j->run.corpus, &j->run.mentions, &j->run.forms,
-                                   j->probs)) ||
+        (rc = state_write_mentions(o->out_dir, j->run.corpus, &j->run.mentions, &j->run.forms, j->probs)) ||
         (rc = state_write_forms(o->out_dir, &j->run.forms)) ||
         (rc = state_write_entities(o->out_dir, &j->run.forms, &j->entities)) ||
-        (rc = vcd_index_save(j->index, index_path))) {
-        free(index_path);
+        (rc = state_write_form_vectors(o->out_dir, j->run.form_vectors, j->run.forms.n, dim)))
+        return rc;
+    cJSON *files = cJSON_CreateObject();
+    for (size_t i = 0; i < sizeof state_files / sizeof *state_files && !rc; i++)
+        rc = state_file_record(files, o->out_dir, state_files[i]);
+    if (rc) {
+        cJSON_Delete(files);
         return rc;
     }
-    uint64_t digest = vcd_file_digest(index_path);
-    free(index_path);
-    char *manifest = manifest_json(o, j->run.corpus, j->run.encoder, j->run.vectors, j->index,
-                                   digest, j->run.tagger, r);
+    char *manifest =
+        manifest_json(o, j->run.corpus, j->run.encoder, j->run.vectors, j->index, files, j->run.tagger, r);
     rc = state_write_json(o->out_dir, "manifest.json", manifest);
     cJSON_free(manifest);
     return rc;
@@ -424,7 +440,9 @@ vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *r)
 {
     memset(r, 0, sizeof *r);
     job_state j = {0};
+    int lock = -1; /* one writer per state directory, for the whole run */
     vcd_status rc = vcd_ensure_dir(o->out_dir);
+    if (!rc) rc = vcd_dir_lock(o->out_dir, &lock);
     if (!rc) rc = vcd_link_run_prepare(o, &j.run, r);
     double t3 = now_seconds();
     if (!rc) {
@@ -454,5 +472,6 @@ vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *r)
     }
     r->seconds_write = now_seconds() - t5;
     job_free(&j);
+    vcd_dir_unlock(lock);
     return rc;
 }

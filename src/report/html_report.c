@@ -236,10 +236,17 @@ vcd_status vcd_report_html(const vcd_records *r, const vcd_report_options *o, vc
     section_summary(out, r);
     section_top_entities(out, r, o->top_entities);
     vcd_trends t;
-    if (r->has_dates && vcd_trends_compute(r, &o->trends, &t) == VCD_OK) {
+    vcd_status trc = r->has_dates ? vcd_trends_compute(r, &o->trends, &t) : VCD_EINPUT;
+    if (trc == VCD_OK) {
         section_timeseries(out, r, &t, o->chart_entities);
         section_emerging(out, r, &t);
         vcd_trends_free(&t);
+    } else if (r->has_dates) {
+        /* e.g. placeholder dates beyond the bucket cap: say why, keep the rest */
+        const char *why = vcd_last_error();
+        vcd_buf_puts(out, "<h2>Mentions over time</h2><div id=\"timeseries\"><p>No time series: ");
+        vcd_html_escape(out, why, strlen(why));
+        vcd_buf_puts(out, ".</p></div>\n");
     } else {
         vcd_buf_puts(out, "<h2>Mentions over time</h2><div id=\"timeseries\"><p>The comments have "
                           "no dates in the selected range: no time series and no emerging "

@@ -23,8 +23,10 @@ struct cJSON *state_read_json(const char *dir, const char *name, vcd_status *rc)
 double state_num(const struct cJSON *o, const char *key, double fallback);
 const char *state_str(const struct cJSON *o, const char *key);
 
-/* entities.json, read once for both kinds of reader. */
-vcd_status state_read_entities(const char *dir, vcd_record_entity **out, size_t *n);
+/* entities.json, checked against the manifest and read once for both kinds
+ * of reader. */
+vcd_status state_read_entities(const struct cJSON *manifest, const char *dir,
+                               vcd_record_entity **out, size_t *n);
 void state_free_entities(vcd_record_entity *entities, size_t n);
 
 #endif

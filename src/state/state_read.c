@@ -1,10 +1,14 @@
 /* Reading a state directory back for `match`: the manifest decides which
- * encoder and vector file to rebuild, and every cross-reference (form ->
- * entity, alias -> form, index size) is checked before use. */
+ * encoder and vector file to rebuild, every file is checked against the
+ * manifest's record of it, the FAISS index is rebuilt from the stored form
+ * vectors (a FAISS file from a state directory is never read: FAISS's
+ * reader trusts its input), and every cross-reference (form -> entity,
+ * alias -> form, index size) is checked before use. */
 #include "vcd/fileio.h"
 #include "vcd/state.h"
 #include "vcd/strmap.h"
 #include "vcd/vectors.h"
+#include "state_files.h"
 #include "state_internal.h"
 
 #include <cJSON.h>
@@ -42,11 +46,11 @@ const char *state_str(const cJSON *o, const char *key)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-static vcd_status read_forms(vcd_state *s, const char *dir)
+static vcd_status read_forms(vcd_state *s, const cJSON *man, const char *dir)
 {
     char *path = vcd_path_join(dir, "forms.jsonl");
     vcd_mapped_file f;
-    vcd_status rc = vcd_map_file(path, &f);
+    vcd_status rc = state_file_map(man, dir, "forms.jsonl", &f);
     size_t cap = 0, line = 0, pos = 0, n;
     const char *p;
     while (rc == VCD_OK && vcd_next_line(f.data, f.len, &pos, &p, &n)) {
@@ -57,7 +61,11 @@ static vcd_status read_forms(vcd_state *s, const char *dir)
         double count = o ? state_num(o, "count", -1) : -1,
                eid = o ? state_num(o, "entity_id", -2) : -2;
         if (!key || !surface || count < 1 || eid < -1 || eid > 1e9) {
-            rc = vcd_fail(VCD_EINPUT, "%s:%zu: malformed form record", path, line);
+            rc = vcd_fail(VCD_EINPUT, "%s:%zu: %s", path, line,
+                          !o                 ? "not a JSON object"
+                          : !key || !surface ? "form without a string \"key\" or \"surface\""
+                          : count < 1        ? "\"count\" is not a positive number"
+                                             : "\"entity_id\" is out of range");
         } else {
             if (s->n_forms == cap) {
                 cap = cap ? cap * 2 : 256;
@@ -113,6 +121,45 @@ static vcd_status open_encoder(vcd_state *s, const cJSON *man, const char *vecto
     return VCD_OK;
 }
 
+static int index_kind_parse(const char *name, vcd_index_kind *out)
+{
+    static const struct {
+        const char *name;
+        vcd_index_kind kind;
+    } kinds[] = {{"flat", VCD_INDEX_FLAT}, {"ivf", VCD_INDEX_IVF}, {"hnsw", VCD_INDEX_HNSW}};
+    for (size_t i = 0; name && i < sizeof kinds / sizeof *kinds; i++)
+        if (strcmp(name, kinds[i].name) == 0) {
+            *out = kinds[i].kind;
+            return 1;
+        }
+    return 0;
+}
+
+/* The index `cluster` built, rebuilt from the validated form vectors with
+ * the kind and seed the manifest records (so IVF lists come out the same). */
+static vcd_status rebuild_index(vcd_state *s, const cJSON *man, const char *dir)
+{
+    const cJSON *ix = cJSON_GetObjectItemCaseSensitive(man, "index");
+    const cJSON *cl = cJSON_GetObjectItemCaseSensitive(man, "clustering");
+    vcd_index_kind kind;
+    if (!index_kind_parse(state_str(ix, "kind"), &kind))
+        return vcd_fail(VCD_EINPUT, "%s/manifest.json: unknown index kind", dir);
+    double seed = state_num(cl, "seed", 42);
+    if (seed < 0 || seed > 9007199254740992.0 || seed != floor(seed))
+        return vcd_fail(VCD_EINPUT, "%s/manifest.json: bad clustering seed", dir);
+    size_t dim = vcd_encoder_dim(s->encoder);
+    vcd_mapped_file f;
+    vcd_status rc = state_file_map(man, dir, STATE_FORM_VECTORS, &f);
+    if (rc) return rc;
+    char *path = vcd_path_join(dir, STATE_FORM_VECTORS);
+    const float *rows = NULL;
+    rc = state_check_form_vectors(path, &f, s->n_forms, dim, &rows);
+    free(path);
+    if (!rc) rc = vcd_index_build(rows, s->n_forms, dim, kind, 0, (uint64_t)seed, &s->index);
+    vcd_unmap_file(&f);
+    return rc;
+}
+
 static vcd_status check_references(vcd_state *s, const char *dir)
 {
     if (vcd_index_size(s->index) != s->n_forms)
@@ -134,22 +181,12 @@ vcd_status vcd_state_open(const char *dir, const char *vectors_override, vcd_sta
     vcd_state *s = vcd_xcalloc(1, sizeof *s);
     const char *schema = state_str(man, "schema");
     if (!schema || strcmp(schema, VCD_STATE_MANIFEST_SCHEMA) != 0)
-        rc = vcd_fail(VCD_EINPUT, "%s/manifest.json: schema is not %s", dir,
+        rc = vcd_fail(VCD_EINPUT, "%s/manifest.json: schema is not %s (re-run `cluster`)", dir,
                       VCD_STATE_MANIFEST_SCHEMA);
     if (!rc) rc = open_encoder(s, man, vectors_override);
-    if (!rc) rc = read_forms(s, dir);
-    if (!rc) rc = state_read_entities(dir, &s->entities, &s->n_entities);
-    if (!rc) {
-        const cJSON *ix = cJSON_GetObjectItemCaseSensitive(man, "index");
-        const char *digest = state_str(ix, "digest");
-        char *path = vcd_path_join(dir, "index.faiss");
-        uint64_t want = digest ? strtoull(digest, NULL, 16) : 0;
-        if (!want)
-            rc = vcd_fail(VCD_EINPUT, "%s/manifest.json: no index digest", dir);
-        else
-            rc = vcd_index_load(path, vcd_encoder_dim(s->encoder), want, &s->index);
-        free(path);
-    }
+    if (!rc) rc = read_forms(s, man, dir);
+    if (!rc) rc = state_read_entities(man, dir, &s->entities, &s->n_entities);
+    if (!rc) rc = rebuild_index(s, man, dir);
     if (!rc) rc = check_references(s, dir);
     cJSON_Delete(man);
     if (rc) {

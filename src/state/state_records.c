@@ -4,33 +4,37 @@
 #include "vcd/fileio.h"
 #include "vcd/state.h"
 #include "vcd/strmap.h"
+#include "state_files.h"
 #include "state_internal.h"
 
 #include <cJSON.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef vcd_status (*record_fn)(vcd_records *r, const cJSON *o, void *ctx);
+/* A record reader returns NULL when the line is usable, else what is wrong
+ * with it (for the error message). */
+typedef const char *(*record_fn)(vcd_records *r, const cJSON *o, void *ctx);
 
-/* Calls `fn` on every line of dir/name; a line that is not a JSON object or
- * that `fn` rejects is an error naming the file and line. */
-static vcd_status for_each_line(vcd_records *r, const char *dir, const char *name, record_fn fn,
-                                void *ctx)
+/* Calls `fn` on every line of dir/name once the file matches the manifest's
+ * record of it; a line that is not a JSON object or that `fn` rejects is an
+ * error naming the file, the line and the reason. */
+static vcd_status for_each_line(vcd_records *r, const cJSON *man, const char *dir, const char *name,
+                                record_fn fn, void *ctx)
 {
-    char *path = vcd_path_join(dir, name);
     vcd_mapped_file f;
-    vcd_status rc = vcd_map_file(path, &f);
+    vcd_status rc = state_file_map(man, dir, name, &f);
+    if (rc) return rc;
     size_t pos = 0, n, line = 0;
     const char *p;
     while (rc == VCD_OK && vcd_next_line(f.data, f.len, &pos, &p, &n)) {
         line++;
         cJSON *o = cJSON_ParseWithLength(p, n);
-        if (!cJSON_IsObject(o) || fn(r, o, ctx) != VCD_OK)
-            rc = vcd_fail(VCD_EINPUT, "%s:%zu: malformed record", path, line);
+        const char *why = cJSON_IsObject(o) ? fn(r, o, ctx) : "not a JSON object";
+        if (why) rc = vcd_fail(VCD_EINPUT, "%s/%s:%zu: %s", dir, name, line, why);
         cJSON_Delete(o);
     }
-    if (f.data) vcd_unmap_file(&f);
-    free(path);
+    vcd_unmap_file(&f);
     return rc;
 }
 
@@ -39,13 +43,14 @@ static char *dup_or_empty(const char *s)
     return vcd_xstrdup(s ? s : "");
 }
 
-static vcd_status read_doc(vcd_records *r, const cJSON *o, void *ctx)
+static const char *read_doc(vcd_records *r, const cJSON *o, void *ctx)
 {
     size_t *cap = ctx;
     const char *id = state_str(o, "id"), *date = state_str(o, "date");
-    if (!id) return VCD_EINPUT;
+    if (!id) return "document without a string \"id\"";
     int64_t t = VCD_NO_DATE;
-    if (date && vcd_parse_iso8601(date, strlen(date), &t) != VCD_OK) return VCD_EINPUT;
+    if (date && vcd_parse_iso8601(date, strlen(date), &t) != VCD_OK)
+        return "\"date\" is not an ISO 8601 date";
     if (r->n_docs == *cap) {
         *cap = *cap ? *cap * 2 : 1024;
         r->docs = vcd_xrealloc(r->docs, *cap * sizeof *r->docs);
@@ -58,7 +63,7 @@ static vcd_status read_doc(vcd_records *r, const cJSON *o, void *ctx)
     double likes = state_num(o, "likes", -1), replies = state_num(o, "replies", -1);
     d->likes = likes >= 0 && likes < 9e18 ? (int64_t)likes : -1;
     d->replies = replies >= 0 && replies < 9e18 ? (int64_t)replies : -1;
-    return VCD_OK;
+    return NULL;
 }
 
 typedef struct {
@@ -66,17 +71,19 @@ typedef struct {
     struct vcd_strmap *doc_ids;
 } mention_ctx;
 
-static vcd_status read_mention(vcd_records *r, const cJSON *o, void *ctx)
+static const char *read_mention(vcd_records *r, const cJSON *o, void *ctx)
 {
     mention_ctx *mc = ctx;
     const char *doc_id = state_str(o, "doc_id"), *text = state_str(o, "text");
     double start = state_num(o, "start", -1), end = state_num(o, "end", -1);
     double eid = state_num(o, "entity_id", -2);
-    if (!doc_id || !text || start < 0 || end <= start || end > 4e9 || eid < -1 ||
-        eid >= (double)r->n_entities)
-        return VCD_EINPUT;
+    if (!doc_id || !text) return "mention without a string \"doc_id\" or \"text\"";
+    if (start < 0 || end <= start || end > 4e9 || start != floor(start) || end != floor(end))
+        return "bad \"start\"/\"end\" offsets";
+    if (eid < -1 || eid >= (double)r->n_entities || eid != floor(eid))
+        return "\"entity_id\" is not an entity of entities.json";
     size_t doc = vcd_strmap_get(mc->doc_ids, doc_id, strlen(doc_id), SIZE_MAX);
-    if (doc == SIZE_MAX) return VCD_EINPUT;
+    if (doc == SIZE_MAX) return "\"doc_id\" is not a document of docs.jsonl";
     if (r->n_mentions == mc->cap) {
         mc->cap = mc->cap ? mc->cap * 2 : 1024;
         r->mentions = vcd_xrealloc(r->mentions, mc->cap * sizeof *r->mentions);
@@ -91,7 +98,7 @@ static vcd_status read_mention(vcd_records *r, const cJSON *o, void *ctx)
     m->type = (uint8_t)(type < 0 ? 0 : type);
     m->source = (uint8_t)(source < 0 ? VCD_SRC_FILE : source);
     m->text = vcd_xstrdup(text);
-    return VCD_OK;
+    return NULL;
 }
 
 static vcd_status read_aliases(vcd_record_entity *x, const cJSON *arr)
@@ -109,13 +116,17 @@ static vcd_status read_aliases(vcd_record_entity *x, const cJSON *arr)
     return VCD_OK;
 }
 
-vcd_status state_read_entities(const char *dir, vcd_record_entity **out, size_t *n_out)
+vcd_status state_read_entities(const cJSON *man, const char *dir, vcd_record_entity **out,
+                               size_t *n_out)
 {
-    vcd_status rc;
     *out = NULL;
     *n_out = 0;
-    cJSON *root = state_read_json(dir, "entities.json", &rc);
+    vcd_mapped_file f;
+    vcd_status rc = state_file_map(man, dir, "entities.json", &f);
     if (rc) return rc;
+    cJSON *root = cJSON_ParseWithLength((const char *)f.data, f.len);
+    vcd_unmap_file(&f);
+    if (!root) return vcd_fail(VCD_EINPUT, "%s/entities.json: not valid JSON", dir);
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(root, "entities"), *e;
     const char *schema = state_str(root, "schema");
     if (!cJSON_IsArray(arr) || !schema || strcmp(schema, "vcdiscover.entities/1") != 0) {
@@ -162,7 +173,7 @@ void state_free_entities(vcd_record_entity *ents, size_t n)
     free(ents);
 }
 
-static vcd_status read_manifest(vcd_records *r, const char *dir)
+static vcd_status read_manifest(vcd_records *r, const char *dir, cJSON **out)
 {
     vcd_status rc;
     cJSON *man = state_read_json(dir, "manifest.json", &rc);
@@ -170,32 +181,35 @@ static vcd_status read_manifest(vcd_records *r, const char *dir)
     const char *schema = state_str(man, "schema");
     const cJSON *in = cJSON_GetObjectItemCaseSensitive(man, "input");
     if (!schema || strcmp(schema, VCD_STATE_MANIFEST_SCHEMA) != 0 || !cJSON_IsObject(in)) {
-        rc = vcd_fail(VCD_EINPUT, "%s/manifest.json: schema is not %s", dir,
+        rc = vcd_fail(VCD_EINPUT, "%s/manifest.json: schema is not %s (re-run `cluster`)", dir,
                       VCD_STATE_MANIFEST_SCHEMA);
-    } else {
-        r->has_dates = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "has_dates"));
-        r->has_likes = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "has_likes"));
-        r->has_replies = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "has_replies"));
-        r->input_path = dup_or_empty(state_str(in, "path"));
+        cJSON_Delete(man);
+        return rc;
     }
-    cJSON_Delete(man);
-    return rc;
+    r->has_dates = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "has_dates"));
+    r->has_likes = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "has_likes"));
+    r->has_replies = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(in, "has_replies"));
+    r->input_path = dup_or_empty(state_str(in, "path"));
+    *out = man;
+    return VCD_OK;
 }
 
 vcd_status vcd_records_load(const char *dir, vcd_records *out)
 {
     memset(out, 0, sizeof *out);
     size_t doc_cap = 0;
-    vcd_status rc = read_manifest(out, dir);
-    if (!rc) rc = state_read_entities(dir, &out->entities, &out->n_entities);
-    if (!rc) rc = for_each_line(out, dir, "docs.jsonl", read_doc, &doc_cap);
+    cJSON *man = NULL;
+    vcd_status rc = read_manifest(out, dir, &man);
+    if (!rc) rc = state_read_entities(man, dir, &out->entities, &out->n_entities);
+    if (!rc) rc = for_each_line(out, man, dir, "docs.jsonl", read_doc, &doc_cap);
     mention_ctx mc = {0, vcd_strmap_new()};
     for (size_t i = 0; !rc && i < out->n_docs; i++) {
         int inserted;
         *vcd_strmap_upsert(mc.doc_ids, out->docs[i].id, strlen(out->docs[i].id), i, &inserted) = i;
     }
-    if (!rc) rc = for_each_line(out, dir, "mentions.jsonl", read_mention, &mc);
+    if (!rc) rc = for_each_line(out, man, dir, "mentions.jsonl", read_mention, &mc);
     vcd_strmap_free(mc.doc_ids);
+    cJSON_Delete(man);
     if (rc) vcd_records_free(out);
     return rc;
 }

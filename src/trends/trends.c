@@ -28,6 +28,22 @@ static int in_range(const vcd_trends_options *o, int64_t t)
            (o->until == VCD_NO_DATE || t < o->until);
 }
 
+/* Placeholder dates (0001-01-01 next to 9999-12-31) would ask for millions
+ * of buckets per entity: refuse, naming the span and the way out. */
+static vcd_status too_many_buckets(vcd_trends *t, int64_t lo, int64_t hi)
+{
+    char a[32], b[32];
+    vcd_bucket_label(vcd_bucket_start(lo, VCD_BUCKET_DAY), VCD_BUCKET_DAY, a);
+    vcd_bucket_label(vcd_bucket_start(hi, VCD_BUCKET_DAY), VCD_BUCKET_DAY, b);
+    free(t->bucket_start);
+    t->bucket_start = NULL;
+    t->n_buckets = 0;
+    return vcd_fail(VCD_EINPUT,
+                    "dates span %s to %s: more than %d %s buckets (placeholder dates?); "
+                    "narrow the range with --since/--until or use a coarser --bucket",
+                    a, b, VCD_TRENDS_MAX_BUCKETS, vcd_bucket_unit_name(t->options.unit));
+}
+
 /* Buckets from the first to the last dated comment inside the range. */
 static vcd_status make_buckets(const vcd_records *r, vcd_trends *t)
 {
@@ -50,6 +66,7 @@ static vcd_status make_buckets(const vcd_records *r, vcd_trends *t)
     t->bucket_start = vcd_xmalloc(cap * sizeof *t->bucket_start);
     int64_t b = vcd_bucket_start(lo, t->options.unit);
     for (;;) {
+        if (t->n_buckets > VCD_TRENDS_MAX_BUCKETS) return too_many_buckets(t, lo, hi);
         if (t->n_buckets + 1 >= cap) {
             cap *= 2;
             t->bucket_start = vcd_xrealloc(t->bucket_start, cap * sizeof *t->bucket_start);

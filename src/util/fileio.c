@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -74,25 +75,96 @@ void vcd_unmap_file(vcd_mapped_file *f)
     memset(f, 0, sizeof *f);
 }
 
+/* A temporary name next to the target that no other writer (another
+ * process, or another thread of this one) can hold: pid + counter, created
+ * with O_EXCL so that a collision retries instead of sharing a file. */
+static FILE *open_unique_tmp(const char *target, char **tmp_out)
+{
+    static unsigned counter;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        unsigned k = __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
+        vcd_buf tmp = {0};
+        vcd_buf_printf(&tmp, "%s.tmp.%ld.%u", target, (long)getpid(), k);
+        int fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            FILE *fp = fdopen(fd, "wb");
+            if (fp) {
+                *tmp_out = tmp.data;
+                return fp;
+            }
+            close(fd);
+            unlink(tmp.data);
+        }
+        int again = fd < 0 && errno == EEXIST;
+        vcd_buf_free(&tmp);
+        if (!again) return NULL;
+    }
+    return NULL;
+}
+
+/* Where the bytes for `path` go: "-" and character devices or FIFOs are
+ * streamed to (renaming over them would replace the device node), a
+ * symbolic link is followed to its target, anything else that exists must
+ * be a regular file. Sets *target (caller frees) and *stream. */
+static vcd_status resolve_output(const char *path, char **target, int *stream)
+{
+    struct stat st;
+    *target = NULL;
+    *stream = 0;
+    if (strcmp(path, "-") == 0) {
+        *stream = 2;
+        return VCD_OK;
+    }
+    if (stat(path, &st) != 0) {
+        if (errno != ENOENT)
+            return vcd_fail(VCD_EINPUT, "%s: cannot write: %s", path, strerror(errno));
+        if (lstat(path, &st) == 0)
+            return vcd_fail(VCD_EINPUT, "%s: is a symbolic link to a missing file", path);
+        *target = vcd_xstrdup(path); /* a new file */
+        return VCD_OK;
+    }
+    if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)) {
+        *stream = 1;
+        *target = vcd_xstrdup(path);
+        return VCD_OK;
+    }
+    if (S_ISDIR(st.st_mode)) return vcd_fail(VCD_EINPUT, "%s: is a directory", path);
+    if (!S_ISREG(st.st_mode))
+        return vcd_fail(VCD_EINPUT, "%s: not a regular file, device or FIFO", path);
+    char *real = realpath(path, NULL); /* the symlink's target, if any */
+    if (!real) return vcd_fail(VCD_EINPUT, "%s: cannot resolve: %s", path, strerror(errno));
+    *target = vcd_xstrdup(real);
+    free(real);
+    return VCD_OK;
+}
+
 vcd_status vcd_atomic_open(vcd_atomic_file *f, const char *path)
 {
     memset(f, 0, sizeof *f);
-    vcd_buf tmp = {0};
-    vcd_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-    f->fp = fopen(tmp.data, "wb");
+    char *target;
+    vcd_status rc = resolve_output(path, &target, &f->stream);
+    if (rc) return rc;
+    if (f->stream == 2) {
+        f->fp = stdout;
+    } else if (f->stream) {
+        f->fp = fopen(target, "wb");
+    } else {
+        f->fp = open_unique_tmp(target, &f->tmp_path);
+    }
     if (!f->fp) {
-        vcd_status rc = vcd_fail(VCD_EINPUT, "%s: cannot write: %s", path, strerror(errno));
-        vcd_buf_free(&tmp);
+        rc = vcd_fail(VCD_EINPUT, "%s: cannot write: %s", path, strerror(errno));
+        free(target);
         return rc;
     }
-    f->tmp_path = tmp.data;
     f->path = vcd_xstrdup(path);
+    f->target = target;
     return VCD_OK;
 }
 
 static void atomic_release(vcd_atomic_file *f)
 {
     free(f->path);
+    free(f->target);
     free(f->tmp_path);
     memset(f, 0, sizeof *f);
 }
@@ -101,15 +173,17 @@ vcd_status vcd_atomic_commit(vcd_atomic_file *f)
 {
     int failed = ferror(f->fp);
     if (fflush(f->fp) != 0) failed = 1;
-    if (fclose(f->fp) != 0) failed = 1;
+    int err = errno;
+    if (f->stream != 2 && fclose(f->fp) != 0) failed = 1, err = errno;
     f->fp = NULL;
     if (failed) {
-        vcd_status rc = vcd_fail(VCD_ERUNTIME, "%s: write failed: %s", f->path, strerror(errno));
-        unlink(f->tmp_path);
+        vcd_status rc =
+            vcd_fail(VCD_ERUNTIME, "%s: write failed: %s", f->path, strerror(err ? err : EIO));
+        if (f->tmp_path) unlink(f->tmp_path);
         atomic_release(f);
         return rc;
     }
-    if (rename(f->tmp_path, f->path) != 0) {
+    if (f->tmp_path && rename(f->tmp_path, f->target) != 0) {
         vcd_status rc = vcd_fail(VCD_ERUNTIME, "%s: rename failed: %s", f->path, strerror(errno));
         unlink(f->tmp_path);
         atomic_release(f);
@@ -121,7 +195,7 @@ vcd_status vcd_atomic_commit(vcd_atomic_file *f)
 
 void vcd_atomic_abort(vcd_atomic_file *f)
 {
-    if (f->fp) fclose(f->fp);
+    if (f->fp && f->stream != 2) fclose(f->fp);
     if (f->tmp_path) unlink(f->tmp_path);
     atomic_release(f);
 }
@@ -174,6 +248,31 @@ vcd_status vcd_ensure_dir(const char *path)
     }
     free(p);
     return VCD_OK;
+}
+
+vcd_status vcd_dir_lock(const char *dir, int *fd_out)
+{
+    *fd_out = -1;
+    char *path = vcd_path_join(dir, VCD_LOCK_FILE);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    vcd_status rc = VCD_OK;
+    if (fd < 0) {
+        rc = vcd_fail(VCD_EINPUT, "%s: cannot create the lock file: %s", path, strerror(errno));
+    } else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        rc = errno == EWOULDBLOCK
+                 ? vcd_fail(VCD_EINPUT, "%s: another run is writing this directory (locked)", dir)
+                 : vcd_fail(VCD_ERUNTIME, "%s: cannot lock: %s", path, strerror(errno));
+        close(fd);
+    } else {
+        *fd_out = fd;
+    }
+    free(path);
+    return rc;
+}
+
+void vcd_dir_unlock(int fd)
+{
+    if (fd >= 0) close(fd); /* closing releases the flock */
 }
 
 char *vcd_path_join(const char *dir, const char *name)

@@ -41,6 +41,44 @@ static int parse_dtype(const char *s, vcd_dtype *out)
     return 0;
 }
 
+/* The first element of a float tensor that is NaN or infinite, or count.
+ * Checked once at load: a NaN weight silently turns every activation into
+ * NaN (no mentions, NaN distances), so it must never reach a forward pass.
+ * Works on the exponent bits, so it never converts a single value. */
+static size_t first_nonfinite(const unsigned char *p, vcd_dtype t, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        uint64_t bits = 0;
+        switch (t) {
+        case VCD_DT_F32: {
+            uint32_t v;
+            memcpy(&v, p + 4 * i, 4);
+            if ((v & 0x7F800000u) == 0x7F800000u) return i;
+            break;
+        }
+        case VCD_DT_F64:
+            memcpy(&bits, p + 8 * i, 8);
+            if ((bits & 0x7FF0000000000000ull) == 0x7FF0000000000000ull) return i;
+            break;
+        case VCD_DT_F16: {
+            uint16_t v;
+            memcpy(&v, p + 2 * i, 2);
+            if ((v & 0x7C00u) == 0x7C00u) return i;
+            break;
+        }
+        case VCD_DT_BF16: {
+            uint16_t v;
+            memcpy(&v, p + 2 * i, 2);
+            if ((v & 0x7F80u) == 0x7F80u) return i;
+            break;
+        }
+        default:
+            return count; /* integers are always finite */
+        }
+    }
+    return count;
+}
+
 static vcd_status parse_entry(const cJSON *e, const unsigned char *base, size_t data_len,
                               vcd_tensor *t)
 {
@@ -74,6 +112,10 @@ static vcd_status parse_entry(const cJSON *e, const unsigned char *base, size_t 
     if (end - begin != count * dtype_size(t->dtype))
         return vcd_fail(VCD_EINPUT, "tensor '%.80s': %zu bytes for %zu elements of its dtype",
                         e->string, end - begin, count);
+    size_t bad = first_nonfinite(base + begin, t->dtype, count);
+    if (bad < count)
+        return vcd_fail(VCD_EINPUT, "tensor '%.80s': element %zu is not finite (NaN or infinity)",
+                        e->string, bad);
     t->count = count;
     t->data = base + begin;
     t->name = vcd_xstrdup(e->string);

@@ -97,8 +97,10 @@ grep -q "text differs" "$T/stderr" && ok || bad "mismatched mention not reported
 expect 0 "match" -- "$BIN" match "Apple Vision Pro" --state "$T/o6" --json
 grep -q '"schema":"vcdiscover.match/1"' "$T/stdout" && ok || bad "match --json schema"
 expect 2 "match on missing state" -- "$BIN" match AVP --state "$T/none"
-cp -r "$T/o6" "$T/o6b" && head -c 50 "$T/o6/index.faiss" >"$T/o6b/index.faiss"
-expect 2 "match on truncated index" -- "$BIN" match AVP --state "$T/o6b"
+cp -r "$T/o6" "$T/o6b" && head -c 50 "$T/o6/form_vectors.bin" >"$T/o6b/form_vectors.bin"
+expect 2 "match on truncated form vectors" -- "$BIN" match AVP --state "$T/o6b"
+grep -q "form_vectors.bin: 50 bytes, the manifest records" "$T/stderr" && ok || bad "truncated form vectors not named: $(cat "$T/stderr")"
+[ ! -e "$T/o6/index.faiss" ] && ok || bad "cluster still writes index.faiss"
 cp -r "$T/o6" "$T/o6c" && printf '{"schema":"vcdiscover.manifest/1"' >"$T/o6c/manifest.json"
 expect 2 "match on corrupt manifest" -- "$BIN" match AVP --state "$T/o6c"
 cp -r "$T/o6" "$T/o6d" && printf '{"form":0,"key":"x","surface":"x","count":1,"entity_id":99}\n' >"$T/o6d/forms.jsonl"
@@ -320,5 +322,112 @@ if [ -d "$TINY" ]; then
 else
   echo "SKIP: BERT CLI checks ($TINY not found)"
 fi
+# ---- hostile input and faults, round two (issue 14) ----
+# poison FILE: overwrites its last 4 bytes with 0xFF (NaN as F32, F16 or BF16)
+poison() { printf '\377\377\377\377' | dd of="$1" bs=1 seek=$(($(stat -c %s "$1") - 4)) conv=notrunc 2>/dev/null; }
+# 1. NaN or huge vector rows: refused at open and at import, never a crash
+cp "$T/tiny.vcdv" "$T/nan.vcdv" && printf '\000\000\300\177' | dd of="$T/nan.vcdv" bs=1 seek=132 conv=notrunc 2>/dev/null
+cp "$T/tiny.vcdv" "$T/huge.vcdv" && printf '\000\000\000\177' | dd of="$T/huge.vcdv" bs=1 seek=128 conv=notrunc 2>/dev/null
+for f in nan huge; do
+  expect 2 "cluster with $f vectors" -- "$BIN" cluster --vectors "$T/$f.vcdv" --input "$T/mixed.csv" --out "$T/o$f"
+  grep -q "$f.vcdv: word 0: value" "$T/stderr" && ok || bad "$f vectors: row not named: $(cat "$T/stderr")"
+done
+printf 'the 0.1 0.2\nnan 1e39 0.1\napple nan 0.4\nmango 0.5 0.6\n' >"$T/nan.txt"
+expect 0 "vectors import skips non-finite rows" -- "$BIN" vectors import --input "$T/nan.txt" --out "$T/nan2.vcdv"
+grep -q "imported 2 words (4 read, 2 malformed" "$T/stdout" "$T/stderr" && ok || bad "non-finite rows not counted: $(cat "$T/stdout" "$T/stderr")"
+if [ -d "$TINY" ]; then
+  mkdir -p "$T/nanbert" && cp "$TINY"/* "$T/nanbert/" && poison "$T/nanbert/model.safetensors"
+  expect 2 "ner with NaN BERT weights" -- "$BIN" ner --input "$T/tiny.conll" --tagger "bert:$T/nanbert" --out "$T/nb.pred"
+  grep -q "not finite" "$T/stderr" && ok || bad "NaN BERT weights not explained: $(cat "$T/stderr")"
+  expect 2 "cluster with a NaN BERT encoder" -- "$BIN" cluster --tagger rules --encoder "bert:$T/nanbert" \
+    --input "$T/mixed.csv" --out "$T/onb"
+fi
+DEFAULT_MODEL=$(dirname "$0")/../../data/models/default
+if [ -f "$DEFAULT_MODEL/model.safetensors" ] && [ -f "$VEC" ]; then
+  mkdir -p "$T/nancnn" && cp "$DEFAULT_MODEL"/* "$T/nancnn/" && poison "$T/nancnn/model.safetensors"
+  expect 2 "ner with NaN default-model weights" -- "$BIN" ner --input "$T/tiny.conll" --model "$T/nancnn" --out "$T/nc.pred"
+  grep -q "not finite" "$T/stderr" && ok || bad "NaN CNN-CRF weights not explained: $(cat "$T/stderr")"
+fi
+# 3. truncated, emptied or edited state files: one error naming the file
+for f in mentions.jsonl docs.jsonl entities.json; do
+  rm -rf "$T/st" && cp -r "$T/s" "$T/st" && head -n 5 "$T/s/$f" >"$T/st/$f"
+  expect 2 "trends on truncated $f" -- "$BIN" trends --state "$T/st" --out "$T/st.json"
+  grep -q "st/$f: .* the manifest records" "$T/stderr" && ok || bad "truncated $f not named: $(cat "$T/stderr")"
+  expect 2 "report on truncated $f" -- "$BIN" report --state "$T/st" --out "$T/st.html"
+  : >"$T/st/$f"
+  expect 2 "report on emptied $f" -- "$BIN" report --state "$T/st" --out "$T/st.html"
+done
+rm -rf "$T/st" && cp -r "$T/s" "$T/st" && sed -i '1s/"id":"c/"id":"x/' "$T/st/docs.jsonl"
+expect 2 "trends on edited docs.jsonl" -- "$BIN" trends --state "$T/st" --out "$T/st.json"
+grep -q "docs.jsonl: content does not match the manifest's digest" "$T/stderr" && ok || bad "edited docs.jsonl: $(cat "$T/stderr")"
+# 4. one writer per state directory: a second is refused at once (exit 2)
+mkdir -p "$T/lk"
+expect 2 "cluster into a locked state" -- flock "$T/lk/.vcdiscover.lock" "$BIN" cluster "${V[@]}" --input "$T/mixed.csv" --out "$T/lk"
+grep -q "another run is writing this directory" "$T/stderr" && ok || bad "lock refusal not explained: $(cat "$T/stderr")"
+[ ! -e "$T/lk/manifest.json" ] && ok || bad "refused writer wrote a state"
+# two writers started together: each finishes or is refused, and the state is whole
+"$BIN" cluster "${V[@]}" --input "$SAMPLE" --out "$T/two" --quiet 2>"$T/w1.err" & w1=$!
+"$BIN" cluster "${V[@]}" --input "$T/nodate.csv" --out "$T/two" --quiet 2>"$T/w2.err" & w2=$!
+wait $w1; r1=$?; wait $w2; r2=$?
+for r in "$r1:$T/w1.err" "$r2:$T/w2.err"; do
+  code=${r%%:*}; f=${r#*:}
+  [ "$code" = 0 ] || { [ "$code" = 2 ] && grep -q "another run" "$f"; } && ok || bad "concurrent writer: exit $code $(cat "$f")"
+done
+expect 0 "report on a state two writers shared" -- "$BIN" report --state "$T/two" --out "$T/two.html"
+expect 0 "match on a state two writers shared" -- "$BIN" match AVP --state "$T/two"
+ls "$T/two" | grep -q '\.tmp' && bad "concurrent writers left temporaries" || ok
+# 6. --out: a symlink is followed, a FIFO or device is streamed to, never replaced
+printf 'old' >"$T/target.html" && ln -s target.html "$T/link.html"
+expect 0 "report --out symlink" -- "$BIN" report --state "$T/s" --out "$T/link.html"
+[ -L "$T/link.html" ] && grep -q '<html' "$T/target.html" && ok || bad "symlink replaced or target not written"
+mkfifo "$T/fifo"
+cat "$T/fifo" >"$T/fifo.out" & reader=$!
+expect 0 "report --out FIFO" -- "$BIN" report --state "$T/s" --out "$T/fifo"
+wait $reader
+[ -p "$T/fifo" ] && grep -q '<html' "$T/fifo.out" && ok || bad "FIFO replaced or not streamed to"
+if [ "$(id -u)" = 0 ] && mknod "$T/full" c 1 7 2>/dev/null && mknod "$T/null" c 1 3 2>/dev/null; then
+  expect 1 "report --out a full device" -- "$BIN" report --state "$T/s" --out "$T/full"
+  grep -q "No space left on device" "$T/stderr" && ok || bad "device write error not reported: $(cat "$T/stderr")"
+  expect 0 "report --out a null device" -- "$BIN" report --state "$T/s" --out "$T/null"
+  [ -c "$T/full" ] && [ -c "$T/null" ] && ok || bad "a device node was replaced"
+  # 7. a failing stdout is exit 1 with one line, in every command
+  expect 1 "match --json to a full stdout" -- sh -c "\"$BIN\" match AVP --state \"$T/s\" --json >\"$T/full\""
+  expect 1 "eval ner --json to a full stdout" -- sh -c "\"$BIN\" eval ner --gold \"$T/g.conll\" --pred \"$T/p.conll\" --json >\"$T/full\""
+  expect 1 "cluster --json to a full stdout" -- sh -c "\"$BIN\" cluster --no-vectors --input \"$T/mixed.csv\" --out \"$T/o7f\" --json >\"$T/full\""
+  expect 1 "trends --out - to a full stdout" -- sh -c "\"$BIN\" trends --state \"$T/s\" --out - >\"$T/full\""
+  expect 1 "version to a full stdout" -- sh -c "\"$BIN\" version >\"$T/full\""
+else
+  echo "SKIP: device-node checks (need root for mknod)"
+fi
+# 8. placeholder dates: a capped number of buckets, with the way out named
+for i in $(seq 1 199); do
+  if [ $((i % 2)) = 0 ]; then d=0001-01-01; else d=9999-12-31; fi
+  printf '%s,%s,Apple Vision Pro is here\n' "$i" "$d"
+done | { printf 'ID,Date,Comment\n'; cat; } >"$T/placeholder.csv"
+expect 0 "cluster placeholder dates" -- "$BIN" cluster "${V[@]}" --input "$T/placeholder.csv" --out "$T/ph"
+expect 2 "trends over placeholder dates" -- "$BIN" trends --state "$T/ph" --bucket day --out "$T/ph.json"
+grep -q "dates span 0001-01-01 to 9999-12-31.*--since/--until" "$T/stderr" && ok || bad "bucket cap not explained: $(cat "$T/stderr")"
+[ ! -e "$T/ph.json" ] && ok || bad "refused trends left a file"
+expect 0 "report over placeholder dates" -- "$BIN" report --state "$T/ph" --bucket day --out "$T/ph.html"
+grep -q "No time series: dates span 0001-01-01 to 9999-12-31" "$T/ph.html" && [ "$(stat -c %s "$T/ph.html")" -lt 200000 ] && ok || bad "report over placeholder dates: no reason or too big"
+expect 0 "trends over placeholder dates, clipped" -- "$BIN" trends --state "$T/ph" --bucket day --since 9999-01-01 --out "$T/ph.json"
+# 9. tags are validated when labelled data is read (train-ner and eval ner alike)
+printf 'Alice\tB-person\nlives\n' >"$T/notag.conll"
+printf 'Alice\tB-\nlives\tO\n' >"$T/bare.conll"
+printf 'Alice\tX-weird\nlives\tO\n' >"$T/weird.conll"
+for f in notag bare weird; do
+  expect 2 "train-ner with a $f tag" -- "$BIN" train-ner --train "$T/$f.conll" --out "$T/tn$f" --epochs 1
+  grep -q "$f.conll:[12]: " "$T/stderr" && ok || bad "train-ner $f: line not named: $(cat "$T/stderr")"
+  [ ! -e "$T/tn$f" ] && ok || bad "refused train-ner left a folder"
+  expect 2 "eval ner with a $f tag" -- "$BIN" eval ner --gold "$T/g.conll" --pred "$T/$f.conll"
+done
+# 10. bad Likes/Replies values are warned about and counted like bad dates
+printf 'ID,Date,Likes,Replies,Comment\n1,2026-01-01,99999999999999999999,-5,Apple Vision Pro\n2,2026-01-02,1e308,nan,Apple Vision Pro\n3,2026-01-03,0x10,"1,234",Apple Vision Pro\n' >"$T/counts.csv"
+expect 0 "cluster with bad counts" -- "$BIN" cluster "${V[@]}" --input "$T/counts.csv" --out "$T/cn"
+[ "$(grep -c "is not a non-negative integer" "$T/stderr")" = 5 ] && ok || bad "bad counts not warned: $(cat "$T/stderr")"
+grep -q "counts.csv:2: likes value '99999999999999999999'" "$T/stderr" && ok || bad "bad count not named with its line"
+grep -Eq '"bad_numbers":[[:space:]]*5,' "$T/cn/manifest.json" && ok || bad "bad counts not in the manifest"
+grep -q '"replies":1234' "$T/cn/docs.jsonl" && ok || bad "1,234 not read as a count"
+# ---- end of issue 14 ----
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -179,8 +179,37 @@ static void test_edge_cases(void)
     CHECK(vcd_hdbscan_fit(X, 2, 2, NULL, &p, &r) == VCD_EINPUT);
 }
 
+/* NaN, infinity and values whose float distances overflow (3e38) are clear
+ * errors on both MST paths, never a crash or a silent distance of 0. */
+static void test_non_finite(void)
+{
+    const size_t n = 300, d = 4;
+    float *X = malloc(n * d * sizeof *X);
+    const float poison[3] = {NAN, INFINITY, 3e38f};
+    for (size_t c = 0; c < 3; c++)
+        for (size_t exact_max = 0; exact_max <= 100; exact_max += 100) {
+            for (size_t i = 0; i < n * d; i++)
+                X[i] = (float)(i % 7) * 0.1f;
+            X[5 * d + 1] = poison[c];
+            if (c == 2) X[9 * d] = -3e38f; /* the exact path needs two huge points to overflow */
+            vcd_hdbscan_params p = {.min_cluster_size = 5, .exact_max_points = exact_max};
+            vcd_hdbscan_result r;
+            vcd_status rc = vcd_hdbscan_fit(X, n, d, NULL, &p, &r);
+            if (c < 2 || exact_max) {
+                CHECK_MSG(rc == VCD_EINPUT, "case %zu exact_max %zu: %d", c, exact_max, (int)rc);
+                CHECK(strstr(vcd_last_error(), "finite") != NULL);
+            } else {
+                /* double-precision exact distances of 3e38 are finite: a result */
+                CHECK(rc == VCD_OK);
+            }
+            if (rc == VCD_OK) vcd_hdbscan_result_free(&r);
+        }
+    free(X);
+}
+
 int main(void)
 {
+    test_non_finite();
     test_weights_equal_duplicates();
     test_approximate_mode();
     test_edge_cases();

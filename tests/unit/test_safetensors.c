@@ -67,6 +67,35 @@ static void test_f16(void)
     free(b);
 }
 
+/* A NaN or infinite weight is refused at load in every float dtype. */
+static void test_non_finite(void)
+{
+    const struct {
+        const char *dtype;
+        size_t size;
+        uint64_t bits;
+    } cases[] = {{"F32", 4, 0x7FC00000u},
+                 {"F32", 4, 0xFF800000u},
+                 {"F16", 2, 0x7E00u},
+                 {"BF16", 2, 0x7F80u},
+                 {"F64", 8, 0x7FF8000000000000ull}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char header[128];
+        snprintf(header, sizeof header,
+                 "{\"w\":{\"dtype\":\"%s\",\"shape\":[3],\"data_offsets\":[0,%zu]}}",
+                 cases[i].dtype, 3 * cases[i].size);
+        size_t len;
+        unsigned char *b = make(header, 3 * cases[i].size, &len);
+        vcd_safetensors *st = NULL;
+        CHECK(vcd_safetensors_parse(b, len, &st) == VCD_OK); /* zeros are fine */
+        vcd_safetensors_close(st);
+        memcpy(b + len - cases[i].size, &cases[i].bits, cases[i].size); /* little endian */
+        CHECK_MSG(vcd_safetensors_parse(b, len, &st) == VCD_EINPUT, "case %zu", i);
+        CHECK(strstr(vcd_last_error(), "element 2 is not finite") != NULL);
+        free(b);
+    }
+}
+
 static void test_fixture(void)
 {
     const char *path = test_shared_path("fixtures/bert_tiny/model.safetensors");
@@ -83,6 +112,7 @@ int main(void)
 {
     test_hostile();
     test_f16();
+    test_non_finite();
     test_fixture();
     return test_finish();
 }

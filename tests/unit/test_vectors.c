@@ -80,6 +80,36 @@ static void test_wink_import(void)
                   "case %zu", i);
 }
 
+/* NaN or huge values inside the rows (which the digest does not cover) are
+ * refused when a file is opened and never written by the importers. */
+static void test_non_finite_rows(void)
+{
+    unsigned char *buf;
+    size_t n;
+    vcd_vectors_import_stats st;
+    const char *txt = "the 0.1 0.2\napple 0.3 0.4\n";
+    CHECK(vcd_vectors_import_memory((const unsigned char *)txt, strlen(txt), VCD_VEC_TEXT, 0, &buf,
+                                    &n, &st) == VCD_OK);
+    const float poison[3] = {NAN, -INFINITY, 3e38f};
+    for (size_t c = 0; c < 3; c++) {
+        unsigned char *copy = malloc(n);
+        memcpy(copy, buf, n);
+        memcpy(copy + 128 + 12, &poison[c], 4); /* word 1, value 1 (rows start at byte 128) */
+        vcd_vectors *v = NULL;
+        CHECK_MSG(vcd_vectors_open_memory(copy, n, &v) == VCD_EINPUT, "case %zu", c);
+        CHECK(strstr(vcd_last_error(), "word 1: value 1") != NULL);
+        vcd_vectors_close(v);
+        free(copy);
+    }
+    free(buf);
+    const char *wink = "{\"dimensions\":2,\"vectors\":{\"a\":[1,0],\"b\":[1e39,0],"
+                       "\"c\":[3e38,1],\"d\":[0,1]}}";
+    CHECK(vcd_vectors_import_memory((const unsigned char *)wink, strlen(wink), VCD_VEC_WINK, 0,
+                                    &buf, &n, &st) == VCD_OK);
+    CHECK(st.words_kept == 2 && st.skipped_bad == 2);
+    free(buf);
+}
+
 static void test_files(void)
 {
     vcd_vectors *v;
@@ -100,6 +130,7 @@ int main(void)
 {
     test_text_import();
     test_wink_import();
+    test_non_finite_rows();
     test_files();
     return test_finish();
 }

@@ -53,7 +53,7 @@ static vcd_status data_load(ner_data *d, const char *first, const char *const *m
     d->files = vcd_xcalloc(d->n_files, sizeof *d->files);
     size_t total = 0;
     for (size_t f = 0; f < d->n_files; f++) {
-        vcd_status rc = vcd_conll_load(f == 0 ? first : more[f - 1], &d->files[f]);
+        vcd_status rc = vcd_conll_load_tagged(f == 0 ? first : more[f - 1], &d->files[f]);
         if (rc) return rc;
         total += d->files[f].n_sentences;
     }
@@ -383,7 +383,7 @@ vcd_status vcd_train_ner(const vcd_train_ner_options *o, vcd_train_ner_report *r
     trainer t = {.o = o};
     rc = data_load(&data, o->train_path, o->extra_train, o->n_extra_train, o->max_train_sentences);
     if (!rc && data.n == 0) rc = vcd_fail(VCD_EINPUT, "%s: no sentences", o->train_path);
-    if (!rc && o->dev_path) rc = vcd_conll_load(o->dev_path, &dev);
+    if (!rc && o->dev_path) rc = vcd_conll_load_tagged(o->dev_path, &dev);
     size_t n_labels = 0;
     char **labels = rc ? NULL : collect_labels(&data, &n_labels);
     if (!rc) rc = open_model(o, labels, n_labels, &t.m);

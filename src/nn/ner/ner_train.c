@@ -132,9 +132,9 @@ static vcd_status set_load(ner_set *d, const char *first, const char *const *mor
 {
     d->n_files = 1 + n_more;
     d->files = vcd_xcalloc(d->n_files, sizeof *d->files);
-    vcd_status rc = vcd_conll_load(first, &d->files[0]);
+    vcd_status rc = vcd_conll_load_tagged(first, &d->files[0]);
     for (size_t f = 1; !rc && f < d->n_files; f++)
-        rc = vcd_conll_load(more[f - 1], &d->files[f]);
+        rc = vcd_conll_load_tagged(more[f - 1], &d->files[f]);
     if (rc) return rc;
     set_index(d, limit);
     return VCD_OK;

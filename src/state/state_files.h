@@ -1,0 +1,36 @@
+/* Integrity of the state directory's files. A state directory is user input
+ * (it can be copied, truncated, edited or crafted), so the manifest records
+ * every file's size, line count and digest, and every reader maps a file
+ * only through state_file_map, which checks all three first. */
+#ifndef VCD_STATE_FILES_H
+#define VCD_STATE_FILES_H
+
+#include "vcd/fileio.h"
+
+struct cJSON;
+
+/* The form vectors (row f = form f, unit length), from which `match`
+ * rebuilds the FAISS index instead of trusting a FAISS file:
+ *   magic "VCDFVEC1" (8 bytes), uint32 version, uint32 dim, uint64 n,
+ *   uint64 reserved (0), then n x dim float32, all little endian. */
+#define STATE_FORM_VECTORS "form_vectors.bin"
+#define STATE_FORM_VECTORS_MAGIC "VCDFVEC1"
+#define STATE_FORM_VECTORS_HEADER 32u
+
+/* Adds {"bytes", "lines", "digest"} of dir/name to the manifest's "files"
+ * object (the file is read back once, so the record describes what is on
+ * disk). */
+vcd_status state_file_record(struct cJSON *files, const char *dir, const char *name);
+
+/* Maps dir/name after checking it against the manifest's "files" entry;
+ * any difference is one error naming the file and what differs. */
+vcd_status state_file_map(const struct cJSON *manifest, const char *dir, const char *name,
+                          vcd_mapped_file *out);
+
+vcd_status state_write_form_vectors(const char *dir, const float *X, size_t n, size_t dim);
+/* Checks a mapped form-vector file: header, exact size, n and dim as
+ * expected, every value finite. On success *rows points into f. */
+vcd_status state_check_form_vectors(const char *path, const vcd_mapped_file *f, size_t n,
+                                    size_t dim, const float **rows);
+
+#endif

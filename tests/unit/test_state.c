@@ -1,0 +1,228 @@
+/* The state directory as hostile input: every file is checked against the
+ * manifest (size, lines, digest), the FAISS index is rebuilt from validated
+ * form vectors, and a crafted file with a matching digest is still refused. */
+#include "../../src/state/state_files.h"
+#include "test.h"
+#include "vcd/fileio.h"
+#include "vcd/pipeline.h"
+#include "vcd/state.h"
+
+#include <cJSON.h>
+#include <sys/stat.h>
+
+static char *build_state(void)
+{
+    char *dir = strdup("/tmp/vcd_state_XXXXXX");
+    if (!mkdtemp(dir)) return dir;
+    vcd_cluster_options o;
+    vcd_cluster_options_default(&o);
+    o.input = VCD_DATA_DIR "/sample_comments.csv";
+    o.out_dir = dir;
+    o.tagger_spec = "rules";
+    vcd_cluster_report r;
+    vcd_status rc = vcd_run_cluster(&o, &r);
+    CHECK_MSG(rc == VCD_OK, "%s", rc ? vcd_last_error() : "");
+    return dir;
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    vcd_mapped_file f;
+    if (vcd_map_file(from, &f) != VCD_OK) return;
+    CHECK(vcd_write_file_atomic(to, f.data, f.len) == VCD_OK);
+    vcd_unmap_file(&f);
+}
+
+/* A fresh copy of the state directory (flat: states have no subfolders). */
+static char *copy_state(const char *src)
+{
+    char *dir = strdup("/tmp/vcd_state_copy_XXXXXX");
+    if (!mkdtemp(dir)) return dir;
+    const char *names[] = {"manifest.json", "docs.jsonl",    "mentions.jsonl",
+                           "forms.jsonl",   "entities.json", STATE_FORM_VECTORS};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char *a = vcd_path_join(src, names[i]), *b = vcd_path_join(dir, names[i]);
+        copy_file(a, b);
+        free(a);
+        free(b);
+    }
+    return dir;
+}
+
+/* Re-records `name` in the manifest, as a forger who understands the format would. */
+static void forge_manifest(const char *dir, const char *name)
+{
+    char *path = vcd_path_join(dir, "manifest.json");
+    vcd_mapped_file f;
+    CHECK(vcd_map_file(path, &f) == VCD_OK);
+    cJSON *man = cJSON_ParseWithLength((const char *)f.data, f.len);
+    vcd_unmap_file(&f);
+    cJSON *files = cJSON_GetObjectItemCaseSensitive(man, "files");
+    cJSON_DeleteItemFromObjectCaseSensitive(files, name);
+    CHECK(state_file_record(files, dir, name) == VCD_OK);
+    char *s = cJSON_Print(man);
+    CHECK(vcd_write_file_atomic(path, s, strlen(s)) == VCD_OK);
+    cJSON_free(s);
+    cJSON_Delete(man);
+    free(path);
+}
+
+static void set_manifest_string(const char *dir, const char *object, const char *key,
+                                const char *value)
+{
+    char *path = vcd_path_join(dir, "manifest.json");
+    vcd_mapped_file f;
+    CHECK(vcd_map_file(path, &f) == VCD_OK);
+    cJSON *man = cJSON_ParseWithLength((const char *)f.data, f.len);
+    vcd_unmap_file(&f);
+    cJSON *o = cJSON_GetObjectItemCaseSensitive(man, object);
+    cJSON_ReplaceItemInObjectCaseSensitive(o, key, cJSON_CreateString(value));
+    char *s = cJSON_Print(man);
+    CHECK(vcd_write_file_atomic(path, s, strlen(s)) == VCD_OK);
+    cJSON_free(s);
+    cJSON_Delete(man);
+    free(path);
+}
+
+/* Rewrites dir/name keeping its first `keep` bytes (0: empty), then appends `extra`. */
+static void rewrite(const char *dir, const char *name, size_t keep, const char *extra)
+{
+    char *path = vcd_path_join(dir, name);
+    vcd_mapped_file f;
+    CHECK(vcd_map_file(path, &f) == VCD_OK);
+    vcd_buf b = {0};
+    vcd_buf_append(&b, f.data, keep < f.len ? keep : f.len);
+    vcd_buf_puts(&b, extra);
+    vcd_unmap_file(&f);
+    CHECK(vcd_write_file_atomic(path, b.data, b.len) == VCD_OK);
+    vcd_buf_free(&b);
+    free(path);
+}
+
+static size_t file_size(const char *dir, const char *name)
+{
+    char *path = vcd_path_join(dir, name);
+    struct stat st;
+    size_t n = stat(path, &st) == 0 ? (size_t)st.st_size : 0;
+    free(path);
+    return n;
+}
+
+/* Overwrites n bytes of dir/name at offset `at`, keeping the size. */
+static void patch(const char *dir, const char *name, long at, const void *bytes, size_t n)
+{
+    char *path = vcd_path_join(dir, name);
+    FILE *f = fopen(path, "r+b");
+    CHECK(f && fseek(f, at, SEEK_SET) == 0 && fwrite(bytes, 1, n, f) == n);
+    if (f) fclose(f);
+    free(path);
+}
+
+/* The readers that read `name` refuse the directory, naming the file:
+ * match's (forms, entities, vectors) and the records' (docs, mentions, entities). */
+static void check_refused(const char *dir, const char *name, const char *why, int open, int records)
+{
+    if (open) {
+        vcd_state *s = NULL;
+        vcd_status rc = vcd_state_open(dir, NULL, &s);
+        CHECK_MSG(rc == VCD_EINPUT && strstr(vcd_last_error(), name) &&
+                      strstr(vcd_last_error(), why),
+                  "%s (%s): open gave %d: %s", name, why, (int)rc, rc ? vcd_last_error() : "ok");
+        vcd_state_close(s);
+    }
+    if (records) {
+        vcd_records r;
+        vcd_status rc = vcd_records_load(dir, &r);
+        CHECK_MSG(rc == VCD_EINPUT && strstr(vcd_last_error(), name) &&
+                      strstr(vcd_last_error(), why),
+                  "%s (%s): records gave %d: %s", name, why, (int)rc, rc ? vcd_last_error() : "ok");
+        if (rc == VCD_OK) vcd_records_free(&r);
+    }
+}
+
+static void test_damaged_files(const char *good)
+{
+    const struct {
+        const char *name;
+        int open, records;
+    } files[] = {{"docs.jsonl", 0, 1},
+                 {"mentions.jsonl", 0, 1},
+                 {"forms.jsonl", 1, 0},
+                 {"entities.json", 1, 1}};
+    for (size_t i = 0; i < 4; i++) {
+        const char *name = files[i].name;
+        int o = files[i].open, r = files[i].records;
+        char *d = copy_state(good);
+        rewrite(d, name, file_size(d, name) / 2, ""); /* truncated */
+        check_refused(d, name, "bytes, the manifest records", o, r);
+        rewrite(d, name, 0, ""); /* emptied */
+        check_refused(d, name, "bytes, the manifest records", o, r);
+        vcd_remove_tree(d);
+        free(d);
+        d = copy_state(good);
+        patch(d, name, 3, "#", 1); /* one byte changed: same size and lines */
+        check_refused(d, name, "digest", o, r);
+        vcd_remove_tree(d);
+        free(d);
+    }
+}
+
+static void test_form_vectors(const char *good)
+{
+    char *d = copy_state(good);
+    size_t n = file_size(d, STATE_FORM_VECTORS);
+    rewrite(d, STATE_FORM_VECTORS, n - 4, "");
+    check_refused(d, STATE_FORM_VECTORS, "bytes, the manifest records", 1, 0);
+    /* a forged file whose digest the manifest matches: still validated */
+    rewrite(d, STATE_FORM_VECTORS, n - 4, "\xff\xff\xff\xff"); /* NaN */
+    forge_manifest(d, STATE_FORM_VECTORS);
+    check_refused(d, STATE_FORM_VECTORS, "outside [-1, 1]", 1, 0);
+    rewrite(d, STATE_FORM_VECTORS, n - 8, "");
+    forge_manifest(d, STATE_FORM_VECTORS);
+    check_refused(d, STATE_FORM_VECTORS, "bytes, expected", 1, 0);
+    uint64_t one = 1;
+    patch(d, STATE_FORM_VECTORS, 16, &one, 8); /* header claims one form */
+    forge_manifest(d, STATE_FORM_VECTORS);
+    check_refused(d, STATE_FORM_VECTORS, "vectors of dimension", 1, 0);
+    vcd_remove_tree(d);
+    free(d);
+    /* every index kind is rebuilt at open (no FAISS file is ever read) */
+    const char *kinds[] = {"hnsw", "ivf", "flat"};
+    for (size_t k = 0; k < 3; k++) {
+        d = copy_state(good);
+        set_manifest_string(d, "index", "kind", kinds[k]);
+        char *faiss = vcd_path_join(d, "index.faiss");
+        CHECK(vcd_write_file_atomic(faiss, "garbage, never read", 19) == VCD_OK);
+        free(faiss);
+        vcd_state *s = NULL;
+        CHECK_MSG(vcd_state_open(d, NULL, &s) == VCD_OK, "%s: %s", kinds[k], vcd_last_error());
+        vcd_match_hit hits[3];
+        size_t nh = 0;
+        CHECK(s && vcd_state_match(s, "Apple Vision Pro", 3, 0.5, hits, &nh) == VCD_OK && nh >= 1 &&
+              strcmp(hits[0].name, "Apple Vision Pro") == 0);
+        vcd_state_close(s);
+        vcd_remove_tree(d);
+        free(d);
+    }
+    d = copy_state(good);
+    set_manifest_string(d, "index", "kind", "lsh");
+    check_refused(d, "manifest.json", "unknown index kind", 1, 0);
+    vcd_remove_tree(d);
+    free(d);
+}
+
+int main(void)
+{
+    char *good = build_state();
+    vcd_state *s = NULL;
+    CHECK_MSG(vcd_state_open(good, NULL, &s) == VCD_OK, "%s", vcd_last_error());
+    vcd_state_close(s);
+    char *faiss = vcd_path_join(good, "index.faiss");
+    CHECK(access(faiss, F_OK) != 0); /* no FAISS file is written */
+    free(faiss);
+    test_damaged_files(good);
+    test_form_vectors(good);
+    vcd_remove_tree(good);
+    free(good);
+    return test_finish();
+}
