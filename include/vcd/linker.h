@@ -93,19 +93,29 @@ void vcd_link_pairs_free(vcd_link_pairs *p);
 /* Candidate pairs among the forms with their evidence, sorted by (a, b). */
 vcd_status vcd_link_candidates(const vcd_link_forms *lf, vcd_link_pairs *out);
 
-/* The logistic pair model. `use_context` = 0 for match queries (no context). */
+/* The logistic pair model: two weight sets over the same evidence, one for
+ * pairs of corpus forms, one for a free-standing query against a form
+ * (`match`: no context, no comments, no counts, so those features are
+ * zero and the weights are fit that way, keeping its P calibrated). */
 typedef struct {
     double w[VCD_EV_COUNT];
     double bias;
+} vcd_linker_weights;
+
+typedef struct {
+    vcd_linker_weights pair, query;
     double cannot_link; /* P below which a pair keeps its groups apart */
     char encoder[64];   /* encoder kind the model was fit with */
 } vcd_linker_model;
+
+/* The features a query has no value for (zeroed for the query weights). */
+int vcd_evidence_query_masked(vcd_evidence_feature f);
 
 vcd_status vcd_linker_model_load(const char *path, vcd_linker_model *m);
 /* JSON (schema vcdiscover.linker/1) with feature names, weights, fit report. */
 char *vcd_linker_model_json(const vcd_linker_model *m, const char *fit_report_json);
 const char *vcd_linker_default_path(void);
-double vcd_linker_prob(const vcd_linker_model *m, const float *x);
+double vcd_linker_prob(const vcd_linker_weights *w, const float *x);
 /* Hard evidence that two forms are different entities, whatever the model
  * says: written as different spans of one comment with no alias rule
  * between them, names of two different KB entries, two different model
@@ -119,7 +129,7 @@ void vcd_linker_score(const vcd_linker_model *m, vcd_link_pairs *pairs);
  * pairs with labels y (0/1), skipping pairs vcd_link_pair_apart keeps
  * apart. Deterministic. */
 vcd_status vcd_linker_fit(const vcd_link_pairs *pairs, const uint8_t *y, double l2,
-                          vcd_linker_model *m);
+                          vcd_linker_weights *w);
 
 /* Constrained single linkage over scored pairs: labels[f] = group id
  * (0..), -1 for forms joined to nothing. cannot_link = 0 turns the
@@ -127,16 +137,11 @@ vcd_status vcd_linker_fit(const vcd_link_pairs *pairs, const uint8_t *y, double 
 size_t vcd_link_cluster(const vcd_link_pairs *pairs, size_t n_forms, double join_p, double cannot_p,
                         int32_t *labels);
 
-/* Evidence for one free-standing query against form f (match). The query's
- * facts come from vcd_link_forms_query. */
-typedef struct vcd_link_query vcd_link_query;
-vcd_link_query *vcd_link_query_new(const vcd_link_forms *lf, const char *text, size_t n,
-                                   const float *vector);
-void vcd_link_query_free(vcd_link_query *q);
-/* Candidate forms for the query (rules + KB + the given nearest forms),
- * with evidence; x rows of VCD_EV_COUNT floats. Returns the count. */
-size_t vcd_link_query_candidates(const vcd_link_query *q, const int64_t *nearest,
-                                 const float *nearest_cos, size_t n_nearest, uint32_t **forms,
-                                 float **x);
+/* P(same) of a free-standing query (match) against every form of `lf`,
+ * written to p[0 .. n_forms); the evidence of each pair to x (n_forms rows
+ * of VCD_EV_COUNT) when x is not NULL. `qvec` is the query's unit vector in
+ * the forms' space. Apart pairs (vcd_link_pair_apart) get 0. */
+void vcd_link_query_score(const vcd_link_forms *lf, const vcd_linker_model *m, const char *text,
+                          size_t n, const float *qvec, float *p, float *x);
 
 #endif

@@ -61,10 +61,13 @@ static void print_text(const vcd_linker_fit_report *r, const vcd_linker_model *m
                100 * p[i]->scores.bcubed_f1, 100 * p[i]->form_pairs.recall,
                p[i]->form_pairs.correct_pairs, p[i]->form_pairs.same_entity_pairs,
                100 * p[i]->form_pairs.precision, p[i]->form_pairs.together_pairs);
-    printf("weights:");
-    for (int f = 0; f < VCD_EV_COUNT; f++)
-        printf(" %s=%.3f", vcd_evidence_name((vcd_evidence_feature)f), m->w[f]);
-    printf(" bias=%.3f\n", m->bias);
+    const vcd_linker_weights *w[2] = {&m->pair, &m->query};
+    for (int i = 0; i < 2; i++) {
+        printf("%s weights:", i ? "query" : "pair");
+        for (int f = 0; f < VCD_EV_COUNT; f++)
+            printf(" %s=%.3f", vcd_evidence_name((vcd_evidence_feature)f), w[i]->w[f]);
+        printf(" bias=%.3f\n", w[i]->bias);
+    }
 }
 
 static int run(const cli_option *opts, const vcd_cluster_options *c)

@@ -60,7 +60,7 @@ void link_form_fill(link_form *f, const char *surface, size_t sn, const char *ke
     vcd_buf_free(&content);
 }
 
-static void link_kb(const vcd_kb *kb, const char *surface, size_t n, link_form *f)
+void link_form_kb(const vcd_kb *kb, const char *surface, size_t n, link_form *f)
 {
     f->n_kb = 0;
     if (!kb) return;
@@ -220,7 +220,7 @@ vcd_status vcd_link_forms_build(const vcd_link_input *in, vcd_link_forms **out)
         x->count = fm->count;
         x->type = fm->type;
         x->vector = in->vectors + f * in->dim;
-        link_kb(in->kb, fm->surface, strlen(fm->surface), x);
+        link_form_kb(in->kb, fm->surface, strlen(fm->surface), x);
         /* the most frequent form owns a shared compact key */
         vcd_strmap_upsert(lf->by_compact, x->compact, x->compact_len, f, NULL);
     }

@@ -43,6 +43,8 @@ struct vcd_link_forms {
 
 /* Facts of one string as a form (the query path builds one from text). */
 void link_form_fill(link_form *f, const char *surface, size_t sn, const char *key, size_t kn);
+/* The strong KB entries `surface` names. */
+void link_form_kb(const vcd_kb *kb, const char *surface, size_t n, link_form *f);
 /* Evidence of the pair (a, b); cosine and co-occurrence given by the caller. */
 void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form *b, float cosine,
                    uint32_t cooccur, uint32_t ambiguity, float *x);

@@ -13,7 +13,13 @@
 
 #define N_PARAMS (VCD_EV_COUNT + 1)
 
-double vcd_linker_prob(const vcd_linker_model *m, const float *x)
+int vcd_evidence_query_masked(vcd_evidence_feature f)
+{
+    return f == VCD_EV_CONTEXT || f == VCD_EV_COOCCUR || f == VCD_EV_COUNT_RATIO ||
+           f == VCD_EV_NEARBY || f == VCD_EV_TYPE_DIFFERENT;
+}
+
+double vcd_linker_prob(const vcd_linker_weights *m, const float *x)
 {
     double z = m->bias;
     for (int f = 0; f < VCD_EV_COUNT; f++)
@@ -32,7 +38,7 @@ void vcd_linker_score(const vcd_linker_model *m, vcd_link_pairs *pairs)
     for (size_t i = 0; i < pairs->n; i++)
         pairs->items[i].p = vcd_link_pair_apart(pairs->items[i].x)
                                 ? 0.0f
-                                : (float)vcd_linker_prob(m, pairs->items[i].x);
+                                : (float)vcd_linker_prob(&m->pair, pairs->items[i].x);
 }
 
 /* Solves A x = b for a symmetric positive definite A (n x n) in place by
@@ -68,7 +74,7 @@ static int cholesky_solve(double *A, double *b, size_t n)
 }
 
 vcd_status vcd_linker_fit(const vcd_link_pairs *pairs, const uint8_t *y, double l2,
-                          vcd_linker_model *m)
+                          vcd_linker_weights *m)
 {
     double w[N_PARAMS] = {0}; /* w[VCD_EV_COUNT] is the bias */
     double H[N_PARAMS * N_PARAMS], g[N_PARAMS], x[N_PARAMS];
@@ -119,16 +125,41 @@ const char *vcd_linker_default_path(void)
     return VCD_DATA_DIR "/models/linker/linker.json";
 }
 
+static void weights_json(cJSON *o, const vcd_linker_weights *w)
+{
+    cJSON_AddNumberToObject(o, "bias", w->bias);
+    cJSON *ws = cJSON_AddObjectToObject(o, "weights");
+    for (int f = 0; f < VCD_EV_COUNT; f++)
+        cJSON_AddNumberToObject(ws, vcd_evidence_name((vcd_evidence_feature)f), w->w[f]);
+}
+
+static vcd_status weights_from_json(const char *path, const char *name, const cJSON *o,
+                                    vcd_linker_weights *w)
+{
+    const cJSON *bias = cJSON_GetObjectItemCaseSensitive(o, "bias");
+    const cJSON *ws = cJSON_GetObjectItemCaseSensitive(o, "weights");
+    if (!cJSON_IsNumber(bias) || !isfinite(bias->valuedouble) || !cJSON_IsObject(ws))
+        return vcd_fail(VCD_EINPUT, "%s: \"%s\" needs a finite bias and weights", path, name);
+    w->bias = bias->valuedouble;
+    for (int f = 0; f < VCD_EV_COUNT; f++) {
+        const char *fname = vcd_evidence_name((vcd_evidence_feature)f);
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(ws, fname);
+        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || fabs(v->valuedouble) > 1e6)
+            return vcd_fail(VCD_EINPUT, "%s: %s weight '%s' missing or not a finite number", path,
+                            name, fname);
+        w->w[f] = v->valuedouble;
+    }
+    return VCD_OK;
+}
+
 char *vcd_linker_model_json(const vcd_linker_model *m, const char *fit_report_json)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "schema", "vcdiscover.linker/1");
     cJSON_AddStringToObject(j, "encoder", m->encoder);
-    cJSON_AddNumberToObject(j, "bias", m->bias);
     cJSON_AddNumberToObject(j, "cannot_link", m->cannot_link);
-    cJSON *w = cJSON_AddObjectToObject(j, "weights");
-    for (int f = 0; f < VCD_EV_COUNT; f++)
-        cJSON_AddNumberToObject(w, vcd_evidence_name((vcd_evidence_feature)f), m->w[f]);
+    weights_json(cJSON_AddObjectToObject(j, "pair"), &m->pair);
+    weights_json(cJSON_AddObjectToObject(j, "query"), &m->query);
     if (fit_report_json) {
         cJSON *r = cJSON_Parse(fit_report_json);
         if (r) cJSON_AddItemToObject(j, "fit", r);
@@ -144,27 +175,21 @@ static vcd_status model_from_json(const char *path, const cJSON *j, vcd_linker_m
     if (!cJSON_IsString(schema) || strcmp(schema->valuestring, "vcdiscover.linker/1") != 0)
         return vcd_fail(VCD_EINPUT, "%s: not a vcdiscover.linker/1 model", path);
     const cJSON *enc = cJSON_GetObjectItemCaseSensitive(j, "encoder");
-    const cJSON *bias = cJSON_GetObjectItemCaseSensitive(j, "bias");
     const cJSON *cl = cJSON_GetObjectItemCaseSensitive(j, "cannot_link");
-    const cJSON *w = cJSON_GetObjectItemCaseSensitive(j, "weights");
-    if (!cJSON_IsString(enc) || !cJSON_IsNumber(bias) || !cJSON_IsNumber(cl) || !cJSON_IsObject(w))
-        return vcd_fail(VCD_EINPUT, "%s: needs encoder, bias, cannot_link and weights", path);
+    if (!cJSON_IsString(enc) || !cJSON_IsNumber(cl))
+        return vcd_fail(VCD_EINPUT, "%s: needs encoder and cannot_link", path);
     if (strlen(enc->valuestring) >= sizeof m->encoder)
         return vcd_fail(VCD_EINPUT, "%s: encoder name too long", path);
     snprintf(m->encoder, sizeof m->encoder, "%s", enc->valuestring);
-    m->bias = bias->valuedouble;
     m->cannot_link = cl->valuedouble;
-    if (!isfinite(m->bias) || !(m->cannot_link >= 0 && m->cannot_link < 0.5))
-        return vcd_fail(VCD_EINPUT, "%s: bias must be finite and cannot_link in [0, 0.5)", path);
-    for (int f = 0; f < VCD_EV_COUNT; f++) {
-        const char *name = vcd_evidence_name((vcd_evidence_feature)f);
-        const cJSON *v = cJSON_GetObjectItemCaseSensitive(w, name);
-        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || fabs(v->valuedouble) > 1e6)
-            return vcd_fail(VCD_EINPUT, "%s: weight '%s' missing or not a finite number", path,
-                            name);
-        m->w[f] = v->valuedouble;
-    }
-    return VCD_OK;
+    if (!(m->cannot_link >= 0 && m->cannot_link < 0.5))
+        return vcd_fail(VCD_EINPUT, "%s: cannot_link must be in [0, 0.5)", path);
+    vcd_status rc =
+        weights_from_json(path, "pair", cJSON_GetObjectItemCaseSensitive(j, "pair"), &m->pair);
+    if (!rc)
+        rc = weights_from_json(path, "query", cJSON_GetObjectItemCaseSensitive(j, "query"),
+                               &m->query);
+    return rc;
 }
 
 vcd_status vcd_linker_model_load(const char *path, vcd_linker_model *m)

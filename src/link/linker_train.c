@@ -195,7 +195,7 @@ vcd_status vcd_linker_train(const vcd_link_run *run, const vcd_gold *gold,
             sub_y[sub.n] = y[i];
             sub.items[sub.n++] = all->items[i];
         }
-        vcd_linker_model mk = *model;
+        vcd_linker_weights mk;
         rc = vcd_linker_fit(&sub, sub_y, opt->l2, &mk);
         /* unlabelled pairs are scored too (by the fold of their first form's
          * index), so that they join or separate as they would in `cluster` */
@@ -222,7 +222,14 @@ vcd_status vcd_linker_train(const vcd_link_run *run, const vcd_gold *gold,
                 sub_y[sub.n] = y[i];
                 sub.items[sub.n++] = all->items[i];
             }
-        rc = vcd_linker_fit(&sub, sub_y, opt->l2, model);
+        rc = vcd_linker_fit(&sub, sub_y, opt->l2, &model->pair);
+    }
+    /* the query weights: the same pairs seen as a query would see them */
+    if (rc == VCD_OK) {
+        for (size_t i = 0; i < sub.n; i++)
+            for (int f = 0; f < VCD_EV_COUNT; f++)
+                if (vcd_evidence_query_masked((vcd_evidence_feature)f)) sub.items[i].x[f] = 0;
+        rc = vcd_linker_fit(&sub, sub_y, opt->l2, &model->query);
     }
     if (rc == VCD_OK) {
         vcd_linker_score(model, &scored);

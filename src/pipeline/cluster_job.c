@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 void vcd_cluster_options_default(vcd_cluster_options *o)
 {
@@ -184,9 +185,28 @@ static void promote_frequent_forms(const vcd_forms *forms, size_t min_mentions, 
         }
 }
 
+/* What `match` needs to reopen the same evidence: the KB files (with the
+ * shipped KB's digest) and the pair model. */
+static void link_manifest(cJSON *cl, const vcd_cluster_options *o, const vcd_kb *kb)
+{
+    cJSON_AddStringToObject(cl, "link", o->link == VCD_LINK_LEGACY ? "legacy" : "identity");
+    if (o->link == VCD_LINK_LEGACY) return;
+    cJSON_AddBoolToObject(cl, "cannot_link", o->cannot_link);
+    cJSON_AddStringToObject(cl, "linker",
+                            o->linker_path ? o->linker_path : vcd_linker_default_path());
+    cJSON *k = cJSON_AddObjectToObject(cl, "kb");
+    cJSON_AddStringToObject(k, "spec", kb ? (o->kb_spec ? o->kb_spec : "default") : "none");
+    if (kb) {
+        char hex[24];
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)vcd_kb_digest(kb));
+        cJSON_AddStringToObject(k, "digest", hex);
+    }
+}
+
 static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c,
                            const vcd_encoder *enc, const vcd_vectors *vec, const vcd_index *ix,
-                           cJSON *files, const char *tagger, const vcd_cluster_report *r)
+                           const vcd_kb *kb, cJSON *files, const char *tagger,
+                           const vcd_cluster_report *r)
 {
     cJSON *m = cJSON_CreateObject();
     cJSON_AddStringToObject(m, "schema", VCD_STATE_MANIFEST_SCHEMA);
@@ -245,6 +265,7 @@ static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c,
     cJSON_AddNumberToObject(cl, "min_similarity", o->min_similarity);
     cJSON_AddNumberToObject(cl, "min_entity_mentions", (double)o->min_entity_mentions);
     cJSON_AddNumberToObject(cl, "seed", (double)o->seed);
+    link_manifest(cl, o, kb);
     /* No FAISS file: readers rebuild this index from the form vectors. */
     cJSON *ixj = cJSON_AddObjectToObject(m, "index");
     cJSON_AddStringToObject(ixj, "kind", vcd_index_kind_name(ix));
@@ -314,7 +335,7 @@ static vcd_status write_state(const vcd_cluster_options *o, job_state *j, vcd_cl
         return rc;
     }
     char *manifest =
-        manifest_json(o, j->run.corpus, j->run.encoder, j->run.vectors, j->index, files, j->run.tagger, r);
+        manifest_json(o, j->run.corpus, j->run.encoder, j->run.vectors, j->index, j->run.kb, files, j->run.tagger, r);
     rc = state_write_json(o->out_dir, "manifest.json", manifest);
     cJSON_free(manifest);
     return rc;
@@ -324,6 +345,12 @@ static vcd_status open_kb(const vcd_cluster_options *o, vcd_kb **out)
 {
     *out = NULL;
     if (o->kb_spec && strcmp(o->kb_spec, "none") == 0) return VCD_OK;
+    /* The shipped KB is part of the install; without it (a trimmed copy)
+     * the evidence simply has no KB, as with --kb none, and the run says so. */
+    if (access(vcd_kb_default_path(), R_OK) != 0) {
+        if (o->warn) o->warn(o->warn_ctx, "no shipped knowledge base found; linking without one");
+        return o->kb_spec ? vcd_kb_open(o->kb_spec, out) : VCD_OK;
+    }
     vcd_status rc = vcd_kb_open(vcd_kb_default_path(), out);
     if (rc == VCD_OK && o->kb_spec) rc = vcd_kb_add(*out, o->kb_spec);
     if (rc) {
