@@ -436,6 +436,22 @@ static void test_real_files(void)
     vcd_buf_free(&img);
 }
 
+/* The shipped default KB opens and answers the lead's examples. */
+static void test_default_kb(void)
+{
+    const char *path = vcd_kb_default_path();
+    CHECK(strstr(path, "/kb/default.vcdkb") != NULL);
+    if (test_skip_if_missing(path)) return;
+    vcd_kb *kb = NULL;
+    CHECK_MSG(vcd_kb_open(path, &kb) == VCD_OK, "%s", vcd_last_error());
+    if (!kb) return;
+    CHECK(id_is(kb, "Britain", "country:GBR") && id_is(kb, "UK", "country:GBR"));
+    CHECK(id_is(kb, "Philly", "geonames:4560349") && id_is(kb, "Big Apple", "geonames:5128581"));
+    CHECK(id_is(kb, "Apple", "ticker:AAPL") && id_is(kb, "Jamaicans", "country:JAM:people"));
+    CHECK(vcd_kb_size(kb) > 10000 && vcd_kb_nickname_count(kb) > 1000);
+    vcd_kb_close(kb);
+}
+
 int main(void)
 {
     test_key();
@@ -446,5 +462,6 @@ int main(void)
     test_lying_tables();
     test_files_and_add();
     test_real_files();
+    test_default_kb();
     return test_finish();
 }
