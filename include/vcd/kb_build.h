@@ -8,8 +8,12 @@
  * merged by id across files and importers (a TSV line with id
  * "country:GBR" adds aliases to the country), aliases deduplicated by
  * vcd_kb_key within an entry (a strong spelling wins over a weak one), and
- * the file written sorted by id, so the same inputs give the same bytes
- * whatever the order of files on the command line. */
+ * the file written sorted by id. The same inputs in the same order give the
+ * same bytes (the order decides which symbol names a merged company and
+ * which file's spelling leads when two sources rank alike).
+ *
+ * User TSV ids without a ':' are namespaced "user:<id>"; an id with one is
+ * used as given. A leading UTF-8 byte order mark is ignored in every format. */
 #ifndef VCD_KB_BUILD_H
 #define VCD_KB_BUILD_H
 

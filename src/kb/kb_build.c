@@ -318,6 +318,10 @@ vcd_status vcd_kb_import_memory(vcd_kb_builder *b, vcd_kb_source src, const unsi
     vcd_kb_import_stats local;
     if (!st) st = &local;
     memset(st, 0, sizeof *st);
+    if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3)) { /* a UTF-8 byte order mark */
+        data += 3;
+        len -= 3;
+    }
     switch (src) {
     case VCD_KB_SRC_GEONAMES:
         return kb_import_geonames(b, data, len, name, st);

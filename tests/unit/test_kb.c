@@ -254,6 +254,17 @@ static void test_not_the_format(void)
     }
 }
 
+static void test_bom(void)
+{
+    static const char bom[] = "\xEF\xBB\xBFSymbol,Company Name\nAAPL,Apple Inc.\n";
+    vcd_kb_builder *b = vcd_kb_builder_new(NULL);
+    vcd_kb_import_stats st;
+    CHECK(vcd_kb_import_memory(b, VCD_KB_SRC_TICKERS, (const unsigned char *)bom, strlen(bom), "b",
+                               &st) == VCD_OK);
+    CHECK(st.entries == 1 && st.rows == 1);
+    vcd_kb_builder_free(b);
+}
+
 static void test_huge_field(void)
 {
     /* a 2 MB field: the line is a counted skip, the next line still imports */
@@ -458,6 +469,7 @@ int main(void)
     test_samples();
     test_not_the_format();
     test_huge_field();
+    test_bom();
     test_corrupt();
     test_lying_tables();
     test_files_and_add();
