@@ -3,10 +3,14 @@
  * mledoze countries JSON, ticker CSVs, given-name nickname CSVs and a plain
  * id<TAB>name<TAB>alias<TAB>type TSV), opened read-only by the link stage.
  *
- * Every alias is indexed under vcd_kb_key(alias): NFKC + case fold, every
- * run of characters that are not letters or digits collapsed to one space,
- * trimmed ("U.S." -> "u s", "New-York" -> "new york"). A lookup normalises
- * its query the same way, so importers and callers cannot disagree.
+ * Every alias is indexed under vcd_kb_key(alias): NFKC + case fold +
+ * combining marks stripped ("Pokémon" and "Pokemon" share a key, as do
+ * "Zürich" and "Zurich": comments drop accents far more often than two
+ * different entities differ only by one), every run of characters that are
+ * not letters or digits collapsed to one space, trimmed ("U.S." -> "u s",
+ * "New-York" -> "new york"). A lookup normalises its query the same way, so
+ * importers and callers cannot disagree. Invalid UTF-8 bytes count as
+ * separators.
  *
  * Opening validates the whole file (magic, version, every offset and length
  * in bounds, strings NUL-terminated UTF-8, a digest of the contents): a bad
@@ -33,9 +37,14 @@ typedef struct {
 
 /* Opens (memory-maps and validates) a .vcdkb file. */
 vcd_status vcd_kb_open(const char *path, vcd_kb **out);
+/* Validates and opens an in-memory image; `data` is not copied and must
+ * outlive the handle (tests, fuzzing). */
+vcd_status vcd_kb_open_memory(const void *data, size_t len, vcd_kb **out);
 /* Adds a second file (a user's own --kb next to the default): entries are
- * numbered after the ones already open; lookups search both. */
+ * numbered after the ones already open; lookups search both. At most
+ * VCD_KB_MAX_FILES files per handle. A failed add leaves the handle as it was. */
 vcd_status vcd_kb_add(vcd_kb *kb, const char *path);
+#define VCD_KB_MAX_FILES 8
 void vcd_kb_close(vcd_kb *kb);
 
 size_t vcd_kb_size(const vcd_kb *kb);
@@ -49,11 +58,13 @@ vcd_entity_type vcd_kb_type(const vcd_kb *kb, uint32_t entry);
 double vcd_kb_prominence(const vcd_kb *kb, uint32_t entry);
 /* The entry's aliases (original spellings, canonical name first). Returns
  * the total count; writes up to `max` pointers into the mapped file. */
-size_t vcd_kb_aliases(const vcd_kb *kb, uint32_t entry, const char **out,
-                      vcd_kb_strength *strength, size_t max);
+size_t vcd_kb_aliases(const vcd_kb *kb, uint32_t entry, const char **out, vcd_kb_strength *strength,
+                      size_t max);
 
 /* Entries with an alias whose key equals vcd_kb_key(text). Returns the total
- * number of hits (may exceed max); writes up to `max`, most prominent first. */
+ * number of hits (may exceed max); writes up to `max`, most prominent first
+ * (ties: strong before weak, then lower entry index), so the order is fixed
+ * by the files alone. An entry appears at most once per file. */
 size_t vcd_kb_lookup(const vcd_kb *kb, const char *text, size_t n, vcd_kb_hit *hits, size_t max);
 
 /* 1 when the given names `a` and `b` are a known name/nickname pair
@@ -65,8 +76,16 @@ int vcd_kb_nickname_pair(const vcd_kb *kb, const char *a, size_t an, const char 
 /* The KB's key of `text` (see above) into `out`. */
 void vcd_kb_key(const char *text, size_t n, vcd_buf *out);
 
-/* Digest of the KB's contents (recorded in state manifests). */
+/* Digest of the KB's contents (recorded in state manifests); with added
+ * files, a combination of every file's digest in order. */
 uint64_t vcd_kb_digest(const vcd_kb *kb);
+/* Number of nickname pairs (all files). */
+size_t vcd_kb_nickname_count(const vcd_kb *kb);
+
+/* Alias groups as TSV lines `id<TAB>type<TAB>alias`, every alias of one
+ * entry on consecutive lines, entries in file order (training data for an
+ * identity encoder). Strings in a valid file hold no tabs or newlines. */
+void vcd_kb_export_tsv(const vcd_kb *kb, vcd_buf *out);
 
 /* The shipped default KB (VCD_DATA_DIR "/kb/default.vcdkb"). */
 const char *vcd_kb_default_path(void);

@@ -65,6 +65,7 @@ int cmd_cluster(int argc, char **argv);
 int cmd_silver(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_vectors(int argc, char **argv);
+int cmd_kb(int argc, char **argv);
 int cmd_trends(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_eval(int argc, char **argv);

@@ -18,6 +18,7 @@ static void usage(FILE *out)
           "  train-linker     fit the identity pair model on labelled mentions\n"
           "  silver           weak BIO labels for your comments from known names\n"
           "  vectors import   convert word vectors into vcdiscover's memory-mapped format\n"
+          "  kb               build (kb import), query (kb lookup) or export a knowledge base\n"
           "  version          print the version\n\n"
           "Run 'vcdiscover <command> --help' for a command's options.\n",
           out);
@@ -48,6 +49,7 @@ static int run(int argc, char **argv)
     if (strcmp(cmd, "ner") == 0) return cmd_ner(argc - 2, argv + 2);
     if (strcmp(cmd, "silver") == 0) return cmd_silver(argc - 2, argv + 2);
     if (strcmp(cmd, "vectors") == 0) return cmd_vectors(argc - 2, argv + 2);
+    if (strcmp(cmd, "kb") == 0) return cmd_kb(argc - 2, argv + 2);
     return cli_error(EXIT_USAGE, "unknown command '%s' (see vcdiscover --help)", cmd);
 }
 

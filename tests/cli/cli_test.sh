@@ -429,5 +429,33 @@ grep -q "counts.csv:2: likes value '99999999999999999999'" "$T/stderr" && ok || 
 grep -Eq '"bad_numbers":[[:space:]]*5,' "$T/cn/manifest.json" && ok || bad "bad counts not in the manifest"
 grep -q '"replies":1234' "$T/cn/docs.jsonl" && ok || bad "1,234 not read as a count"
 # ---- end of issue 14 ----
+# knowledge base: import, lookup, export; bad inputs exit 2 with one line
+printf 'acme\tAcme Corp\tACME\tORG\tweak\nacme\tAcme Corp\tAcme Rockets\tORG\n' >"$T/kb.tsv"
+printf 'name1,relationship,name2\ncharles,has_nickname,chuck\n' >"$T/nick.csv"
+expect 0 "kb --help" -- "$BIN" kb --help
+expect 0 "kb import" -- "$BIN" kb import --out "$T/k.vcdkb" --tsv "$T/kb.tsv" --nicknames "$T/nick.csv" --json
+grep -q '"schema":"vcdiscover.kb_import/1"' "$T/stdout" && ok || bad "kb import: no JSON summary"
+expect 0 "kb lookup" -- "$BIN" kb lookup "acme rockets" --kb "$T/k.vcdkb"
+grep -q '^user:acme	ORG	strong' "$T/stdout" && ok || bad "kb lookup: Acme Rockets not found"
+expect 0 "kb lookup --json" -- "$BIN" kb lookup ACME --kb "$T/k.vcdkb" --json
+grep -q '"strength":"weak"' "$T/stdout" && ok || bad "kb lookup: ACME not weak"
+expect 0 "kb export" -- "$BIN" kb export --kb "$T/k.vcdkb"
+grep -q '^user:acme	ORG	Acme Rockets$' "$T/stdout" && ok || bad "kb export: alias line missing"
+cp "$T/k.vcdkb" "$T/k2.vcdkb" && printf 'X' | dd of="$T/k2.vcdkb" bs=1 seek=200 conv=notrunc 2>/dev/null
+head -c 100 "$T/k.vcdkb" >"$T/k3.vcdkb"
+expect 2 "kb import without --out" -- "$BIN" kb import --tsv "$T/kb.tsv"
+expect 2 "kb import without sources" -- "$BIN" kb import --out "$T/k4.vcdkb"
+expect 2 "kb import missing value" -- "$BIN" kb import --out "$T/k4.vcdkb" --tsv
+expect 2 "kb import unknown option" -- "$BIN" kb import --out "$T/k4.vcdkb" --frob x
+expect 2 "kb import bad population" -- "$BIN" kb import --out "$T/k4.vcdkb" --tsv "$T/kb.tsv" --min-population lots
+expect 2 "kb import missing file" -- "$BIN" kb import --out "$T/k4.vcdkb" --tsv "$T/nope.tsv"
+expect 2 "kb import wrong format" -- "$BIN" kb import --out "$T/k4.vcdkb" --geonames "$T/kb.tsv"
+expect 2 "kb import bad json" -- "$BIN" kb import --out "$T/k4.vcdkb" --countries "$T/nick.csv"
+[ ! -e "$T/k4.vcdkb" ] && ok || bad "failed kb import left a file"
+expect 2 "kb lookup corrupt" -- "$BIN" kb lookup acme --kb "$T/k2.vcdkb"
+expect 2 "kb lookup truncated" -- "$BIN" kb lookup acme --kb "$T/k3.vcdkb"
+expect 2 "kb lookup not a kb" -- "$BIN" kb lookup acme --kb "$T/kb.tsv"
+expect 2 "kb lookup without text" -- "$BIN" kb lookup --kb "$T/k.vcdkb"
+expect 2 "kb unknown subcommand" -- "$BIN" kb frob
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
