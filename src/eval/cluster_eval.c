@@ -38,10 +38,14 @@ typedef struct {
     size_t n, cap;
 } joined;
 
+/* A garbage gold file would print one warning per line: the first few name
+ * their lines, the rest are counted (join_gold's summary). */
+#define GOLD_WARNINGS_SHOWN 20
+
 static void warn_line(vcd_eval_warn_fn warn, void *ctx, const char *path, size_t line,
-                      const char *why)
+                      size_t skipped, const char *why)
 {
-    if (!warn) return;
+    if (!warn || skipped > GOLD_WARNINGS_SHOWN) return;
     char msg[512];
     snprintf(msg, sizeof msg, "%s:%zu: %s; line skipped", path, line, why);
     warn(ctx, msg);
@@ -83,7 +87,7 @@ static vcd_status join_gold(const char *path, const vcd_records *r, const vcd_st
             !(e->valuedouble > s->valuedouble) || e->valuedouble > 4e9) {
             if (n) {
                 out->skipped_lines++;
-                warn_line(warn, ctx, path, out->gold_lines,
+                warn_line(warn, ctx, path, out->gold_lines, out->skipped_lines,
                           "needs doc_id, start < end and entity_id");
             }
             cJSON_Delete(o);
@@ -111,6 +115,12 @@ static vcd_status join_gold(const char *path, const vcd_records *r, const vcd_st
     vcd_buf_free(&k);
     vcd_strmap_free(codes);
     vcd_unmap_file(&f);
+    if (warn && out->skipped_lines > GOLD_WARNINGS_SHOWN) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s: %zu more malformed lines skipped (%zu in all)", path,
+                 out->skipped_lines - GOLD_WARNINGS_SHOWN, out->skipped_lines);
+        warn(ctx, msg);
+    }
     out->gold_mentions = j->n;
     out->missed = j->n - out->found;
     return j->n ? VCD_OK : vcd_fail(VCD_EINPUT, "%s: no usable gold mention", path);
