@@ -147,6 +147,8 @@ static int parse_numbers(vcd_cluster_options *o)
         cli_size(cluster_options, O_COUNT, "seed", 0, SIZE_MAX, &seed);
     o->seed = seed;
     if (rc) return EXIT_USAGE;
+    if (o->algo != VCD_ALGO_KMEANS && cli_get(cluster_options, O_COUNT, "k"))
+        return cli_error(EXIT_USAGE, "--k applies to --algo kmeans only");
     if (o->algo == VCD_ALGO_KMEANS && o->kmeans_k == 0)
         return cli_error(EXIT_USAGE, "--algo kmeans needs --k N");
     return 0;

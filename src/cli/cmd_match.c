@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "vcd/text.h"
 #include "vcd/state.h"
 
 #include <stdlib.h>
@@ -48,6 +49,8 @@ int cmd_match(int argc, char **argv)
     if (rc) return rc;
     if (npos != 1)
         return cli_error(EXIT_USAGE, "match: give the mention text, e.g. vcdiscover match \"AVP\"");
+    if (!vcd_utf8_valid(pos[0], strlen(pos[0])))
+        return cli_error(EXIT_USAGE, "match: the mention text is not valid UTF-8");
     size_t top = 5;
     double threshold = 0.5;
     if (cli_size(match_options, O_COUNT, "top", 1, 1000, &top) ||

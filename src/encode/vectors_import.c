@@ -150,26 +150,49 @@ static size_t split_fields(const char *p, size_t n, const char **starts, size_t 
     return count;
 }
 
+static int all_digits(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] < '0' || p[i] > '9') return 0;
+    return n > 0;
+}
+
 static vcd_status import_text(builder *b, const unsigned char *data, size_t len)
 {
     enum { MAX_FIELDS = 4097 };
     const char **starts = vcd_xmalloc(MAX_FIELDS * sizeof *starts);
     size_t *lens = vcd_xmalloc(MAX_FIELDS * sizeof *lens);
     float *vec = vcd_xmalloc(4096 * sizeof *vec);
-    size_t pos = 0, line = 0, n;
+    size_t pos = 0, line = 0, n, header_dim = 0;
     const char *p;
     vcd_status rc = VCD_OK;
     while (!builder_full(b) && vcd_next_line(data, len, &pos, &p, &n)) {
         line++;
         size_t k = split_fields(p, n, starts, lens, MAX_FIELDS);
         if (k == 0) continue;
-        if (line == 1 && k == 2) continue; /* word2vec / fastText "count dim" header */
+        if (line == 1 && k == 2 && all_digits(starts[0], lens[0]) &&
+            all_digits(starts[1], lens[1])) {
+            /* word2vec / fastText "count dim" header: the rows must agree */
+            header_dim = SIZE_MAX; /* more than 5 digits: no dimension matches */
+            if (lens[1] <= 5) {
+                header_dim = 0;
+                for (size_t j = 0; j < lens[1]; j++)
+                    header_dim = header_dim * 10 + (size_t)(starts[1][j] - '0');
+            }
+            continue;
+        }
         if (b->dim == 0) {
             if (k < 2 || k > MAX_FIELDS) {
                 rc = vcd_fail(VCD_EINPUT, "line %zu: cannot infer the vector dimension", line);
                 break;
             }
             b->dim = k - 1;
+            if (header_dim && header_dim != b->dim) {
+                rc = vcd_fail(VCD_EINPUT,
+                              "line %zu: %zu values, but the header (line 1) says %zu dimensions",
+                              line, b->dim, header_dim);
+                break;
+            }
         }
         if (k != b->dim + 1) {
             b->stats->words_read++;

@@ -256,6 +256,17 @@ static vcd_input_format detect_format(const char *path, vcd_input_format f)
     return VCD_FORMAT_CSV;
 }
 
+/* The encoding named by a UTF-16 or UTF-32 byte-order mark, or NULL. UTF-32LE
+ * first: its mark starts with UTF-16LE's. */
+static const char *utf16_32_bom(const unsigned char *d, size_t n)
+{
+    if (n >= 4 && d[0] == 0xFF && d[1] == 0xFE && d[2] == 0 && d[3] == 0) return "UTF-32LE";
+    if (n >= 4 && d[0] == 0 && d[1] == 0 && d[2] == 0xFE && d[3] == 0xFF) return "UTF-32BE";
+    if (n >= 2 && d[0] == 0xFF && d[1] == 0xFE) return "UTF-16LE";
+    if (n >= 2 && d[0] == 0xFE && d[1] == 0xFF) return "UTF-16BE";
+    return NULL;
+}
+
 vcd_status vcd_corpus_parse(const char *name, const unsigned char *data, size_t len,
                             const vcd_ingest_options *opt, vcd_corpus **out)
 {
@@ -270,6 +281,15 @@ vcd_status vcd_corpus_parse(const char *name, const unsigned char *data, size_t 
     if (len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
         data += 3;
         len -= 3;
+    }
+    const char *wide = utf16_32_bom(data, len);
+    if (wide) {
+        ingest_session_done(&s);
+        vcd_corpus_free(c);
+        return vcd_fail(VCD_EINPUT,
+                        "%s: the file is %s (byte-order mark); vcdiscover reads UTF-8: convert "
+                        "it, e.g. iconv -f %s -t UTF-8",
+                        name, wide, wide);
     }
     vcd_status rc;
     switch (detect_format(name, opt->format)) {

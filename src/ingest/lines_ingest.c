@@ -46,6 +46,47 @@ static field_span json_field(const cJSON *v, char *scratch, size_t scratch_n)
     return f;
 }
 
+static int hex4(const char *p, size_t n, size_t at, unsigned *out)
+{
+    if (at + 4 > n) return 0;
+    unsigned v = 0;
+    for (size_t k = at; k < at + 4; k++) {
+        char c = p[k];
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
+        if (d < 0) return 0;
+        v = v * 16 + (unsigned)d;
+    }
+    *out = v;
+    return 1;
+}
+
+/* Why cJSON refused a line: a bad \u escape (not 4 hex digits, or a
+ * UTF-16 surrogate without its pair) is the common case worth naming. */
+static const char *json_failure(const char *p, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (p[i] != '\\') continue;
+        if (p[i + 1] != 'u') {
+            i++; /* another escape: skip its letter */
+            continue;
+        }
+        unsigned u, lo;
+        if (!hex4(p, n, i + 2, &u)) return "invalid \\u escape (needs 4 hex digits)";
+        if (u >= 0xDC00 && u <= 0xDFFF) return "invalid \\u escape (unpaired low surrogate)";
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            if (i + 7 >= n || p[i + 6] != '\\' || p[i + 7] != 'u' || !hex4(p, n, i + 8, &lo) ||
+                lo < 0xDC00 || lo > 0xDFFF)
+                return "invalid \\u escape (unpaired high surrogate)";
+            i += 6;
+        }
+        i += 5;
+    }
+    return "not a JSON object";
+}
+
 static void jsonl_line(ingest_session *s, const char *p, size_t n, size_t line)
 {
     size_t i = 0;
@@ -56,7 +97,7 @@ static void jsonl_line(ingest_session *s, const char *p, size_t n, size_t line)
     if (!obj || !cJSON_IsObject(obj)) {
         s->corpus->stats.rows_read++;
         s->corpus->stats.skipped_malformed++;
-        ingest_warn(s, line, "not a JSON object; line skipped");
+        ingest_warn(s, line, "%s; line skipped", obj ? "not a JSON object" : json_failure(p, n));
         cJSON_Delete(obj);
         return;
     }

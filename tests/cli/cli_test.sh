@@ -428,6 +428,28 @@ expect 0 "cluster with bad counts" -- "$BIN" cluster "${V[@]}" --input "$T/count
 grep -q "counts.csv:2: likes value '99999999999999999999'" "$T/stderr" && ok || bad "bad count not named with its line"
 grep -Eq '"bad_numbers":[[:space:]]*5,' "$T/cn/manifest.json" && ok || bad "bad counts not in the manifest"
 grep -q '"replies":1234' "$T/cn/docs.jsonl" && ok || bad "1,234 not read as a count"
+# 11. invalid UTF-8 queries, UTF-16/32 input, --k without kmeans, a lying word2vec
+# header, a garbage gold file, a bad JSON \u escape
+expect 2 "match with invalid UTF-8" -- "$BIN" match $'\xff\xfeAVP' --state "$T/s" --json
+grep -q "not valid UTF-8" "$T/stderr" && [ ! -s "$T/stdout" ] && ok || bad "invalid UTF-8 query: $(cat "$T/stderr")"
+printf '\377\376I\000D\000,\000C\000o\000m\000m\000e\000n\000t\000\n\000' >"$T/utf16.csv"
+expect 2 "UTF-16 CSV" -- "$BIN" cluster "${V[@]}" --input "$T/utf16.csv" --out "$T/u16"
+grep -q "utf16.csv: the file is UTF-16LE (byte-order mark)" "$T/stderr" && ok || bad "UTF-16 not named: $(cat "$T/stderr")"
+printf '\000\000\376\377\000\000\000I' >"$T/utf32.csv"
+expect 2 "UTF-32 CSV" -- "$BIN" cluster "${V[@]}" --input "$T/utf32.csv" --out "$T/u32"
+grep -q "UTF-32BE" "$T/stderr" && ok || bad "UTF-32 not named"
+expect 2 "--k without --algo kmeans" -- "$BIN" cluster "${V[@]}" --input "$T/mixed.csv" --k 5 --out "$T/kx"
+printf '2 50\nthe 0.1\napple 0.2\n' >"$T/liar.txt"
+expect 2 "word2vec header disagreeing with its rows" -- "$BIN" vectors import --input "$T/liar.txt" --out "$T/liar.vcdv"
+grep -q "header (line 1) says 50 dimensions" "$T/stderr" && [ ! -e "$T/liar.vcdv" ] && ok || bad "lying header: $(cat "$T/stderr")"
+printf '2 2\nthe 0.1 0.2\napple 0.3 0.4\n' >"$T/w2v.txt"
+expect 0 "word2vec header that agrees" -- "$BIN" vectors import --input "$T/w2v.txt" --out "$T/w2v.vcdv"
+for i in $(seq 1 370); do echo "garbage $i"; done >"$T/garbage.jsonl"
+expect 2 "eval clusters with a garbage gold file" -- "$BIN" eval clusters --gold "$T/garbage.jsonl" --pred "$T/s"
+[ "$(grep -c 'line skipped' "$T/stderr")" = 20 ] && grep -q "350 more malformed lines skipped (370 in all)" "$T/stderr" && ok || bad "gold warnings not capped: $(grep -c . "$T/stderr") lines"
+printf '{"id":"1","text":"Apple Vision Pro \\ud800 x"}\n{"id":"2","text":"Apple Vision Pro"}\n{"id":"3","text":"Apple Vision Pro"}\n' >"$T/surrogate.jsonl"
+expect 0 "JSONL with a lone surrogate" -- "$BIN" cluster "${V[@]}" --input "$T/surrogate.jsonl" --out "$T/sur"
+grep -q 'surrogate.jsonl:1: invalid \\u escape' "$T/stderr" && ok || bad "bad \\u escape not named: $(cat "$T/stderr")"
 # ---- end of issue 14 ----
 # knowledge base: import, lookup, export; bad inputs exit 2 with one line
 printf 'acme\tAcme Corp\tACME\tORG\tweak\nacme\tAcme Corp\tAcme Rockets\tORG\n' >"$T/kb.tsv"

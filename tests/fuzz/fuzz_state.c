@@ -1,0 +1,156 @@
+/* libFuzzer: the state directory readers (vcd_state_open for match,
+ * vcd_records_load for trends/report/eval).
+ *
+ * Input: first byte = mode, then the payload.
+ *   mode & 0x0F == 0   the payload is a whole directory: repeated
+ *                      [file index byte][uint32 LE length][bytes]
+ *   mode & 0x0F in 1-6 the payload replaces that one file of a valid state
+ *                      built once from a tiny corpus
+ *   mode & 0x80        re-record every file's size, lines and digest in the
+ *                      manifest afterwards (as a forger would), so that the
+ *                      parsers behind the integrity check are reached too. */
+#include "../../src/state/state_files.h"
+#include "vcd/fileio.h"
+#include "vcd/pipeline.h"
+#include "vcd/state.h"
+
+#include <cJSON.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const names[] = {"manifest.json", "docs.jsonl",    "mentions.jsonl",
+                                    "forms.jsonl",   "entities.json", STATE_FORM_VECTORS};
+enum { N_NAMES = sizeof names / sizeof *names };
+
+static char template_dir[64], work_dir[64];
+static vcd_mapped_file template_files[N_NAMES];
+
+static void put(const char *dir, const char *name, const void *p, size_t n)
+{
+    char *path = vcd_path_join(dir, name);
+    vcd_write_file_atomic(path, p, n);
+    free(path);
+}
+
+static void remove_dirs(void)
+{
+    vcd_remove_tree(template_dir);
+    vcd_remove_tree(work_dir);
+}
+
+static void build_template(void)
+{
+    strcpy(template_dir, "/tmp/vcd_fuzz_state_XXXXXX");
+    strcpy(work_dir, "/tmp/vcd_fuzz_work_XXXXXX");
+    if (!mkdtemp(template_dir) || !mkdtemp(work_dir)) abort();
+    atexit(remove_dirs);
+    const char *csv = "id,date,text\n1,2026-01-01,Apple Vision Pro is out\n"
+                      "2,2026-01-02,the Apple Vision Pro again\n3,2026-01-09,AVP and Apple "
+                      "Vision Pro\n4,2026-02-01,Taylor Swift sings\n5,2026-02-02,Taylor Swift\n";
+    put(template_dir, "in.csv", csv, strlen(csv));
+    vcd_cluster_options o;
+    vcd_cluster_options_default(&o);
+    char *in = vcd_path_join(template_dir, "in.csv");
+    o.input = in;
+    o.out_dir = template_dir;
+    o.tagger_spec = "rules";
+    o.hdbscan.min_cluster_size = 2;
+    vcd_cluster_report r;
+    if (vcd_run_cluster(&o, &r) != VCD_OK) abort();
+    free(in);
+    for (size_t i = 0; i < N_NAMES; i++) {
+        char *path = vcd_path_join(template_dir, names[i]);
+        if (vcd_map_file(path, &template_files[i]) != VCD_OK) abort();
+        free(path);
+    }
+}
+
+static void clear_work(void)
+{
+    for (size_t i = 0; i < N_NAMES; i++) {
+        char *path = vcd_path_join(work_dir, names[i]);
+        unlink(path);
+        free(path);
+    }
+}
+
+static void forge_manifest(void)
+{
+    char *path = vcd_path_join(work_dir, "manifest.json");
+    vcd_mapped_file f;
+    if (vcd_map_file(path, &f) == VCD_OK) {
+        cJSON *man = cJSON_ParseWithLength((const char *)f.data, f.len);
+        vcd_unmap_file(&f);
+        if (cJSON_IsObject(man)) {
+            cJSON_DeleteItemFromObjectCaseSensitive(man, "files");
+            cJSON *files = cJSON_AddObjectToObject(man, "files");
+            for (size_t i = 1; i < N_NAMES; i++)
+                state_file_record(files, work_dir, names[i]); /* missing files stay out */
+            char *s = cJSON_PrintUnformatted(man);
+            vcd_write_file_atomic(path, s, strlen(s));
+            cJSON_free(s);
+        }
+        cJSON_Delete(man);
+    }
+    free(path);
+}
+
+static void read_back(void)
+{
+    vcd_state *s = NULL;
+    /* a vector path that cannot exist: the fuzzer must not pick files to map */
+    if (vcd_state_open(work_dir, "/nonexistent/fuzz.vcdv", &s) == VCD_OK) {
+        vcd_match_hit hits[3];
+        size_t n;
+        vcd_state_match(s, "Apple Vision Pro", 3, 0.0, hits, &n);
+        vcd_state_match(s, "AVP", 3, 0.0, hits, &n);
+        vcd_state_close(s);
+    }
+    vcd_records r;
+    if (vcd_records_load(work_dir, &r) == VCD_OK) {
+        for (size_t i = 0; i < r.n_mentions; i++)
+            if (r.mentions[i].doc >= r.n_docs || r.mentions[i].entity_id >= (int32_t)r.n_entities)
+                __builtin_trap();
+        size_t *order, *start;
+        vcd_records_group_by_entity(&r, &order, &start);
+        free(order);
+        free(start);
+        vcd_records_free(&r);
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!template_dir[0]) build_template();
+    if (size < 1) return 0;
+    unsigned mode = data[0];
+    const uint8_t *p = data + 1;
+    size_t n = size - 1;
+    clear_work();
+    if ((mode & 0x0F) == 0) {
+        while (n >= 5) {
+            size_t idx = p[0] % N_NAMES;
+            uint32_t len;
+            memcpy(&len, p + 1, 4);
+            p += 5;
+            n -= 5;
+            if (len > n) len = (uint32_t)n;
+            put(work_dir, names[idx], p, len);
+            p += len;
+            n -= len;
+        }
+    } else {
+        size_t which = ((mode & 0x0F) - 1) % N_NAMES;
+        for (size_t i = 0; i < N_NAMES; i++)
+            if (i == which)
+                put(work_dir, names[i], p, n);
+            else
+                put(work_dir, names[i], template_files[i].data, template_files[i].len);
+    }
+    if (mode & 0x80) forge_manifest();
+    read_back();
+    return 0;
+}
