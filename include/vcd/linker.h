@@ -56,6 +56,8 @@ typedef enum {
     VCD_EV_NO_RULE,        /* none of the alias rules holds */
     VCD_EV_NEARBY,         /* share of the rarer form's comments near one of the other's */
     VCD_EV_NAME_CONFLICT,  /* two multi-word names, no rule relates them */
+    VCD_EV_DOMINANCE,      /* the longer form's share of the mentions of all forms the
+                              shorter one starts or ends ("Trump": Donald vs Ivanka) */
     VCD_EV_COUNT
 } vcd_evidence_feature;
 

@@ -76,7 +76,7 @@ static uint64_t token_hash(const link_form *f, size_t i)
 
 /* Words of multi-word forms; `fits[f]` counts the longer forms a one-word
  * form f starts or ends (how ambiguous "Kelly" is). */
-static void word_pairs(const vcd_link_forms *lf, pair_set *ps, uint32_t *fits)
+static void word_pairs(const vcd_link_forms *lf, pair_set *ps, uint32_t *fits, uint64_t *mass)
 {
     size_t cap = 0, n = 0;
     token_entry *t = NULL;
@@ -102,6 +102,7 @@ static void word_pairs(const vcd_link_forms *lf, pair_set *ps, uint32_t *fits)
                 if (t[k].form == f) continue;
                 if (x->n_tokens == 1 && !t[k].edge) continue;
                 pair_add(ps, (uint32_t)f, t[k].form);
+                if (x->n_tokens == 1) mass[f] += lf->items[t[k].form].count;
                 seen++;
             }
             if (x->n_tokens == 1) fits[f] += (uint32_t)seen;
@@ -210,13 +211,15 @@ vcd_status vcd_link_candidates(const vcd_link_forms *lf, vcd_link_pairs *out)
     memset(out, 0, sizeof *out);
     pair_set ps = {0};
     uint32_t *fits = vcd_xcalloc(lf->n ? lf->n : 1, sizeof *fits);
+    uint64_t *mass = vcd_xcalloc(lf->n ? lf->n : 1, sizeof *mass);
     vcd_status rc = neighbour_pairs(lf, &ps);
     if (rc) {
         free(ps.keys);
         free(fits);
+        free(mass);
         return rc;
     }
-    word_pairs(lf, &ps, fits);
+    word_pairs(lf, &ps, fits, mass);
     initials_pairs(lf, &ps, fits);
     prefix_pairs(lf, &ps);
     kb_pairs(lf, &ps);
@@ -235,11 +238,12 @@ vcd_status vcd_link_candidates(const vcd_link_forms *lf, vcd_link_pairs *out)
         int a_short = fa->n_tokens < fb->n_tokens ||
                       (fa->n_tokens == fb->n_tokens && fa->compact_len <= fb->compact_len);
         link_evidence(lf, fa, fb, cosine(lf, a, b), link_cooccurrence(lf, a, b),
-                      fits[a_short ? a : b], p->x);
+                      fits[a_short ? a : b], mass[a_short ? a : b], p->x);
     }
     out->cap = ps.n;
     free(ps.keys);
     free(fits);
+    free(mass);
     return VCD_OK;
 }
 

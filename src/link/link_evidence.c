@@ -29,6 +29,7 @@ static const char *const feature_names[VCD_EV_COUNT] = {
     [VCD_EV_NO_RULE] = "no_rule",
     [VCD_EV_NEARBY] = "nearby",
     [VCD_EV_NAME_CONFLICT] = "name_conflict",
+    [VCD_EV_DOMINANCE] = "dominance",
 };
 
 const char *vcd_evidence_name(vcd_evidence_feature f)
@@ -82,11 +83,20 @@ static int tokens_inside(const link_form *s, const link_form *l)
     return 1;
 }
 
+/* One KB entry names both, strongly for at least one of them: "NYC" (weak:
+ * an all-capital code) and "New York City" (strong). */
 static int shares_kb(const link_form *a, const link_form *b)
 {
     for (size_t i = 0; i < a->n_kb; i++)
         for (size_t j = 0; j < b->n_kb; j++)
-            if (a->kb[i] == b->kb[j]) return 1;
+            if (a->kb[i] == b->kb[j] && (a->kb_strong[i] || b->kb_strong[j])) return 1;
+    return 0;
+}
+
+static int has_strong_kb(const link_form *f)
+{
+    for (size_t i = 0; i < f->n_kb; i++)
+        if (f->kb_strong[i]) return 1;
     return 0;
 }
 
@@ -155,7 +165,7 @@ static float link_nearby(const link_form *s, const link_form *l)
 }
 
 void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form *b, float cosine,
-                   uint32_t cooccur, uint32_t ambiguity, float *x)
+                   uint32_t cooccur, uint32_t fits, uint64_t fit_mass, float *x)
 {
     memset(x, 0, VCD_EV_COUNT * sizeof *x);
     int a_short = a->n_tokens < b->n_tokens ||
@@ -173,12 +183,10 @@ void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form
     /* both carry numbers and they differ: two models (iPhone 7 / iPhone 8) */
     if (a->digits[0] && b->digits[0] && strcmp(a->digits, b->digits) != 0)
         x[VCD_EV_DIGITS_DIFFER] = 1;
-    if (a->n_kb && b->n_kb) {
-        if (shares_kb(a, b))
-            x[VCD_EV_KB_SAME] = 1;
-        else
-            x[VCD_EV_KB_DIFFERENT] = 1;
-    }
+    if (shares_kb(a, b))
+        x[VCD_EV_KB_SAME] = 1;
+    else if (has_strong_kb(a) && has_strong_kb(b))
+        x[VCD_EV_KB_DIFFERENT] = 1;
     if (a->type != VCD_TYPE_UNK && b->type != VCD_TYPE_UNK && a->type != b->type)
         x[VCD_EV_TYPE_DIFFERENT] = 1;
     int rule = 0;
@@ -192,7 +200,9 @@ void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form
     /* Two names written side by side in one comment are two things, unless
      * one is a short form of the other ("Charles Barkley ... Barkley"). */
     if (!rule) x[VCD_EV_COOCCUR] = (float)log1p((double)cooccur);
-    x[VCD_EV_AMBIGUITY] = (float)log1p((double)ambiguity);
+    x[VCD_EV_AMBIGUITY] = (float)log1p((double)fits);
+    if ((x[VCD_EV_FIRST_TOKEN] > 0 || x[VCD_EV_LAST_TOKEN] > 0) && fit_mass > 0)
+        x[VCD_EV_DOMINANCE] = (float)((double)l->count / (double)fit_mass);
     double hi = a->count > b->count ? a->count : b->count;
     double lo = a->count > b->count ? b->count : a->count;
     x[VCD_EV_COUNT_RATIO] = lo > 0 ? (float)log(hi / lo) : 0;

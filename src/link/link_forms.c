@@ -66,8 +66,10 @@ void link_form_kb(const vcd_kb *kb, const char *surface, size_t n, link_form *f)
     if (!kb) return;
     vcd_kb_hit hits[16];
     size_t total = vcd_kb_lookup(kb, surface, n, hits, 16);
-    for (size_t i = 0; i < total && i < 16 && f->n_kb < LINK_MAX_KB; i++)
-        if (hits[i].strength == VCD_KB_STRONG) f->kb[f->n_kb++] = hits[i].entry;
+    for (size_t i = 0; i < total && i < 16 && f->n_kb < LINK_MAX_KB; i++) {
+        f->kb_strong[f->n_kb] = hits[i].strength == VCD_KB_STRONG;
+        f->kb[f->n_kb++] = hits[i].entry;
+    }
 }
 
 static int u64_cmp(const void *x, const void *y)

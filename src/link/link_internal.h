@@ -19,12 +19,13 @@ typedef struct {
     const char *digits; /* the digits in order, "" without */
     uint32_t count;
     uint8_t type;
-    uint8_t n_kb; /* strong KB entries named by this form */
+    uint8_t n_kb; /* KB entries named by this form */
     uint32_t kb[LINK_MAX_KB];
-    const float *vector;  /* unit, dim */
-    const float *context; /* unit, word dim; NULL without */
-    char *block;          /* owns every string above */
-    uint32_t *docs;       /* distinct documents of its mentions, ascending; owned */
+    uint8_t kb_strong[LINK_MAX_KB]; /* 1: a strong alias of that entry */
+    const float *vector;            /* unit, dim */
+    const float *context;           /* unit, word dim; NULL without */
+    char *block;                    /* owns every string above */
+    uint32_t *docs;                 /* distinct documents of its mentions, ascending; owned */
     uint32_t n_docs;
 } link_form;
 
@@ -46,8 +47,10 @@ void link_form_fill(link_form *f, const char *surface, size_t sn, const char *ke
 /* The strong KB entries `surface` names. */
 void link_form_kb(const vcd_kb *kb, const char *surface, size_t n, link_form *f);
 /* Evidence of the pair (a, b); cosine and co-occurrence given by the caller. */
+/* `fits`: how many longer forms the shorter one starts or ends, `fit_mass`
+ * their mentions in all. */
 void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form *b, float cosine,
-                   uint32_t cooccur, uint32_t ambiguity, float *x);
+                   uint32_t cooccur, uint32_t fits, uint64_t fit_mass, float *x);
 /* Comments in which forms a and b (a < b) both appear. */
 uint32_t link_cooccurrence(const vcd_link_forms *lf, uint32_t a, uint32_t b);
 

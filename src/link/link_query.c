@@ -32,8 +32,12 @@ void vcd_link_query_score(const vcd_link_forms *lf, const vcd_linker_model *m, c
     q.vector = qvec;
     link_form_kb(lf->kb, text, n, &q);
     uint32_t fits = 0;
+    uint64_t mass = 0;
     for (size_t f = 0; f < lf->n; f++)
-        fits += (uint32_t)edge_word(&q, &lf->items[f]);
+        if (edge_word(&q, &lf->items[f])) {
+            fits++;
+            mass += lf->items[f].count;
+        }
     float row[VCD_EV_COUNT];
     for (size_t f = 0; f < lf->n; f++) {
         const link_form *fm = &lf->items[f];
@@ -41,7 +45,7 @@ void vcd_link_query_score(const vcd_link_forms *lf, const vcd_linker_model *m, c
         for (size_t k = 0; k < lf->dim; k++)
             cos += (double)qvec[k] * fm->vector[k];
         float *xr = x ? x + f * VCD_EV_COUNT : row;
-        link_evidence(lf, &q, fm, (float)cos, 0, fits, xr);
+        link_evidence(lf, &q, fm, (float)cos, 0, fits, mass, xr);
         for (int k = 0; k < VCD_EV_COUNT; k++)
             if (vcd_evidence_query_masked((vcd_evidence_feature)k)) xr[k] = 0;
         p[f] = vcd_link_pair_apart(xr) ? 0.0f : (float)vcd_linker_prob(&m->query, xr);

@@ -1,5 +1,10 @@
-/* Matching a mention against known entities. The score combines three kinds
- * of evidence, strongest first:
+/* Matching a mention against known entities.
+ *
+ * A state linked by identity (the default) answers with the pair model's
+ * query weights over the same evidence clustering used: the score is a
+ * calibrated P(the query names this entity), the best over the entity's
+ * aliases (link_query.c). A legacy state keeps its old score, which
+ * combines three kinds of evidence, strongest first:
  *   exact alias    the query's match key is an alias of the entity      -> 1.0
  *   acronym        "AVP" <-> "Apple Vision Pro", either direction       -> 0.9
  *   similarity     0.6 * cosine(query, best alias vector)
@@ -8,6 +13,7 @@
  * none for the analyst and for recall augmentation. */
 #include "../state/state_internal.h"
 #include "vcd/link.h"
+#include "vcd/linker.h"
 #include "vcd/text.h"
 
 #include <math.h>
@@ -48,8 +54,8 @@ static void consider(candidate *c, int evidence, double sim, double dice, size_t
     }
 }
 
-vcd_status vcd_state_match(vcd_state *s, const char *query, size_t top_k, double threshold,
-                           vcd_match_hit *hits, size_t *n_hits)
+static vcd_status legacy_match(vcd_state *s, const char *query, size_t top_k, double threshold,
+                               vcd_match_hit *hits, size_t *n_hits)
 {
     *n_hits = 0;
     size_t qn = strlen(query);
@@ -114,4 +120,77 @@ vcd_status vcd_state_match(vcd_state *s, const char *query, size_t top_k, double
     free(qv);
     vcd_buf_free(&key);
     return rc;
+}
+
+/* The strongest rule behind a pair, for the analyst. */
+static const char *primary_evidence(const float *x)
+{
+    static const vcd_evidence_feature order[] = {
+        VCD_EV_SAME_LETTERS, VCD_EV_KB_SAME,    VCD_EV_ACRONYM,     VCD_EV_NICKNAME,
+        VCD_EV_TOKEN_SUBSET, VCD_EV_LAST_TOKEN, VCD_EV_FIRST_TOKEN, VCD_EV_PLURAL,
+        VCD_EV_PREFIX,       VCD_EV_EDIT,       VCD_EV_FIRST_LETTER};
+    for (size_t i = 0; i < sizeof order / sizeof *order; i++)
+        if (x[order[i]] > 0) return vcd_evidence_name(order[i]);
+    return "embedding";
+}
+
+static vcd_status identity_match(vcd_state *s, const char *query, size_t top_k, double threshold,
+                                 vcd_match_hit *hits, size_t *n_hits)
+{
+    size_t dim = vcd_encoder_dim(s->encoder), qn = strlen(query);
+    if (!s->link_forms) {
+        vcd_forms view = {s->forms, s->n_forms};
+        vcd_link_input in = {&view, s->form_vectors, dim, s->kb, NULL, NULL, NULL};
+        vcd_status rc = vcd_link_forms_build(&in, &s->link_forms);
+        if (rc) return rc;
+    }
+    int hashtag = query[0] == '#';
+    float *qv = vcd_xmalloc(dim * sizeof *qv);
+    vcd_encode_query(s->encoder, query, qn, qv);
+    float *p = vcd_xmalloc(s->n_forms * sizeof *p);
+    float *x = vcd_xmalloc(s->n_forms * VCD_EV_COUNT * sizeof *x);
+    vcd_link_query_score(s->link_forms, &s->linker, query + hashtag, qn - (size_t)hashtag, qv, p,
+                         x);
+    long *best = vcd_xmalloc(s->n_entities * sizeof *best);
+    for (size_t e = 0; e < s->n_entities; e++)
+        best[e] = -1;
+    for (size_t f = 0; f < s->n_forms; f++) {
+        int32_t e = s->forms[f].entity_id;
+        if (e < 0 || (size_t)e >= s->n_entities) continue;
+        if (best[e] < 0 || p[f] > p[best[e]]) best[e] = (long)f;
+    }
+    vcd_match_hit *all = vcd_xmalloc((s->n_entities + 1) * sizeof *all);
+    size_t n_all = 0;
+    for (size_t e = 0; e < s->n_entities; e++) {
+        if (best[e] < 0 || p[best[e]] < threshold) continue;
+        const float *xe = x + (size_t)best[e] * VCD_EV_COUNT;
+        all[n_all++] = (vcd_match_hit){(int32_t)e,
+                                       s->entities[e].name,
+                                       vcd_type_name((vcd_entity_type)s->entities[e].type),
+                                       s->entities[e].size,
+                                       p[best[e]],
+                                       xe[VCD_EV_COSINE],
+                                       primary_evidence(xe),
+                                       s->forms[best[e]].surface};
+    }
+    qsort(all, n_all, sizeof *all, hit_cmp);
+    *n_hits = n_all < top_k ? n_all : top_k;
+    memcpy(hits, all, *n_hits * sizeof *hits);
+    free(all);
+    free(best);
+    free(x);
+    free(p);
+    free(qv);
+    return VCD_OK;
+}
+
+vcd_status vcd_state_match(vcd_state *s, const char *query, size_t top_k, double threshold,
+                           vcd_match_hit *hits, size_t *n_hits)
+{
+    *n_hits = 0;
+    size_t qn = strlen(query);
+    if (qn == 0 || qn > 1000) return vcd_fail(VCD_EINPUT, "match: query must be 1..1000 bytes");
+    if (s->n_entities == 0 || s->n_forms == 0) return VCD_OK;
+    return s->identity ? identity_match(s, query, top_k, threshold, hits, n_hits)
+                       : legacy_match(s, query, top_k, threshold, hits, n_hits);
 }

@@ -322,7 +322,8 @@ static vcd_status write_state(const vcd_cluster_options *o, job_state *j, vcd_cl
     remove_stale(o->out_dir);
     size_t dim = j->run.dim;
     if ((rc = state_write_docs(o->out_dir, j->run.corpus, o->keep_text)) ||
-        (rc = state_write_mentions(o->out_dir, j->run.corpus, &j->run.mentions, &j->run.forms, j->probs)) ||
+        (rc = state_write_mentions(o->out_dir, j->run.corpus, &j->run.mentions, &j->run.forms,
+                                   j->probs)) ||
         (rc = state_write_forms(o->out_dir, &j->run.forms)) ||
         (rc = state_write_entities(o->out_dir, &j->run.forms, &j->entities)) ||
         (rc = state_write_form_vectors(o->out_dir, j->run.form_vectors, j->run.forms.n, dim)))
@@ -334,8 +335,8 @@ static vcd_status write_state(const vcd_cluster_options *o, job_state *j, vcd_cl
         cJSON_Delete(files);
         return rc;
     }
-    char *manifest =
-        manifest_json(o, j->run.corpus, j->run.encoder, j->run.vectors, j->index, j->run.kb, files, j->run.tagger, r);
+    char *manifest = manifest_json(o, j->run.corpus, j->run.encoder, j->run.vectors, j->index,
+                                   j->run.kb, files, j->run.tagger, r);
     rc = state_write_json(o->out_dir, "manifest.json", manifest);
     cJSON_free(manifest);
     return rc;

@@ -2,6 +2,7 @@
 #define VCD_STATE_INTERNAL_H
 
 #include "vcd/state.h"
+#include "vcd/linker.h"
 #include "vcd/vectors.h"
 
 struct vcd_state {
@@ -13,6 +14,11 @@ struct vcd_state {
     vcd_encoder *encoder;
     vcd_vectors *vectors;
     struct vcd_strmap *alias_keys; /* key of every linked form -> form; built on first use */
+    float *form_vectors;           /* n_forms x dim, validated */
+    int identity;                  /* linked by the identity evidence (else legacy) */
+    vcd_kb *kb;                    /* the KB `cluster` linked with; NULL: none */
+    vcd_linker_model linker;
+    vcd_link_forms *link_forms; /* built on the first match */
 };
 
 /* Shared by the readers: a whole JSON file of the state directory (a missing

@@ -156,7 +156,37 @@ static vcd_status rebuild_index(vcd_state *s, const cJSON *man, const char *dir)
     rc = state_check_form_vectors(path, &f, s->n_forms, dim, &rows);
     free(path);
     if (!rc) rc = vcd_index_build(rows, s->n_forms, dim, kind, 0, (uint64_t)seed, &s->index);
+    if (!rc) {
+        s->form_vectors = vcd_xmalloc((s->n_forms * dim + 1) * sizeof *s->form_vectors);
+        memcpy(s->form_vectors, rows, s->n_forms * dim * sizeof *s->form_vectors);
+    }
     vcd_unmap_file(&f);
+    return rc;
+}
+
+/* The same KB (by digest) and pair model `cluster` linked with. */
+static vcd_status open_linking(vcd_state *s, const cJSON *man, const char *dir)
+{
+    const cJSON *cl = cJSON_GetObjectItemCaseSensitive(man, "clustering");
+    const char *link = state_str(cl, "link");
+    s->identity = link && strcmp(link, "identity") == 0;
+    if (!s->identity) return VCD_OK;
+    const char *linker = state_str(cl, "linker");
+    const cJSON *kb = cJSON_GetObjectItemCaseSensitive(cl, "kb");
+    const char *spec = state_str(kb, "spec"), *digest = state_str(kb, "digest");
+    if (!linker || !spec)
+        return vcd_fail(VCD_EINPUT, "%s/manifest.json: identity linking without linker or kb", dir);
+    vcd_status rc = vcd_linker_model_load(linker, &s->linker);
+    if (rc || strcmp(spec, "none") == 0) return rc;
+    rc = vcd_kb_open(vcd_kb_default_path(), &s->kb);
+    if (!rc && strcmp(spec, "default") != 0) rc = vcd_kb_add(s->kb, spec);
+    if (!rc) {
+        char hex[24];
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)vcd_kb_digest(s->kb));
+        if (!digest || strcmp(hex, digest) != 0)
+            rc = vcd_fail(VCD_EINPUT, "%s: the knowledge base changed since `cluster` (re-run it)",
+                          dir);
+    }
     return rc;
 }
 
@@ -188,6 +218,7 @@ vcd_status vcd_state_open(const char *dir, const char *vectors_override, vcd_sta
     if (!rc) rc = state_read_entities(man, dir, &s->entities, &s->n_entities);
     if (!rc) rc = rebuild_index(s, man, dir);
     if (!rc) rc = check_references(s, dir);
+    if (!rc) rc = open_linking(s, man, dir);
     cJSON_Delete(man);
     if (rc) {
         vcd_state_close(s);
@@ -210,6 +241,9 @@ void vcd_state_close(vcd_state *s)
     vcd_encoder_free(s->encoder);
     vcd_vectors_close(s->vectors);
     vcd_strmap_free(s->alias_keys);
+    free(s->form_vectors);
+    vcd_kb_close(s->kb);
+    vcd_link_forms_free(s->link_forms);
     free(s);
 }
 
