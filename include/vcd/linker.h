@@ -110,6 +110,8 @@ typedef struct {
     char encoder[64];   /* encoder kind the model was fit with */
 } vcd_linker_model;
 
+/* Features computed (and shown) but not weighed: see linker_model.c. */
+int vcd_evidence_unused(vcd_evidence_feature f);
 /* The features a query has no value for (zeroed for the query weights). */
 int vcd_evidence_query_masked(vcd_evidence_feature f);
 

@@ -64,7 +64,7 @@ static cli_option cluster_options[O_COUNT] = {
     [O_CANNOT_LINK] = {"cannot-link", 1,
                        "on | off: keep apart pairs the evidence separates "
                        "(default: on)"},
-    [O_ALGO] = {"algo", 1, "legacy linking: hdbscan | kmeans (default: hdbscan)"},
+    [O_ALGO] = {"algo", 1, "hdbscan | kmeans over form vectors (implies --link legacy)"},
     [O_K] = {"k", 1, "number of clusters for kmeans"},
     [O_MCS] = {"min-cluster-size", 1, "HDBSCAN min_cluster_size in distinct forms (default: 2)"},
     [O_MS] = {"min-samples", 1, "HDBSCAN min_samples (default: 2)"},
@@ -111,8 +111,12 @@ static int parse_enums(vcd_cluster_options *o)
             return cli_error(EXIT_USAGE, "--cannot-link: expected on or off, got '%s'", v);
         o->cannot_link = !strcmp(v, "on");
     }
-    if (cluster_options[O_ALGO].value && o->link != VCD_LINK_LEGACY)
-        return cli_error(EXIT_USAGE, "--algo applies to --link legacy only");
+    /* --algo picks a vector clusterer, which only the legacy design has */
+    if (cluster_options[O_ALGO].value) {
+        if (cluster_options[O_LINK].value && o->link != VCD_LINK_LEGACY)
+            return cli_error(EXIT_USAGE, "--algo applies to --link legacy only");
+        o->link = VCD_LINK_LEGACY;
+    }
     if ((v = cluster_options[O_SELECTION].value)) {
         if (!strcmp(v, "leaf"))
             o->hdbscan.selection = VCD_SELECT_LEAF;

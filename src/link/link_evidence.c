@@ -110,6 +110,29 @@ static int nickname_pair(const vcd_kb *kb, const link_form *a, const link_form *
     return vcd_kb_nickname_pair(kb, a->tokens[0], a->token_len[0], b->tokens[0], b->token_len[0]);
 }
 
+/* Word by word, each word of `s` is its counterpart in `l` or a shortening
+ * of it that keeps its first letter and its order ("Man Utd" / "Manchester
+ * United"). */
+static int is_shortening(const char *a, size_t an, const char *b, size_t bn)
+{
+    if (an == 0 || an > bn || a[0] != b[0]) return 0;
+    size_t j = 0;
+    for (size_t i = 0; i < an; i++) {
+        while (j < bn && b[j] != a[i])
+            j++;
+        if (j++ == bn) return 0;
+    }
+    return 1;
+}
+
+static int abbreviates(const link_form *s, const link_form *l)
+{
+    if (s->n_tokens < 2 || s->n_tokens != l->n_tokens) return 0;
+    for (size_t i = 0; i < s->n_tokens; i++)
+        if (!is_shortening(s->tokens[i], s->token_len[i], l->tokens[i], l->token_len[i])) return 0;
+    return 1;
+}
+
 static void spelling_evidence(const link_form *s, const link_form *l, float *x)
 {
     size_t sn = s->compact_len, ln = l->compact_len;
@@ -132,7 +155,8 @@ static void spelling_evidence(const link_form *s, const link_form *l, float *x)
         memcmp(s->compact, l->initials, sn) == 0)
         x[VCD_EV_ACRONYM] = 1;
     if (x[VCD_EV_FIRST_TOKEN] + x[VCD_EV_LAST_TOKEN] + x[VCD_EV_TOKEN_SUBSET] > 0) return;
-    if (sn >= 3 && ln > sn && memcmp(s->compact, l->compact, sn) == 0) x[VCD_EV_PREFIX] = 1;
+    if ((sn >= 3 && ln > sn && memcmp(s->compact, l->compact, sn) == 0) || abbreviates(s, l))
+        x[VCD_EV_PREFIX] = 1;
     if (sn >= 4) {
         /* one slip per word of up to 7 letters, two in longer names */
         size_t limit = sn >= 8 ? 2 : 1;

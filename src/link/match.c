@@ -129,6 +129,7 @@ static const char *primary_evidence(const float *x)
         VCD_EV_SAME_LETTERS, VCD_EV_KB_SAME,    VCD_EV_ACRONYM,     VCD_EV_NICKNAME,
         VCD_EV_TOKEN_SUBSET, VCD_EV_LAST_TOKEN, VCD_EV_FIRST_TOKEN, VCD_EV_PLURAL,
         VCD_EV_PREFIX,       VCD_EV_EDIT,       VCD_EV_FIRST_LETTER};
+    if (x[VCD_EV_SAME_LETTERS] > 0) return "exact-alias";
     for (size_t i = 0; i < sizeof order / sizeof *order; i++)
         if (x[order[i]] > 0) return vcd_evidence_name(order[i]);
     return "embedding";

@@ -1,0 +1,218 @@
+/* Identity linking: evidence rules on hand-made forms, constrained linkage
+ * (cannot-links are never crossed), the logistic fit, model files (hostile
+ * ones too), and on the 58k real comments the principle that forms written
+ * side by side in one comment, or naming different KB entries, never share
+ * an entity. */
+#include "test.h"
+#include "vcd/fileio.h"
+#include "vcd/linker.h"
+#include "vcd/pipeline.h"
+
+#include <cJSON.h>
+
+/* Forms with given surfaces, counts and unit vectors along axis i % dim. */
+static void make_forms(vcd_forms *forms, const char *const *surfaces, const uint32_t *counts,
+                       size_t n, float *vectors, size_t dim)
+{
+    forms->items = vcd_xcalloc(n, sizeof *forms->items);
+    forms->n = n;
+    vcd_buf key = {0};
+    for (size_t i = 0; i < n; i++) {
+        vcd_span_key(surfaces[i], strlen(surfaces[i]), 0, &key);
+        forms->items[i].key = vcd_xstrdup(key.data);
+        forms->items[i].surface = vcd_xstrdup(surfaces[i]);
+        forms->items[i].count = counts[i];
+        forms->items[i].entity_id = -1;
+        forms->items[i].type = VCD_TYPE_PER;
+        memset(vectors + i * dim, 0, dim * sizeof *vectors);
+        vectors[i * dim + i % dim] = 1;
+    }
+    vcd_buf_free(&key);
+}
+
+static const vcd_link_pair *find_pair(const vcd_link_pairs *p, uint32_t a, uint32_t b)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (p->items[i].a == a && p->items[i].b == b) return &p->items[i];
+    return NULL;
+}
+
+static void test_evidence(void)
+{
+    const char *s[] = {"Charles Barkley", "Barkley",   "Apple Vision Pro", "AVP",
+                       "iPhone 7",        "iPhone 8",  "Logan's",          "Logan",
+                       "Barry Allen",     "Ray Allen", "Philippines",      "Philipines"};
+    uint32_t counts[] = {14, 39, 5, 3, 39, 27, 3, 56, 8, 7, 44, 3};
+    size_t n = sizeof s / sizeof *s, dim = 16;
+    float *vec = vcd_xmalloc(n * dim * sizeof *vec);
+    vcd_forms forms;
+    make_forms(&forms, s, counts, n, vec, dim);
+    /* the two spellings are neighbours in the encoder's space */
+    memcpy(vec + 11 * dim, vec + 10 * dim, dim * sizeof *vec);
+    vcd_link_input in = {&forms, vec, dim, NULL, NULL, NULL, NULL};
+    vcd_link_forms *lf;
+    CHECK(vcd_link_forms_build(&in, &lf) == VCD_OK);
+    vcd_link_pairs pairs;
+    CHECK(vcd_link_candidates(lf, &pairs) == VCD_OK);
+    const vcd_link_pair *p;
+    CHECK((p = find_pair(&pairs, 0, 1)) && p->x[VCD_EV_LAST_TOKEN] == 1 && !p->x[VCD_EV_NO_RULE]);
+    CHECK((p = find_pair(&pairs, 2, 3)) && p->x[VCD_EV_ACRONYM] == 1);
+    CHECK((p = find_pair(&pairs, 4, 5)) && p->x[VCD_EV_DIGITS_DIFFER] == 1 &&
+          vcd_link_pair_apart(p->x));
+    CHECK((p = find_pair(&pairs, 6, 7)) && p->x[VCD_EV_PLURAL] == 1);
+    CHECK((p = find_pair(&pairs, 8, 9)) && p->x[VCD_EV_NAME_CONFLICT] == 1 &&
+          vcd_link_pair_apart(p->x));
+    CHECK((p = find_pair(&pairs, 10, 11)) && p->x[VCD_EV_EDIT] > 0.8f);
+    /* pairs come sorted and unique */
+    for (size_t i = 1; i < pairs.n; i++)
+        CHECK(
+            pairs.items[i - 1].a < pairs.items[i].a ||
+            (pairs.items[i - 1].a == pairs.items[i].a && pairs.items[i - 1].b < pairs.items[i].b));
+    vcd_link_pairs_free(&pairs);
+    vcd_link_forms_free(lf);
+    vcd_forms_free(&forms);
+    free(vec);
+}
+
+/* "Kelly" fits both full names; the two full names are kept apart; so it
+ * joins the likelier one and never both. */
+static void test_cannot_link(void)
+{
+    vcd_link_pair items[3];
+    memset(items, 0, sizeof items);
+    items[0] = (vcd_link_pair){.a = 0, .b = 1, .p = 0.9f}; /* kelly ~ kelly clarkson */
+    items[1] = (vcd_link_pair){.a = 0, .b = 2, .p = 0.8f}; /* kelly ~ kelly rowland */
+    items[2] = (vcd_link_pair){.a = 1, .b = 2, .p = 0.0f}; /* the two full names */
+    vcd_link_pairs pairs = {items, 3, 3};
+    int32_t labels[3];
+    CHECK(vcd_link_cluster(&pairs, 3, 0.5, 0.02, labels) == 1);
+    CHECK(labels[0] == labels[1] && labels[2] == -1);
+    /* without the constraint (the ablation) single linkage chains all three */
+    CHECK(vcd_link_cluster(&pairs, 3, 0.5, 0.0, labels) == 1);
+    CHECK(labels[0] == labels[1] && labels[1] == labels[2]);
+    /* a pair with no alias rule never joins, however likely */
+    items[0].x[VCD_EV_NO_RULE] = 1;
+    CHECK(vcd_link_cluster(&pairs, 3, 0.5, 0.02, labels) == 1);
+    CHECK(labels[0] == labels[2] && labels[1] == -1);
+}
+
+/* The fit recovers the sign of a feature that separates the labels, and is
+ * calibrated: mean P equals the positive rate on the training pairs. */
+static void test_fit(void)
+{
+    size_t n = 400;
+    vcd_link_pairs pairs = {vcd_xcalloc(n, sizeof(vcd_link_pair)), n, n};
+    uint8_t *y = vcd_xmalloc(n);
+    vcd_rng rng;
+    vcd_rng_seed(&rng, 7);
+    size_t positives = 0;
+    for (size_t i = 0; i < n; i++) {
+        float cos = (float)vcd_rng_uniform(&rng);
+        pairs.items[i].x[VCD_EV_COSINE] = cos;
+        y[i] = vcd_rng_uniform(&rng) < cos * cos;
+        positives += y[i];
+    }
+    vcd_linker_weights w, w2;
+    CHECK(vcd_linker_fit(&pairs, y, 0.1, &w) == VCD_OK);
+    CHECK(w.w[VCD_EV_COSINE] > 2);
+    double mean = 0;
+    for (size_t i = 0; i < n; i++)
+        mean += vcd_linker_prob(&w, pairs.items[i].x);
+    CHECK_NEAR(mean / n, (double)positives / n, 0.01);
+    CHECK(vcd_linker_fit(&pairs, y, 0.1, &w2) == VCD_OK);
+    CHECK(memcmp(&w, &w2, sizeof w) == 0);
+    free(pairs.items);
+    free(y);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+}
+
+static void test_model_files(void)
+{
+    vcd_linker_model m;
+    CHECK(vcd_linker_model_load(vcd_linker_default_path(), &m) == VCD_OK);
+    CHECK(m.cannot_link > 0 && m.cannot_link < 0.5);
+    /* round trip */
+    char *json = vcd_linker_model_json(&m, NULL);
+    char path[] = "/tmp/vcd_linker_XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    if (fd >= 0) close(fd);
+    write_file(path, json);
+    vcd_linker_model m2;
+    CHECK(vcd_linker_model_load(path, &m2) == VCD_OK);
+    CHECK_NEAR(m2.pair.bias, m.pair.bias, 1e-9);
+    CHECK_NEAR(m2.query.w[VCD_EV_COSINE], m.query.w[VCD_EV_COSINE], 1e-9);
+    free(json);
+    const char *bad[] = {
+        "",
+        "{",
+        "[]",
+        "{\"schema\":\"vcdiscover.linker/1\"}",
+        "{\"schema\":\"vcdiscover.linker/1\",\"encoder\":\"pooled\","
+        "\"cannot_link\":0.7,\"pair\":{},\"query\":{}}",
+        "{\"schema\":\"vcdiscover.linker/1\",\"encoder\":\"pooled\","
+        "\"cannot_link\":0.02,\"pair\":{\"bias\":1,\"weights\":{\"cosine\":1e400}},"
+        "\"query\":{}}"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        write_file(path, bad[i]);
+        CHECK_MSG(vcd_linker_model_load(path, &m2) == VCD_EINPUT, "bad model %zu accepted", i);
+    }
+    unlink(path);
+}
+
+/* On real comments: no entity holds two forms that a comment writes side by
+ * side without an alias relation, or that name two KB entries. */
+static void test_principle_on_comments(void)
+{
+    const char *input = test_shared_path("data/youtube/comments.txt");
+    if (access(input, R_OK) != 0) {
+        printf("SKIP: %s absent\n", input);
+        return;
+    }
+    vcd_cluster_options o;
+    vcd_cluster_options_default(&o);
+    o.input = input;
+    o.ingest.format = VCD_FORMAT_TXT;
+    o.vectors_path = VCD_DATA_DIR "/vectors/glove-wiki-100d.vcdv";
+    if (access(o.vectors_path, R_OK) != 0) o.vectors_path = NULL;
+    o.gazetteer_path = VCD_DATA_DIR "/gazetteer.tsv";
+    vcd_link_run run;
+    vcd_cluster_report r;
+    CHECK(vcd_link_run_prepare(&o, &run, &r) == VCD_OK);
+    vcd_linker_model m;
+    CHECK(vcd_linker_model_load(vcd_linker_default_path(), &m) == VCD_OK);
+    vcd_linker_score(&m, &run.pairs);
+    int32_t *labels = vcd_xmalloc(run.forms.n * sizeof *labels);
+    vcd_link_cluster(&run.pairs, run.forms.n, 0.5, m.cannot_link, labels);
+    size_t apart = 0, violated = 0;
+    for (size_t i = 0; i < run.pairs.n; i++) {
+        const vcd_link_pair *p = &run.pairs.items[i];
+        if (!vcd_link_pair_apart(p->x)) continue;
+        apart++;
+        violated += labels[p->a] >= 0 && labels[p->a] == labels[p->b];
+    }
+    CHECK_MSG(apart > 1000 && violated == 0, "%zu of %zu apart pairs share an entity", violated,
+              apart);
+    printf("58k comments: %zu forms, %zu candidate pairs, %zu kept apart, 0 joined\n", run.forms.n,
+           run.pairs.n, apart);
+    free(labels);
+    vcd_link_run_free(&run);
+}
+
+int main(void)
+{
+    test_evidence();
+    test_cannot_link();
+    test_fit();
+    test_model_files();
+    test_principle_on_comments();
+    return test_finish();
+}
