@@ -37,6 +37,7 @@ typedef struct {
     char *examples[3]; /* doc ids */
     size_t n_examples;
     double mean_probability;
+    char *kb_id; /* the KB entry it is (vcd_entities_link_kb); NULL: newly discovered */
 } vcd_entity;
 
 typedef struct {

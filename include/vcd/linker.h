@@ -141,6 +141,12 @@ vcd_status vcd_linker_fit(const vcd_link_pairs *pairs, const uint8_t *y, double 
 size_t vcd_link_cluster(const vcd_link_pairs *pairs, size_t n_forms, double join_p, double cannot_p,
                         int32_t *labels);
 
+/* Entities the KB knows: when forms that name one KB entry strongly carry
+ * at least half of an entity's mentions, the entity takes the entry's id,
+ * canonical name and type; the others stay newly discovered (kb_id NULL).
+ * Returns the number linked. */
+size_t vcd_entities_link_kb(vcd_entities *e, const vcd_link_forms *lf, const vcd_forms *forms);
+
 /* P(same) of a free-standing query (match) against every form of `lf`,
  * written to p[0 .. n_forms); the evidence of each pair to x (n_forms rows
  * of VCD_EV_COUNT) when x is not NULL. `qvec` is the query's unit vector in

@@ -159,6 +159,7 @@ void vcd_entities_free(vcd_entities *e)
 {
     for (size_t i = 0; i < e->n; i++) {
         free(e->items[i].name);
+        free(e->items[i].kb_id);
         free(e->items[i].aliases);
         for (size_t k = 0; k < e->items[i].n_examples; k++)
             free(e->items[i].examples[k]);

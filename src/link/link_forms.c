@@ -67,6 +67,9 @@ void link_form_kb(const vcd_kb *kb, const char *surface, size_t n, link_form *f)
     vcd_kb_hit hits[16];
     size_t total = vcd_kb_lookup(kb, surface, n, hits, 16);
     for (size_t i = 0; i < total && i < 16 && f->n_kb < LINK_MAX_KB; i++) {
+        /* "Barry" the person is not Barry the town in Wales: a typed form
+         * names only entries of its type */
+        if (f->type != VCD_TYPE_UNK && vcd_kb_type(kb, hits[i].entry) != f->type) continue;
         f->kb_strong[f->n_kb] = hits[i].strength == VCD_KB_STRONG;
         f->kb[f->n_kb++] = hits[i].entry;
     }
@@ -220,7 +223,7 @@ vcd_status vcd_link_forms_build(const vcd_link_input *in, vcd_link_forms **out)
         link_form *x = &lf->items[f];
         link_form_fill(x, fm->surface, strlen(fm->surface), fm->key, strlen(fm->key));
         x->count = fm->count;
-        x->type = fm->type;
+        x->type = fm->type; /* before the KB lookup, which reads it */
         x->vector = in->vectors + f * in->dim;
         link_form_kb(in->kb, fm->surface, strlen(fm->surface), x);
         /* the most frequent form owns a shared compact key */

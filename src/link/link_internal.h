@@ -44,7 +44,7 @@ struct vcd_link_forms {
 
 /* Facts of one string as a form (the query path builds one from text). */
 void link_form_fill(link_form *f, const char *surface, size_t sn, const char *key, size_t kn);
-/* The strong KB entries `surface` names. */
+/* The KB entries `surface` names, of f->type unless it is unknown. */
 void link_form_kb(const vcd_kb *kb, const char *surface, size_t n, link_form *f);
 /* Evidence of the pair (a, b); cosine and co-occurrence given by the caller. */
 /* `fits`: how many longer forms the shorter one starts or ends, `fit_mass`

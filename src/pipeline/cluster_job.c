@@ -323,7 +323,7 @@ static vcd_status write_state(const vcd_cluster_options *o, job_state *j, vcd_cl
     size_t dim = j->run.dim;
     if ((rc = state_write_docs(o->out_dir, j->run.corpus, o->keep_text)) ||
         (rc = state_write_mentions(o->out_dir, j->run.corpus, &j->run.mentions, &j->run.forms,
-                                   j->probs)) ||
+                                   j->probs, &j->entities)) ||
         (rc = state_write_forms(o->out_dir, &j->run.forms)) ||
         (rc = state_write_entities(o->out_dir, &j->run.forms, &j->entities)) ||
         (rc = state_write_form_vectors(o->out_dir, j->run.form_vectors, j->run.forms.n, dim)))
@@ -485,6 +485,7 @@ vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *r)
     if (!rc) {
         vcd_entities_build(j.run.corpus, &j.run.mentions, &j.run.forms, j.labels, j.probs,
                            &j.entities);
+        if (j.run.link_forms) vcd_entities_link_kb(&j.entities, j.run.link_forms, &j.run.forms);
         rc = vcd_index_build(j.run.form_vectors, j.run.forms.n, j.run.dim, o->index_kind, 0,
                              o->seed, &j.index);
     }

@@ -68,6 +68,7 @@ typedef struct {
     const vcd_mentions *ms;
     const vcd_forms *forms;
     const double *form_probs;
+    const vcd_entities *entities;
 } mentions_ctx;
 
 static void fill_mention(const void *ctx, size_t i, vcd_buf *b)
@@ -82,6 +83,14 @@ static void fill_mention(const void *ctx, size_t i, vcd_buf *b)
     vcd_buf_printf(b, ",\"type\":\"%s\",\"source\":\"%s\",\"entity_id\":%d",
                    vcd_type_name((vcd_entity_type)m->type),
                    vcd_source_name((vcd_mention_source)m->source), m->entity_id);
+    const char *kb_id = m->entity_id >= 0 && (size_t)m->entity_id < mc->entities->n
+                            ? mc->entities->items[m->entity_id].kb_id
+                            : NULL;
+    vcd_buf_puts(b, ",\"kb_id\":");
+    if (kb_id)
+        json_put_string(b, kb_id);
+    else
+        vcd_buf_puts(b, "null");
     /* score: the tagger's confidence times the cluster membership strength */
     double member = m->entity_id >= 0 && mc->form_probs ? mc->form_probs[m->form] : 0.0;
     vcd_buf_printf(b, ",\"score\":%.4f,\"tagger_score\":%.4f,\"membership\":%.4f}",
@@ -89,9 +98,10 @@ static void fill_mention(const void *ctx, size_t i, vcd_buf *b)
 }
 
 vcd_status state_write_mentions(const char *dir, const vcd_corpus *c, const vcd_mentions *ms,
-                                const vcd_forms *forms, const double *form_probs)
+                                const vcd_forms *forms, const double *form_probs,
+                                const vcd_entities *entities)
 {
-    mentions_ctx ctx = {c, ms, forms, form_probs};
+    mentions_ctx ctx = {c, ms, forms, form_probs, entities};
     return write_lines(dir, "mentions.jsonl", ms->n, fill_mention, &ctx);
 }
 
@@ -120,6 +130,11 @@ vcd_status state_write_entities(const char *dir, const vcd_forms *forms, const v
         const vcd_entity *x = &e->items[i];
         vcd_buf_printf(&b, "%s{\"id\":%d,\"name\":", i ? ",\n" : "", x->id);
         json_put_string(&b, x->name);
+        vcd_buf_puts(&b, ",\"kb_id\":");
+        if (x->kb_id)
+            json_put_string(&b, x->kb_id);
+        else
+            vcd_buf_puts(&b, "null");
         vcd_buf_printf(&b,
                        ",\"type\":\"%s\",\"size\":%zu,\"mean_probability\":%.4f,\"first_seen\":",
                        vcd_type_name((vcd_entity_type)x->type), x->size, x->mean_probability);
