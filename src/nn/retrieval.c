@@ -88,9 +88,15 @@ static double softmax_ce(float *grad, const float *logit, size_t n, size_t strid
     float mx = -INFINITY;
     for (size_t j = 0; j < n; j++)
         if (logit[j * stride] > mx) mx = logit[j * stride];
-    double sum = 0;
-    for (size_t j = 0; j < n; j++)
+    double sum = 1.0; /* the maximum's own term, exp(0) */
+    int skipped = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (!skipped && logit[j * stride] == mx) {
+            skipped = 1;
+            continue;
+        }
         sum += exp((double)logit[j * stride] - mx);
+    }
     double lse = log(sum) + mx;
     for (size_t j = 0; j < n; j++)
         grad[j * stride] += (float)exp((double)logit[j * stride] - lse) * k;
