@@ -76,4 +76,31 @@ typedef struct {
 vcd_status vcd_identity_train(const vcd_alias_groups *g, const vcd_identity_train_options *o,
                               const char *dir, vcd_identity_report *report);
 
+/* ---- alias groups mined from comments (`vcdiscover pairs mine`) ---- */
+
+struct vcd_corpus;
+struct vcd_mentions;
+
+typedef struct {
+    size_t min_comments; /* weak patterns must recur in this many comments (default 2) */
+    /* nicknames.csv text (name1,has_nickname,name2) or NULL: "Charles Barkley"
+     * also yields "Chuck Barkley" (only with the surname, never alone). */
+    const unsigned char *nicknames;
+    size_t nicknames_len;
+} vcd_pairs_options;
+
+typedef struct {
+    size_t pairs_seen, pairs_kept, groups, nickname_aliases;
+} vcd_pairs_stats;
+
+/* Evidence inside one comment that two mentions name one entity: a PER name
+ * and a later mention of its surname ("Charles Barkley ... Barkley"), a name
+ * and a later word suffix of >= 2 words ("Apple Vision Pro ... Vision Pro"),
+ * its acronym ("AVP"), a hashtag and its spaced form ("#VisionPro" / "Vision
+ * Pro"), a possessive or plural ("Logan's" / "Logan"). Acronyms and hashtags
+ * are strong (kept once), the rest need min_comments comments. Appends
+ * `group<TAB>type<TAB>alias` lines to out, in first-seen order. */
+vcd_status vcd_pairs_mine(const struct vcd_corpus *c, const struct vcd_mentions *ms,
+                          const vcd_pairs_options *o, vcd_buf *out, vcd_pairs_stats *st);
+
 #endif
