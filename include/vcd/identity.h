@@ -38,16 +38,20 @@ void vcd_alias_groups_free(vcd_alias_groups *g);
 vcd_status vcd_alias_groups_add_tsv(vcd_alias_groups *g, const char *name,
                                     const unsigned char *data, size_t len, size_t *skipped);
 size_t vcd_alias_groups_count(const vcd_alias_groups *g);
+/* Adds the capitalised initials of every alias of >= 3 word pieces ("New
+ * York City" -> "NYC", "Apple Vision Pro" -> "AVP") to its group, the
+ * convention comments use; returns how many were new. */
+size_t vcd_alias_groups_add_acronyms(vcd_alias_groups *g);
 
 typedef struct {
-    size_t epochs;  /* default 8 */
-    size_t batch;   /* anchors per step, default 256 */
+    size_t epochs;  /* default 30 */
+    size_t batch;   /* anchors per step, default 128 */
     size_t dim;     /* output dimension, default 96 */
     size_t hidden;  /* default 256 */
     size_t emb;     /* embedding width per bag, default 64 */
     size_t buckets; /* hashed rows, default 32768 */
-    size_t hard;    /* hard negatives per anchor, default 1 */
-    float lr;       /* default 2e-3 */
+    size_t hard;    /* hard negatives per anchor, default 2 */
+    float lr;       /* default 1e-2, decayed linearly to 0 */
     float scale;    /* MNRL scale, default 20 */
     int symmetric;  /* default 1 */
     uint64_t seed;  /* default 42 */
@@ -87,10 +91,16 @@ typedef struct {
      * also yields "Chuck Barkley" (only with the surname, never alone). */
     const unsigned char *nicknames;
     size_t nicknames_len;
+    /* With nicknames: this many made-up people, a given name that has
+     * nicknames x a surname the comments use ("Charles Tyson" / "Chuck
+     * Tyson"), so that the same first name with another surname is a hard
+     * negative. Drawn from `seed`. */
+    size_t synthetic_people;
+    uint64_t seed;
 } vcd_pairs_options;
 
 typedef struct {
-    size_t pairs_seen, pairs_kept, groups, nickname_aliases;
+    size_t pairs_seen, pairs_kept, groups, nickname_aliases, synthetic_people;
 } vcd_pairs_stats;
 
 /* Evidence inside one comment that two mentions name one entity: a PER name

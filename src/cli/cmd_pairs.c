@@ -8,7 +8,19 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { P_INPUT, P_FORMAT, P_TAGGER, P_VECTORS, P_GAZETTEER, P_NICKNAMES, P_MIN, P_OUT, P_COUNT };
+enum {
+    P_INPUT,
+    P_FORMAT,
+    P_TAGGER,
+    P_VECTORS,
+    P_GAZETTEER,
+    P_NICKNAMES,
+    P_SYNTHETIC,
+    P_SEED,
+    P_MIN,
+    P_OUT,
+    P_COUNT
+};
 
 static cli_option pairs_options[P_COUNT] = {
     [P_INPUT] = {"input", 1, "comments (CSV, text or JSON Lines)"},
@@ -21,6 +33,10 @@ static cli_option pairs_options[P_COUNT] = {
     [P_NICKNAMES] = {"nicknames", 1,
                      "nicknames.csv: add \"Chuck Barkley\" to \"Charles Barkley\" (with the "
                      "surname only)"},
+    [P_SYNTHETIC] = {"synthetic-people", 1,
+                     "with --nicknames: made-up people, a given name x a surname seen in the "
+                     "comments, with their nickname variants (default: 0)"},
+    [P_SEED] = {"seed", 1, "seed for --synthetic-people (default: 42)"},
     [P_MIN] = {"min-comments", 1, "weak patterns must recur in this many comments (default: 2)"},
     [P_OUT] = {"out", 1, "group<TAB>type<TAB>alias TSV, written atomically"},
 };
@@ -45,10 +61,14 @@ static int mine(void)
     const char *input = pairs_options[P_INPUT].value, *out = pairs_options[P_OUT].value;
     if (!input || !out) return cli_error(EXIT_USAGE, "pairs mine: --input and --out are required");
     vcd_input_format fmt = VCD_FORMAT_AUTO;
-    vcd_pairs_options o = {2, NULL, 0};
+    vcd_pairs_options o = {2, NULL, 0, 0, 42};
+    size_t seed = 42;
     if (cli_input_format(pairs_options[P_FORMAT].value, &fmt) ||
-        cli_size(pairs_options, P_COUNT, "min-comments", 1, 1000, &o.min_comments))
+        cli_size(pairs_options, P_COUNT, "min-comments", 1, 1000, &o.min_comments) ||
+        cli_size(pairs_options, P_COUNT, "synthetic-people", 0, 1000000, &o.synthetic_people) ||
+        cli_size(pairs_options, P_COUNT, "seed", 0, SIZE_MAX, &seed))
         return EXIT_USAGE;
+    o.seed = seed;
     const char *vpath = pairs_options[P_VECTORS].value, *gaz = pairs_options[P_GAZETTEER].value;
     if (!vpath && access(VCD_DATA_DIR "/vectors/glove-wiki-100d.vcdv", R_OK) == 0)
         vpath = VCD_DATA_DIR "/vectors/glove-wiki-100d.vcdv";
@@ -69,8 +89,9 @@ static int mine(void)
     if (!rc) rc = vcd_write_file_atomic(out, b.data ? b.data : "", b.len);
     if (!rc)
         printf("pairs mine: %zu mentions in %zu comments; %zu candidate pairs, %zu kept in %zu "
-               "groups, %zu nickname aliases; wrote %s\n",
-               ms.n, c->n_docs, st.pairs_seen, st.pairs_kept, st.groups, st.nickname_aliases, out);
+               "groups, %zu nickname aliases, %zu synthetic people; wrote %s\n",
+               ms.n, c->n_docs, st.pairs_seen, st.pairs_kept, st.groups, st.nickname_aliases,
+               st.synthetic_people, out);
     vcd_buf_free(&b);
     if (o.nicknames) vcd_unmap_file(&nick);
     vcd_mentions_free(&ms);

@@ -17,6 +17,7 @@ enum {
     E_SEED,
     E_DIM,
     E_BATCH,
+    E_HARD,
     E_LR,
     E_F32,
     E_QUIET,
@@ -29,11 +30,12 @@ static cli_option enc_options[E_COUNT] = {
     [E_VECTORS] = {"vectors", 1,
                    "word vectors (.vcdv; default: data/vectors/glove-wiki-100d.vcdv)"},
     [E_NO_VECTORS] = {"no-vectors", 0, "character and word-hash features only"},
-    [E_EPOCHS] = {"epochs", 1, "passes over the training groups (default: 8)"},
+    [E_EPOCHS] = {"epochs", 1, "passes over the training groups (default: 30)"},
     [E_SEED] = {"seed", 1, "seed for weights, batches and negatives (default: 42)"},
     [E_DIM] = {"dim", 1, "output dimension (default: 96)"},
-    [E_BATCH] = {"batch", 1, "groups per step (default: 256)"},
-    [E_LR] = {"lr", 1, "peak AdamW learning rate, decayed linearly (default: 2e-3)"},
+    [E_BATCH] = {"batch", 1, "groups per step (default: 128)"},
+    [E_HARD] = {"hard-negatives", 1, "hard negatives per anchor (default: 2)"},
+    [E_LR] = {"lr", 1, "peak AdamW learning rate, decayed linearly (default: 1e-2)"},
     [E_F32] = {"f32", 0, "store F32 weights (default: F16)"},
     [E_QUIET] = {"quiet", 0, "no per-epoch lines on stderr"},
 };
@@ -76,7 +78,7 @@ static vcd_status load_groups(const char **paths, size_t n, vcd_alias_groups *g,
 
 static void write_log(vcd_buf *b, int argc, char **argv, const vcd_identity_train_options *o,
                       const input_info *in, size_t n_in, const char *vpath,
-                      const vcd_identity_report *r)
+                      const vcd_identity_report *r, size_t acronyms)
 {
     vcd_buf_puts(b, "{\n  \"schema\": \"vcdiscover.identity-train-log/1\",\n  \"command\": ");
     vcd_buf cmd = {0};
@@ -100,6 +102,7 @@ static void write_log(vcd_buf *b, int argc, char **argv, const vcd_identity_trai
     } else {
         vcd_buf_puts(b, "null");
     }
+    vcd_buf_printf(b, ",\n  \"acronym_aliases_added\": %zu", acronyms);
     vcd_buf_printf(b,
                    ",\n  \"groups_train\": %zu,\n  \"groups_heldout\": %zu,\n  \"aliases_train\": "
                    "%zu,\n  \"aliases_heldout\": %zu,\n  \"epochs\": [",
@@ -122,6 +125,7 @@ static int read_options(vcd_identity_train_options *o)
         cli_size(enc_options, E_COUNT, "seed", 0, SIZE_MAX, &seed) ||
         cli_size(enc_options, E_COUNT, "dim", 2, 1024, &o->dim) ||
         cli_size(enc_options, E_COUNT, "batch", 2, 4096, &o->batch) ||
+        cli_size(enc_options, E_COUNT, "hard-negatives", 0, 8, &o->hard) ||
         cli_real(enc_options, E_COUNT, "lr", 1e-7, 0.5, &lr))
         return EXIT_USAGE;
     o->seed = seed;
@@ -159,11 +163,12 @@ int cmd_train_encoder(int argc, char **argv)
     vcd_alias_groups *g = vcd_alias_groups_new();
     input_info info[64];
     if (!rc) rc = load_groups(groups, n_groups, g, info);
+    size_t acronyms = rc ? 0 : vcd_alias_groups_add_acronyms(g);
     vcd_identity_report r;
     if (!rc) rc = vcd_identity_train(g, &o, out, &r);
     if (!rc) {
         vcd_buf b = {0};
-        write_log(&b, argc, argv, &o, info, n_groups, vpath, &r);
+        write_log(&b, argc, argv, &o, info, n_groups, vpath, &r, acronyms);
         char *path = vcd_path_join(out, "train_log.json");
         rc = vcd_write_file_atomic(path, b.data, b.len);
         free(path);

@@ -361,7 +361,7 @@ static int test_shipped(void)
     if (!id || !pooled) return 1;
     CHECK(strcmp(vcd_encoder_kind(id), "identity") == 0);
     printf("%-36s %8s %8s\n", "pair", "pooled", "identity");
-    double c[sizeof pairs / sizeof *pairs];
+    double c[sizeof pairs / sizeof *pairs] = {0};
     for (size_t i = 0; i < sizeof pairs / sizeof *pairs; i++) {
         c[i] = encoder_cos(id, pairs[i][0], pairs[i][1]);
         char label[80];

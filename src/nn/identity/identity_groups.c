@@ -110,3 +110,26 @@ vcd_status vcd_alias_groups_add_tsv(vcd_alias_groups *g, const char *name,
         return vcd_fail(VCD_EINPUT, "%s: no line reads group<TAB>type<TAB>alias", name);
     return VCD_OK;
 }
+
+size_t vcd_alias_groups_add_acronyms(vcd_alias_groups *g)
+{
+    size_t n = g->n_alias, added = 0;
+    vcd_buf all = {0}, content = {0}, up = {0};
+    for (size_t a = 0; a < n; a++) {
+        const char *s = g->alias[a];
+        if (vcd_initials(s, strlen(s), &all, &content) < 3 || content.len < 3 || content.len > 6)
+            continue;
+        vcd_buf_clear(&up);
+        for (size_t i = 0; i < content.len; i++) {
+            char ch = content.data[i];
+            vcd_buf_putc(&up, ch >= 'a' && ch <= 'z' ? (char)(ch - 32) : ch);
+        }
+        size_t before = g->n_alias;
+        add_alias(g, g->alias_group[a], up.data, up.len);
+        added += g->n_alias - before;
+    }
+    vcd_buf_free(&all);
+    vcd_buf_free(&content);
+    vcd_buf_free(&up);
+    return added;
+}

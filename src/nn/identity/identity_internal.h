@@ -58,6 +58,9 @@ void idm_forward(const idm_config *c, const idm_params *p, idm_batch *b);
 void idm_backward(const idm_config *c, const idm_params *p, idm_params *g, idm_batch *b, float *dy);
 
 vcd_status idm_save(const char *dir, const idm_config *c, const idm_params *p, int f16);
+/* A model from a config text and safetensors bytes (fuzzing; no vectors). */
+vcd_status idm_model_from_memory(const char *config, size_t clen, const unsigned char *weights,
+                                 size_t wlen, vcd_identity_model **out);
 vcd_status idm_config_parse(const char *name, const char *text, size_t len, idm_config *c);
 
 #endif

@@ -117,11 +117,11 @@ static void word_feats(const idm_config *c, const vcd_vectors *v, idm_feats *f, 
     /* "AVP" and "Apple Vision Pro" share one initials feature. */
     int acro = vcd_acronym_key(body, bn, &f->tmp);
     if (acro) {
-        add_hash(c, f, f->tmp.data, f->tmp.len, SALT_INIT, 2.0f);
+        add_hash(c, f, f->tmp.data, f->tmp.len, SALT_INIT, 3.0f);
     } else if (vcd_initials(body, bn, &f->tmp, &f->tmp2) >= 2) {
-        add_hash(c, f, f->tmp.data, f->tmp.len, SALT_INIT, 2.0f);
+        add_hash(c, f, f->tmp.data, f->tmp.len, SALT_INIT, 3.0f);
         if (f->tmp2.len >= 2 && f->tmp2.len != f->tmp.len)
-            add_hash(c, f, f->tmp2.data, f->tmp2.len, SALT_INIT, 2.0f);
+            add_hash(c, f, f->tmp2.data, f->tmp2.len, SALT_INIT, 3.0f);
     }
     float *shape = dense + c->vec_dim;
     size_t cps = vcd_utf8_length(key, kn);
@@ -393,25 +393,21 @@ static vcd_status load_config(vcd_identity_model *m, const char *dir)
 
 /* F32 or F16 tensors of exactly the configured shapes, all finite. The
  * memory map is widened once into the model's own buffer. */
-static vcd_status load_weights(vcd_identity_model *m, const char *dir)
+static vcd_status load_tensors(vcd_identity_model *m, const char *path, const vcd_safetensors *st)
 {
-    char *path = vcd_path_join(dir, "model.safetensors");
-    vcd_safetensors *st = NULL;
-    vcd_status rc = vcd_safetensors_open(path, &st);
     vcd_tensor_f32 want[5];
     size_t n = param_tensors(&m->cfg, &m->p, want);
-    if (!rc && vcd_safetensors_count(st) != n)
-        rc = vcd_fail(VCD_EINPUT, "%s: expected %zu tensors, found %zu", path, n,
-                      vcd_safetensors_count(st));
+    if (vcd_safetensors_count(st) != n)
+        return vcd_fail(VCD_EINPUT, "%s: expected %zu tensors, found %zu", path, n,
+                        vcd_safetensors_count(st));
+    vcd_status rc = VCD_OK;
     for (size_t i = 0; !rc && i < n; i++) {
         const vcd_tensor *t = vcd_safetensors_find(st, want[i].name);
         size_t cols = want[i].cols;
         if (!t || t->ndim != (cols ? 2u : 1u) || t->shape[0] != want[i].rows ||
-            (cols && t->shape[1] != cols) || (t->dtype != VCD_DT_F32 && t->dtype != VCD_DT_F16)) {
-            rc = vcd_fail(VCD_EINPUT, "%s: tensor %s missing or not F32/F16 [%zu%s%zu]", path,
-                          want[i].name, want[i].rows, cols ? ", " : "", cols);
-            break;
-        }
+            (cols && t->shape[1] != cols) || (t->dtype != VCD_DT_F32 && t->dtype != VCD_DT_F16))
+            return vcd_fail(VCD_EINPUT, "%s: tensor %s missing or not F32/F16 [%zu%s%zu]", path,
+                            want[i].name, want[i].rows, cols ? ", " : "", cols);
         float *v = vcd_tensor_to_f32(t);
         for (size_t k = 0; k < t->count && !rc; k++)
             if (!isfinite(v[k]))
@@ -420,12 +416,16 @@ static vcd_status load_weights(vcd_identity_model *m, const char *dir)
         memcpy((float *)want[i].data, v, t->count * sizeof *v);
         free(v);
     }
-    vcd_safetensors_close(st);
-    free(path);
     return rc;
 }
 
 #define ENCODE_CHUNK 64
+
+static void model_ready(vcd_identity_model *m)
+{
+    idm_batch_init(&m->batch, &m->cfg, ENCODE_CHUNK, 0);
+    m->dense = vcd_xcalloc(m->cfg.vec_dim + IDM_SHAPE, sizeof *m->dense);
+}
 
 vcd_status vcd_identity_open(const char *dir, const vcd_vectors *vectors, vcd_identity_model **out)
 {
@@ -433,17 +433,45 @@ vcd_status vcd_identity_open(const char *dir, const vcd_vectors *vectors, vcd_id
     vcd_identity_model *m = vcd_xcalloc(1, sizeof *m);
     m->vec = vectors;
     vcd_status rc = load_config(m, dir);
+    char *path = vcd_path_join(dir, "model.safetensors");
+    vcd_safetensors *st = NULL;
+    if (!rc) rc = vcd_safetensors_open(path, &st);
     if (!rc) {
         m->store = vcd_xcalloc(idm_param_count(&m->cfg), sizeof *m->store);
         idm_params_bind(&m->p, m->store, &m->cfg);
-        rc = load_weights(m, dir);
+        rc = load_tensors(m, path, st);
     }
+    vcd_safetensors_close(st);
+    free(path);
     if (rc) {
         vcd_identity_free(m);
         return rc;
     }
-    idm_batch_init(&m->batch, &m->cfg, ENCODE_CHUNK, 0);
-    m->dense = vcd_xcalloc(m->cfg.vec_dim + IDM_SHAPE, sizeof *m->dense);
+    model_ready(m);
+    *out = m;
+    return VCD_OK;
+}
+
+vcd_status idm_model_from_memory(const char *config, size_t clen, const unsigned char *weights,
+                                 size_t wlen, vcd_identity_model **out)
+{
+    *out = NULL;
+    vcd_identity_model *m = vcd_xcalloc(1, sizeof *m);
+    vcd_safetensors *st = NULL;
+    vcd_status rc = idm_config_parse("config", config, clen, &m->cfg);
+    if (!rc && m->cfg.vec_dim) rc = vcd_fail(VCD_EINPUT, "config: word vectors not supported here");
+    if (!rc) rc = vcd_safetensors_parse(weights, wlen, &st);
+    if (!rc) {
+        m->store = vcd_xcalloc(idm_param_count(&m->cfg), sizeof *m->store);
+        idm_params_bind(&m->p, m->store, &m->cfg);
+        rc = load_tensors(m, "weights", st);
+    }
+    vcd_safetensors_close(st);
+    if (rc) {
+        vcd_identity_free(m);
+        return rc;
+    }
+    model_ready(m);
     *out = m;
     return VCD_OK;
 }

@@ -22,14 +22,14 @@
 void vcd_identity_train_options_default(vcd_identity_train_options *o)
 {
     memset(o, 0, sizeof *o);
-    o->epochs = 8;
-    o->batch = 256;
+    o->epochs = 30;
+    o->batch = 128;
     o->dim = 96;
     o->hidden = 256;
     o->emb = 64;
     o->buckets = 32768;
-    o->hard = 1;
-    o->lr = 2e-3f;
+    o->hard = 2;
+    o->lr = 1e-2f;
     o->scale = 20.0f;
     o->symmetric = 1;
     o->seed = 42;
@@ -232,7 +232,7 @@ static void trainee_init(trainee *t, const idm_config *c, vcd_rng *rng)
     idm_params_bind(&t->P, t->p, c);
     idm_params_bind(&t->Gp, t->g, c);
     for (size_t i = 0; i < c->buckets * c->emb; i++)
-        t->P.table[i] = (float)(vcd_rng_uniform(rng) - 0.5) * 0.2f;
+        t->P.table[i] = (float)(vcd_rng_uniform(rng) - 0.5) * 3.4f; /* std 1 */
     float a1 = 1.0f / sqrtf((float)idm_in_dim(c)), a2 = 1.0f / sqrtf((float)c->hidden);
     for (size_t i = 0; i < c->hidden * idm_in_dim(c); i++)
         t->P.w1[i] = (float)(vcd_rng_uniform(rng) * 2 - 1) * a1 * 1.7f;

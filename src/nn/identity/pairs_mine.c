@@ -6,6 +6,7 @@
 #include "vcd/strmap.h"
 #include "vcd/text.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,6 +90,25 @@ static size_t strip_possessive(const char *k, size_t n)
     return n;
 }
 
+/* "Charles Barkley": two capitalised ASCII words, as a person's name is
+ * written; such names get nickname variants. */
+static int person_name(const char *s, size_t n)
+{
+    int words = 0, at_start = 1;
+    for (size_t i = 0; i < n; i++) {
+        char ch = s[i];
+        if (ch == ' ') {
+            if (at_start) return 0;
+            at_start = 1;
+            continue;
+        }
+        if (at_start ? !(ch >= 'A' && ch <= 'Z') : !(ch >= 'a' && ch <= 'z')) return 0;
+        words += at_start;
+        at_start = 0;
+    }
+    return words == 2 && !at_start;
+}
+
 static void mine_doc(miner *m, const char *text, const vcd_mention *ms, size_t n, size_t doc)
 {
     for (size_t i = 0; i < n; i++) {
@@ -100,6 +120,8 @@ static void mine_doc(miner *m, const char *text, const vcd_mention *ms, size_t n
         char xk[4 * MAX_SPAN + 8];
         size_t xkn = m->b.len < sizeof xk ? m->b.len : sizeof xk - 1;
         memcpy(xk, m->b.data ? m->b.data : "", xkn);
+        if (x->type == VCD_TYPE_PER && person_name(xs, xn)) /* the name itself: a nickname seed */
+            note_pair(m, xk, xkn, xs, xn, xs, xn, x->type, 0, doc);
         for (size_t j = 0; j < n; j++) {
             const vcd_mention *y = &ms[j];
             if (j == i || y->byte_end - y->byte_start > MAX_SPAN) continue;
@@ -165,6 +187,74 @@ static void emit_nicknames(const mined_pair *p, const unsigned char *csv, size_t
     }
 }
 
+/* Given names that have nicknames, from nicknames.csv (first column). */
+static size_t given_names(const unsigned char *csv, size_t len, char (*out)[32], size_t cap)
+{
+    size_t pos = 0, n, k = 0;
+    const char *line;
+    while (vcd_next_line(csv, len, &pos, &line, &n) && k < cap) {
+        const char *c1 = memchr(line, ',', n);
+        if (!c1 || c1 == line || c1 - line > 30 || !strstr(line, ",has_nickname,")) continue;
+        size_t gn = (size_t)(c1 - line);
+        if (k && strlen(out[k - 1]) == gn && memcmp(out[k - 1], line, gn) == 0) continue;
+        memcpy(out[k], line, gn);
+        out[k++][gn] = 0;
+    }
+    return k;
+}
+
+/* Synthetic people: a given name with nicknames x a surname the comments
+ * use for a person, written with its nickname variants ("Charles Tyson",
+ * "Chuck Tyson"). Same given name with another surname is then a hard
+ * negative the trainer finds by itself ("Charles Pence"). */
+static void synthetic_people(const mined_pair *p, size_t np, size_t min, const vcd_pairs_options *o,
+                             vcd_buf *out, vcd_pairs_stats *st)
+{
+    enum { MAX_GIVEN = 4096, MAX_SURNAMES = 4096 };
+    char(*given)[32] = vcd_xmalloc(MAX_GIVEN * sizeof *given);
+    const char **surname = vcd_xmalloc(MAX_SURNAMES * sizeof *surname);
+    size_t ng = given_names(o->nicknames, o->nicknames_len, given, MAX_GIVEN), ns = 0;
+    vcd_strmap *seen = vcd_strmap_new(), *done = vcd_strmap_new();
+    for (size_t i = 0; i < np && ns < MAX_SURNAMES; i++) {
+        const char *sp = strrchr(p[i].name, ' ');
+        if (p[i].type != VCD_TYPE_PER || p[i].comments < min || !sp ||
+            strcmp(p[i].alias, p[i].name) != 0 || !person_name(p[i].name, strlen(p[i].name)))
+            continue;
+        int ins;
+        vcd_strmap_upsert(seen, sp + 1, strlen(sp + 1), 0, &ins);
+        if (ins) surname[ns++] = sp + 1;
+    }
+    vcd_rng rng;
+    vcd_rng_seed(&rng, o->seed);
+    vcd_buf one = {0};
+    for (size_t k = 0; ng && ns && k < o->synthetic_people; k++) {
+        const char *g = given[vcd_rng_next(&rng) % ng], *sn = surname[vcd_rng_next(&rng) % ns];
+        mined_pair fake = {0};
+        char key[96], name[96];
+        snprintf(key, sizeof key, "%s %s", g, sn);
+        for (char *c = key; *c; c++)
+            if (*c >= 'A' && *c <= 'Z') *c = (char)(*c + 32);
+        snprintf(name, sizeof name, "%c%s %s", g[0] >= 'a' && g[0] <= 'z' ? g[0] - 32 : g[0], g + 1,
+                 sn);
+        int ins;
+        vcd_strmap_upsert(seen, key, strlen(key), 0, &ins);
+        if (!ins) continue;
+        fake.group_key = key, fake.name = name, fake.type = VCD_TYPE_PER;
+        vcd_buf_clear(&one);
+        size_t added = 0;
+        emit_nicknames(&fake, o->nicknames, o->nicknames_len, &one, &added, done);
+        if (!added) continue;
+        vcd_buf_printf(out, "cm:%s\tPER\t%s\n", key, name);
+        vcd_buf_append(out, one.data, one.len);
+        st->synthetic_people++;
+    }
+    vcd_buf_free(&one);
+    vcd_strmap_free(seen);
+    vcd_strmap_free(done);
+    free(given);
+    free(surname);
+}
+
 vcd_status vcd_pairs_mine(const vcd_corpus *c, const vcd_mentions *ms, const vcd_pairs_options *o,
                           vcd_buf *out, vcd_pairs_stats *st)
 {
@@ -182,11 +272,19 @@ vcd_status vcd_pairs_mine(const vcd_corpus *c, const vcd_mentions *ms, const vcd
     }
     vcd_strmap *groups = vcd_strmap_new(), *nick_done = vcd_strmap_new();
     size_t min = o->min_comments ? o->min_comments : 2;
+    vcd_buf nicks = {0};
     for (size_t i = 0; i < m.n; i++) {
         mined_pair *p = &m.p[i];
-        st->pairs_seen++;
+        int self = strcmp(p->alias, p->name) == 0; /* only a seed for nicknames */
+        st->pairs_seen += !self;
         if (!p->strong && p->comments < min) continue;
-        st->pairs_kept++;
+        vcd_buf_clear(&nicks);
+        size_t added = 0;
+        if (o->nicknames && p->type == VCD_TYPE_PER)
+            emit_nicknames(p, o->nicknames, o->nicknames_len, &nicks, &added, nick_done);
+        if (self && !added) continue;
+        st->pairs_kept += !self;
+        st->nickname_aliases += added;
         const char *type = vcd_type_name(p->type);
         int ins;
         vcd_strmap_upsert(groups, p->group_key, strlen(p->group_key), 0, &ins);
@@ -194,11 +292,11 @@ vcd_status vcd_pairs_mine(const vcd_corpus *c, const vcd_mentions *ms, const vcd
             st->groups++;
             vcd_buf_printf(out, "cm:%s\t%s\t%s\n", p->group_key, type, p->name);
         }
-        vcd_buf_printf(out, "cm:%s\t%s\t%s\n", p->group_key, type, p->alias);
-        if (o->nicknames && p->type == VCD_TYPE_PER)
-            emit_nicknames(p, o->nicknames, o->nicknames_len, out, &st->nickname_aliases,
-                           nick_done);
+        if (!self) vcd_buf_printf(out, "cm:%s\t%s\t%s\n", p->group_key, type, p->alias);
+        if (added) vcd_buf_append(out, nicks.data, nicks.len);
     }
+    vcd_buf_free(&nicks);
+    if (o->nicknames && o->synthetic_people) synthetic_people(m.p, m.n, min, o, out, st);
     for (size_t i = 0; i < m.n; i++) {
         free(m.p[i].group_key);
         free(m.p[i].name);
