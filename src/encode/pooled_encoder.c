@@ -223,8 +223,13 @@ static void encode_mentions_alone(vcd_encoder *e, const char *text, const vcd_me
     for (size_t from = 0; from < n; from += CHUNK) {
         size_t k = n - from < CHUNK ? n - from : CHUNK;
         for (size_t i = 0; i < k; i++) {
-            spans[i] = text + ms[from + i].byte_start;
-            lens[i] = ms[from + i].byte_end - ms[from + i].byte_start;
+            const vcd_mention *m = &ms[from + i];
+            /* A hashtag mention's span leaves out the '#' the identity
+             * encoder reads as "split me at CamelCase". */
+            size_t hash = e->identity && m->source == VCD_SRC_HASHTAG && m->byte_start > 0 &&
+                          text[m->byte_start - 1] == '#';
+            spans[i] = text + m->byte_start - hash;
+            lens[i] = m->byte_end - m->byte_start + hash;
         }
         if (e->bert)
             bert_span_encode(e->bert, spans, lens, k, out + from * e->dim);

@@ -117,6 +117,8 @@ static void mine_doc(miner *m, const char *text, const vcd_mention *ms, size_t n
         size_t xn = x->byte_end - x->byte_start;
         if (xn > MAX_SPAN) continue;
         vcd_span_key(xs, xn, x->source == VCD_SRC_HASHTAG, &m->b);
+        /* a hashtag alias keeps its '#' (the encoder splits it at CamelCase) */
+        size_t hash = x->source == VCD_SRC_HASHTAG && x->byte_start > 0 && xs[-1] == '#';
         char xk[4 * MAX_SPAN + 8];
         size_t xkn = m->b.len < sizeof xk ? m->b.len : sizeof xk - 1;
         memcpy(xk, m->b.data ? m->b.data : "", xkn);
@@ -141,7 +143,7 @@ static void mine_doc(miner *m, const char *text, const vcd_mention *ms, size_t n
             }
             if (x->source == VCD_SRC_HASHTAG) {
                 if (y->source != VCD_SRC_HASHTAG && ykn == xkn && memcmp(yk, xk, xkn) == 0)
-                    note_pair(m, xk, xkn, ys, yn, xs, xn, y->type, 1, doc);
+                    note_pair(m, xk, xkn, ys, yn, xs - hash, xn + hash, y->type, 1, doc);
                 continue;
             }
             if (later && vcd_is_acronym_of(ys, yn, xs, xn)) {
