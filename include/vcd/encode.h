@@ -35,10 +35,15 @@ vcd_status vcd_encoder_pooled_new(const vcd_vectors *vectors, const vcd_encoder_
  * text alone, masked-mean pooled and L2-normalised (sentence-transformers'
  * recipe); dimension = hidden size. */
 vcd_status vcd_encoder_bert_new(const char *dir, vcd_encoder **out);
-/* By name: NULL or "pooled" -> vcd_encoder_pooled_new; "bert:DIR". */
+/* The trained identity encoder (vcd/identity.h) over a model folder: the
+ * mention's surface string alone (no context). `vectors` must be the store
+ * the model was trained with if it uses word vectors. */
+vcd_status vcd_encoder_identity_new(const char *dir, const vcd_vectors *vectors, vcd_encoder **out);
+/* By name: NULL or "pooled" -> vcd_encoder_pooled_new; "bert:DIR";
+ * "identity" (the shipped data/models/identity) or "identity:DIR". */
 vcd_status vcd_encoder_open(const char *spec, const vcd_vectors *vectors,
                             const vcd_encoder_options *opt, vcd_encoder **out);
-/* "pooled" or "bert"; the model folder (NULL for pooled). */
+/* "pooled", "identity" or "bert"; the model folder (NULL for pooled). */
 const char *vcd_encoder_kind(const vcd_encoder *e);
 const char *vcd_encoder_model_dir(const vcd_encoder *e);
 void vcd_encoder_free(vcd_encoder *e);

@@ -117,4 +117,33 @@ void nn_crf_marginals(float *marg, const float *emit, size_t n, const nn_crf *cr
 double nn_crf_viterbi(int32_t *best, const float *emit, size_t n, const nn_crf *crf, float *scratch,
                       int32_t *back);
 
+/* ---- Retrieval kernels (the identity encoder) ---- */
+
+/* Embedding bag, weighted mean: out[b] = sum_k w_k table[ids[k]] / sum_k w_k
+ * over k in offsets[b] .. offsets[b + 1] - 1 (offsets has bags + 1
+ * entries; weights NULL = all 1); an empty bag is zero. */
+void nn_embedding_bag_forward(float *out, const float *table, const int32_t *ids,
+                              const float *weights, const size_t *offsets, size_t bags, size_t dim);
+/* dtable += the share of dout each row received: only the rows named in ids
+ * are touched (sparse accumulation; the caller updates just those rows). */
+void nn_embedding_bag_backward(float *dtable, const float *dout, const int32_t *ids,
+                               const float *weights, const size_t *offsets, size_t bags,
+                               size_t dim);
+
+/* y = x / max(|x|, 1e-12) per row; saves the norms (norm[rows]). y may alias x. */
+void nn_l2norm_forward(float *y, float *norm, const float *x, size_t rows, size_t n);
+/* dx = (dy - y (y . dy)) / norm; dx may alias dy. */
+void nn_l2norm_backward(float *dx, const float *dy, const float *y, const float *norm, size_t rows,
+                        size_t n);
+
+/* sentence-transformers' MultipleNegativesRankingLoss on unit vectors:
+ * logits = scale * a c^T ([rows, cols], cols >= rows; columns past `rows` are
+ * extra hard negatives), row i's positive is column i, mean softmax
+ * cross-entropy over rows. `symmetric` averages it with the column-wise loss
+ * over the first `rows` columns (each positive picks its anchor among all
+ * anchors). da [rows, dim] and dc [cols, dim] (=) are the gradients;
+ * `scratch` holds 2 * rows * cols floats. Returns the loss. */
+double nn_mnrl_loss(float *da, float *dc, const float *a, const float *c, size_t rows, size_t cols,
+                    size_t dim, float scale, int symmetric, float *scratch);
+
 #endif

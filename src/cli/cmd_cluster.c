@@ -51,7 +51,9 @@ static cli_option cluster_options[O_COUNT] = {
     [O_TAGGER] = {"tagger", 1,
                   "default | rules | model:DIR | bert:DIR (default: the shipped CNN-CRF model, "
                   "rules if it is missing)"},
-    [O_ENCODER] = {"encoder", 1, "pooled | bert:DIR (a BERT folder, mean-pooled); default: pooled"},
+    [O_ENCODER] = {"encoder", 1,
+                   "pooled | identity[:DIR] (trained name encoder) | bert:DIR (a BERT folder, "
+                   "mean-pooled); default: pooled"},
     [O_VECTORS] = {"vectors", 1,
                    "word vectors (.vcdv); default: data/vectors/glove-wiki-100d.vcdv"},
     [O_NO_VECTORS] = {"no-vectors", 0, "use character features and no word vectors"},

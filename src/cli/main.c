@@ -16,6 +16,8 @@ static void usage(FILE *out)
           "  ner              tag text with an entity tagger (CoNLL, CSV or plain text)\n"
           "  train-ner        train the default CNN-CRF tagger (or fine-tune BERT) on CoNLL\n"
           "  train-linker     fit the identity pair model on labelled mentions\n"
+          "  train-encoder    train the identity encoder for mention names on alias groups\n"
+          "  pairs mine       alias groups for train-encoder from the comments themselves\n"
           "  silver           weak BIO labels for your comments from known names\n"
           "  vectors import   convert word vectors into vcdiscover's memory-mapped format\n"
           "  kb               build (kb import), query (kb lookup) or export a knowledge base\n"
@@ -46,6 +48,8 @@ static int run(int argc, char **argv)
     if (strcmp(cmd, "eval") == 0) return cmd_eval(argc - 2, argv + 2);
     if (strcmp(cmd, "train-ner") == 0) return cmd_train_ner(argc - 2, argv + 2);
     if (strcmp(cmd, "train-linker") == 0) return cmd_train_linker(argc - 2, argv + 2);
+    if (strcmp(cmd, "train-encoder") == 0) return cmd_train_encoder(argc - 2, argv + 2);
+    if (strcmp(cmd, "pairs") == 0) return cmd_pairs(argc - 2, argv + 2);
     if (strcmp(cmd, "ner") == 0) return cmd_ner(argc - 2, argv + 2);
     if (strcmp(cmd, "silver") == 0) return cmd_silver(argc - 2, argv + 2);
     if (strcmp(cmd, "vectors") == 0) return cmd_vectors(argc - 2, argv + 2);

@@ -1,5 +1,6 @@
 #include "bert_span_encoder.h"
 #include "vcd/encode.h"
+#include "vcd/identity.h"
 #include "vcd/text.h"
 
 #include <math.h>
@@ -8,7 +9,9 @@
 #include <string.h>
 
 struct vcd_encoder {
-    bert_span_encoder *bert; /* set: every call goes to the BERT encoder */
+    bert_span_encoder *bert;      /* set: every call goes to the BERT encoder */
+    vcd_identity_model *identity; /* set: every call goes to the identity encoder */
+    char *model_dir;
     const vcd_vectors *vectors;
     vcd_encoder_options opt;
     size_t word_dim; /* 0 without vectors */
@@ -56,6 +59,8 @@ void vcd_encoder_free(vcd_encoder *e)
 {
     if (!e) return;
     bert_span_encoder_free(e->bert);
+    vcd_identity_free(e->identity);
+    free(e->model_dir);
     vcd_tokens_free(&e->doc_toks);
     vcd_tokens_free(&e->span_toks);
     vcd_buf_free(&e->key);
@@ -176,6 +181,10 @@ void vcd_encode_query(vcd_encoder *e, const char *text, size_t len, float *out)
         bert_span_encode(e->bert, &text, &len, 1, out);
         return;
     }
+    if (e->identity) {
+        vcd_identity_encode(e->identity, &text, &len, 1, out);
+        return;
+    }
     int hashtag = len > 1 && text[0] == '#';
     encode_span(e, text + hashtag, len - (size_t)hashtag, hashtag, out);
     normalise(out, e->dim, 1.0f);
@@ -203,9 +212,10 @@ static void context_block(vcd_encoder *e, const char *text, const vcd_mention *m
     normalise(ctx, e->word_dim, e->opt.w_ctx);
 }
 
-/* BERT encodes each mention's own text, in batches. */
-static void encode_mentions_bert(vcd_encoder *e, const char *text, const vcd_mention *ms, size_t n,
-                                 float *out)
+/* BERT and the identity encoder encode each mention's own text (a
+ * hashtag keeps its '#'), in batches. */
+static void encode_mentions_alone(vcd_encoder *e, const char *text, const vcd_mention *ms, size_t n,
+                                  float *out)
 {
     enum { CHUNK = 64 };
     const char *spans[CHUNK];
@@ -213,18 +223,26 @@ static void encode_mentions_bert(vcd_encoder *e, const char *text, const vcd_men
     for (size_t from = 0; from < n; from += CHUNK) {
         size_t k = n - from < CHUNK ? n - from : CHUNK;
         for (size_t i = 0; i < k; i++) {
-            spans[i] = text + ms[from + i].byte_start;
-            lens[i] = ms[from + i].byte_end - ms[from + i].byte_start;
+            const vcd_mention *m = &ms[from + i];
+            /* A hashtag mention's span leaves out the '#' the identity
+             * encoder reads as "split me at CamelCase". */
+            size_t hash = e->identity && m->source == VCD_SRC_HASHTAG && m->byte_start > 0 &&
+                          text[m->byte_start - 1] == '#';
+            spans[i] = text + m->byte_start - hash;
+            lens[i] = m->byte_end - m->byte_start + hash;
         }
-        bert_span_encode(e->bert, spans, lens, k, out + from * e->dim);
+        if (e->bert)
+            bert_span_encode(e->bert, spans, lens, k, out + from * e->dim);
+        else
+            vcd_identity_encode(e->identity, spans, lens, k, out + from * e->dim);
     }
 }
 
 void vcd_encode_doc_mentions(vcd_encoder *e, const char *text, size_t len, const vcd_mention *ms,
                              size_t n, float *out)
 {
-    if (e->bert) {
-        encode_mentions_bert(e, text, ms, n, out);
+    if (e->bert || e->identity) {
+        encode_mentions_alone(e, text, ms, n, out);
         return;
     }
     if (e->word_dim) vcd_tokenize(text, len, &e->doc_toks);
@@ -254,21 +272,42 @@ vcd_status vcd_encoder_bert_new(const char *dir, vcd_encoder **out)
     return VCD_OK;
 }
 
+vcd_status vcd_encoder_identity_new(const char *dir, const vcd_vectors *vectors, vcd_encoder **out)
+{
+    *out = NULL;
+    vcd_identity_model *m;
+    vcd_status rc = vcd_identity_open(dir, vectors, &m);
+    if (rc) return rc;
+    vcd_encoder *e = vcd_xcalloc(1, sizeof *e);
+    e->identity = m;
+    e->model_dir = vcd_xstrdup(dir);
+    e->dim = vcd_identity_dim(m);
+    snprintf(e->description, sizeof e->description, "identity(surface only, normalised, dim=%zu)",
+             e->dim);
+    *out = e;
+    return VCD_OK;
+}
+
 vcd_status vcd_encoder_open(const char *spec, const vcd_vectors *vectors,
                             const vcd_encoder_options *opt, vcd_encoder **out)
 {
     *out = NULL;
     if (!spec || strcmp(spec, "pooled") == 0) return vcd_encoder_pooled_new(vectors, opt, out);
     if (strncmp(spec, "bert:", 5) == 0 && spec[5]) return vcd_encoder_bert_new(spec + 5, out);
-    return vcd_fail(VCD_EINPUT, "encoder '%s': expected pooled or bert:DIR", spec);
+    if (strcmp(spec, "identity") == 0)
+        return vcd_encoder_identity_new(VCD_DATA_DIR "/models/identity", vectors, out);
+    if (strncmp(spec, "identity:", 9) == 0 && spec[9])
+        return vcd_encoder_identity_new(spec + 9, vectors, out);
+    return vcd_fail(VCD_EINPUT, "encoder '%s': expected pooled, identity, identity:DIR or bert:DIR",
+                    spec);
 }
 
 const char *vcd_encoder_kind(const vcd_encoder *e)
 {
-    return e->bert ? "bert" : "pooled";
+    return e->bert ? "bert" : e->identity ? "identity" : "pooled";
 }
 
 const char *vcd_encoder_model_dir(const vcd_encoder *e)
 {
-    return e->bert ? bert_span_encoder_dir(e->bert) : NULL;
+    return e->bert ? bert_span_encoder_dir(e->bert) : e->model_dir;
 }

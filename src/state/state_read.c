@@ -112,6 +112,10 @@ static vcd_status open_encoder(vcd_state *s, const cJSON *man, const char *vecto
         const char *model = state_str(enc, "model");
         if (!model) return vcd_fail(VCD_EINPUT, "manifest.json: bert encoder without a model");
         rc = vcd_encoder_bert_new(model, &s->encoder);
+    } else if (kind && strcmp(kind, "identity") == 0) {
+        const char *model = state_str(enc, "model");
+        if (!model) return vcd_fail(VCD_EINPUT, "manifest.json: identity encoder without a model");
+        rc = vcd_encoder_identity_new(model, s->vectors, &s->encoder);
     } else {
         rc = vcd_encoder_pooled_new(s->vectors, &o, &s->encoder);
     }

@@ -479,5 +479,29 @@ expect 2 "kb lookup truncated" -- "$BIN" kb lookup acme --kb "$T/k3.vcdkb"
 expect 2 "kb lookup not a kb" -- "$BIN" kb lookup acme --kb "$T/kb.tsv"
 expect 2 "kb lookup without text" -- "$BIN" kb lookup --kb "$T/k.vcdkb"
 expect 2 "kb unknown subcommand" -- "$BIN" kb frob
+# train-encoder, pairs mine, --encoder identity
+expect 0 "train-encoder --help" -- "$BIN" train-encoder --help
+expect 2 "train-encoder without groups" -- "$BIN" train-encoder --out "$T/enc"
+expect 2 "train-encoder missing groups file" -- "$BIN" train-encoder --groups "$T/nope.tsv" --out "$T/enc" --no-vectors
+printf 'not a group line\n' >"$T/badgroups.tsv"
+expect 2 "train-encoder on no valid line" -- "$BIN" train-encoder --groups "$T/badgroups.tsv" --out "$T/enc" --no-vectors
+[ ! -e "$T/enc/model.safetensors" ] && ok || bad "failed train-encoder left a model"
+expect 2 "train-encoder bad epochs" -- "$BIN" train-encoder --groups "$T/badgroups.tsv" --out "$T/enc" --epochs 0
+: >"$T/groups.tsv"
+for i in $(seq 1 60); do
+  printf 'g%d\tORG\tAlpha%d Beta%d Gamma\ng%d\tORG\tA%dBG\ng%d\tORG\tBeta%d\n' "$i" "$i" "$i" "$i" "$i" "$i" "$i" >>"$T/groups.tsv"
+done
+expect 0 "train-encoder tiny" -- "$BIN" train-encoder --groups "$T/groups.tsv" --out "$T/enc" --no-vectors --epochs 2 --dim 16 --quiet
+grep -q '"schema": "vcdiscover.identity-train-log/1"' "$T/enc/train_log.json" && ok || bad "no train log"
+grep -q '"heldout_recall_at_1"' "$T/enc/train_log.json" && ok || bad "train log without the held-out metric"
+expect 0 "cluster with --encoder identity:DIR" -- "$BIN" cluster --tagger rules --no-vectors --encoder "identity:$T/enc" --out "$T/sid"
+expect 0 "match on an identity-encoded state" -- "$BIN" match --state "$T/sid" "Apple"
+expect 2 "cluster with a missing identity model" -- "$BIN" cluster --no-vectors --encoder "identity:$T/nope" --out "$T/sx"
+printf 'x,y\n' >"$T/c.txt"
+expect 2 "pairs without mine" -- "$BIN" pairs
+expect 2 "pairs mine without --out" -- "$BIN" pairs mine --input "$T/c.txt"
+printf 'I love Apple Vision Pro, the AVP is great\nApple Vision Pro or AVP?\n' >"$T/c.txt"
+expect 0 "pairs mine" -- "$BIN" pairs mine --input "$T/c.txt" --format txt --tagger rules --out "$T/pairs.tsv"
+[ -e "$T/pairs.tsv" ] && ok || bad "pairs mine wrote nothing"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
