@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <time.h>
 
+/* OpenBLAS names the kernel set it chose for this CPU (recorded with every benchmark). */
+char *openblas_get_corename(void);
+
 int main(int argc, char **argv)
 {
     size_t n = argc > 1 ? strtoul(argv[1], NULL, 10) : 100000;
@@ -40,8 +43,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n; i++)
         noise += r.labels[i] < 0;
     printf("{\"n\": %zu, \"d\": %zu, \"min_cluster_size\": %zu, \"exact\": %d, \"clusters\": %zu, "
-           "\"noise\": %zu, \"seconds\": %.3f}\n",
-           n, d, mcs, r.exact, r.n_clusters, noise, secs);
+           "\"noise\": %zu, \"seconds\": %.3f, \"openblas_core\": \"%s\"}\n",
+           n, d, mcs, r.exact, r.n_clusters, noise, secs, openblas_get_corename());
     vcd_hdbscan_result_free(&r);
     free(C);
     free(X);

@@ -41,6 +41,7 @@ hd=$(build/bench/bench_hdbscan 100000 128 15)
   echo "| peak RSS | $((best_rss / 1024)) MiB | <= 1024 MiB |"
   echo "| docs / mentions / forms / entities | $(field docs) / $mentions / $(field forms) / $(field entities) | |"
   echo "| tagging throughput | $(awk "BEGIN{printf \"%.0f\", $mentions / ($tag > 0 ? $tag : 1e-9)}") mentions/s | |"
+  echo "| OpenBLAS core | $(echo "$hd" | grep -o '"openblas_core": "[^"]*"' | cut -d'"' -f4) | |"
   echo "| stages (s) | ingest $(field ingest), tag $tag, encode $(field encode), cluster $(field cluster), index $(field index), write $(field write) | |"
   echo
   echo "### HDBSCAN alone, 100,000 x 128 (k-NN graph MST, min_cluster_size 15)"

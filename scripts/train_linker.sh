@@ -14,3 +14,7 @@ comments=../shared/data/youtube/comments.txt
 [ -x build/vcdiscover ] || { echo "train_linker: run scripts/setup.sh first" >&2; exit 2; }
 build/vcdiscover train-linker --gold "$gold" --input "$comments" --format txt --quiet \
   --vectors data/vectors/glove-wiki-100d.vcdv --model-out data/models/linker/linker.json "$@"
+# the pair model for the identity encoder (selectable with --encoder identity)
+build/vcdiscover train-linker --gold "$gold" --input "$comments" --format txt --quiet \
+  --vectors data/vectors/glove-wiki-100d.vcdv --encoder identity \
+  --model-out data/models/linker/linker-identity.json "$@"

@@ -118,6 +118,10 @@ int vcd_evidence_query_masked(vcd_evidence_feature f);
 vcd_status vcd_linker_model_load(const char *path, vcd_linker_model *m);
 /* JSON (schema vcdiscover.linker/1) with feature names, weights, fit report. */
 char *vcd_linker_model_json(const vcd_linker_model *m, const char *fit_report_json);
+/* The shipped pair model for an encoder kind: data/models/linker/linker.json
+ * for "pooled", linker-<kind>.json for another (it may not exist). Writes
+ * into a static buffer. */
+const char *vcd_linker_default_path_for(const char *encoder_kind);
 const char *vcd_linker_default_path(void);
 double vcd_linker_prob(const vcd_linker_weights *w, const float *x);
 /* Hard evidence that two forms are different entities, whatever the model

@@ -92,7 +92,10 @@ static void country_names(vcd_kb_builder *b, size_t e, const cJSON *c, const cJS
     const char *cioc = str_field(c, "cioc"), *ccn3 = str_field(c, "ccn3");
     add_name(b, e, str_field(name, "official"), VCD_KB_STRONG, st);
     const cJSON *native = cJSON_GetObjectItemCaseSensitive(name, "native"), *it;
-    cJSON_ArrayForEach(it, native) add_name(b, e, str_field(it, "common"), VCD_KB_STRONG, st);
+    cJSON_ArrayForEach(it, native)
+    {
+        add_name(b, e, str_field(it, "common"), VCD_KB_STRONG, st);
+    }
     const cJSON *alt = cJSON_GetObjectItemCaseSensitive(c, "altSpellings");
     cJSON_ArrayForEach(it, alt)
     {
@@ -152,7 +155,10 @@ vcd_status kb_import_countries(vcd_kb_builder *b, const unsigned char *d, size_t
     }
     size_t usable = 0;
     const cJSON *c;
-    cJSON_ArrayForEach(c, root) usable += (size_t)country_row(b, c, st);
+    cJSON_ArrayForEach(c, root)
+    {
+        usable += (size_t)country_row(b, c, st);
+    }
     cJSON_Delete(root);
     if (usable == 0)
         return vcd_fail(VCD_EINPUT, "%s: no country with name.common and a 3-letter cca3", name);

@@ -38,7 +38,7 @@ void vcd_link_query_score(const vcd_link_forms *lf, const vcd_linker_model *m, c
             fits++;
             mass += lf->items[f].count;
         }
-    float row[VCD_EV_COUNT];
+    float row[VCD_EV_COUNT] = {0};
     for (size_t f = 0; f < lf->n; f++) {
         const link_form *fm = &lf->items[f];
         double cos = 0;

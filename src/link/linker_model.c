@@ -133,6 +133,14 @@ const char *vcd_linker_default_path(void)
     return VCD_DATA_DIR "/models/linker/linker.json";
 }
 
+const char *vcd_linker_default_path_for(const char *encoder_kind)
+{
+    static char path[4096];
+    if (!encoder_kind || strcmp(encoder_kind, "pooled") == 0) return vcd_linker_default_path();
+    snprintf(path, sizeof path, "%s/models/linker/linker-%s.json", VCD_DATA_DIR, encoder_kind);
+    return path;
+}
+
 static void weights_json(cJSON *o, const vcd_linker_weights *w)
 {
     cJSON_AddNumberToObject(o, "bias", w->bias);

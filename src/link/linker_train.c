@@ -66,7 +66,7 @@ static int32_t *form_truth(const vcd_link_run *run, const int64_t *truth, size_t
         for (size_t k = start[f]; k < start[f + 1]; k++) {
             int64_t e = truth[order[k]];
             if (e < 0) continue;
-            if (votes[e] > top || (votes[e] == top && e < best[f])) {
+            if (votes[e] > top || (votes[e] == top && best[f] > e)) {
                 top = votes[e];
                 best[f] = (int32_t)e;
             }

@@ -187,13 +187,15 @@ static void promote_frequent_forms(const vcd_forms *forms, size_t min_mentions, 
 
 /* What `match` needs to reopen the same evidence: the KB files (with the
  * shipped KB's digest) and the pair model. */
-static void link_manifest(cJSON *cl, const vcd_cluster_options *o, const vcd_kb *kb)
+static void link_manifest(cJSON *cl, const vcd_cluster_options *o, const vcd_kb *kb,
+                          const vcd_encoder *enc)
 {
     cJSON_AddStringToObject(cl, "link", o->link == VCD_LINK_LEGACY ? "legacy" : "identity");
     if (o->link == VCD_LINK_LEGACY) return;
     cJSON_AddBoolToObject(cl, "cannot_link", o->cannot_link);
     cJSON_AddStringToObject(cl, "linker",
-                            o->linker_path ? o->linker_path : vcd_linker_default_path());
+                            o->linker_path ? o->linker_path
+                                           : vcd_linker_default_path_for(vcd_encoder_kind(enc)));
     cJSON *k = cJSON_AddObjectToObject(cl, "kb");
     cJSON_AddStringToObject(k, "spec", kb ? (o->kb_spec ? o->kb_spec : "default") : "none");
     if (kb) {
@@ -265,7 +267,7 @@ static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c,
     cJSON_AddNumberToObject(cl, "min_similarity", o->min_similarity);
     cJSON_AddNumberToObject(cl, "min_entity_mentions", (double)o->min_entity_mentions);
     cJSON_AddNumberToObject(cl, "seed", (double)o->seed);
-    link_manifest(cl, o, kb);
+    link_manifest(cl, o, kb, enc);
     /* No FAISS file: readers rebuild this index from the form vectors. */
     cJSON *ixj = cJSON_AddObjectToObject(m, "index");
     cJSON_AddStringToObject(ixj, "kind", vcd_index_kind_name(ix));
@@ -436,9 +438,16 @@ static void pair_membership(const vcd_link_pairs *pairs, const int32_t *labels, 
 static vcd_status link_identity(const vcd_cluster_options *o, job_state *j)
 {
     vcd_linker_model model;
-    const char *path = o->linker_path ? o->linker_path : vcd_linker_default_path();
+    const char *kind = vcd_encoder_kind(j->run.encoder);
+    const char *path = o->linker_path ? o->linker_path : vcd_linker_default_path_for(kind);
     vcd_status rc = vcd_linker_model_load(path, &model);
     if (rc) return rc;
+    /* cosines of another encoder would make its P meaningless */
+    if (strcmp(model.encoder, kind) != 0)
+        return vcd_fail(VCD_EINPUT,
+                        "%s: pair model fit with the %s encoder, this run uses %s (fit one with "
+                        "train-linker --encoder ..., pass it with --linker)",
+                        path, model.encoder, kind);
     vcd_linker_score(&model, &j->run.pairs);
     double cannot = o->cannot_link ? model.cannot_link : 0.0;
     vcd_link_cluster(&j->run.pairs, j->run.forms.n, 0.5, cannot, j->labels);

@@ -48,7 +48,8 @@ static void test_evidence(void)
     vcd_forms forms;
     make_forms(&forms, s, counts, n, vec, dim);
     /* the two spellings are neighbours in the encoder's space */
-    memcpy(vec + 11 * dim, vec + 10 * dim, dim * sizeof *vec);
+    for (size_t k = 0; k < dim; k++)
+        vec[11 * dim + k] = vec[10 * dim + k];
     vcd_link_input in = {&forms, vec, dim, NULL, NULL, NULL, NULL};
     vcd_link_forms *lf;
     CHECK(vcd_link_forms_build(&in, &lf) == VCD_OK);
