@@ -23,6 +23,7 @@ legacy: encoder + HDBSCAN        | --link legacy
 kb none                          | --kb none
 cannot-link off                  | --cannot-link off
 kb none, cannot-link off         | --kb none --cannot-link off
+identity encoder (own pair model) | --encoder identity
 '
 # The configuration whose wrong merges, misses and match answers are listed.
 DETAIL=default
