@@ -93,6 +93,16 @@ static int shares_kb(const link_form *a, const link_form *b)
     return 0;
 }
 
+/* Any entry names both, even weakly ("NY" / "NYC"): an alias relation, so
+ * writing both in one comment does not make them two things. */
+static int shares_any_kb(const link_form *a, const link_form *b)
+{
+    for (size_t i = 0; i < a->n_kb; i++)
+        for (size_t j = 0; j < b->n_kb; j++)
+            if (a->kb[i] == b->kb[j]) return 1;
+    return 0;
+}
+
 static int has_strong_kb(const link_form *f)
 {
     for (size_t i = 0; i < f->n_kb; i++)
@@ -101,10 +111,16 @@ static int has_strong_kb(const link_form *f)
 }
 
 /* "Chuck Barkley" / "Charles Barkley", "Chuck" / "Charles": the first words
- * are a known nickname pair and every other word agrees. */
+ * are a known nickname pair and every other word agrees (or `a` is the
+ * nickname alone). `a` is the shorter form. */
 static int nickname_pair(const vcd_kb *kb, const link_form *a, const link_form *b)
 {
-    if (!kb || a->n_tokens == 0 || a->n_tokens != b->n_tokens || token_eq(a, 0, b, 0)) return 0;
+    if (!kb || a->n_tokens == 0 || b->n_tokens == 0 || token_eq(a, 0, b, 0)) return 0;
+    /* "Chuck" / "Charles Barkley": a nickname of the full name's first word */
+    if (a->n_tokens == 1 && b->n_tokens >= 2)
+        return vcd_kb_nickname_pair(kb, a->tokens[0], a->token_len[0], b->tokens[0],
+                                    b->token_len[0]);
+    if (a->n_tokens != b->n_tokens) return 0;
     for (size_t i = 1; i < a->n_tokens; i++)
         if (!token_eq(a, i, b, i)) return 0;
     return vcd_kb_nickname_pair(kb, a->tokens[0], a->token_len[0], b->tokens[0], b->token_len[0]);
@@ -216,7 +232,7 @@ void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form
     int rule = 0;
     for (int f = VCD_EV_SAME_LETTERS; f <= VCD_EV_EDIT; f++)
         rule |= x[f] > 0;
-    rule |= x[VCD_EV_KB_SAME] > 0 || x[VCD_EV_NICKNAME] > 0;
+    rule |= x[VCD_EV_KB_SAME] > 0 || x[VCD_EV_NICKNAME] > 0 || shares_any_kb(a, b);
     x[VCD_EV_NO_RULE] = (float)!rule;
     /* Two full names that differ in a word ("Barry Allen" / "Ray Allen",
      * "Jake Paul" / "Sean Paul") are two people unless a rule relates them. */
