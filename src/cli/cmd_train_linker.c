@@ -83,7 +83,11 @@ static int run(const cli_option *opts, const vcd_cluster_options *c)
     t.seed = seed;
     vcd_gold gold;
     vcd_status st = vcd_gold_load(opts[T_GOLD].value, &gold, cli_warn, NULL);
-    if (st) return cli_fail(st);
+    if (st) {
+        /* a failed load still owns what it read (the eval readers' convention) */
+        vcd_gold_free(&gold);
+        return cli_fail(st);
+    }
     vcd_link_run lr;
     vcd_cluster_report rep;
     st = vcd_link_run_prepare(c, &lr, &rep);
