@@ -116,6 +116,10 @@ int vcd_evidence_unused(vcd_evidence_feature f);
 int vcd_evidence_query_masked(vcd_evidence_feature f);
 
 vcd_status vcd_linker_model_load(const char *path, vcd_linker_model *m);
+/* The same from memory (`name` for messages): any bytes give a model or one
+ * VCD_EINPUT error. */
+vcd_status vcd_linker_model_parse(const char *name, const char *data, size_t len,
+                                  vcd_linker_model *m);
 /* JSON (schema vcdiscover.linker/1) with feature names, weights, fit report. */
 char *vcd_linker_model_json(const vcd_linker_model *m, const char *fit_report_json);
 /* The shipped pair model for an encoder kind: data/models/linker/linker.json

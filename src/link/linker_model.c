@@ -208,20 +208,26 @@ static vcd_status model_from_json(const char *path, const cJSON *j, vcd_linker_m
     return rc;
 }
 
+vcd_status vcd_linker_model_parse(const char *name, const char *data, size_t len,
+                                  vcd_linker_model *m)
+{
+    memset(m, 0, sizeof *m);
+    if (len > (1u << 20))
+        return vcd_fail(VCD_EINPUT, "%s: larger than 1 MiB, not a linker model", name);
+    cJSON *j = cJSON_ParseWithLength(data, len);
+    if (!j) return vcd_fail(VCD_EINPUT, "%s: not valid JSON", name);
+    vcd_status rc = model_from_json(name, j, m);
+    cJSON_Delete(j);
+    return rc;
+}
+
 vcd_status vcd_linker_model_load(const char *path, vcd_linker_model *m)
 {
     memset(m, 0, sizeof *m);
     vcd_mapped_file f;
     vcd_status rc = vcd_map_file(path, &f);
     if (rc) return rc;
-    if (f.len > (1u << 20)) {
-        vcd_unmap_file(&f);
-        return vcd_fail(VCD_EINPUT, "%s: larger than 1 MiB, not a linker model", path);
-    }
-    cJSON *j = cJSON_ParseWithLength((const char *)f.data, f.len);
+    rc = vcd_linker_model_parse(path, (const char *)f.data, f.len, m);
     vcd_unmap_file(&f);
-    if (!j) return vcd_fail(VCD_EINPUT, "%s: not valid JSON", path);
-    rc = model_from_json(path, j, m);
-    cJSON_Delete(j);
     return rc;
 }

@@ -40,6 +40,30 @@ static int hit_cmp(const void *x, const void *y)
     return (a->entity_id > b->entity_id) - (a->entity_id < b->entity_id);
 }
 
+static vcd_match_hit entity_hit(const vcd_state *s, size_t e, double score, double similarity,
+                                const char *evidence, size_t alias_form)
+{
+    const vcd_record_entity *x = &s->entities[e];
+    return (vcd_match_hit){(int32_t)e,
+                           x->name,
+                           vcd_type_name((vcd_entity_type)x->type),
+                           x->size,
+                           score,
+                           similarity,
+                           evidence,
+                           s->forms[alias_form].surface};
+}
+
+/* Sorts the candidates best first, copies the top_k into hits, frees all. */
+static void keep_best(vcd_match_hit *all, size_t n_all, size_t top_k, vcd_match_hit *hits,
+                      size_t *n_hits)
+{
+    qsort(all, n_all, sizeof *all, hit_cmp);
+    *n_hits = n_all < top_k ? n_all : top_k;
+    memcpy(hits, all, *n_hits * sizeof *hits);
+    free(all);
+}
+
 static void consider(candidate *c, int evidence, double sim, double dice, size_t form)
 {
     double score = evidence == 2 ? 1.0 : evidence == 1 ? 0.9 : 0.6 * fmax(0, sim) + 0.4 * dice;
@@ -101,19 +125,10 @@ static vcd_status legacy_match(vcd_state *s, const char *query, size_t top_k, do
     size_t n_all = 0;
     for (size_t e = 0; rc == VCD_OK && e < s->n_entities; e++) {
         if (!cand[e].seen || cand[e].score < threshold) continue;
-        all[n_all++] = (vcd_match_hit){(int32_t)e,
-                                       s->entities[e].name,
-                                       vcd_type_name((vcd_entity_type)s->entities[e].type),
-                                       s->entities[e].size,
-                                       cand[e].score,
-                                       cand[e].similarity,
-                                       evidence_name(cand[e].evidence),
-                                       s->forms[cand[e].alias].surface};
+        all[n_all++] = entity_hit(s, e, cand[e].score, cand[e].similarity,
+                                  evidence_name(cand[e].evidence), cand[e].alias);
     }
-    qsort(all, n_all, sizeof *all, hit_cmp);
-    *n_hits = n_all < top_k ? n_all : top_k;
-    memcpy(hits, all, *n_hits * sizeof *hits);
-    free(all);
+    keep_best(all, n_all, top_k, hits, n_hits);
     free(cand);
     free(scores);
     free(ids);
@@ -165,19 +180,10 @@ static vcd_status identity_match(vcd_state *s, const char *query, size_t top_k, 
     for (size_t e = 0; e < s->n_entities; e++) {
         if (best[e] < 0 || p[best[e]] < threshold) continue;
         const float *xe = x + (size_t)best[e] * VCD_EV_COUNT;
-        all[n_all++] = (vcd_match_hit){(int32_t)e,
-                                       s->entities[e].name,
-                                       vcd_type_name((vcd_entity_type)s->entities[e].type),
-                                       s->entities[e].size,
-                                       p[best[e]],
-                                       xe[VCD_EV_COSINE],
-                                       primary_evidence(xe),
-                                       s->forms[best[e]].surface};
+        all[n_all++] =
+            entity_hit(s, e, p[best[e]], xe[VCD_EV_COSINE], primary_evidence(xe), (size_t)best[e]);
     }
-    qsort(all, n_all, sizeof *all, hit_cmp);
-    *n_hits = n_all < top_k ? n_all : top_k;
-    memcpy(hits, all, *n_hits * sizeof *hits);
-    free(all);
+    keep_best(all, n_all, top_k, hits, n_hits);
     free(best);
     free(x);
     free(p);
