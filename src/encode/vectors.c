@@ -33,6 +33,60 @@ static int section_fits(uint64_t off, uint64_t count, uint64_t size, size_t file
     return off <= file_len && bytes <= file_len - off;
 }
 
+/* The lookup table as the importer builds it: linear probing at a load of
+ * at most one half, every word in exactly one slot, found from its home slot
+ * through occupied slots only, within VCDV_MAX_PROBE steps. A table that is
+ * full, or whose words sit far from home, would make every lookup a long
+ * scan (and could hide words): refused here, once. */
+static vcd_status validate_table(const vcd_vectors *v)
+{
+    const vcd_vectors_header *h = &v->h;
+    if (h->table_size / 2 < h->n_words)
+        return vcd_fail(VCD_EINPUT, "hash table more than half full (%llu words, %llu slots)",
+                        (unsigned long long)h->n_words, (unsigned long long)h->table_size);
+    uint64_t mask = h->table_size - 1, start = 0, used = 0;
+    uint32_t slot = 1;
+    for (; start < h->table_size; start++) {
+        memcpy(&slot, &v->table[start], 4);
+        if (slot == 0) break;
+    }
+    if (slot != 0) return vcd_fail(VCD_EINPUT, "hash table has no empty slot");
+    uint8_t *seen = vcd_xcalloc(h->n_words, 1);
+    vcd_status rc = VCD_OK;
+    uint64_t run = 0;
+    for (uint64_t k = 1; k <= h->table_size && rc == VCD_OK; k++) {
+        uint64_t i = (start + k) & mask;
+        memcpy(&slot, &v->table[i], 4);
+        if (slot == 0) {
+            run = 0;
+            continue;
+        }
+        run++;
+        uint64_t rank = (uint64_t)slot - 1;
+        if (rank >= h->n_words || seen[rank]) {
+            rc = vcd_fail(VCD_EINPUT, "hash table slot %llu: bad or repeated word %llu",
+                          (unsigned long long)i, (unsigned long long)rank);
+            break;
+        }
+        seen[rank] = 1;
+        used++;
+        uint64_t a = rd64((const unsigned char *)&v->offsets[rank]);
+        uint64_t b = rd64((const unsigned char *)&v->offsets[rank + 1]);
+        uint64_t home = vcd_hash64(v->blob + a, b - a, VCDV_HASH_SEED) & mask;
+        uint64_t dist = (i - home) & mask;
+        if (dist >= run || dist > VCDV_MAX_PROBE)
+            rc = vcd_fail(VCD_EINPUT,
+                          "hash table slot %llu: word %llu is not reachable from its "
+                          "home slot within %d steps",
+                          (unsigned long long)i, (unsigned long long)rank, VCDV_MAX_PROBE);
+    }
+    if (rc == VCD_OK && used != h->n_words)
+        rc = vcd_fail(VCD_EINPUT, "hash table holds %llu of %llu words", (unsigned long long)used,
+                      (unsigned long long)h->n_words);
+    free(seen);
+    return rc;
+}
+
 static vcd_status validate(vcd_vectors *v)
 {
     const vcd_vectors_header *h = &v->h;
@@ -73,6 +127,8 @@ static vcd_status validate(vcd_vectors *v)
         if (o < prev || o > h->blob_len) return vcd_fail(VCD_EINPUT, "corrupt word offsets");
         prev = o;
     }
+    vcd_status rc = validate_table(v);
+    if (rc) return rc;
     double harmonic = log((double)h->n_words) + 0.5772;
     v->zipf_norm = (float)harmonic;
     return VCD_OK;

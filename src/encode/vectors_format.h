@@ -29,6 +29,10 @@ _Static_assert(sizeof(vcd_vectors_header) == 96, "header layout");
  * would overflow the encoder's sums and reach HDBSCAN as NaN distances. */
 #define VCDV_MAX_ABS 1e6f
 
+/* Longest linear-probing distance a valid table may have. At the importer's
+ * load of at most one half the GloVe table's longest is far below it. */
+#define VCDV_MAX_PROBE 512
+
 /* Index of the first value of row[0..dim) that is non-finite or too large,
  * or dim when the row is usable. Shared by the importers and the reader. */
 static inline size_t vcdv_bad_value(const float *row, size_t dim)

@@ -109,6 +109,14 @@ static vcd_status builder_serialise(builder *b, unsigned char **out, size_t *out
             i = (i + 1) & (h.table_size - 1);
         table[i] = (uint32_t)(r + 1);
     }
+    /* What we write must pass the reader's checks (probe lengths included). */
+    vcd_vectors *check;
+    vcd_status rc = vcd_vectors_open_memory(buf, total, &check);
+    if (rc) {
+        free(buf);
+        return vcd_fail(rc, "imported vectors do not validate: %s", vcd_last_error());
+    }
+    vcd_vectors_close(check);
     *out = buf;
     *out_len = total;
     return VCD_OK;

@@ -1,6 +1,7 @@
 /* Word vector import (text and wink JSON), the .vcdv reader, and corrupt files. */
 #include "test.h"
 #include "vcd/vectors.h"
+#include "../../src/encode/vectors_format.h"
 
 static const char *glove = "3 4\n"
                            "the 0.1 0.2 0.3 0.4\n"
@@ -126,8 +127,60 @@ static void test_files(void)
     vcd_vectors_close(v);
 }
 
+/* Audit case: a table with every slot filled made each lookup a full scan
+ * (67x slower tagging, different mentions). Full, repeated or unreachable
+ * slots are refused at open. */
+static void test_hostile_table(void)
+{
+    unsigned char *buf;
+    size_t n;
+    vcd_vectors_import_stats st;
+    CHECK(vcd_vectors_import_memory((const unsigned char *)glove, strlen(glove), VCD_VEC_TEXT, 0,
+                                    &buf, &n, &st) == VCD_OK);
+    vcd_vectors_header h;
+    memcpy(&h, buf, sizeof h);
+    unsigned char *bad = malloc(n);
+    vcd_vectors *v = NULL;
+    /* every empty slot filled */
+    memcpy(bad, buf, n);
+    for (uint64_t i = 0; i < h.table_size; i++) {
+        uint32_t slot;
+        memcpy(&slot, bad + h.table_off + i * 4, 4);
+        if (slot == 0) memcpy(bad + h.table_off + i * 4, &(uint32_t){1}, 4);
+    }
+    CHECK(vcd_vectors_open_memory(bad, n, &v) == VCD_EINPUT && v == NULL);
+    /* one word moved to a slot its lookup never reaches */
+    memcpy(bad, buf, n);
+    for (uint64_t i = 0; i < h.table_size; i++) {
+        uint32_t slot;
+        memcpy(&slot, bad + h.table_off + i * 4, 4);
+        if (slot == 0) continue;
+        uint64_t j = (i + h.table_size / 2) % h.table_size;
+        uint32_t other;
+        memcpy(&other, bad + h.table_off + j * 4, 4);
+        if (other != 0) continue;
+        memcpy(bad + h.table_off + j * 4, &slot, 4);
+        memcpy(bad + h.table_off + i * 4, &(uint32_t){0}, 4);
+        break;
+    }
+    CHECK(vcd_vectors_open_memory(bad, n, &v) == VCD_EINPUT && v == NULL);
+    /* a word dropped from the table */
+    memcpy(bad, buf, n);
+    for (uint64_t i = 0; i < h.table_size; i++) {
+        uint32_t slot;
+        memcpy(&slot, bad + h.table_off + i * 4, 4);
+        if (slot == 0) continue;
+        memcpy(bad + h.table_off + i * 4, &(uint32_t){0}, 4);
+        break;
+    }
+    CHECK(vcd_vectors_open_memory(bad, n, &v) == VCD_EINPUT && v == NULL);
+    free(bad);
+    free(buf);
+}
+
 int main(void)
 {
+    test_hostile_table();
     test_text_import();
     test_wink_import();
     test_non_finite_rows();
