@@ -3,14 +3,14 @@
 # standard files in ../shared/data/kb (or $1) with this repository's binary,
 # then builds it a second time and checks both are byte-identical.
 #
-# Filters (see data/kb/README.md): GeoNames cities with population >= 30,000
+# Filters (see data/kb/README.md): GeoNames cities with population >= 75,000
 # (keeps the file under 6 MB; every city of cities15000 would be 7.8 MB).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${VCDISCOVER:-$ROOT/build/vcdiscover}
 SRC=${1:-$ROOT/../shared/data/kb}
 OUT=$ROOT/data/kb/default.vcdkb
-MIN_POPULATION=30000
+MIN_POPULATION=75000
 [ -x "$BIN" ] || { echo "build_kb.sh: $BIN not found (build first)" >&2; exit 2; }
 args=(--min-population "$MIN_POPULATION"
   --geonames "$SRC/geonames_cities15000.txt"

@@ -49,7 +49,7 @@ typedef struct {
     size_t dim;     /* output dimension, default 96 */
     size_t hidden;  /* default 256 */
     size_t emb;     /* embedding width per bag, default 64 */
-    size_t buckets; /* hashed rows, default 32768 */
+    size_t buckets; /* hashed rows, default 28672 */
     size_t hard;    /* hard negatives per anchor, default 2 */
     float lr;       /* default 1e-2, decayed linearly to 0 */
     float scale;    /* MNRL scale, default 20 */

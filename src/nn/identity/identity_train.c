@@ -27,7 +27,7 @@ void vcd_identity_train_options_default(vcd_identity_train_options *o)
     o->dim = 96;
     o->hidden = 256;
     o->emb = 64;
-    o->buckets = 32768;
+    o->buckets = 28672;
     o->hard = 2;
     o->lr = 1e-2f;
     o->scale = 20.0f;

@@ -544,7 +544,17 @@ static void data_version(cJSON *parent, const char *key, const char *path)
     vcd_mapped_file f;
     if (!path || vcd_map_file(path, &f)) return;
     cJSON *o = cJSON_AddObjectToObject(parent, key);
-    cJSON_AddStringToObject(o, "path", path);
+    /* the repository's own files by their relative path: a log must not
+     * record one machine's directories */
+    const char *data_dir = VCD_DATA_DIR "/";
+    size_t dn = strlen(data_dir);
+    if (strncmp(path, data_dir, dn) == 0) {
+        char rel[4096];
+        snprintf(rel, sizeof rel, "data/%s", path + dn);
+        cJSON_AddStringToObject(o, "path", rel);
+    } else {
+        cJSON_AddStringToObject(o, "path", path);
+    }
     cJSON_AddNumberToObject(o, "bytes", (double)f.len);
     char hex[17];
     snprintf(hex, sizeof hex, "%016" PRIx64, vcd_hash64(f.data, f.len, 0));
