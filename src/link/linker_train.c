@@ -17,8 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Gold entity of every mention of the run (-1: not in the gold file). */
-static int64_t *mention_truth(const vcd_link_run *run, const vcd_gold *g)
+/* The gold mention at every mention of the run (-1: not in the gold file). */
+static int64_t *mention_gold(const vcd_link_run *run, const vcd_gold *g)
 {
     vcd_strmap *at = vcd_strmap_new();
     vcd_buf k = {0};
@@ -28,17 +28,17 @@ static int64_t *mention_truth(const vcd_link_run *run, const vcd_gold *g)
                        g->items[i].end);
         vcd_strmap_upsert(at, k.data, k.len, i, NULL);
     }
-    int64_t *truth = vcd_xmalloc((run->mentions.n ? run->mentions.n : 1) * sizeof *truth);
+    int64_t *at_gold = vcd_xmalloc((run->mentions.n ? run->mentions.n : 1) * sizeof *at_gold);
     for (size_t i = 0; i < run->mentions.n; i++) {
         const vcd_mention *m = &run->mentions.items[i];
         vcd_buf_clear(&k);
         vcd_buf_printf(&k, "%s\x1f%u\x1f%u", run->corpus->docs[m->doc].id, m->start, m->end);
         size_t gi = vcd_strmap_get(at, k.data, k.len, (size_t)-1);
-        truth[i] = gi == (size_t)-1 ? -1 : g->items[gi].entity;
+        at_gold[i] = gi == (size_t)-1 ? -1 : (int64_t)gi;
     }
     vcd_buf_free(&k);
     vcd_strmap_free(at);
-    return truth;
+    return at_gold;
 }
 
 /* Majority gold entity per run form (ties: smallest entity). */
@@ -81,37 +81,20 @@ static int32_t *form_truth(const vcd_link_run *run, const int64_t *truth, size_t
     return best;
 }
 
-static void partition_scores(const vcd_link_run *run, const int64_t *truth, const int32_t *labels,
+static void partition_scores(const vcd_link_run *run, const int64_t *at_gold, const int32_t *labels,
                              const vcd_gold *g, vcd_linker_partition *out)
 {
     size_t n = run->mentions.n, scored = 0;
     int64_t *t = vcd_xmalloc((n ? n : 1) * sizeof *t), *p = vcd_xmalloc((n ? n : 1) * sizeof *p);
     int32_t *gf = vcd_xmalloc((n ? n : 1) * sizeof *gf);
-    vcd_buf key = {0};
     for (size_t i = 0; i < n; i++) {
-        if (truth[i] < 0) continue;
-        const vcd_mention *m = &run->mentions.items[i];
-        int32_t l = labels[m->form];
-        t[scored] = truth[i];
+        if (at_gold[i] < 0) continue;
+        const vcd_gold_mention *gm = &g->items[at_gold[i]];
+        int32_t l = labels[run->mentions.items[i].form];
+        t[scored] = gm->entity;
+        gf[scored] = gm->form;
         /* a form left out of every entity: each mention its own cluster */
-        p[scored] = l >= 0 ? l : -(int64_t)i - 2;
-        const char *text = run->corpus->docs[m->doc].text + m->byte_start;
-        vcd_form_key(text, m->byte_end - m->byte_start, &key);
-        gf[scored] = -1;
-        size_t lo = 0, hi = g->n_forms;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            int c = strcmp(g->forms[mid].key, key.data ? key.data : "");
-            if (c == 0) {
-                gf[scored] = (int32_t)mid;
-                break;
-            }
-            if (c < 0)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        scored++;
+        p[scored++] = l >= 0 ? l : -(int64_t)i - 2;
     }
     vcd_cluster_scores_compute(t, p, scored, &out->scores);
     for (size_t i = 0; i < scored; i++)
@@ -119,7 +102,6 @@ static void partition_scores(const vcd_link_run *run, const int64_t *truth, cons
     vcd_form_vote *votes = vcd_xcalloc(g->n_forms ? g->n_forms : 1, sizeof *votes);
     vcd_form_pairs_compute(gf, t, p, scored, g->n_forms, votes, &out->form_pairs);
     free(votes);
-    vcd_buf_free(&key);
     free(t);
     free(p);
     free(gf);
@@ -166,7 +148,10 @@ vcd_status vcd_linker_train(const vcd_link_run *run, const vcd_gold *gold,
 {
     memset(report, 0, sizeof *report);
     const vcd_link_pairs *all = &run->pairs;
-    int64_t *truth = mention_truth(run, gold);
+    int64_t *at_gold = mention_gold(run, gold);
+    int64_t *truth = vcd_xmalloc((run->mentions.n ? run->mentions.n : 1) * sizeof *truth);
+    for (size_t i = 0; i < run->mentions.n; i++)
+        truth[i] = at_gold[i] < 0 ? -1 : gold->items[at_gold[i]].entity;
     int32_t *ent = form_truth(run, truth, gold->n_entities);
     uint8_t *y = vcd_xcalloc(all->n ? all->n : 1, 1), *use = vcd_xcalloc(all->n ? all->n : 1, 1);
     int32_t *fold = vcd_xmalloc((gold->n_entities ? gold->n_entities : 1) * sizeof *fold);
@@ -215,7 +200,7 @@ vcd_status vcd_linker_train(const vcd_link_run *run, const vcd_gold *gold,
     if (rc == VCD_OK) {
         reliability(&scored, y, use, report);
         cluster_all(&scored, run->forms.n, model->cannot_link, labels);
-        partition_scores(run, truth, labels, gold, &report->out_of_fold);
+        partition_scores(run, at_gold, labels, gold, &report->out_of_fold);
         sub.n = 0;
         for (size_t i = 0; i < all->n; i++)
             if (use[i]) {
@@ -234,7 +219,7 @@ vcd_status vcd_linker_train(const vcd_link_run *run, const vcd_gold *gold,
     if (rc == VCD_OK) {
         vcd_linker_score(model, &scored);
         cluster_all(&scored, run->forms.n, model->cannot_link, labels);
-        partition_scores(run, truth, labels, gold, &report->in_sample);
+        partition_scores(run, at_gold, labels, gold, &report->in_sample);
     }
     free(labels);
     free(scored.items);
@@ -246,5 +231,6 @@ vcd_status vcd_linker_train(const vcd_link_run *run, const vcd_gold *gold,
     free(y);
     free(ent);
     free(truth);
+    free(at_gold);
     return rc;
 }
