@@ -54,6 +54,9 @@ void vcd_tokens_free(vcd_tokens *t);
 /* Matching key: NFKC + case fold + accents stripped + whitespace collapsed
  * to single spaces. Appends to `out` (cleared first). */
 void vcd_match_key(const char *s, size_t n, vcd_buf *out);
+/* True for a code point in a Unicode letter (L*) or number (N*) category:
+ * what the identity keys (form keys, KB keys) keep. */
+int vcd_is_letter_or_number(int32_t cp);
 /* Splits CamelCase / digit boundaries of a hashtag body ("AppleVisionPro" ->
  * "Apple Vision Pro") into `out` (cleared first), words separated by spaces. */
 void vcd_split_camel(const char *s, size_t n, vcd_buf *out);

@@ -3,6 +3,7 @@
  * majority entity: the common input of `eval clusters` and `eval match`. */
 #include "vcd/eval.h"
 #include "vcd/strmap.h"
+#include "vcd/text.h"
 
 #include <cJSON.h>
 #include <math.h>
@@ -12,23 +13,6 @@
 #include <utf8proc.h>
 
 #define MAX_WARNINGS 20
-
-static int is_letter_or_number(utf8proc_int32_t cp)
-{
-    switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-        return 1;
-    default:
-        return 0;
-    }
-}
 
 void vcd_form_key(const char *s, size_t n, vcd_buf *out)
 {
@@ -42,7 +26,7 @@ void vcd_form_key(const char *s, size_t n, vcd_buf *out)
             pos++;
             continue;
         }
-        if (is_letter_or_number(cp)) {
+        if (vcd_is_letter_or_number(cp)) {
             memmove(out->data + w, out->data + pos, (size_t)k);
             w += (size_t)k;
         }

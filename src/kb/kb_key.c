@@ -1,25 +1,9 @@
 /* vcd_kb_key: the one normalisation every KB alias and every lookup share. */
 #include "vcd/kb.h"
+#include "vcd/text.h"
 
 #include <stdlib.h>
 #include <utf8proc.h>
-
-static int is_letter_or_digit(utf8proc_int32_t cp)
-{
-    switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-        return 1;
-    default:
-        return 0;
-    }
-}
 
 /* Appends the letters and digits of valid UTF-8 s, runs of anything else as
  * one space, without leading or trailing spaces. */
@@ -30,7 +14,7 @@ static void append_words(vcd_buf *out, const utf8proc_uint8_t *s, utf8proc_ssize
         utf8proc_int32_t cp;
         utf8proc_ssize_t k = utf8proc_iterate(s, n, &cp);
         if (k <= 0) break; /* cannot happen: the input was sanitised */
-        if (is_letter_or_digit(cp)) {
+        if (vcd_is_letter_or_number(cp)) {
             if (pending && out->len) vcd_buf_putc(out, ' ');
             pending = 0;
             vcd_buf_append(out, s, (size_t)k);
