@@ -6,6 +6,7 @@
 #include "vcd/fileio.h"
 #include "vcd/nn.h"
 #include "vcd/safetensors.h"
+#include "vcd/json_fields.h"
 
 #include <cJSON.h>
 #include <inttypes.h>
@@ -315,43 +316,26 @@ vcd_status idm_save(const char *dir, const idm_config *c, const idm_params *p, i
     return rc;
 }
 
-static vcd_status get_size(const char *name, const cJSON *o, const char *key, size_t lo, size_t hi,
-                           size_t *out)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!cJSON_IsNumber(v) || v->valuedouble < (double)lo || v->valuedouble > (double)hi ||
-        v->valuedouble != (double)(size_t)v->valuedouble)
-        return vcd_fail(VCD_EINPUT, "%s: \"%s\" must be an integer in %zu..%zu", name, key, lo, hi);
-    *out = (size_t)v->valuedouble;
-    return VCD_OK;
-}
-
-static const char *get_string(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 vcd_status idm_config_parse(const char *name, const char *text, size_t len, idm_config *c)
 {
     memset(c, 0, sizeof *c);
     cJSON *o = cJSON_ParseWithLength(text, len);
     vcd_status rc = VCD_OK;
-    const char *schema = get_string(o, "schema"), *feat = get_string(o, "features");
+    const char *schema = vcd_json_string(o, "schema"), *feat = vcd_json_string(o, "features");
     size_t shape = 0;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "vectors");
-    const char *digest = get_string(v, "digest");
+    const char *digest = vcd_json_string(v, "digest");
     char *end = NULL;
     if (!cJSON_IsObject(o) || !schema || strcmp(schema, IDM_SCHEMA) || !feat ||
         strcmp(feat, IDM_FEATURES))
         rc = vcd_fail(VCD_EINPUT, "%s: not a %s model with features %s", name, IDM_SCHEMA,
                       IDM_FEATURES);
-    else if ((rc = get_size(name, o, "buckets", 1, (size_t)1 << 22, &c->buckets)) ||
-             (rc = get_size(name, o, "emb", 1, 1024, &c->emb)) ||
-             (rc = get_size(name, o, "shape", IDM_SHAPE, IDM_SHAPE, &shape)) ||
-             (rc = get_size(name, o, "hidden", 1, 4096, &c->hidden)) ||
-             (rc = get_size(name, o, "dim", 2, 4096, &c->dim)) ||
-             (rc = get_size(name, v, "dim", 0, 4096, &c->vec_dim)))
+    else if ((rc = vcd_json_size(name, o, "buckets", 1, (size_t)1 << 22, &c->buckets)) ||
+             (rc = vcd_json_size(name, o, "emb", 1, 1024, &c->emb)) ||
+             (rc = vcd_json_size(name, o, "shape", IDM_SHAPE, IDM_SHAPE, &shape)) ||
+             (rc = vcd_json_size(name, o, "hidden", 1, 4096, &c->hidden)) ||
+             (rc = vcd_json_size(name, o, "dim", 2, 4096, &c->dim)) ||
+             (rc = vcd_json_size(name, v, "dim", 0, 4096, &c->vec_dim)))
         ;
     else if (!digest || strlen(digest) != 16 ||
              (c->vectors_digest = strtoull(digest, &end, 16), *end))

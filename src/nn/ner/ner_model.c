@@ -4,6 +4,7 @@
 #include "ner_internal.h"
 #include "vcd/fileio.h"
 #include "vcd/safetensors.h"
+#include "vcd/json_fields.h"
 
 #include <cJSON.h>
 #include <inttypes.h>
@@ -176,23 +177,6 @@ static cJSON *config_json(const ner_config *c)
     return o;
 }
 
-static vcd_status get_size(const char *name, const cJSON *o, const char *key, size_t lo, size_t hi,
-                           size_t *out)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!cJSON_IsNumber(v) || v->valuedouble < (double)lo || v->valuedouble > (double)hi ||
-        v->valuedouble != (double)(size_t)v->valuedouble)
-        return vcd_fail(VCD_EINPUT, "%s: \"%s\" must be an integer in %zu..%zu", name, key, lo, hi);
-    *out = (size_t)v->valuedouble;
-    return VCD_OK;
-}
-
-static const char *get_string(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* Types from a label list that must read "O", B-t1, I-t1, B-t2, ... with
  * the types sorted, as ner_config_set_types writes it. */
 static vcd_status parse_labels(const char *name, const cJSON *arr, ner_config *c)
@@ -232,8 +216,8 @@ vcd_status ner_config_parse(const char *name, const char *text, size_t len, ner_
         rc = vcd_fail(VCD_EINPUT, "%s: not a JSON object", name);
         goto done;
     }
-    const char *schema = get_string(o, "schema"), *arch = get_string(o, "architecture");
-    const char *feat = get_string(o, "features");
+    const char *schema = vcd_json_string(o, "schema"), *arch = vcd_json_string(o, "architecture");
+    const char *feat = vcd_json_string(o, "features");
     int bilstm = arch && strcmp(arch, "cnn-bilstm-crf") == 0;
     if (!schema || strcmp(schema, NER_SCHEMA) || !arch || (!bilstm && strcmp(arch, "cnn-crf")) ||
         !feat || strcmp(feat, NER_FEATURES)) {
@@ -241,23 +225,23 @@ vcd_status ner_config_parse(const char *name, const char *text, size_t len, ner_
                       name, NER_SCHEMA, NER_FEATURES);
         goto done;
     }
-    if (bilstm && (rc = get_size(name, o, "lstm", 1, 1024, &out->lstm))) goto done;
+    if (bilstm && (rc = vcd_json_size(name, o, "lstm", 1, 1024, &out->lstm))) goto done;
     out->members = 1;
     if (cJSON_GetObjectItemCaseSensitive(o, "members") &&
-        (rc = get_size(name, o, "members", 1, 16, &out->members)))
+        (rc = vcd_json_size(name, o, "members", 1, 16, &out->members)))
         goto done;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "vectors");
-    const char *digest = get_string(v, "digest");
+    const char *digest = vcd_json_string(v, "digest");
     char *end = NULL;
     if (!digest || strlen(digest) != 16 ||
         (out->vectors_digest = strtoull(digest, &end, 16), *end)) {
         rc = vcd_fail(VCD_EINPUT, "%s: \"vectors\" needs a 16-hex-digit \"digest\"", name);
         goto done;
     }
-    if ((rc = get_size(name, v, "dim", 1, 4096, &out->vec_dim)) ||
-        (rc = get_size(name, o, "char_buckets", 1, (size_t)1 << 24, &out->char_buckets)) ||
-        (rc = get_size(name, o, "char_dim", 1, 512, &out->char_dim)) ||
-        (rc = get_size(name, o, "hidden", 1, 4096, &out->hidden)))
+    if ((rc = vcd_json_size(name, v, "dim", 1, 4096, &out->vec_dim)) ||
+        (rc = vcd_json_size(name, o, "char_buckets", 1, (size_t)1 << 24, &out->char_buckets)) ||
+        (rc = vcd_json_size(name, o, "char_dim", 1, 512, &out->char_dim)) ||
+        (rc = vcd_json_size(name, o, "hidden", 1, 4096, &out->hidden)))
         goto done;
     const cJSON *pen = cJSON_GetObjectItemCaseSensitive(o, "o_penalty");
     if (pen && (!cJSON_IsNumber(pen) || !(pen->valuedouble >= 0 && pen->valuedouble <= 100))) {
@@ -354,7 +338,7 @@ int vcd_ner_model_is_folder(const char *dir)
         return 0;
     }
     cJSON *o = cJSON_ParseWithLength((const char *)f.data, f.len);
-    const char *schema = get_string(o, "schema");
+    const char *schema = vcd_json_string(o, "schema");
     int yes = schema && strcmp(schema, NER_SCHEMA) == 0;
     cJSON_Delete(o);
     vcd_unmap_file(&f);
