@@ -19,6 +19,11 @@ vcd_status vcd_index_build(const float *X, size_t n, size_t d, vcd_index_kind ki
 void vcd_index_free(vcd_index *ix);
 size_t vcd_index_size(const vcd_index *ix);
 const char *vcd_index_kind_name(const vcd_index *ix);
+/* The kind vcd_index_build gives n vectors when asked for `kind` (AUTO and
+ * small IVF resolved), and its name: what a state records so that readers
+ * rebuild the same index without the writer building one. */
+vcd_index_kind vcd_index_resolve_kind(vcd_index_kind kind, size_t n, size_t flat_max);
+const char *vcd_index_kind_label(vcd_index_kind kind);
 /* Top-k by inner product for nq queries; ids -1 pad missing results. */
 vcd_status vcd_index_search(const vcd_index *ix, const float *queries, size_t nq, size_t k,
                             float *scores, int64_t *ids);

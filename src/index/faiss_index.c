@@ -58,9 +58,7 @@ vcd_status vcd_index_build(const float *X, size_t n, size_t d, vcd_index_kind ki
 {
     *out = NULL;
     if (d == 0 || d > 65536) return vcd_fail(VCD_EINPUT, "index: bad dimension %zu", d);
-    if (!flat_max) flat_max = 50000;
-    if (kind == VCD_INDEX_AUTO) kind = n <= flat_max ? VCD_INDEX_FLAT : VCD_INDEX_IVF;
-    if (kind == VCD_INDEX_IVF && n < 1024) kind = VCD_INDEX_FLAT; /* too few to train lists */
+    kind = vcd_index_resolve_kind(kind, n, flat_max);
     vcd_index *ix = vcd_xcalloc(1, sizeof *ix);
     ix->d = d;
     ix->kind = kind;
@@ -121,6 +119,19 @@ void vcd_index_free(vcd_index *ix)
 size_t vcd_index_size(const vcd_index *ix)
 {
     return (size_t)faiss_Index_ntotal(ix->faiss);
+}
+
+vcd_index_kind vcd_index_resolve_kind(vcd_index_kind kind, size_t n, size_t flat_max)
+{
+    if (!flat_max) flat_max = 50000;
+    if (kind == VCD_INDEX_AUTO) kind = n <= flat_max ? VCD_INDEX_FLAT : VCD_INDEX_IVF;
+    if (kind == VCD_INDEX_IVF && n < 1024) kind = VCD_INDEX_FLAT; /* too few to train lists */
+    return kind;
+}
+
+const char *vcd_index_kind_label(vcd_index_kind kind)
+{
+    return kind_name(kind);
 }
 
 const char *vcd_index_kind_name(const vcd_index *ix)

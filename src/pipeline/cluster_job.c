@@ -206,9 +206,8 @@ static void link_manifest(cJSON *cl, const vcd_cluster_options *o, const vcd_kb 
 }
 
 static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c,
-                           const vcd_encoder *enc, const vcd_vectors *vec, const vcd_index *ix,
-                           const vcd_kb *kb, cJSON *files, const char *tagger,
-                           const vcd_cluster_report *r)
+                           const vcd_encoder *enc, const vcd_vectors *vec, const vcd_kb *kb,
+                           cJSON *files, const char *tagger, const vcd_cluster_report *r)
 {
     cJSON *m = cJSON_CreateObject();
     cJSON_AddStringToObject(m, "schema", VCD_STATE_MANIFEST_SCHEMA);
@@ -270,8 +269,9 @@ static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c,
     link_manifest(cl, o, kb, enc);
     /* No FAISS file: readers rebuild this index from the form vectors. */
     cJSON *ixj = cJSON_AddObjectToObject(m, "index");
-    cJSON_AddStringToObject(ixj, "kind", vcd_index_kind_name(ix));
-    cJSON_AddNumberToObject(ixj, "size", (double)vcd_index_size(ix));
+    vcd_index_kind kind = vcd_index_resolve_kind(o->index_kind, r->forms, 0);
+    cJSON_AddStringToObject(ixj, "kind", vcd_index_kind_label(kind));
+    cJSON_AddNumberToObject(ixj, "size", (double)r->forms);
     cJSON_AddStringToObject(ixj, "vectors", STATE_FORM_VECTORS);
     cJSON *cnt = cJSON_AddObjectToObject(m, "counts");
     cJSON_AddNumberToObject(cnt, "docs", (double)r->docs);
@@ -288,7 +288,6 @@ static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c,
 typedef struct {
     vcd_link_run run;
     vcd_entities entities;
-    vcd_index *index;
     int32_t *labels;
     double *probs;
 } job_state;
@@ -297,7 +296,6 @@ static void job_free(job_state *j)
 {
     vcd_link_run_free(&j->run);
     vcd_entities_free(&j->entities);
-    vcd_index_free(j->index);
     free(j->labels);
     free(j->probs);
 }
@@ -337,8 +335,8 @@ static vcd_status write_state(const vcd_cluster_options *o, job_state *j, vcd_cl
         cJSON_Delete(files);
         return rc;
     }
-    char *manifest = manifest_json(o, j->run.corpus, j->run.encoder, j->run.vectors, j->index,
-                                   j->run.kb, files, j->run.tagger, r);
+    char *manifest = manifest_json(o, j->run.corpus, j->run.encoder, j->run.vectors, j->run.kb,
+                                   files, j->run.tagger, r);
     rc = state_write_json(o->out_dir, "manifest.json", manifest);
     cJSON_free(manifest);
     return rc;
@@ -495,8 +493,6 @@ vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *r)
         vcd_entities_build(j.run.corpus, &j.run.mentions, &j.run.forms, j.labels, j.probs,
                            &j.entities);
         if (j.run.link_forms) vcd_entities_link_kb(&j.entities, j.run.link_forms, &j.run.forms);
-        rc = vcd_index_build(j.run.form_vectors, j.run.forms.n, j.run.dim, o->index_kind, 0,
-                             o->seed, &j.index);
     }
     double t5 = now_seconds();
     r->seconds_index = t5 - t4;
