@@ -18,12 +18,6 @@
 #define MAX_PER_KEY 64
 
 typedef struct {
-    uint64_t hash;
-    uint32_t form;
-    uint8_t edge; /* first or last word of its form */
-} token_entry;
-
-typedef struct {
     uint64_t *keys;
     size_t n, cap;
 } pair_set;
@@ -49,55 +43,20 @@ static int u64_cmp(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-static int token_cmp(const void *x, const void *y)
-{
-    const token_entry *a = x, *b = y;
-    if (a->hash != b->hash) return a->hash < b->hash ? -1 : 1;
-    return (a->form > b->form) - (a->form < b->form);
-}
-
-static size_t token_lower_bound(const token_entry *t, size_t n, uint64_t h)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (t[mid].hash < h)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
-static uint64_t token_hash(const link_form *f, size_t i)
-{
-    return vcd_hash64(f->tokens[i], f->token_len[i], 0x746f6b);
-}
-
 /* Words of multi-word forms; `fits[f]` counts the longer forms a one-word
  * form f starts or ends (how ambiguous "Kelly" is). */
 static void word_pairs(const vcd_link_forms *lf, pair_set *ps, uint32_t *fits, uint64_t *mass)
 {
-    size_t cap = 0, n = 0;
-    token_entry *t = NULL;
-    for (size_t f = 0; f < lf->n; f++) {
-        const link_form *x = &lf->items[f];
-        if (x->n_tokens < 2) continue;
-        for (size_t i = 0; i < x->n_tokens; i++) {
-            if (n == cap) t = vcd_xrealloc(t, (cap = cap ? cap * 2 : 1024) * sizeof *t);
-            t[n++] = (token_entry){token_hash(x, i), (uint32_t)f,
-                                   (uint8_t)(i == 0 || i + 1 == x->n_tokens)};
-        }
-    }
-    if (n) qsort(t, n, sizeof *t, token_cmp);
+    const link_word *t = lf->words;
+    size_t n = lf->n_words;
     for (size_t f = 0; f < lf->n; f++) {
         const link_form *x = &lf->items[f];
         /* a one-word form meets the longer forms it starts or ends; a longer
          * form meets every form sharing one of its words (to be kept apart
          * from "Sean Paul" when it is "Jake Paul") */
         for (size_t i = 0; i < x->n_tokens; i++) {
-            uint64_t h = token_hash(x, i);
-            size_t k = token_lower_bound(t, n, h), seen = 0;
+            uint64_t h = link_word_hash(x, i);
+            size_t k = link_words_lower_bound(lf, h), seen = 0;
             for (; k < n && t[k].hash == h && seen < MAX_PER_KEY; k++) {
                 if (t[k].form == f) continue;
                 if (x->n_tokens == 1 && !t[k].edge) continue;
@@ -108,7 +67,6 @@ static void word_pairs(const vcd_link_forms *lf, pair_set *ps, uint32_t *fits, u
             if (x->n_tokens == 1) fits[f] += (uint32_t)seen;
         }
     }
-    free(t);
 }
 
 static void initials_pairs(const vcd_link_forms *lf, pair_set *ps, uint32_t *fits)

@@ -5,17 +5,33 @@
  * P < cannot_p: "Kelly" may join "Kelly Clarkson" or "Kelly Rowland", never
  * both, because the two full names are kept apart. This is the single-linkage
  * (minimum spanning tree) step of HDBSCAN on distances 1 - P, cut at
- * 1 - join_p, with cannot-link edges that no merge may cross. */
+ * 1 - join_p, with cannot-link edges that no merge may cross.
+ *
+ * As in HDBSCAN, where points below min_samples do not shape the clusters,
+ * forms seen once are linked only after every pair of forms seen more often:
+ * greedy linkage is order-dependent, and a one-off span ("Replace Colbert")
+ * taken first would otherwise keep "Colbert" from "Stephen Colbert" through
+ * its cannot-link with the full name. A rare form then joins a group only
+ * where it conflicts with nobody. */
 #include "vcd/linker.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static const vcd_link_pair *sort_pairs;
+static const vcd_forms *sort_forms;
 
-static int by_probability(const void *x, const void *y)
+/* Both forms seen at least twice: a pair of the first tier. */
+static int core_pair(const vcd_link_pair *p)
+{
+    return sort_forms->items[p->a].count >= 2 && sort_forms->items[p->b].count >= 2;
+}
+
+static int by_tier_then_probability(const void *x, const void *y)
 {
     const vcd_link_pair *a = &sort_pairs[*(const size_t *)x], *b = &sort_pairs[*(const size_t *)y];
+    int ca = core_pair(a), cb = core_pair(b);
+    if (ca != cb) return ca ? -1 : 1;
     if (a->p != b->p) return a->p > b->p ? -1 : 1;
     if (a->a != b->a) return a->a < b->a ? -1 : 1;
     return (a->b > b->b) - (a->b < b->b);
@@ -61,10 +77,10 @@ static int groups_conflict(const cannot_graph *g, int64_t *parent, const uint32_
     }
 }
 
-size_t vcd_link_cluster(const vcd_link_pairs *pairs, size_t n_forms, double join_p, double cannot_p,
-                        int32_t *labels)
+size_t vcd_link_cluster(const vcd_link_pairs *pairs, const vcd_forms *forms, double join_p,
+                        double cannot_p, int32_t *labels)
 {
-    size_t n = n_forms;
+    size_t n = forms->n;
     int64_t *parent = vcd_xmalloc((n ? n : 1) * sizeof *parent);
     uint32_t *next = vcd_xmalloc((n ? n : 1) * sizeof *next); /* circular member lists */
     size_t *size = vcd_xmalloc((n ? n : 1) * sizeof *size);
@@ -80,7 +96,8 @@ size_t vcd_link_cluster(const vcd_link_pairs *pairs, size_t n_forms, double join
     for (size_t i = 0; i < pairs->n; i++)
         if (pairs->items[i].p >= join_p && pairs->items[i].x[VCD_EV_NO_RULE] == 0) order[m++] = i;
     sort_pairs = pairs->items;
-    qsort(order, m, sizeof *order, by_probability);
+    sort_forms = forms;
+    qsort(order, m, sizeof *order, by_tier_then_probability);
     for (size_t k = 0; k < m; k++) {
         const vcd_link_pair *p = &pairs->items[order[k]];
         int64_t ra = vcd_dsu_find(parent, p->a), rb = vcd_dsu_find(parent, p->b);

@@ -66,23 +66,6 @@ static size_t edit_distance(const char *a, size_t an, const char *b, size_t bn, 
     return d[an][bn];
 }
 
-static int token_eq(const link_form *a, size_t i, const link_form *b, size_t j)
-{
-    return a->token_len[i] == b->token_len[j] &&
-           memcmp(a->tokens[i], b->tokens[j], a->token_len[i]) == 0;
-}
-
-static int tokens_inside(const link_form *s, const link_form *l)
-{
-    for (size_t i = 0; i < s->n_tokens; i++) {
-        int found = 0;
-        for (size_t j = 0; j < l->n_tokens && !found; j++)
-            found = token_eq(s, i, l, j);
-        if (!found) return 0;
-    }
-    return 1;
-}
-
 /* One KB entry names both, strongly for at least one of them: "NYC" (weak:
  * an all-capital code) and "New York City" (strong). */
 static int shares_kb(const link_form *a, const link_form *b)
@@ -115,14 +98,14 @@ static int has_strong_kb(const link_form *f)
  * nickname alone). `a` is the shorter form. */
 static int nickname_pair(const vcd_kb *kb, const link_form *a, const link_form *b)
 {
-    if (!kb || a->n_tokens == 0 || b->n_tokens == 0 || token_eq(a, 0, b, 0)) return 0;
+    if (!kb || a->n_tokens == 0 || b->n_tokens == 0 || link_token_eq(a, 0, b, 0)) return 0;
     /* "Chuck" / "Charles Barkley": a nickname of the full name's first word */
     if (a->n_tokens == 1 && b->n_tokens >= 2)
         return vcd_kb_nickname_pair(kb, a->tokens[0], a->token_len[0], b->tokens[0],
                                     b->token_len[0]);
     if (a->n_tokens != b->n_tokens) return 0;
     for (size_t i = 1; i < a->n_tokens; i++)
-        if (!token_eq(a, i, b, i)) return 0;
+        if (!link_token_eq(a, i, b, i)) return 0;
     return vcd_kb_nickname_pair(kb, a->tokens[0], a->token_len[0], b->tokens[0], b->token_len[0]);
 }
 
@@ -162,9 +145,9 @@ static void spelling_evidence(const link_form *s, const link_form *l, float *x)
         return;
     }
     if (s->n_tokens == 1 && l->n_tokens >= 2) {
-        if (token_eq(s, 0, l, 0)) x[VCD_EV_FIRST_TOKEN] = 1;
-        if (token_eq(s, 0, l, (size_t)l->n_tokens - 1)) x[VCD_EV_LAST_TOKEN] = 1;
-    } else if (s->n_tokens >= 2 && s->n_tokens < l->n_tokens && tokens_inside(s, l)) {
+        if (link_token_eq(s, 0, l, 0)) x[VCD_EV_FIRST_TOKEN] = 1;
+        if (link_token_eq(s, 0, l, (size_t)l->n_tokens - 1)) x[VCD_EV_LAST_TOKEN] = 1;
+    } else if (s->n_tokens >= 2 && s->n_tokens < l->n_tokens && link_tokens_inside(s, l)) {
         x[VCD_EV_TOKEN_SUBSET] = 1;
     }
     if (s->n_tokens == 1 && sn >= 2 && l->initials_len == sn &&
@@ -235,11 +218,14 @@ void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form
     rule |= x[VCD_EV_KB_SAME] > 0 || x[VCD_EV_NICKNAME] > 0 || shares_any_kb(a, b);
     x[VCD_EV_NO_RULE] = (float)!rule;
     /* Two full names that differ in a word ("Barry Allen" / "Ray Allen",
-     * "Jake Paul" / "Sean Paul") are two people unless a rule relates them. */
-    if (!rule && a->n_tokens >= 2 && b->n_tokens >= 2) x[VCD_EV_NAME_CONFLICT] = 1;
-    /* Two names written side by side in one comment are two things, unless
-     * one is a short form of the other ("Charles Barkley ... Barkley"). */
-    if (!rule) x[VCD_EV_COOCCUR] = (float)log1p((double)cooccur);
+     * "Jake Paul" / "Sean Paul") are two people, and two names written side
+     * by side in one comment are two things, unless a rule relates them
+     * ("Charles Barkley ... Barkley") or one longer name the comments use
+     * holds both: "Galaxy S8" and "Samsung S8" both shorten "Samsung Galaxy
+     * S8". */
+    int apart = !rule && !link_one_name_holds(lf, a, b);
+    if (apart && a->n_tokens >= 2 && b->n_tokens >= 2) x[VCD_EV_NAME_CONFLICT] = 1;
+    if (apart) x[VCD_EV_COOCCUR] = (float)log1p((double)cooccur);
     x[VCD_EV_AMBIGUITY] = (float)log1p((double)fits);
     if ((x[VCD_EV_FIRST_TOKEN] > 0 || x[VCD_EV_LAST_TOKEN] > 0) && fit_mass > 0)
         x[VCD_EV_DOMINANCE] = (float)((double)l->count / (double)fit_mass);

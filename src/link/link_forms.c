@@ -49,10 +49,16 @@ void link_form_fill(link_form *f, const char *surface, size_t sn, const char *ke
         while (i < kn && is_word_byte((unsigned char)key[i]))
             i++;
         if (i == s) break;
-        if (f->n_tokens == LINK_MAX_TOKENS || i - s > 255) continue;
+        size_t e = i;
+        /* The possessive clitic is not a word: "Logan's" is one word, a
+         * first-word alias of "Logan Paul", not a two-word name that
+         * conflicts with it. */
+        if (e - s == 1 && key[s] == 's' && s > 0 && key[s - 1] == '\'') continue;
+        if (e - s > 4 && memcmp(key + e - 4, "\xe2\x80\x99s", 4) == 0) e -= 4;
+        if (f->n_tokens == LINK_MAX_TOKENS || e - s > 255) continue;
         f->tokens[f->n_tokens] = w;
-        f->token_len[f->n_tokens++] = (uint8_t)(i - s);
-        for (size_t k = s; k < i; k++)
+        f->token_len[f->n_tokens++] = (uint8_t)(e - s);
+        for (size_t k = s; k < e; k++)
             *w++ = lower(key[k]);
         *w++ = 0;
     }
@@ -193,6 +199,99 @@ static void build_contexts(vcd_link_forms *lf, const vcd_corpus *c, const vcd_me
     vcd_buf_free(&key);
 }
 
+uint64_t link_word_hash(const link_form *f, size_t i)
+{
+    return vcd_hash64(f->tokens[i], f->token_len[i], 0x746f6b);
+}
+
+static int word_cmp(const void *x, const void *y)
+{
+    const link_word *a = x, *b = y;
+    if (a->hash != b->hash) return a->hash < b->hash ? -1 : 1;
+    return (a->form > b->form) - (a->form < b->form);
+}
+
+static void build_words(vcd_link_forms *lf)
+{
+    size_t n = 0;
+    for (size_t f = 0; f < lf->n; f++)
+        if (lf->items[f].n_tokens >= 2) n += lf->items[f].n_tokens;
+    lf->words = vcd_xmalloc((n ? n : 1) * sizeof *lf->words);
+    for (size_t f = 0; f < lf->n; f++) {
+        const link_form *x = &lf->items[f];
+        if (x->n_tokens < 2) continue;
+        for (size_t i = 0; i < x->n_tokens; i++)
+            lf->words[lf->n_words++] = (link_word){link_word_hash(x, i), (uint32_t)f,
+                                                   (uint8_t)(i == 0 || i + 1 == x->n_tokens)};
+    }
+    if (lf->n_words) qsort(lf->words, lf->n_words, sizeof *lf->words, word_cmp);
+}
+
+size_t link_words_lower_bound(const vcd_link_forms *lf, uint64_t h)
+{
+    size_t lo = 0, hi = lf->n_words;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (lf->words[mid].hash < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+int link_token_eq(const link_form *a, size_t i, const link_form *b, size_t j)
+{
+    return a->token_len[i] == b->token_len[j] &&
+           memcmp(a->tokens[i], b->tokens[j], a->token_len[i]) == 0;
+}
+
+int link_tokens_inside(const link_form *s, const link_form *l)
+{
+    for (size_t i = 0; i < s->n_tokens; i++) {
+        int found = 0;
+        for (size_t j = 0; j < l->n_tokens && !found; j++)
+            found = link_token_eq(s, i, l, j);
+        if (!found) return 0;
+    }
+    return 1;
+}
+
+/* Every word of s is a word of l, or a nickname of l's first word ("Chuck"
+ * in "Charles Barkley"). */
+static int held_by(const vcd_kb *kb, const link_form *s, const link_form *l)
+{
+    for (size_t i = 0; i < s->n_tokens; i++) {
+        int found = 0;
+        for (size_t j = 0; j < l->n_tokens && !found; j++)
+            found = link_token_eq(s, i, l, j);
+        if (!found && kb)
+            found = vcd_kb_nickname_pair(kb, s->tokens[i], s->token_len[i], l->tokens[0],
+                                         l->token_len[0]);
+        if (!found) return 0;
+    }
+    return 1;
+}
+
+static int holds_via(const vcd_link_forms *lf, const link_form *anchor, const link_form *other)
+{
+    uint64_t h = link_word_hash(anchor, 0);
+    for (size_t k = link_words_lower_bound(lf, h); k < lf->n_words && lf->words[k].hash == h; k++) {
+        const link_form *c = &lf->items[lf->words[k].form];
+        if (c == anchor || c == other) continue;
+        if (held_by(lf->kb, anchor, c) && held_by(lf->kb, other, c)) return 1;
+    }
+    return 0;
+}
+
+int link_one_name_holds(const vcd_link_forms *lf, const link_form *a, const link_form *b)
+{
+    if (!a->n_tokens || !b->n_tokens) return 0;
+    /* a's first word may be a nickname the longer name spells out, so look
+     * from both sides */
+    return holds_via(lf, a, b) || holds_via(lf, b, a);
+}
+
 /* Mentions are sorted by document, so each form's list comes out sorted. */
 static void collect_docs(vcd_link_forms *lf, const vcd_mentions *ms)
 {
@@ -229,6 +328,7 @@ vcd_status vcd_link_forms_build(const vcd_link_input *in, vcd_link_forms **out)
         /* the most frequent form owns a shared compact key */
         vcd_strmap_upsert(lf->by_compact, x->compact, x->compact_len, f, NULL);
     }
+    build_words(lf);
     if (in->mentions) {
         count_cooccurrence(lf, in->mentions);
         collect_docs(lf, in->mentions);
@@ -250,6 +350,7 @@ void vcd_link_forms_free(vcd_link_forms *lf)
     free(lf->contexts);
     free(lf->cooc_keys);
     free(lf->cooc_counts);
+    free(lf->words);
     vcd_strmap_free(lf->by_compact);
     free(lf);
 }

@@ -29,6 +29,13 @@ typedef struct {
     uint32_t n_docs;
 } link_form;
 
+/* One word of a multi-word form, for the word -> forms table. */
+typedef struct {
+    uint64_t hash;
+    uint32_t form;
+    uint8_t edge; /* first or last word of its form */
+} link_word;
+
 struct vcd_link_forms {
     link_form *items;
     size_t n;
@@ -40,6 +47,9 @@ struct vcd_link_forms {
     uint64_t *cooc_keys;
     uint32_t *cooc_counts;
     size_t n_cooc;
+    /* Every word of every multi-word form, sorted by (hash, form). */
+    link_word *words;
+    size_t n_words;
 };
 
 /* Facts of one string as a form (the query path builds one from text). */
@@ -51,6 +61,16 @@ void link_form_kb(const vcd_kb *kb, const char *surface, size_t n, link_form *f)
  * their mentions in all. */
 void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form *b, float cosine,
                    uint32_t cooccur, uint32_t fits, uint64_t fit_mass, float *x);
+uint64_t link_word_hash(const link_form *f, size_t i);
+/* First entry of `h` in lf->words (n_words when absent). */
+size_t link_words_lower_bound(const vcd_link_forms *lf, uint64_t h);
+int link_token_eq(const link_form *a, size_t i, const link_form *b, size_t j);
+/* Every word of s is a word of l. */
+int link_tokens_inside(const link_form *s, const link_form *l);
+/* Some form holds every word of a and of b ("Samsung Galaxy S8" holds
+ * "Galaxy S8" and "Samsung S8"; "Charles Barkley" holds "Chuck", a
+ * nickname of its first word, and "Barkley"). */
+int link_one_name_holds(const vcd_link_forms *lf, const link_form *a, const link_form *b);
 /* Comments in which forms a and b (a < b) both appear. */
 uint32_t link_cooccurrence(const vcd_link_forms *lf, uint32_t a, uint32_t b);
 

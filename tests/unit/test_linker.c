@@ -75,6 +75,38 @@ static void test_evidence(void)
     free(vec);
 }
 
+/* Two names with no rule between them are kept apart unless one longer
+ * name the comments use holds both: "Galaxy S8" and "Samsung S8" shorten
+ * "Samsung Galaxy S8"; "Kelly Clarkson" and "Kelly Rowland" stay apart. A
+ * possessive is not a word: "Logan's" is a first-word alias of "Logan Paul". */
+static void test_one_name_holds_both(void)
+{
+    const char *s[] = {"Galaxy S8",     "Samsung S8", "Samsung Galaxy S8", "Kelly Clarkson",
+                       "Kelly Rowland", "Logan's",    "Logan Paul",        "Logan\xe2\x80\x99s"};
+    uint32_t counts[] = {34, 12, 14, 9, 5, 3, 13, 2};
+    size_t n = sizeof s / sizeof *s, dim = 16;
+    float *vec = vcd_xmalloc(n * dim * sizeof *vec);
+    vcd_forms forms;
+    make_forms(&forms, s, counts, n, vec, dim);
+    vcd_link_input in = {&forms, vec, dim, NULL, NULL, NULL, NULL};
+    vcd_link_forms *lf;
+    CHECK(vcd_link_forms_build(&in, &lf) == VCD_OK);
+    vcd_link_pairs pairs;
+    CHECK(vcd_link_candidates(lf, &pairs) == VCD_OK);
+    const vcd_link_pair *p;
+    CHECK((p = find_pair(&pairs, 0, 1)) && p->x[VCD_EV_NO_RULE] == 1 &&
+          p->x[VCD_EV_NAME_CONFLICT] == 0 && !vcd_link_pair_apart(p->x));
+    CHECK((p = find_pair(&pairs, 3, 4)) && p->x[VCD_EV_NAME_CONFLICT] == 1 &&
+          vcd_link_pair_apart(p->x));
+    CHECK((p = find_pair(&pairs, 5, 6)) && p->x[VCD_EV_FIRST_TOKEN] == 1 &&
+          p->x[VCD_EV_NAME_CONFLICT] == 0);
+    CHECK((p = find_pair(&pairs, 6, 7)) && p->x[VCD_EV_FIRST_TOKEN] == 1);
+    vcd_link_pairs_free(&pairs);
+    vcd_link_forms_free(lf);
+    vcd_forms_free(&forms);
+    free(vec);
+}
+
 /* "Kelly" fits both full names; the two full names are kept apart; so it
  * joins the likelier one and never both. */
 static void test_cannot_link(void)
@@ -85,15 +117,26 @@ static void test_cannot_link(void)
     items[1] = (vcd_link_pair){.a = 0, .b = 2, .p = 0.8f}; /* kelly ~ kelly rowland */
     items[2] = (vcd_link_pair){.a = 1, .b = 2, .p = 0.0f}; /* the two full names */
     vcd_link_pairs pairs = {items, 3, 3};
+    vcd_form fs[3] = {{.count = 9}, {.count = 5}, {.count = 4}};
+    vcd_forms forms = {fs, 3};
     int32_t labels[3];
-    CHECK(vcd_link_cluster(&pairs, 3, 0.5, 0.02, labels) == 1);
+    CHECK(vcd_link_cluster(&pairs, &forms, 0.5, 0.02, labels) == 1);
     CHECK(labels[0] == labels[1] && labels[2] == -1);
     /* without the constraint (the ablation) single linkage chains all three */
-    CHECK(vcd_link_cluster(&pairs, 3, 0.5, 0.0, labels) == 1);
+    CHECK(vcd_link_cluster(&pairs, &forms, 0.5, 0.0, labels) == 1);
     CHECK(labels[0] == labels[1] && labels[1] == labels[2]);
+    /* a form seen once is linked after the frequent ones: "Colbert" ~ the
+     * one-off "Replace Colbert" has the higher P, yet "Colbert" goes with
+     * "Stephen Colbert" (seen twice), and the one-off stays alone */
+    fs[1].count = 1;
+    items[1].p = 0.85f;
+    CHECK(vcd_link_cluster(&pairs, &forms, 0.5, 0.02, labels) == 1);
+    CHECK(labels[0] == labels[2] && labels[1] == -1);
+    fs[1].count = 5;
+    items[1].p = 0.8f;
     /* a pair with no alias rule never joins, however likely */
     items[0].x[VCD_EV_NO_RULE] = 1;
-    CHECK(vcd_link_cluster(&pairs, 3, 0.5, 0.02, labels) == 1);
+    CHECK(vcd_link_cluster(&pairs, &forms, 0.5, 0.02, labels) == 1);
     CHECK(labels[0] == labels[2] && labels[1] == -1);
 }
 
@@ -192,7 +235,7 @@ static void test_principle_on_comments(void)
     CHECK(vcd_linker_model_load(vcd_linker_default_path(), &m) == VCD_OK);
     vcd_linker_score(&m, &run.pairs);
     int32_t *labels = vcd_xmalloc(run.forms.n * sizeof *labels);
-    vcd_link_cluster(&run.pairs, run.forms.n, 0.5, m.cannot_link, labels);
+    vcd_link_cluster(&run.pairs, &run.forms, 0.5, m.cannot_link, labels);
     size_t apart = 0, violated = 0;
     for (size_t i = 0; i < run.pairs.n; i++) {
         const vcd_link_pair *p = &run.pairs.items[i];
@@ -211,6 +254,7 @@ static void test_principle_on_comments(void)
 int main(void)
 {
     test_evidence();
+    test_one_name_holds_both();
     test_cannot_link();
     test_fit();
     test_model_files();
