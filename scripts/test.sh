@@ -14,9 +14,9 @@ scripts/setup.sh
 faiss_c="$here/build/deps/lib/libfaiss_c.a"
 
 echo "== lint (clang-format, cppcheck)"
-clang-format --dry-run -Werror src/*/*.c src/*/*.h src/*/*/*.c src/*/*/*.h include/vcd/*.h tests/unit/*.[ch] tests/fuzz/*.c tests/tools/*.c bench/*.c
+clang-format --dry-run -Werror src/*/*.c src/*/*.h src/*/*/*.c src/*/*/*.h include/vcd/*.h tests/unit/*.[ch] tests/fuzz/*.c tests/tools/*.c examples/*.c bench/*.c
 cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
-  --inline-suppr -I include --suppress=missingIncludeSystem src tests/unit tests/fuzz tests/tools bench
+  --inline-suppr -I include --suppress=missingIncludeSystem src tests/unit tests/fuzz tests/tools examples bench
 
 echo "== ctest (Release)"
 ctest --test-dir build --output-on-failure -j"$jobs"

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # --version and the JSON a script reads: every document parses as one JSON
 # value with its schema (json_check, built from tests/tools/json_check.c).
-# Usage: json_test.sh path/to/vcdiscover path/to/json_check PROJECT_VERSION
+# Usage: json_test.sh path/to/vcdiscover path/to/json_check PROJECT_VERSION SOURCE_DIR
 set -u
-BIN=$1 CHECK=$2 VERSION=$3
+BIN=$1 CHECK=$2 VERSION=$3 SRC=$4
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 pass=0 fail=0
@@ -74,8 +74,19 @@ grep -q '"matches":\[\]' "$T/stdout" && ok || bad "no-match is not an empty list
 # the other commands' JSON parses too
 run "$BIN" eval clusters --gold "$T/s/mentions.jsonl" --pred "$T/s" --json && ok || bad "eval clusters --json"
 check "$T/stdout" vcdiscover.eval-clusters/2 scores
+run "$BIN" train-linker --gold "$T/s/mentions.jsonl" --input "$T/c.csv" "${V[@]}" --json \
+  --model-out "$T/linker.json" && ok || bad "train-linker --json: $(cat "$T/stderr")"
+check "$T/stdout" vcdiscover.linker-fit/1 pairs oof_log_loss reliability.0.bin out_of_fold.bcubed_f1
+check "$T/linker.json" vcdiscover.linker/1 pair.bias query.bias fit.pairs
 run "$BIN" kb lookup "Paris" --json && ok || bad "kb lookup --json: $(cat "$T/stderr")"
 check "$T/stdout" vcdiscover.kb_lookup/1 query=Paris
+
+# docs/JSON.md documents every schema the code writes or reads
+schemas=$(grep -rhoE 'vcdiscover\.[a-z_-]+/[0-9]+' "$SRC/src" "$SRC/include" | sort -u)
+[ -n "$schemas" ] && ok || bad "no schema names found in the sources"
+for s in $schemas; do
+  grep -qF "\`$s\`" "$SRC/docs/JSON.md" && ok || bad "docs/JSON.md does not document $s"
+done
 
 echo "json_test: $pass passed, $fail failed"
 [ "$fail" = 0 ]
