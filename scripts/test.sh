@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up (scripts/setup.sh) and runs every test:
-#   1. the ctest suite on the Release build (unit, end-to-end, ../shared checks)
+#   1. the ctest suite on the Release build (unit, end-to-end, CLI, JSON, the
+#      installed library + examples/ built with pkg-config, ../shared checks)
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. a short libFuzzer run of every parser target (FUZZ_SECONDS each, default 20)
 # Tests that need ../shared report SKIP when it is absent.
