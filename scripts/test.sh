@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up (scripts/setup.sh) and runs every test:
-#   1. the ctest suite on the Release build (unit, end-to-end, ../shared checks)
+#   1. the ctest suite on the Release build (unit, end-to-end, CLI, JSON, the
+#      installed library + examples/ built with pkg-config, ../shared checks)
 #   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   3. a short libFuzzer run of every parser target (FUZZ_SECONDS each, default 20)
 # Tests that need ../shared report SKIP when it is absent.
@@ -14,9 +15,9 @@ scripts/setup.sh
 faiss_c="$here/build/deps/lib/libfaiss_c.a"
 
 echo "== lint (clang-format, cppcheck)"
-clang-format --dry-run -Werror src/*/*.c src/*/*.h src/*/*/*.c src/*/*/*.h include/vcd/*.h tests/unit/*.[ch] tests/fuzz/*.c bench/*.c
+clang-format --dry-run -Werror src/*/*.c src/*/*.h src/*/*/*.c src/*/*/*.h include/vcd/*.h tests/unit/*.[ch] tests/fuzz/*.c tests/tools/*.c examples/*.c bench/*.c
 cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
-  --inline-suppr -I include --suppress=missingIncludeSystem src tests/unit tests/fuzz bench
+  --inline-suppr -I include --suppress=missingIncludeSystem src tests/unit tests/fuzz tests/tools examples bench
 
 echo "== ctest (Release)"
 ctest --test-dir build --output-on-failure -j"$jobs"

@@ -74,6 +74,7 @@ int cmd_train_linker(int argc, char **argv);
 int cmd_ner(int argc, char **argv);
 int cmd_train_encoder(int argc, char **argv);
 int cmd_pairs(int argc, char **argv);
+int cmd_version(int argc, char **argv);
 /* `eval --gold`: the combined run (cmd_eval dispatches here without a subcommand). */
 int cmd_eval_combined(int argc, char **argv);
 /* `eval match`: held-out aliases and absent entities against a fresh state. */

@@ -1,6 +1,8 @@
 #include "cli.h"
+#include "vcd/fileio.h"
 #include "vcd/pipeline.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -76,7 +78,7 @@ static cli_option cluster_options[O_COUNT] = {
     [O_KEEP_TEXT] = {"no-text", 0,
                      "do not store comment text in docs.jsonl (reports then show no examples)"},
     [O_QUIET] = {"quiet", 0, "no progress bar"},
-    [O_JSON] = {"json", 0, "print the run summary as JSON"},
+    [O_JSON] = {"json", 0, "print the run summary as JSON (schema vcdiscover.cluster-run/1)"},
 };
 
 static int parse_enums(vcd_cluster_options *o)
@@ -169,20 +171,50 @@ static const char *default_data_file(const char *name)
     return access(b, R_OK) == 0 ? b : NULL;
 }
 
+/* The files of a state directory (key in the JSON summary, file name), in
+ * the order `cluster` writes them. */
+static const char *const state_files[][2] = {{"entities", "entities.json"},
+                                             {"mentions", "mentions.jsonl"},
+                                             {"forms", "forms.jsonl"},
+                                             {"docs", "docs.jsonl"},
+                                             {"form_vectors", "form_vectors.bin"},
+                                             {"manifest", "manifest.json"}};
+
+/* vcdiscover.cluster-run/1: the counts, timings and where everything went,
+ * for scripts (docs/JSON.md). */
+static void print_json(const vcd_cluster_options *o, const vcd_cluster_report *r, double total)
+{
+    vcd_buf b = {0};
+    vcd_buf_puts(&b, "{\"schema\":\"vcdiscover.cluster-run/1\",\"input\":");
+    vcd_buf_json_string(&b, o->input, strlen(o->input));
+    vcd_buf_puts(&b, ",\"out\":");
+    vcd_buf_json_string(&b, o->out_dir, strlen(o->out_dir));
+    vcd_buf_puts(&b, ",\"files\":{");
+    for (size_t i = 0; i < sizeof state_files / sizeof *state_files; i++) {
+        char *path = vcd_path_join(o->out_dir, state_files[i][1]);
+        vcd_buf_printf(&b, "%s\"%s\":", i ? "," : "", state_files[i][0]);
+        vcd_buf_json_string(&b, path, strlen(path));
+        free(path);
+    }
+    vcd_buf_printf(
+        &b,
+        "},\"docs\":%zu,\"mentions\":%zu,\"forms\":%zu,\"entities\":%zu,\"noise_mentions\":%zu,"
+        "\"skipped_rows\":%zu,\"skipped_mentions\":%zu,\"exact_mst\":%s,\"seconds\":{"
+        "\"ingest\":%.3f,\"tag\":%.3f,\"encode\":%.3f,\"cluster\":%.3f,\"index\":%.3f,"
+        "\"write\":%.3f,\"total\":%.3f}}\n",
+        r->docs, r->mentions, r->forms, r->entities, r->noise_mentions, r->skipped_rows,
+        r->skipped_mentions, r->exact_mst ? "true" : "false", r->seconds_ingest, r->seconds_tag,
+        r->seconds_encode, r->seconds_cluster, r->seconds_index, r->seconds_write, total);
+    fputs(b.data, stdout);
+    vcd_buf_free(&b);
+}
+
 static void print_summary(const vcd_cluster_options *o, const vcd_cluster_report *r, int json)
 {
     double total = r->seconds_ingest + r->seconds_tag + r->seconds_encode + r->seconds_cluster +
                    r->seconds_index + r->seconds_write;
     if (json) {
-        printf(
-            "{\"schema\":\"vcdiscover.cluster-run/1\",\"out\":\"%s\",\"docs\":%zu,\"mentions\":%zu,"
-            "\"forms\":%zu,\"entities\":%zu,\"noise_mentions\":%zu,\"skipped_rows\":%zu,"
-            "\"skipped_mentions\":%zu,\"exact_mst\":%s,\"seconds\":{\"ingest\":%.3f,\"tag\":%.3f,"
-            "\"encode\":%.3f,\"cluster\":%.3f,\"index\":%.3f,\"write\":%.3f,\"total\":%.3f}}\n",
-            o->out_dir, r->docs, r->mentions, r->forms, r->entities, r->noise_mentions,
-            r->skipped_rows, r->skipped_mentions, r->exact_mst ? "true" : "false",
-            r->seconds_ingest, r->seconds_tag, r->seconds_encode, r->seconds_cluster,
-            r->seconds_index, r->seconds_write, total);
+        print_json(o, r, total);
         return;
     }
     printf("%zu comments (%zu rows skipped), %zu mentions, %zu distinct forms\n", r->docs,

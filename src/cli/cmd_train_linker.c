@@ -105,8 +105,8 @@ static int run(const cli_option *opts, const vcd_cluster_options *c)
     } else {
         vcd_buf b = {0};
         report_json(&b, &r, &t, opts[T_GOLD].value);
-        if (opts[T_JSON].value)
-            printf("%s\n", b.data);
+        if (opts[T_JSON].value) /* the model file's "fit", with a schema of its own */
+            printf("{\"schema\":\"vcdiscover.linker-fit/1\",%s\n", b.data + 1);
         else
             print_text(&r, &m);
         char *model = vcd_linker_model_json(&m, b.data);
@@ -132,7 +132,7 @@ int cmd_train_linker(int argc, char **argv)
         [T_L2] = {"l2", 1, "L2 penalty on the weights (default: 1)"},
         [T_CANNOT] = {"cannot-link-p", 1, "P below which a pair is a cannot-link (default: 0.02)"},
         [T_FOLD_SEED] = {"fold-seed", 1, "seed of the fold assignment (default: 1)"},
-        [T_JSON] = {"json", 0, "print the fit report as JSON"},
+        [T_JSON] = {"json", 0, "print the fit report as JSON (schema vcdiscover.linker-fit/1)"},
     };
     char **mine = vcd_xmalloc(((size_t)argc + 1) * sizeof *mine);
     char **rest = vcd_xmalloc(((size_t)argc + 2) * sizeof *rest);

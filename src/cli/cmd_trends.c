@@ -17,11 +17,14 @@ const cli_option cli_trend_options[CLI_TREND_OPTION_COUNT] = {
     {"min-ratio", 1, "minimum observed/expected ratio (default: 2)"},
 };
 
-enum { O_STATE, O_OUT, O_TRENDS, O_COUNT = O_TRENDS + CLI_TREND_OPTION_COUNT };
+enum { O_STATE, O_OUT, O_JSON, O_TRENDS, O_COUNT = O_TRENDS + CLI_TREND_OPTION_COUNT };
 
 static cli_option trends_options[O_COUNT] = {
     [O_STATE] = {"state", 1, "state directory written by 'cluster' (default: out)"},
     [O_OUT] = {"out", 1, "output file, - for stdout (default: STATE/trends.json)"},
+    [O_JSON] = {"json", 0,
+                "also print the document (vcdiscover.trends/1) on stdout; the summary goes to "
+                "stderr"},
 };
 
 int cli_trends_options(const cli_option *opts, size_t n, vcd_trends_options *o)
@@ -81,7 +84,7 @@ int cmd_trends(int argc, char **argv)
     memcpy(trends_options + O_TRENDS, cli_trend_options, sizeof cli_trend_options);
     int rc = cli_parse("trends", argc, argv, trends_options, O_COUNT, NULL, 0, &npos);
     if (rc < 0) {
-        cli_usage(stdout, "trends", "[--state DIR] [--bucket day|week|month] [--out FILE]",
+        cli_usage(stdout, "trends", "[--state DIR] [--bucket day|week|month] [--out FILE] [--json]",
                   trends_options, O_COUNT);
         return 0;
     }
@@ -101,8 +104,12 @@ int cmd_trends(int argc, char **argv)
     const char *out = trends_options[O_OUT].value ? trends_options[O_OUT].value : default_out;
     vcd_buf b = {0};
     vcd_trends_json(&t, &r, &b);
+    /* --json and --out - both put the document on stdout: once, with the
+     * human summary on stderr so stdout stays one JSON value. */
+    int json = trends_options[O_JSON].value != NULL, to_stdout = strcmp(out, "-") == 0;
     rc = cli_write_output(out, &b);
-    if (!rc) print_summary(strcmp(out, "-") ? stdout : stderr, &t, &r, out);
+    if (!rc && json && !to_stdout) fputs(b.data, stdout);
+    if (!rc) print_summary(json || to_stdout ? stderr : stdout, &t, &r, out);
     vcd_buf_free(&b);
     free(default_out);
     vcd_trends_free(&t);

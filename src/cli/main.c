@@ -21,7 +21,7 @@ static void usage(FILE *out)
           "  silver           weak BIO labels for your comments from known names\n"
           "  vectors import   convert word vectors into vcdiscover's memory-mapped format\n"
           "  kb               build (kb import), query (kb lookup) or export a knowledge base\n"
-          "  version          print the version\n\n"
+          "  version          the version and the versions of the libraries it was built with\n\n"
           "Run 'vcdiscover <command> --help' for a command's options.\n",
           out);
 }
@@ -37,10 +37,8 @@ static int run(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
-        printf("vcdiscover %s\n", VCD_VERSION);
-        return 0;
-    }
+    if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
+        return cmd_version(argc - 2, argv + 2);
     if (strcmp(cmd, "cluster") == 0) return cmd_cluster(argc - 2, argv + 2);
     if (strcmp(cmd, "match") == 0) return cmd_match(argc - 2, argv + 2);
     if (strcmp(cmd, "trends") == 0) return cmd_trends(argc - 2, argv + 2);
