@@ -13,7 +13,7 @@
  * taken first would otherwise keep "Colbert" from "Stephen Colbert" through
  * its cannot-link with the full name. A rare form then joins a group only
  * where it conflicts with nobody. */
-#include "vcd/linker.h"
+#include "link_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +24,8 @@ static const vcd_forms *sort_forms;
 /* Both forms seen at least twice: a pair of the first tier. */
 static int core_pair(const vcd_link_pair *p)
 {
-    return sort_forms->items[p->a].count >= 2 && sort_forms->items[p->b].count >= 2;
+    return sort_forms->items[p->a].count >= LINK_CORE_COUNT &&
+           sort_forms->items[p->b].count >= LINK_CORE_COUNT;
 }
 
 static int by_tier_then_probability(const void *x, const void *y)

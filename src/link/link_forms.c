@@ -278,7 +278,7 @@ static int holds_via(const vcd_link_forms *lf, const link_form *anchor, const li
     uint64_t h = link_word_hash(anchor, 0);
     for (size_t k = link_words_lower_bound(lf, h); k < lf->n_words && lf->words[k].hash == h; k++) {
         const link_form *c = &lf->items[lf->words[k].form];
-        if (c == anchor || c == other) continue;
+        if (c == anchor || c == other || c->count < LINK_CORE_COUNT) continue;
         if (held_by(lf->kb, anchor, c) && held_by(lf->kb, other, c)) return 1;
     }
     return 0;

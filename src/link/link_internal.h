@@ -7,6 +7,10 @@
 
 #define LINK_MAX_TOKENS 8
 #define LINK_MAX_KB 4
+/* A form seen this often may shape entities: its pairs are linked first,
+ * and it may hold two names together (a span seen once, like "Carmella
+ * Tamina" from a list, is as likely a tagging slip as a name). */
+#define LINK_CORE_COUNT 2
 
 typedef struct {
     const char *compact; /* letters and digits of the key, lower case */
@@ -67,7 +71,7 @@ size_t link_words_lower_bound(const vcd_link_forms *lf, uint64_t h);
 int link_token_eq(const link_form *a, size_t i, const link_form *b, size_t j);
 /* Every word of s is a word of l. */
 int link_tokens_inside(const link_form *s, const link_form *l);
-/* Some form holds every word of a and of b ("Samsung Galaxy S8" holds
+/* Some form seen LINK_CORE_COUNT times holds every word of a and of b ("Samsung Galaxy S8" holds
  * "Galaxy S8" and "Samsung S8"; "Charles Barkley" holds "Chuck", a
  * nickname of its first word, and "Barkley"). */
 int link_one_name_holds(const vcd_link_forms *lf, const link_form *a, const link_form *b);
