@@ -11,7 +11,7 @@
 void vcd_html_escape(vcd_buf *b, const char *s, size_t n);
 
 typedef struct {
-    size_t top_entities;   /* rows of the entity table (default 25) */
+    size_t top_entities;   /* rows of the entity table, plus any emerging entity (default 100) */
     size_t chart_entities; /* lines in the time-series chart (default 8) */
     size_t examples;       /* example comments per entity (default 3) */
     vcd_trends_options trends;
