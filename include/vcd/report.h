@@ -1,6 +1,8 @@
-/* Report: one self-contained HTML page (inline CSS and SVG, no script, no
- * external resource) summarising a state directory. Every piece of text that
- * came from the input is HTML-escaped. */
+/* Report: one self-contained HTML page (inline CSS, SVG and a small script,
+ * no external resource) summarising a state directory. Everything is
+ * rendered server-side, so the page reads the same with scripts off; the
+ * script adds search and sorting. Every piece of text that came from the
+ * input is HTML-escaped. */
 #ifndef VCD_REPORT_H
 #define VCD_REPORT_H
 

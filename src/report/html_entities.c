@@ -25,15 +25,6 @@ static size_t entity_comments(const report_ctx *c, size_t e)
     return n;
 }
 
-/* The entity's comments per bucket; the caller frees. */
-static double *entity_series(const report_ctx *c, size_t e)
-{
-    double *v = vcd_xmalloc((c->t->n_buckets + 1) * sizeof *v);
-    for (size_t i = 0; i < c->t->n_buckets; i++)
-        v[i] = (double)c->t->entities[e].series[i].comments;
-    return v;
-}
-
 /* known/new and emerging; with_type: the type first (the table has a type column). */
 static void put_badges(vcd_buf *b, const report_ctx *c, size_t e, int with_type)
 {
@@ -52,20 +43,25 @@ static void put_badges(vcd_buf *b, const report_ctx *c, size_t e, int with_type)
     if (report_emerging(c, e)) vcd_buf_puts(b, " <span class=\"badge b-emerging\">emerging</span>");
 }
 
-/* Lower-cased, accent-stripped name, aliases and KB id for the search box. */
+/* The search box matches against the match keys (case-folded, accents
+ * stripped) of the name, every alias and the KB id. */
+static void put_key(vcd_buf *b, vcd_buf *key, const char *s)
+{
+    vcd_match_key(s, strlen(s), key);
+    vcd_html_escape(b, key->data, key->len);
+}
+
 static void put_search_key(vcd_buf *b, const vcd_record_entity *x)
 {
     vcd_buf key = {0};
-    vcd_match_key(x->name, strlen(x->name), &key);
-    report_put_text(b, key.len ? key.data : "");
+    put_key(b, &key, x->name);
     for (size_t a = 0; a < x->n_aliases; a++) {
-        vcd_match_key(x->aliases[a].text, strlen(x->aliases[a].text), &key);
         vcd_buf_putc(b, ' ');
-        report_put_text(b, key.len ? key.data : "");
+        put_key(b, &key, x->aliases[a].text);
     }
     if (x->kb_id) {
         vcd_buf_putc(b, ' ');
-        report_put_text(b, x->kb_id);
+        put_key(b, &key, x->kb_id);
     }
     vcd_buf_free(&key);
 }
@@ -107,9 +103,9 @@ static void entity_row(vcd_buf *b, const report_ctx *c, size_t e, size_t rank)
                    x->size, entity_comments(c, e), x->n_aliases);
     if (c->t) {
         const vcd_entity_trend *tr = &c->t->entities[e];
-        double *v = entity_series(c, e);
+        double *v = report_entity_points(c, e);
         vcd_buf_printf(b, "<td data-v=\"%zu\">", tr->window_comments);
-        report_sparkline(b, v, c->t->n_buckets, c->t->window_first);
+        report_sparkline(b, v, c->n_points, c->window_point);
         vcd_buf_puts(b, "</td>");
         put_date_cell(b, tr->first_seen);
         put_date_cell(b, tr->last_seen);
@@ -274,9 +270,9 @@ static void entity_detail(vcd_buf *b, const report_ctx *c, size_t e)
                    x->size);
     put_facts(b, c, e);
     if (c->t) {
-        double *v = entity_series(c, e);
+        double *v = report_entity_points(c, e);
         vcd_buf_printf(b, "<h3>Comments per %s</h3>", vcd_bucket_unit_name(c->t->options.unit));
-        report_bars(b, v, c->labels, c->t->n_buckets, c->t->window_first);
+        report_bars(b, v, c->labels, c->n_points, c->window_point);
         free(v);
     }
     put_alias_table(b, x);

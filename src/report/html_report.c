@@ -1,7 +1,8 @@
-/* The HTML report: summary, top entities with aliases, time series of the
- * top entities, the emerging list with its statistics, cluster sizes and
- * example comments. Sections are independent functions writing into one
- * buffer; the CLI writes the buffer atomically. */
+/* The HTML report: summary numbers, the emerging list with its statistics,
+ * the entity table and one detail per listed entity (html_entities.c), the
+ * time series of the largest entities and the cluster sizes. Sections are
+ * independent functions writing into one buffer; the CLI writes the buffer
+ * atomically. */
 #include "report_internal.h"
 #include "vcd/text.h"
 
@@ -43,6 +44,14 @@ void report_date(int64_t t, char *buf)
         buf[0] = 0;
     else
         vcd_bucket_label(vcd_bucket_start(t, VCD_BUCKET_DAY), VCD_BUCKET_DAY, buf);
+}
+
+double *report_entity_points(const report_ctx *c, size_t e)
+{
+    double *v = vcd_xcalloc(c->n_points + 1, sizeof *v);
+    for (size_t i = 0; i < c->t->n_buckets; i++)
+        v[i / c->group] += (double)c->t->entities[e].series[i].comments;
+    return v;
 }
 
 int report_emerging(const report_ctx *c, size_t e)
@@ -110,11 +119,9 @@ static void section_timeseries(vcd_buf *b, const report_ctx *c)
     double **values = vcd_xmalloc((n + 1) * sizeof *values);
     for (size_t l = 0; l < n; l++) {
         names[l] = c->r->entities[l].name;
-        values[l] = vcd_xmalloc((t->n_buckets + 1) * sizeof **values);
-        for (size_t i = 0; i < t->n_buckets; i++)
-            values[l][i] = (double)t->entities[l].series[i].comments;
+        values[l] = report_entity_points(c, l);
     }
-    report_series s = {t->n_buckets, n, c->labels, names, values, t->window_first};
+    report_series s = {c->n_points, n, c->labels, names, values, c->window_point};
     vcd_buf_printf(b,
                    "<section class=\"panel\" id=\"timeseries\"><h2>Mentions over time</h2><p "
                    "class=\"note\">Comments mentioning each of the %zu largest entities per %s "
@@ -143,10 +150,8 @@ static void emerging_row(vcd_buf *b, const report_ctx *c, size_t e)
     report_put_text(b, c->r->entities[e].name);
     vcd_buf_printf(b, "</a></td><td>%s</td><td data-v=\"%zu\">",
                    vcd_type_name((vcd_entity_type)c->r->entities[e].type), x->window_comments);
-    double *v = vcd_xmalloc((c->t->n_buckets + 1) * sizeof *v);
-    for (size_t i = 0; i < c->t->n_buckets; i++)
-        v[i] = (double)x->series[i].comments;
-    report_sparkline(b, v, c->t->n_buckets, c->t->window_first);
+    double *v = report_entity_points(c, e);
+    report_sparkline(b, v, c->n_points, c->window_point);
     free(v);
     vcd_buf_printf(b,
                    "</td><td class=\"n\">%zu</td><td class=\"n\">%.1f</td><td class=\"n\">%.1f"
@@ -180,7 +185,7 @@ static void section_emerging(vcd_buf *b, const report_ctx *c)
                        "</th><th>type</th><th>per %s</th><th class=\"n\">in window</th><th "
                        "class=\"n\">expected</th><th class=\"n\" aria-sort=\"descending\">ratio"
                        "</th><th class=\"n\">z</th><th class=\"n\">p</th><th class=\"n\">"
-                       "baseline</th><th>new</th></tr></thead><tbody>\n",
+                       "baseline</th><th>first seen</th></tr></thead><tbody>\n",
                        vcd_bucket_unit_name(t->options.unit));
     for (size_t i = 0; i < n; i++)
         emerging_row(b, c, order[i]);
@@ -243,16 +248,19 @@ static void choose_listed(report_ctx *c)
 
 vcd_status vcd_report_html(const vcd_records *r, const vcd_report_options *o, vcd_buf *out)
 {
-    report_ctx c = {r, o, NULL, NULL, NULL, NULL, 0, NULL};
+    report_ctx c = {r, o, NULL, NULL, NULL, NULL, 0, 0, 0, 0, NULL};
     vcd_trends t;
     vcd_status trc = r->has_dates ? vcd_trends_compute(r, &o->trends, &t) : VCD_EINPUT;
     char(*labels)[32] = NULL;
     if (trc == VCD_OK) {
         c.t = &t;
-        labels = vcd_xmalloc((t.n_buckets + 1) * sizeof *labels);
-        c.labels = vcd_xmalloc((t.n_buckets + 1) * sizeof *c.labels);
-        for (size_t i = 0; i < t.n_buckets; i++) {
-            vcd_bucket_label(t.bucket_start[i], t.options.unit, labels[i]);
+        c.group = t.n_buckets ? (t.n_buckets + REPORT_MAX_POINTS - 1) / REPORT_MAX_POINTS : 1;
+        c.n_points = (t.n_buckets + c.group - 1) / c.group;
+        c.window_point = t.window_first / c.group;
+        labels = vcd_xmalloc((c.n_points + 1) * sizeof *labels);
+        c.labels = vcd_xmalloc((c.n_points + 1) * sizeof *c.labels);
+        for (size_t i = 0; i < c.n_points; i++) {
+            vcd_bucket_label(t.bucket_start[i * c.group], t.options.unit, labels[i]);
             c.labels[i] = labels[i];
         }
     }

@@ -21,8 +21,16 @@ typedef struct {
     size_t *order, *start;
     unsigned char *listed; /* per entity: in the table and the details */
     size_t n_listed;
-    const char **labels; /* t->n_buckets bucket labels, or NULL */
+    /* Charts draw points: runs of `group` buckets summed, so that a long
+     * span of days stays at most REPORT_MAX_POINTS points per chart. */
+    size_t group, n_points, window_point;
+    const char **labels; /* n_points labels (each point's first bucket), or NULL */
 } report_ctx;
+
+#define REPORT_MAX_POINTS 160
+
+/* The entity's comments per chart point (n_points values); the caller frees. */
+double *report_entity_points(const report_ctx *c, size_t e);
 
 extern const char report_css[];
 extern const char report_js[];

@@ -11,6 +11,7 @@ const os = require('os');
 const path = require('path');
 
 const [chromium, report, outDir, query] = process.argv.slice(2);
+const key = JSON.stringify((query || '').toLowerCase()); // the page's search keys are case-folded
 if (!query) {
   console.error('usage: node report_browser.js CHROMIUM REPORT.html OUTDIR QUERY');
   process.exit(2);
@@ -140,10 +141,10 @@ async function withScripts() {
   check(await p.evaluate(`document.getElementById('q').value`) === query, `typed "${query}" into the search box`);
   const shown = await p.evaluate(`${visibleRows}.length`);
   check(shown >= 1 && shown < total, `search "${query}" leaves ${shown} of ${total} rows`);
-  const allMatch = await p.evaluate(`${visibleRows}.every((r) => r.getAttribute('data-search').includes(${JSON.stringify(query)}))`);
+  const allMatch = await p.evaluate(`${visibleRows}.every((r) => r.getAttribute('data-search').includes(${key}))`);
   check(allMatch, 'every row left names the query');
   const hiddenMatch = await p.evaluate(`[...document.querySelectorAll('#entity-table tbody tr')].filter((r) => r.hidden)` +
-                                       `.some((r) => r.getAttribute('data-search').includes(${JSON.stringify(query)}))`);
+                                       `.some((r) => r.getAttribute('data-search').includes(${key}))`);
   check(!hiddenMatch, 'no hidden row names the query');
   check(/^\d+ of \d+ entities$/.test(await p.evaluate(`document.getElementById('shown').textContent`)), 'count of shown rows');
   check((await p.shot('report-search.png')) > 20000, 'screenshot report-search.png');

@@ -23,7 +23,7 @@ grep -oE '(src|href)="[a-z]+:' "$T/report.html" | grep -v 'href="#' && bad "the 
 [ "$(grep -o '<script' "$T/report.html" | wc -l)" = 1 ] || bad "the page has other scripts than its own"
 mkdir -p "$ART"
 # "savitar" is the sample's late entity (data/README.md)
-timeout 120 "$NODE" "$here/report_browser.js" "$CHROMIUM" "$T/report.html" "$ART" savitar || bad "browser checks failed"
+timeout 120 "$NODE" "$here/report_browser.js" "$CHROMIUM" "$T/report.html" "$ART" Savitar || bad "browser checks failed"
 cp "$T/report.html" "$ART/report.html"
 if [ "$fail" = 0 ]; then echo "report used in Chromium: all checks passed; screenshots in $ART"; fi
 [ "$fail" = 0 ]

@@ -6,7 +6,7 @@
 #include "test.h"
 #include "vcd/report.h"
 
-enum { WEEKS = 12, PER_WEEK = 30 };
+enum { WEEKS = 12, PER_WEEK = 30, REPORT_POINTS = 160 /* REPORT_MAX_POINTS */ };
 
 static vcd_record_doc docs[WEEKS * PER_WEEK];
 static vcd_record_mention ms[WEEKS * PER_WEEK];
@@ -71,7 +71,7 @@ static void test_page(void)
     CHECK(count(h, "<details class=\"entity\"") == 2);
     CHECK(strstr(h, "id=\"e-0\"") && strstr(h, "id=\"e-1\"") && strstr(h, "href=\"#e-1\""));
     CHECK(count(h, "<tr class=\"entity\"") == 2 && strstr(h, "plus every emerging one"));
-    CHECK(strstr(h, "data-status=\"known\" data-search=\"acme acme acme corp ticker:ACME\""));
+    CHECK(strstr(h, "data-status=\"known\" data-search=\"acme acme acme corp ticker:acme\""));
     /* the search key holds every alias, case-folded (vcd_match_key) */
     CHECK(strstr(h, "data-status=\"new\" data-search=\"zorp zorp z"));
     CHECK(strstr(h, "title=\"linked to the knowledge base: ticker:ACME\">known</span>"));
@@ -94,8 +94,32 @@ static void test_page(void)
     vcd_buf_free(&c);
 }
 
+/* Eight years of days: the charts sum runs of days, the page stays small. */
+static void test_long_span(void)
+{
+    vcd_records r;
+    vcd_record_entity ents[2];
+    build(&r, ents);
+    docs[0].time -= 8 * 365 * 86400LL;
+    vcd_report_options o;
+    vcd_report_options_default(&o);
+    o.trends.unit = VCD_BUCKET_DAY;
+    vcd_buf b = {0};
+    CHECK(vcd_report_html(&r, &o, &b) == VCD_OK);
+    vcd_buf_putc(&b, 0);
+    const char *bars = strstr(b.data, "<svg class=\"bars\""),
+               *end = bars ? strstr(bars, "</svg>") : NULL;
+    size_t rects = 0;
+    for (const char *p = bars; p && p < end; p = strstr(p + 1, "<rect"))
+        rects++;
+    CHECK_MSG(end && rects > 100 && rects <= REPORT_POINTS + 2, "%zu bars", rects);
+    CHECK_MSG(b.len < 200000, "%zu bytes", b.len);
+    vcd_buf_free(&b);
+}
+
 int main(void)
 {
     test_page();
+    test_long_span();
     return test_finish();
 }
