@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Scores a `vcdiscover cluster` run on the bundled synthetic sample against
+"""Scores a `vcdiscover cluster` run on the synthetic fixture
+(tests/data/synthetic_comments.csv, the bundled sample before it was real text) against
 the generator's own alias table (the ground truth it was made from):
 B-cubed precision/recall/F1 and the adjusted Rand index over mentions whose
 text is a known alias, plus `match` top-1 accuracy for every alias.
@@ -12,8 +13,8 @@ import subprocess
 import sys
 from collections import Counter, defaultdict
 
-sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from gen_sample_comments import ENTITIES  # noqa: E402
+sys.path.insert(0, __file__.rsplit("/", 1)[0] + "/../tests/data")
+from gen_synthetic_comments import ENTITIES  # noqa: E402
 
 state = sys.argv[1] if len(sys.argv) > 1 else "out"
 binary = sys.argv[2] if len(sys.argv) > 2 else "build/vcdiscover"

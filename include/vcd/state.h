@@ -93,6 +93,7 @@ typedef struct {
     size_t size;
     vcd_record_alias *aliases;
     size_t n_aliases;
+    char *kb_id; /* the KB entry it was linked to; NULL: newly discovered */
 } vcd_record_entity;
 
 typedef struct {

@@ -10,7 +10,7 @@ enum { O_STATE, O_OUT, O_TOP, O_CHART, O_TRENDS, O_COUNT = O_TRENDS + CLI_TREND_
 static cli_option report_options[O_COUNT] = {
     [O_STATE] = {"state", 1, "state directory written by 'cluster' (default: out)"},
     [O_OUT] = {"out", 1, "HTML file to write (default: STATE/report.html)"},
-    [O_TOP] = {"top", 1, "entities in the table (default: 25)"},
+    [O_TOP] = {"top", 1, "largest entities in the table and details (default: 100)"},
     [O_CHART] = {"chart", 1, "entities in the time-series chart (default: 8)"},
 };
 

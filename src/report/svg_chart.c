@@ -108,3 +108,72 @@ void report_bar_chart(vcd_buf *b, const char *id, const char *const *labels, con
     vcd_buf_printf(b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/></svg>\n",
                    LEFT, H - BOTTOM, W - RIGHT, H - BOTTOM);
 }
+
+static double series_max(const double *v, size_t n)
+{
+    double max = 1;
+    for (size_t i = 0; i < n; i++)
+        if (v[i] > max) max = v[i];
+    return max;
+}
+
+void report_sparkline(vcd_buf *b, const double *v, size_t n, size_t window_first)
+{
+    enum { SW = 120, SH = 24 };
+    double max = series_max(v, n), step = n > 1 ? (double)(SW - 2) / (double)(n - 1) : 0;
+    vcd_buf_printf(
+        b,
+        "<svg class=\"spark\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+        "width=\"%d\" height=\"%d\" aria-hidden=\"true\">",
+        SW, SH, SW, SH);
+    if (window_first < n)
+        vcd_buf_printf(b,
+                       "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%d\" fill=\"#fff3cd\"/>",
+                       1 + step * (double)window_first - step / 2,
+                       SW - 1 - step * (double)window_first + step / 2, SH);
+    vcd_buf_puts(b, "<polyline fill=\"none\" stroke=\"#2554c7\" stroke-width=\"1.5\" points=\"");
+    for (size_t i = 0; i < n; i++)
+        vcd_buf_printf(b, "%s%.1f,%.1f", i ? " " : "", 1 + step * (double)i,
+                       SH - 2 - (SH - 4) * v[i] / max);
+    vcd_buf_puts(b, "\"/></svg>");
+}
+
+void report_bars(vcd_buf *b, const double *v, const char *const *labels, size_t n,
+                 size_t window_first)
+{
+    enum { BW = 560, BH = 90, BASE = 72 };
+    double max = series_max(v, n), bar = n ? (double)BW / (double)n : 0;
+    vcd_buf_printf(b,
+                   "<svg class=\"bars\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+                   "width=\"%d\" height=\"%d\" role=\"img\">",
+                   BW, BH, BW, BH);
+    if (window_first < n)
+        vcd_buf_printf(b,
+                       "<rect x=\"%.1f\" y=\"0\" width=\"%.1f\" height=\"%d\" fill=\"#fff3cd\">"
+                       "<title>emergence test window</title></rect>",
+                       bar * (double)window_first, BW - bar * (double)window_first, BASE);
+    for (size_t i = 0; i < n; i++) {
+        double h = (BASE - 14) * v[i] / max;
+        vcd_buf_printf(b,
+                       "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                       "fill=\"#2554c7\"><title>",
+                       bar * (double)i + 1, BASE - h, bar > 3 ? bar - 2 : bar, h);
+        vcd_html_escape(b, labels[i], strlen(labels[i]));
+        vcd_buf_printf(b, ": %.0f</title></rect>", v[i]);
+    }
+    vcd_buf_printf(b,
+                   "<line x1=\"0\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#98a2b3\"/>"
+                   "<text x=\"0\" y=\"%d\" font-size=\"11\" fill=\"#667085\">max %.0f</text>",
+                   BASE, BW, BASE, 10, max);
+    if (n) {
+        vcd_buf_printf(b, "<text x=\"0\" y=\"%d\" font-size=\"11\" fill=\"#667085\">", BH - 4);
+        vcd_html_escape(b, labels[0], strlen(labels[0]));
+        vcd_buf_printf(b,
+                       "</text><text x=\"%d\" y=\"%d\" font-size=\"11\" fill=\"#667085\" "
+                       "text-anchor=\"end\">",
+                       BW, BH - 4);
+        vcd_html_escape(b, labels[n - 1], strlen(labels[n - 1]));
+        vcd_buf_puts(b, "</text>");
+    }
+    vcd_buf_puts(b, "</svg>");
+}

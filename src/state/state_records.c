@@ -148,6 +148,8 @@ vcd_status state_read_entities(const cJSON *man, const char *dir, vcd_record_ent
         }
         x->id = (int32_t)(count - 1);
         x->name = vcd_xstrdup(name);
+        const char *kb_id = state_str(e, "kb_id");
+        x->kb_id = kb_id ? vcd_xstrdup(kb_id) : NULL;
         int t = type ? vcd_type_parse(type) : 0;
         x->type = (uint8_t)(t < 0 ? 0 : t);
         x->size = (size_t)state_num(e, "size", 0);
@@ -166,6 +168,7 @@ void state_free_entities(vcd_record_entity *ents, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         free(ents[i].name);
+        free(ents[i].kb_id);
         for (size_t a = 0; a < ents[i].n_aliases; a++)
             free(ents[i].aliases[a].text);
         free(ents[i].aliases);
@@ -225,14 +228,7 @@ void vcd_records_free(vcd_records *r)
     for (size_t i = 0; i < r->n_mentions; i++)
         free(r->mentions[i].text);
     free(r->mentions);
-    for (size_t i = 0; i < r->n_entities; i++) {
-        vcd_record_entity *e = &r->entities[i];
-        free(e->name);
-        for (size_t a = 0; a < e->n_aliases; a++)
-            free(e->aliases[a].text);
-        free(e->aliases);
-    }
-    free(r->entities);
+    state_free_entities(r->entities, r->n_entities);
     free(r->input_path);
     memset(r, 0, sizeof *r);
 }

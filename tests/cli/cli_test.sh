@@ -108,16 +108,18 @@ expect 2 "match on inconsistent forms" -- "$BIN" match AVP --state "$T/o6d"
 
 # k-means and determinism through the CLI
 expect 0 "kmeans" -- "$BIN" cluster "${V[@]}" --input "$T/mixed.csv" --algo kmeans --k 1 --seed 3 --out "$T/k1"
-# trends, report and eval on the bundled sample (Nintendo Switch 2 appears
-# in mid-May and is the only emerging entity; the others are steady)
+# trends, report and eval on the bundled sample: real comments with generated
+# dates, where every comment naming Savitar is dated 10-30 June (data/README.md)
 SAMPLE="$(dirname "$0")/../../data/sample_comments.csv"
 expect 0 "cluster sample" -- "$BIN" cluster "${V[@]}" --input "$SAMPLE" --out "$T/s"
 expect 0 "trends" -- "$BIN" trends --state "$T/s"
 grep -q '"schema":"vcdiscover.trends/1"' "$T/s/trends.json" && ok || bad "trends schema"
-grep -q '"name":"Nintendo Switch 2".*"emerging":true' "$T/s/trends.json" && ok || bad "Switch 2 not emerging"
-grep -q '"name":"Google".*"emerging":false' "$T/s/trends.json" && ok || bad "steady Google flagged"
-# without word vectors "Switch 2" may stay apart from "Nintendo Switch 2": both may rise
-grep '"emerging":true' "$T/s/trends.json" | grep -vq 'Switch 2' && bad "a steady entity is emerging" || ok
+grep -q '"name":"Savitar".*"emerging":true,"new":true' "$T/s/trends.json" && ok || bad "Savitar not new and emerging"
+grep -q '"name":"Trump".*"emerging":false' "$T/s/trends.json" && ok || bad "steady Trump flagged"
+# only Savitar's dates were moved; what else rises is named in his comments
+# (Barry, Iris, Flash): nothing from the other topics may be flagged
+grep '"emerging":true' "$T/s/trends.json" | grep -o '"name":"[^"]*"' | grep -vqE '"(Savitar|Barry|Iris|Flash)"' \
+  && bad "an entity outside Savitar's comments is emerging" || ok
 expect 0 "trends by day to stdout" -- "$BIN" trends --state "$T/s" --bucket day --out -
 grep -q '"bucket":"2026-06-30"' "$T/stdout" && ok || bad "daily buckets"
 expect 0 "trends range" -- "$BIN" trends --state "$T/s" --since 2026-02-01 --until 2026-03-01 --bucket month --out "$T/feb.json"
@@ -136,9 +138,11 @@ printf 'ID,Date,Comment\n1,2026-01-01,"<script>alert(1)</script> Apple Vision Pr
 expect 0 "cluster hostile text" -- "$BIN" cluster "${V[@]}" --input "$T/evil.csv" --out "$T/ev"
 expect 0 "report hostile text" -- "$BIN" report --state "$T/ev" --out "$T/ev.html"
 grep -q '&lt;script&gt;alert(1)&lt;/script&gt;' "$T/ev.html" && ok || bad "comment text not escaped"
-grep -qi '<script' "$T/ev.html" && bad "raw <script> in report" || ok
+# the page's own script is the last element; a comment's markup never is one
+[ "$(grep -oi '<script' "$T/ev.html" | wc -l)" = 1 ] && ok || bad "raw <script> in report"
+grep -q '&lt;/b&gt; &amp; more' "$T/ev.html" && ! grep -q '<b>Apple' "$T/ev.html" && ok || bad "markup in a comment not escaped"
 expect 0 "report" -- "$BIN" report --state "$T/s" --out "$T/r.html"
-grep -q 'Nintendo Switch 2' "$T/r.html" && grep -q 'class="emerging-entity"' "$T/r.html" && ok || bad "report lacks emerging list"
+grep -q 'Savitar' "$T/r.html" && grep -q 'class="emerging-entity"' "$T/r.html" && ok || bad "report lacks emerging list"
 cp -r "$T/s" "$T/s2" && printf '{"id":"x","date":"not a date"}\n' >"$T/s2/docs.jsonl"
 expect 2 "report on damaged docs" -- "$BIN" report --state "$T/s2" --out "$T/r2.html"
 [ ! -e "$T/r2.html" ] && ok || bad "failed report left a file"
@@ -220,7 +224,7 @@ if [ -f "$VEC" ]; then
   expect 0 "cluster for silver" -- "$BIN" cluster --input "$SAMPLE" --tagger rules --out "$T/ss" --quiet
   expect 0 "silver" -- "$BIN" silver --input "$SAMPLE" --state "$T/ss" --out "$T/silver.conll" --json
   grep -q '"spans":[1-9]' "$T/stdout" && ok || bad "silver found nothing: $(head -c 200 "$T/stdout")"
-  grep -qP '^Vision\tI-product$' "$T/silver.conll" && ok || bad "silver: multi-word name not B-/I- labelled"
+  grep -qP '^Trump\tI-person$' "$T/silver.conll" && ok || bad "silver: multi-word name not B-/I- labelled"
   awk -F'\t' 'NF && (NF != 2 || $2 !~ /^(O|[BI]-(person|location|corporation|product|group|creative-work))$/) {b=1} END {exit b}' \
     "$T/silver.conll" && ok || bad "silver wrote a malformed line"
   expect 0 "train-ner with silver" -- "$BIN" train-ner --train "$T/tiny6.conll" --silver "$T/silver.conll" \
@@ -263,8 +267,8 @@ if [ -f "$VEC" ]; then
   if [ -f "$(dirname "$0")/../../data/models/default/model.safetensors" ]; then
     expect 0 "cluster with the default model" -- "$BIN" cluster --input "$SAMPLE" --out "$T/sd" --quiet
     grep -q '"name":[[:space:]]*"cnn-crf"' "$T/sd/manifest.json" && ok || bad "default state does not record the cnn-crf tagger"
-    expect 0 "match on the default-model state" -- "$BIN" match --state "$T/sd" "AVP"
-    grep -q "AVP" "$T/stdout" && ok || bad "default-model state cannot match AVP: $(cat "$T/stdout")"
+    expect 0 "match on the default-model state" -- "$BIN" match --state "$T/sd" "Samsung Galaxy S8"
+    head -1 "$T/stdout" | grep -qi "s8" && ok || bad "default-model state cannot match Galaxy S8: $(cat "$T/stdout")"
     DEV=$SHARED/data/wnut17/dev.conll
     if [ -f "$DEV" ]; then
       expect 0 "ner on WNUT dev with the default model" -- "$BIN" ner --input "$DEV" --out "$T/dev.pred"
@@ -318,8 +322,8 @@ if [ -d "$TINY" ]; then
   expect 2 "identity linking with BERT and no pair model" -- "$BIN" cluster --tagger rules --encoder "bert:$SHARED/fixtures/bert_mini384_f16" --out "$T/sbx"
   grep -q "linker-bert.json" "$T/stderr" && ok || bad "missing BERT pair model not named"
   expect 0 "cluster with the BERT encoder" -- "$BIN" cluster --tagger rules --link legacy --encoder "bert:$SHARED/fixtures/bert_mini384_f16" --out "$T/sb"
-  expect 0 "match on a BERT-encoded state" -- "$BIN" match --state "$T/sb" "AVP"
-  grep -q 'Apple Vision Pro' "$T/stdout" && ok || bad "BERT state cannot match AVP"
+  expect 0 "match on a BERT-encoded state" -- "$BIN" match --state "$T/sb" "Donald Trump"
+  grep -q 'Trump' "$T/stdout" && ok || bad "BERT state cannot match Donald Trump"
   expect 2 "cluster with an unknown encoder" -- "$BIN" cluster --encoder word2vec --out "$T/sx"
   expect 2 "cluster with an unknown tagger" -- "$BIN" cluster --tagger crf --out "$T/sx"
 else
@@ -519,8 +523,8 @@ expect 0 "identity cluster of the sample" -- "$BIN" cluster --tagger rules "${V[
 grep -q '"link":[[:space:]]*"identity"' "$T/lid/manifest.json" && ok || bad "manifest does not record identity linking"
 grep -q '"kb_id":' "$T/lid/entities.json" && grep -q '"kb_id":' "$T/lid/mentions.jsonl" && ok || bad "no kb_id fields"
 grep -q '"kb_id":[[:space:]]*"country:GBR"\|"kb_id":[[:space:]]*"geonames:5128581"' "$T/lid/entities.json" && ok || bad "no entity linked to the KB"
-expect 0 "match on an identity state (JSON)" -- "$BIN" match --state "$T/lid" "Man Utd" --json
-grep -q '"name":"Manchester United"' "$T/stdout" && ok || bad "Man Utd does not match Manchester United: $(cat "$T/stdout")"
+expect 0 "match on an identity state (JSON)" -- "$BIN" match --state "$T/lid" "Donald J. Trump" --json
+grep -q '"matches":\[{"entity_id":[0-9]*,"name":"Trump"' "$T/stdout" && ok || bad "Donald J. Trump does not match Trump first: $(cat "$T/stdout")"
 expect 0 "match that finds nothing" -- "$BIN" match --state "$T/lid" "chocolate cake recipe"
 grep -q "no match" "$T/stdout" && ok || bad "unrelated query matched: $(cat "$T/stdout")"
 expect 2 "train-linker without --gold" -- "$BIN" train-linker --input "$SAMPLE"

@@ -1,5 +1,5 @@
-/* Recall augmentation on real input: entities clustered from the bundled
- * sample, then new comments in which the tagger found nothing. */
+/* Recall augmentation: entities clustered from the synthetic fixture
+ * (tests/data), then new comments in which the tagger found nothing. */
 #include "test.h"
 #include "vcd/augment.h"
 #include "vcd/combined_eval.h"
@@ -13,7 +13,7 @@ static vcd_state *sample_state(void)
     char *out = vcd_path_join(work, "state");
     vcd_cluster_options o;
     vcd_cluster_options_default(&o);
-    o.input = VCD_SOURCE_DIR "/data/sample_comments.csv";
+    o.input = VCD_SOURCE_DIR "/tests/data/synthetic_comments.csv";
     o.gazetteer_path = VCD_SOURCE_DIR "/data/gazetteer.tsv";
     o.out_dir = out;
     vcd_cluster_report r;

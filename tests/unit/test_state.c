@@ -16,7 +16,7 @@ static char *build_state(void)
     if (!mkdtemp(dir)) return dir;
     vcd_cluster_options o;
     vcd_cluster_options_default(&o);
-    o.input = VCD_DATA_DIR "/sample_comments.csv";
+    o.input = VCD_SOURCE_DIR "/tests/data/synthetic_comments.csv";
     o.out_dir = dir;
     o.tagger_spec = "rules";
     vcd_cluster_report r;
