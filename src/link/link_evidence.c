@@ -218,14 +218,16 @@ void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form
     rule |= x[VCD_EV_KB_SAME] > 0 || x[VCD_EV_NICKNAME] > 0 || shares_any_kb(a, b);
     x[VCD_EV_NO_RULE] = (float)!rule;
     /* Two full names that differ in a word ("Barry Allen" / "Ray Allen",
-     * "Jake Paul" / "Sean Paul") are two people, and two names written side
-     * by side in one comment are two things, unless a rule relates them
-     * ("Charles Barkley ... Barkley") or one longer name the comments use
-     * holds both: "Galaxy S8" and "Samsung S8" both shorten "Samsung Galaxy
-     * S8". */
-    int apart = !rule && !link_one_name_holds(lf, a, b);
-    if (apart && a->n_tokens >= 2 && b->n_tokens >= 2) x[VCD_EV_NAME_CONFLICT] = 1;
-    if (apart) x[VCD_EV_COOCCUR] = (float)log1p((double)cooccur);
+     * "Jake Paul" / "Sean Paul") are two people unless a rule relates them
+     * or one longer name the comments use holds both: "Galaxy S8" and
+     * "Samsung S8" both shorten "Samsung Galaxy S8". */
+    if (!rule && a->n_tokens >= 2 && b->n_tokens >= 2 && !link_one_name_holds(lf, a, b))
+        x[VCD_EV_NAME_CONFLICT] = 1;
+    /* Two names written side by side in one comment are two things, unless
+     * one is a short form of the other ("Charles Barkley ... Barkley"). No
+     * longer name lifts this: a tagger's "Savitar Barry" would join the two
+     * names the comment keeps apart. */
+    if (!rule) x[VCD_EV_COOCCUR] = (float)log1p((double)cooccur);
     x[VCD_EV_AMBIGUITY] = (float)log1p((double)fits);
     if ((x[VCD_EV_FIRST_TOKEN] > 0 || x[VCD_EV_LAST_TOKEN] > 0) && fit_mass > 0)
         x[VCD_EV_DOMINANCE] = (float)((double)l->count / (double)fit_mass);
