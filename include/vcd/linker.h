@@ -143,11 +143,13 @@ void vcd_linker_score(const vcd_linker_model *m, vcd_link_pairs *pairs);
 vcd_status vcd_linker_fit(const vcd_link_pairs *pairs, const uint8_t *y, double l2,
                           vcd_linker_weights *w);
 
-/* Constrained single linkage over scored pairs of `forms` (their counts
- * order the merges: pairs of forms seen twice or more first): labels[f] =
- * group id (0..), -1 for forms joined to nothing. cannot_link = 0 turns the
- * constraint off (the ablation). Returns the number of groups. */
-size_t vcd_link_cluster(const vcd_link_pairs *pairs, const vcd_forms *forms, double join_p,
+/* Constrained single linkage over scored pairs of the forms of `lf` (their
+ * counts order the merges: pairs of forms seen twice or more first; two
+ * groups never merge across a cannot-link pair or when a multi-word form of
+ * each names someone else): labels[f] = group id (0..), -1 for forms joined
+ * to nothing. cannot_link = 0 turns both constraints off (the ablation).
+ * Returns the number of groups. */
+size_t vcd_link_cluster(const vcd_link_pairs *pairs, const vcd_link_forms *lf, double join_p,
                         double cannot_p, int32_t *labels);
 
 /* Entities the KB knows: when forms that name one KB entry strongly carry

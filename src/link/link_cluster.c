@@ -19,7 +19,7 @@
 #include <string.h>
 
 static const vcd_link_pair *sort_pairs;
-static const vcd_forms *sort_forms;
+static const vcd_link_forms *sort_forms;
 
 /* Both forms seen at least twice: a pair of the first tier. */
 static int core_pair(const vcd_link_pair *p)
@@ -67,21 +67,32 @@ static void cannot_build(const vcd_link_pairs *pairs, size_t n, double cannot_p,
 }
 
 /* True when a member of group `small` (walked through next[]) has a
- * cannot-link partner in group `other`. */
-static int groups_conflict(const cannot_graph *g, int64_t *parent, const uint32_t *next,
-                           uint32_t small, int64_t other)
+ * cannot-link partner in group `other`, or, since candidate pairs need not
+ * include every two full names a chain of short forms would bring together
+ * ("nick cannon" ~ "Nick" ~ "Nicki" ~ "Nicki Minaj"), when a multi-word
+ * member of each group names someone else. */
+static int groups_conflict(const vcd_link_forms *lf, const cannot_graph *g, int64_t *parent,
+                           const uint32_t *next, uint32_t small, int64_t other)
 {
     for (uint32_t f = small;; f = next[f]) {
         for (size_t k = g->start[f]; k < g->start[f + 1]; k++)
             if (vcd_dsu_find(parent, g->to[k]) == other) return 1;
+        if (next[f] == small) break;
+    }
+    for (uint32_t f = small;; f = next[f]) {
+        if (lf->items[f].n_tokens >= 2)
+            for (uint32_t h = (uint32_t)other;; h = next[h]) {
+                if (link_names_conflict(lf, f, h)) return 1;
+                if (next[h] == (uint32_t)other) break;
+            }
         if (next[f] == small) return 0;
     }
 }
 
-size_t vcd_link_cluster(const vcd_link_pairs *pairs, const vcd_forms *forms, double join_p,
+size_t vcd_link_cluster(const vcd_link_pairs *pairs, const vcd_link_forms *lf, double join_p,
                         double cannot_p, int32_t *labels)
 {
-    size_t n = forms->n;
+    size_t n = lf->n;
     int64_t *parent = vcd_xmalloc((n ? n : 1) * sizeof *parent);
     uint32_t *next = vcd_xmalloc((n ? n : 1) * sizeof *next); /* circular member lists */
     size_t *size = vcd_xmalloc((n ? n : 1) * sizeof *size);
@@ -97,14 +108,14 @@ size_t vcd_link_cluster(const vcd_link_pairs *pairs, const vcd_forms *forms, dou
     for (size_t i = 0; i < pairs->n; i++)
         if (pairs->items[i].p >= join_p && pairs->items[i].x[VCD_EV_NO_RULE] == 0) order[m++] = i;
     sort_pairs = pairs->items;
-    sort_forms = forms;
+    sort_forms = lf;
     qsort(order, m, sizeof *order, by_tier_then_probability);
     for (size_t k = 0; k < m; k++) {
         const vcd_link_pair *p = &pairs->items[order[k]];
         int64_t ra = vcd_dsu_find(parent, p->a), rb = vcd_dsu_find(parent, p->b);
         if (ra == rb) continue;
         int64_t small = size[ra] <= size[rb] ? ra : rb, big = small == ra ? rb : ra;
-        if (groups_conflict(&g, parent, next, (uint32_t)small, big)) continue;
+        if (cannot_p > 0 && groups_conflict(lf, &g, parent, next, (uint32_t)small, big)) continue;
         parent[small] = big;
         size[big] += size[small];
         uint32_t t = next[small]; /* splice the member lists */

@@ -132,6 +132,21 @@ static int abbreviates(const link_form *s, const link_form *l)
     return 1;
 }
 
+/* Names of as many words are close word by word: "Julianna Moore" /
+ * "Julianne Moore", not "Charles Oakley" / "Charles Barkley", whose two
+ * slips both fall in one short word. */
+static int words_close(const link_form *s, const link_form *l)
+{
+    if (s->n_tokens < 2 || s->n_tokens != l->n_tokens) return 1;
+    for (size_t i = 0; i < s->n_tokens; i++) {
+        size_t limit = s->token_len[i] >= 8 ? 2 : 1;
+        if (edit_distance(s->tokens[i], s->token_len[i], l->tokens[i], l->token_len[i], limit) >
+            limit)
+            return 0;
+    }
+    return 1;
+}
+
 static void spelling_evidence(const link_form *s, const link_form *l, float *x)
 {
     size_t sn = s->compact_len, ln = l->compact_len;
@@ -160,7 +175,7 @@ static void spelling_evidence(const link_form *s, const link_form *l, float *x)
         /* one slip per word of up to 7 letters, two in longer names */
         size_t limit = sn >= 8 ? 2 : 1;
         size_t d = edit_distance(s->compact, sn, l->compact, ln, limit);
-        if (d <= limit) {
+        if (d <= limit && words_close(s, l)) {
             if (s->compact[0] != l->compact[0])
                 x[VCD_EV_FIRST_LETTER] = 1;
             else
@@ -187,13 +202,55 @@ static float link_nearby(const link_form *s, const link_form *l)
     return (float)near / (float)s->n_docs;
 }
 
+/* The pair as short and long form. */
+static void order_pair(const link_form *a, const link_form *b, const link_form **s,
+                       const link_form **l)
+{
+    int a_short = a->n_tokens < b->n_tokens ||
+                  (a->n_tokens == b->n_tokens && a->compact_len <= b->compact_len);
+    *s = a_short ? a : b;
+    *l = a_short ? b : a;
+}
+
+/* Fills the spelling, nickname and KB-same evidence; 1 when an alias rule
+ * relates the two forms. */
+static int alias_rules(const vcd_link_forms *lf, const link_form *a, const link_form *b, float *x)
+{
+    const link_form *s, *l;
+    order_pair(a, b, &s, &l);
+    spelling_evidence(s, l, x);
+    x[VCD_EV_NICKNAME] = (float)nickname_pair(lf->kb, s, l);
+    if (shares_kb(a, b)) x[VCD_EV_KB_SAME] = 1;
+    int rule = 0;
+    for (int f = VCD_EV_SAME_LETTERS; f <= VCD_EV_EDIT; f++)
+        rule |= x[f] > 0;
+    return rule || x[VCD_EV_KB_SAME] > 0 || x[VCD_EV_NICKNAME] > 0 || shares_any_kb(a, b);
+}
+
+/* Two full names that differ in a word ("Barry Allen" / "Ray Allen", "Jake
+ * Paul" / "Sean Paul") are two people unless a rule relates them or one
+ * longer name the comments use holds both: "Galaxy S8" and "Samsung S8"
+ * both shorten "Samsung Galaxy S8". */
+static int names_conflict(const vcd_link_forms *lf, const link_form *a, const link_form *b,
+                          int rule)
+{
+    return !rule && a->n_tokens >= 2 && b->n_tokens >= 2 && !link_one_name_holds(lf, a, b);
+}
+
+int link_names_conflict(const vcd_link_forms *lf, uint32_t a, uint32_t b)
+{
+    const link_form *fa = &lf->items[a], *fb = &lf->items[b];
+    if (a == b || fa->n_tokens < 2 || fb->n_tokens < 2) return 0;
+    float x[VCD_EV_COUNT] = {0};
+    return names_conflict(lf, fa, fb, alias_rules(lf, fa, fb, x));
+}
+
 void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form *b, float cosine,
                    uint32_t cooccur, uint32_t fits, uint64_t fit_mass, float *x)
 {
     memset(x, 0, VCD_EV_COUNT * sizeof *x);
-    int a_short = a->n_tokens < b->n_tokens ||
-                  (a->n_tokens == b->n_tokens && a->compact_len <= b->compact_len);
-    const link_form *s = a_short ? a : b, *l = a_short ? b : a;
+    const link_form *s, *l;
+    order_pair(a, b, &s, &l);
     x[VCD_EV_COSINE] = cosine;
     if (a->context && b->context) {
         double dot = 0;
@@ -201,28 +258,15 @@ void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form
             dot += (double)a->context[k] * b->context[k];
         x[VCD_EV_CONTEXT] = (float)dot;
     }
-    spelling_evidence(s, l, x);
-    x[VCD_EV_NICKNAME] = (float)nickname_pair(lf->kb, s, l);
+    int rule = alias_rules(lf, a, b, x);
     /* both carry numbers and they differ: two models (iPhone 7 / iPhone 8) */
     if (a->digits[0] && b->digits[0] && strcmp(a->digits, b->digits) != 0)
         x[VCD_EV_DIGITS_DIFFER] = 1;
-    if (shares_kb(a, b))
-        x[VCD_EV_KB_SAME] = 1;
-    else if (has_strong_kb(a) && has_strong_kb(b))
-        x[VCD_EV_KB_DIFFERENT] = 1;
+    if (!x[VCD_EV_KB_SAME] && has_strong_kb(a) && has_strong_kb(b)) x[VCD_EV_KB_DIFFERENT] = 1;
     if (a->type != VCD_TYPE_UNK && b->type != VCD_TYPE_UNK && a->type != b->type)
         x[VCD_EV_TYPE_DIFFERENT] = 1;
-    int rule = 0;
-    for (int f = VCD_EV_SAME_LETTERS; f <= VCD_EV_EDIT; f++)
-        rule |= x[f] > 0;
-    rule |= x[VCD_EV_KB_SAME] > 0 || x[VCD_EV_NICKNAME] > 0 || shares_any_kb(a, b);
     x[VCD_EV_NO_RULE] = (float)!rule;
-    /* Two full names that differ in a word ("Barry Allen" / "Ray Allen",
-     * "Jake Paul" / "Sean Paul") are two people unless a rule relates them
-     * or one longer name the comments use holds both: "Galaxy S8" and
-     * "Samsung S8" both shorten "Samsung Galaxy S8". */
-    if (!rule && a->n_tokens >= 2 && b->n_tokens >= 2 && !link_one_name_holds(lf, a, b))
-        x[VCD_EV_NAME_CONFLICT] = 1;
+    if (names_conflict(lf, a, b, rule)) x[VCD_EV_NAME_CONFLICT] = 1;
     /* Two names written side by side in one comment are two things, unless
      * one is a short form of the other ("Charles Barkley ... Barkley"). No
      * longer name lifts this: a tagger's "Savitar Barry" would join the two

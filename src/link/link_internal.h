@@ -75,6 +75,9 @@ int link_tokens_inside(const link_form *s, const link_form *l);
  * ("Samsung Galaxy S8" holds "Galaxy S8" and "Samsung S8"; "Charles
  * Barkley" holds "Chuck Barkley": Chuck is a nickname of its first word). */
 int link_one_name_holds(const vcd_link_forms *lf, const link_form *a, const link_form *b);
+/* Forms a and b are two multi-word names no rule relates (and no longer
+ * name holds): the name_conflict evidence, without the rest. */
+int link_names_conflict(const vcd_link_forms *lf, uint32_t a, uint32_t b);
 /* Comments in which forms a and b (a < b) both appear. */
 uint32_t link_cooccurrence(const vcd_link_forms *lf, uint32_t a, uint32_t b);
 

@@ -9,6 +9,7 @@
  * neither the pair nor that entity, and the whole partition is clustered
  * from those out-of-fold scores: the B-cubed and form-pair numbers it prints
  * are estimates for entities the model was not fit on. */
+#include "link_internal.h"
 #include "vcd/eval.h"
 #include "vcd/linker_train.h"
 #include "vcd/strmap.h"
@@ -108,11 +109,11 @@ static void partition_scores(const vcd_link_run *run, const int64_t *at_gold, co
 }
 
 /* Every form an entity: the groups, then each lone form its own. */
-static void cluster_all(const vcd_link_pairs *pairs, const vcd_forms *forms, double cannot_p,
+static void cluster_all(const vcd_link_pairs *pairs, const vcd_link_forms *lf, double cannot_p,
                         int32_t *labels)
 {
-    int32_t next = (int32_t)vcd_link_cluster(pairs, forms, 0.5, cannot_p, labels);
-    for (size_t f = 0; f < forms->n; f++)
+    int32_t next = (int32_t)vcd_link_cluster(pairs, lf, 0.5, cannot_p, labels);
+    for (size_t f = 0; f < lf->n; f++)
         if (labels[f] < 0) labels[f] = next++;
 }
 
@@ -199,7 +200,7 @@ vcd_status vcd_linker_train(const vcd_link_run *run, const vcd_gold *gold,
     int32_t *labels = vcd_xmalloc((run->forms.n ? run->forms.n : 1) * sizeof *labels);
     if (rc == VCD_OK) {
         reliability(&scored, y, use, report);
-        cluster_all(&scored, &run->forms, model->cannot_link, labels);
+        cluster_all(&scored, run->link_forms, model->cannot_link, labels);
         partition_scores(run, at_gold, labels, gold, &report->out_of_fold);
         sub.n = 0;
         for (size_t i = 0; i < all->n; i++)
@@ -218,7 +219,7 @@ vcd_status vcd_linker_train(const vcd_link_run *run, const vcd_gold *gold,
     }
     if (rc == VCD_OK) {
         vcd_linker_score(model, &scored);
-        cluster_all(&scored, &run->forms, model->cannot_link, labels);
+        cluster_all(&scored, run->link_forms, model->cannot_link, labels);
         partition_scores(run, at_gold, labels, gold, &report->in_sample);
     }
     free(labels);

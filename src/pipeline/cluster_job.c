@@ -448,7 +448,7 @@ static vcd_status link_identity(const vcd_cluster_options *o, job_state *j)
                         path, model.encoder, kind);
     vcd_linker_score(&model, &j->run.pairs);
     double cannot = o->cannot_link ? model.cannot_link : 0.0;
-    vcd_link_cluster(&j->run.pairs, &j->run.forms, 0.5, cannot, j->labels);
+    vcd_link_cluster(&j->run.pairs, j->run.link_forms, 0.5, cannot, j->labels);
     pair_membership(&j->run.pairs, j->labels, j->run.forms.n, j->probs);
     /* Every form is an entity, alone if nothing joins it: what is noise is
      * the tagger's call, not the linker's (the report ranks by size). */

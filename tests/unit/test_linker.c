@@ -111,33 +111,50 @@ static void test_one_name_holds_both(void)
  * joins the likelier one and never both. */
 static void test_cannot_link(void)
 {
+    const char *names[] = {"Kelly", "Kelly Clarkson", "Kelly Rowland"};
+    uint32_t counts[] = {9, 5, 4};
+    float vec[3 * 4];
+    vcd_forms forms;
+    make_forms(&forms, names, counts, 3, vec, 4);
+    vcd_link_input in = {&forms, vec, 4, NULL, NULL, NULL, NULL};
+    vcd_link_forms *lf;
+    CHECK(vcd_link_forms_build(&in, &lf) == VCD_OK);
     vcd_link_pair items[3];
     memset(items, 0, sizeof items);
     items[0] = (vcd_link_pair){.a = 0, .b = 1, .p = 0.9f}; /* kelly ~ kelly clarkson */
     items[1] = (vcd_link_pair){.a = 0, .b = 2, .p = 0.8f}; /* kelly ~ kelly rowland */
     items[2] = (vcd_link_pair){.a = 1, .b = 2, .p = 0.0f}; /* the two full names */
     vcd_link_pairs pairs = {items, 3, 3};
-    vcd_form fs[3] = {{.count = 9}, {.count = 5}, {.count = 4}};
-    vcd_forms forms = {fs, 3};
     int32_t labels[3];
-    CHECK(vcd_link_cluster(&pairs, &forms, 0.5, 0.02, labels) == 1);
+    CHECK(vcd_link_cluster(&pairs, lf, 0.5, 0.02, labels) == 1);
     CHECK(labels[0] == labels[1] && labels[2] == -1);
     /* without the constraint (the ablation) single linkage chains all three */
-    CHECK(vcd_link_cluster(&pairs, &forms, 0.5, 0.0, labels) == 1);
+    CHECK(vcd_link_cluster(&pairs, lf, 0.5, 0.0, labels) == 1);
     CHECK(labels[0] == labels[1] && labels[1] == labels[2]);
+    /* the two full names are kept apart even when they are no candidate
+     * pair: the merge itself compares them */
+    vcd_link_pairs two = {items, 2, 2};
+    CHECK(vcd_link_cluster(&two, lf, 0.5, 0.02, labels) == 1);
+    CHECK(labels[0] == labels[1] && labels[2] == -1);
+    vcd_link_forms_free(lf);
+    vcd_forms_free(&forms);
     /* a form seen once is linked after the frequent ones: "Colbert" ~ the
      * one-off "Replace Colbert" has the higher P, yet "Colbert" goes with
      * "Stephen Colbert" (seen twice), and the one-off stays alone */
-    fs[1].count = 1;
-    items[1].p = 0.85f;
-    CHECK(vcd_link_cluster(&pairs, &forms, 0.5, 0.02, labels) == 1);
+    const char *colbert[] = {"Colbert", "Replace Colbert", "Stephen Colbert"};
+    uint32_t seen[] = {30, 1, 3};
+    make_forms(&forms, colbert, seen, 3, vec, 4);
+    CHECK(vcd_link_forms_build(&in, &lf) == VCD_OK);
+    items[1].p = 0.95f;
+    CHECK(vcd_link_cluster(&pairs, lf, 0.5, 0.02, labels) == 1);
     CHECK(labels[0] == labels[2] && labels[1] == -1);
-    fs[1].count = 5;
-    items[1].p = 0.8f;
     /* a pair with no alias rule never joins, however likely */
+    items[1].p = 0.8f;
     items[0].x[VCD_EV_NO_RULE] = 1;
-    CHECK(vcd_link_cluster(&pairs, &forms, 0.5, 0.02, labels) == 1);
+    CHECK(vcd_link_cluster(&pairs, lf, 0.5, 0.02, labels) == 1);
     CHECK(labels[0] == labels[2] && labels[1] == -1);
+    vcd_link_forms_free(lf);
+    vcd_forms_free(&forms);
 }
 
 /* The fit recovers the sign of a feature that separates the labels, and is
@@ -235,7 +252,7 @@ static void test_principle_on_comments(void)
     CHECK(vcd_linker_model_load(vcd_linker_default_path(), &m) == VCD_OK);
     vcd_linker_score(&m, &run.pairs);
     int32_t *labels = vcd_xmalloc(run.forms.n * sizeof *labels);
-    vcd_link_cluster(&run.pairs, &run.forms, 0.5, m.cannot_link, labels);
+    vcd_link_cluster(&run.pairs, run.link_forms, 0.5, m.cannot_link, labels);
     size_t apart = 0, violated = 0;
     for (size_t i = 0; i < run.pairs.n; i++) {
         const vcd_link_pair *p = &run.pairs.items[i];
