@@ -43,33 +43,29 @@ static int u64_cmp(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-/* Words of multi-word forms; `fits[f]` counts the longer forms a one-word
- * form f starts or ends (how ambiguous "Kelly" is). */
-static void word_pairs(const vcd_link_forms *lf, pair_set *ps, uint32_t *fits, uint64_t *mass)
+/* A one-word form meets the longer forms it starts or ends; a longer form
+ * meets every form sharing one of its words (to be kept apart from "Sean
+ * Paul" when it is "Jake Paul"). */
+static void word_pairs(const vcd_link_forms *lf, pair_set *ps)
 {
     const link_word *t = lf->words;
     size_t n = lf->n_words;
     for (size_t f = 0; f < lf->n; f++) {
         const link_form *x = &lf->items[f];
-        /* a one-word form meets the longer forms it starts or ends; a longer
-         * form meets every form sharing one of its words (to be kept apart
-         * from "Sean Paul" when it is "Jake Paul") */
         for (size_t i = 0; i < x->n_tokens; i++) {
             uint64_t h = link_word_hash(x, i);
             size_t k = link_words_lower_bound(lf, h), seen = 0;
-            for (; k < n && t[k].hash == h && seen < MAX_PER_KEY; k++) {
+            for (; k < n && t[k].hash == h && seen < LINK_MAX_PER_WORD; k++) {
                 if (t[k].form == f) continue;
                 if (x->n_tokens == 1 && !t[k].edge) continue;
                 pair_add(ps, (uint32_t)f, t[k].form);
-                if (x->n_tokens == 1) mass[f] += lf->items[t[k].form].count;
                 seen++;
             }
-            if (x->n_tokens == 1) fits[f] += (uint32_t)seen;
         }
     }
 }
 
-static void initials_pairs(const vcd_link_forms *lf, pair_set *ps, uint32_t *fits)
+static void initials_pairs(const vcd_link_forms *lf, pair_set *ps)
 {
     for (size_t f = 0; f < lf->n; f++) {
         const link_form *x = &lf->items[f];
@@ -77,7 +73,6 @@ static void initials_pairs(const vcd_link_forms *lf, pair_set *ps, uint32_t *fit
         size_t g = vcd_strmap_get(lf->by_compact, x->initials, x->initials_len, (size_t)-1);
         if (g == (size_t)-1 || g == f) continue;
         pair_add(ps, (uint32_t)f, (uint32_t)g);
-        fits[g]++;
     }
 }
 
@@ -168,17 +163,13 @@ vcd_status vcd_link_candidates(const vcd_link_forms *lf, vcd_link_pairs *out)
 {
     memset(out, 0, sizeof *out);
     pair_set ps = {0};
-    uint32_t *fits = vcd_xcalloc(lf->n ? lf->n : 1, sizeof *fits);
-    uint64_t *mass = vcd_xcalloc(lf->n ? lf->n : 1, sizeof *mass);
     vcd_status rc = neighbour_pairs(lf, &ps);
     if (rc) {
         free(ps.keys);
-        free(fits);
-        free(mass);
         return rc;
     }
-    word_pairs(lf, &ps, fits, mass);
-    initials_pairs(lf, &ps, fits);
+    word_pairs(lf, &ps);
+    initials_pairs(lf, &ps);
     prefix_pairs(lf, &ps);
     kb_pairs(lf, &ps);
     for (size_t i = 0; i < lf->n_cooc; i++)
@@ -193,15 +184,12 @@ vcd_status vcd_link_candidates(const vcd_link_forms *lf, vcd_link_pairs *out)
         p->b = b;
         p->p = 0;
         const link_form *fa = &lf->items[a], *fb = &lf->items[b];
-        int a_short = fa->n_tokens < fb->n_tokens ||
-                      (fa->n_tokens == fb->n_tokens && fa->compact_len <= fb->compact_len);
+        int a_short = link_is_short(fa, fb);
         link_evidence(lf, fa, fb, cosine(lf, a, b), link_cooccurrence(lf, a, b),
-                      fits[a_short ? a : b], mass[a_short ? a : b], p->x);
+                      (a_short ? fa : fb)->fits, (a_short ? fa : fb)->fit_mass, p->x);
     }
     out->cap = ps.n;
     free(ps.keys);
-    free(fits);
-    free(mass);
     return VCD_OK;
 }
 

@@ -202,12 +202,17 @@ static float link_nearby(const link_form *s, const link_form *l)
     return (float)near / (float)s->n_docs;
 }
 
+int link_is_short(const link_form *a, const link_form *b)
+{
+    return a->n_tokens < b->n_tokens ||
+           (a->n_tokens == b->n_tokens && a->compact_len <= b->compact_len);
+}
+
 /* The pair as short and long form. */
 static void order_pair(const link_form *a, const link_form *b, const link_form **s,
                        const link_form **l)
 {
-    int a_short = a->n_tokens < b->n_tokens ||
-                  (a->n_tokens == b->n_tokens && a->compact_len <= b->compact_len);
+    int a_short = link_is_short(a, b);
     *s = a_short ? a : b;
     *l = a_short ? b : a;
 }

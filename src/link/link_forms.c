@@ -292,6 +292,59 @@ int link_one_name_holds(const vcd_link_forms *lf, const link_form *a, const link
     return holds_via(lf, a, b) || holds_via(lf, b, a);
 }
 
+/* s is one word that starts or ends l, or spells l's initials. */
+int link_fits_into(const link_form *s, const link_form *l)
+{
+    if (s->n_tokens == 1 && l->n_tokens >= 2 &&
+        (link_token_eq(s, 0, l, 0) || link_token_eq(s, 0, l, (size_t)l->n_tokens - 1)))
+        return 1;
+    return l->initials_len >= 2 && l->initials_len == s->compact_len &&
+           memcmp(l->initials, s->compact, s->compact_len) == 0;
+}
+
+/* Longer forms a one-word form starts or ends, at most LINK_MAX_PER_WORD
+ * (the candidate pairs take the same ones). */
+static void edge_fits(const vcd_link_forms *lf, const link_form *x, uint32_t *fits, uint64_t *mass)
+{
+    uint64_t h = link_word_hash(x, 0);
+    size_t seen = 0;
+    for (size_t k = link_words_lower_bound(lf, h);
+         k < lf->n_words && lf->words[k].hash == h && seen < LINK_MAX_PER_WORD; k++) {
+        const link_form *l = &lf->items[lf->words[k].form];
+        if (l == x || !lf->words[k].edge) continue;
+        *mass += l->count;
+        seen++;
+    }
+    *fits += (uint32_t)seen;
+}
+
+static void build_fits(vcd_link_forms *lf)
+{
+    for (size_t f = 0; f < lf->n; f++)
+        if (lf->items[f].n_tokens == 1)
+            edge_fits(lf, &lf->items[f], &lf->items[f].fits, &lf->items[f].fit_mass);
+    /* the form owning a compact key fits each multi-word form with those
+     * initials */
+    for (size_t f = 0; f < lf->n; f++) {
+        const link_form *x = &lf->items[f];
+        if (x->initials_len < 2) continue;
+        size_t g = vcd_strmap_get(lf->by_compact, x->initials, x->initials_len, (size_t)-1);
+        if (g != (size_t)-1 && g != f) lf->items[g].fits++;
+    }
+}
+
+void link_query_fits(const vcd_link_forms *lf, const link_form *q, uint32_t *fits, uint64_t *mass)
+{
+    *fits = 0;
+    *mass = 0;
+    if (q->n_tokens == 1) edge_fits(lf, q, fits, mass);
+    if (q->compact_len < 2) return;
+    for (size_t f = 0; f < lf->n; f++)
+        if (lf->items[f].initials_len == q->compact_len &&
+            memcmp(lf->items[f].initials, q->compact, q->compact_len) == 0)
+            ++*fits;
+}
+
 /* Mentions are sorted by document, so each form's list comes out sorted. */
 static void collect_docs(vcd_link_forms *lf, const vcd_mentions *ms)
 {
@@ -329,6 +382,7 @@ vcd_status vcd_link_forms_build(const vcd_link_input *in, vcd_link_forms **out)
         vcd_strmap_upsert(lf->by_compact, x->compact, x->compact_len, f, NULL);
     }
     build_words(lf);
+    build_fits(lf);
     if (in->mentions) {
         count_cooccurrence(lf, in->mentions);
         collect_docs(lf, in->mentions);

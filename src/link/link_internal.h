@@ -7,6 +7,8 @@
 
 #define LINK_MAX_TOKENS 8
 #define LINK_MAX_KB 4
+/* Longer forms one word is paired with (and counted as fitting). */
+#define LINK_MAX_PER_WORD 64
 /* A form seen this often may shape entities: its pairs are linked first,
  * and it may hold two names together (a span seen once, like "Carmella
  * Tamina" from a list, is as likely a tagging slip as a name). */
@@ -22,6 +24,11 @@ typedef struct {
     size_t initials_len;
     const char *digits; /* the digits in order, "" without */
     uint32_t count;
+    /* How many longer forms this one may shorten: those it starts or ends
+     * (a one-word form) plus those spelled by it as initials; fit_mass is
+     * the mentions of the first kind. "Kelly" fits every Kelly. */
+    uint32_t fits;
+    uint64_t fit_mass;
     uint8_t type;
     uint8_t n_kb; /* KB entries named by this form */
     uint32_t kb[LINK_MAX_KB];
@@ -60,6 +67,9 @@ struct vcd_link_forms {
 void link_form_fill(link_form *f, const char *surface, size_t sn, const char *key, size_t kn);
 /* The KB entries `surface` names, of f->type unless it is unknown. */
 void link_form_kb(const vcd_kb *kb, const char *surface, size_t n, link_form *f);
+/* a is the short form of the pair (a, b): fewer words, or as many and no
+ * more letters. Its fits are the pair's ambiguity. */
+int link_is_short(const link_form *a, const link_form *b);
 /* Evidence of the pair (a, b); cosine and co-occurrence given by the caller. */
 /* `fits`: how many longer forms the shorter one starts or ends, `fit_mass`
  * their mentions in all. */
@@ -78,6 +88,10 @@ int link_one_name_holds(const vcd_link_forms *lf, const link_form *a, const link
 /* Forms a and b are two multi-word names no rule relates (and no longer
  * name holds): the name_conflict evidence, without the rest. */
 int link_names_conflict(const vcd_link_forms *lf, uint32_t a, uint32_t b);
+/* The fits of a form that is not one of lf's (a match query) against lf's
+ * forms, and whether the query itself is one more longer form `f` fits. */
+void link_query_fits(const vcd_link_forms *lf, const link_form *q, uint32_t *fits, uint64_t *mass);
+int link_fits_into(const link_form *s, const link_form *l);
 /* Comments in which forms a and b (a < b) both appear. */
 uint32_t link_cooccurrence(const vcd_link_forms *lf, uint32_t a, uint32_t b);
 

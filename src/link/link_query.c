@@ -9,16 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int edge_word(const link_form *q, const link_form *f)
-{
-    if (q->n_tokens != 1 || f->n_tokens < 2) return 0;
-    size_t last = (size_t)f->n_tokens - 1;
-    return (f->token_len[0] == q->token_len[0] &&
-            memcmp(f->tokens[0], q->tokens[0], q->token_len[0]) == 0) ||
-           (f->token_len[last] == q->token_len[0] &&
-            memcmp(f->tokens[last], q->tokens[0], q->token_len[0]) == 0);
-}
-
 void vcd_link_query_score(const vcd_link_forms *lf, const vcd_linker_model *m, const char *text,
                           size_t n, const float *qvec, float *p, float *x)
 {
@@ -31,13 +21,9 @@ void vcd_link_query_score(const vcd_link_forms *lf, const vcd_linker_model *m, c
     q.type = VCD_TYPE_UNK;
     q.vector = qvec;
     link_form_kb(lf->kb, text, n, &q);
-    uint32_t fits = 0;
-    uint64_t mass = 0;
-    for (size_t f = 0; f < lf->n; f++)
-        if (edge_word(&q, &lf->items[f])) {
-            fits++;
-            mass += lf->items[f].count;
-        }
+    uint32_t q_fits;
+    uint64_t q_mass;
+    link_query_fits(lf, &q, &q_fits, &q_mass);
     float row[VCD_EV_COUNT] = {0};
     for (size_t f = 0; f < lf->n; f++) {
         const link_form *fm = &lf->items[f];
@@ -45,6 +31,15 @@ void vcd_link_query_score(const vcd_link_forms *lf, const vcd_linker_model *m, c
         for (size_t k = 0; k < lf->dim; k++)
             cos += (double)qvec[k] * fm->vector[k];
         float *xr = x ? x + f * VCD_EV_COUNT : row;
+        /* the ambiguity of the pair's short form, as clustering sees it: a
+         * known short form also fits the query */
+        uint32_t fits = q_fits;
+        uint64_t mass = q_mass;
+        if (!link_is_short(&q, fm)) {
+            int into = link_fits_into(fm, &q);
+            fits = fm->fits + (uint32_t)into;
+            mass = fm->fit_mass + (into && q.n_tokens >= 2 ? q.count : 0);
+        }
         link_evidence(lf, &q, fm, (float)cos, 0, fits, mass, xr);
         for (int k = 0; k < VCD_EV_COUNT; k++)
             if (vcd_evidence_query_masked((vcd_evidence_feature)k)) xr[k] = 0;
