@@ -37,24 +37,47 @@ static const vcd_link_pair *find_pair(const vcd_link_pairs *p, uint32_t a, uint3
     return NULL;
 }
 
+/* Hand-made forms, their link facts and candidate pairs; `same` (or -1)
+ * gives form `same` the vector of form `same - 1`. */
+typedef struct {
+    vcd_forms forms;
+    float *vec;
+    vcd_link_forms *lf;
+    vcd_link_pairs pairs;
+} pair_fixture;
+
+static void fixture_open(pair_fixture *t, const char *const *surfaces, const uint32_t *counts,
+                         size_t n, long same)
+{
+    size_t dim = 16;
+    t->vec = vcd_xmalloc(n * dim * sizeof *t->vec);
+    make_forms(&t->forms, surfaces, counts, n, t->vec, dim);
+    if (same > 0)
+        memcpy(t->vec + (size_t)same * dim, t->vec + (size_t)(same - 1) * dim,
+               dim * sizeof *t->vec);
+    vcd_link_input in = {&t->forms, t->vec, dim, NULL, NULL, NULL, NULL};
+    CHECK(vcd_link_forms_build(&in, &t->lf) == VCD_OK);
+    CHECK(vcd_link_candidates(t->lf, &t->pairs) == VCD_OK);
+}
+
+static void fixture_close(pair_fixture *t)
+{
+    vcd_link_pairs_free(&t->pairs);
+    vcd_link_forms_free(t->lf);
+    vcd_forms_free(&t->forms);
+    free(t->vec);
+}
+
 static void test_evidence(void)
 {
     const char *s[] = {"Charles Barkley", "Barkley",   "Apple Vision Pro", "AVP",
                        "iPhone 7",        "iPhone 8",  "Logan's",          "Logan",
                        "Barry Allen",     "Ray Allen", "Philippines",      "Philipines"};
     uint32_t counts[] = {14, 39, 5, 3, 39, 27, 3, 56, 8, 7, 44, 3};
-    size_t n = sizeof s / sizeof *s, dim = 16;
-    float *vec = vcd_xmalloc(n * dim * sizeof *vec);
-    vcd_forms forms;
-    make_forms(&forms, s, counts, n, vec, dim);
-    /* the two spellings are neighbours in the encoder's space */
-    for (size_t k = 0; k < dim; k++)
-        vec[11 * dim + k] = vec[10 * dim + k];
-    vcd_link_input in = {&forms, vec, dim, NULL, NULL, NULL, NULL};
-    vcd_link_forms *lf;
-    CHECK(vcd_link_forms_build(&in, &lf) == VCD_OK);
-    vcd_link_pairs pairs;
-    CHECK(vcd_link_candidates(lf, &pairs) == VCD_OK);
+    pair_fixture t;
+    /* the two spellings (10, 11) are neighbours in the encoder's space */
+    fixture_open(&t, s, counts, sizeof s / sizeof *s, 11);
+    const vcd_link_pairs pairs = t.pairs;
     const vcd_link_pair *p;
     CHECK((p = find_pair(&pairs, 0, 1)) && p->x[VCD_EV_LAST_TOKEN] == 1 && !p->x[VCD_EV_NO_RULE]);
     CHECK((p = find_pair(&pairs, 2, 3)) && p->x[VCD_EV_ACRONYM] == 1);
@@ -69,10 +92,7 @@ static void test_evidence(void)
         CHECK(
             pairs.items[i - 1].a < pairs.items[i].a ||
             (pairs.items[i - 1].a == pairs.items[i].a && pairs.items[i - 1].b < pairs.items[i].b));
-    vcd_link_pairs_free(&pairs);
-    vcd_link_forms_free(lf);
-    vcd_forms_free(&forms);
-    free(vec);
+    fixture_close(&t);
 }
 
 /* Two names with no rule between them are kept apart unless one longer
@@ -84,15 +104,9 @@ static void test_one_name_holds_both(void)
     const char *s[] = {"Galaxy S8",     "Samsung S8", "Samsung Galaxy S8", "Kelly Clarkson",
                        "Kelly Rowland", "Logan's",    "Logan Paul",        "Logan\xe2\x80\x99s"};
     uint32_t counts[] = {34, 12, 14, 9, 5, 3, 13, 2};
-    size_t n = sizeof s / sizeof *s, dim = 16;
-    float *vec = vcd_xmalloc(n * dim * sizeof *vec);
-    vcd_forms forms;
-    make_forms(&forms, s, counts, n, vec, dim);
-    vcd_link_input in = {&forms, vec, dim, NULL, NULL, NULL, NULL};
-    vcd_link_forms *lf;
-    CHECK(vcd_link_forms_build(&in, &lf) == VCD_OK);
-    vcd_link_pairs pairs;
-    CHECK(vcd_link_candidates(lf, &pairs) == VCD_OK);
+    pair_fixture t;
+    fixture_open(&t, s, counts, sizeof s / sizeof *s, -1);
+    const vcd_link_pairs pairs = t.pairs;
     const vcd_link_pair *p;
     CHECK((p = find_pair(&pairs, 0, 1)) && p->x[VCD_EV_NO_RULE] == 1 &&
           p->x[VCD_EV_NAME_CONFLICT] == 0 && !vcd_link_pair_apart(p->x));
@@ -101,10 +115,7 @@ static void test_one_name_holds_both(void)
     CHECK((p = find_pair(&pairs, 5, 6)) && p->x[VCD_EV_FIRST_TOKEN] == 1 &&
           p->x[VCD_EV_NAME_CONFLICT] == 0);
     CHECK((p = find_pair(&pairs, 6, 7)) && p->x[VCD_EV_FIRST_TOKEN] == 1);
-    vcd_link_pairs_free(&pairs);
-    vcd_link_forms_free(lf);
-    vcd_forms_free(&forms);
-    free(vec);
+    fixture_close(&t);
 }
 
 /* "Kelly" fits both full names; the two full names are kept apart; so it
