@@ -150,6 +150,30 @@ vcd_status vcd_linker_fit(const vcd_link_pairs *pairs, const uint8_t *y, double 
 size_t vcd_link_cluster(const vcd_link_pairs *pairs, const vcd_forms *forms, double join_p,
                         double cannot_p, int32_t *labels);
 
+/* A join of two fixed groups that the linkage would have made. */
+typedef struct {
+    int32_t a, b; /* anchors, a < b */
+    float p;      /* P(same) of the first pair that would have joined them */
+} vcd_link_merge;
+
+typedef struct {
+    vcd_link_merge *items;
+    size_t n;
+} vcd_link_merges;
+
+/* The same linkage with fixed groups (`update`: the state's entities):
+ * anchor[f] in 0..n_anchors-1 puts form f in that group before any pair is
+ * linked, -1 leaves it free. Free forms join a group as vcd_link_cluster
+ * would join them; two groups holding different anchors never join (ids
+ * stay stable), and each such join the evidence would make is returned in
+ * `merges` (once per pair of anchors, in linkage order; may be NULL).
+ * labels[f] = the anchor of its group; groups of two or more free forms are
+ * numbered n_anchors.. by their first form; free forms joined to nothing
+ * get -1. Returns the number of new groups. */
+size_t vcd_link_cluster_anchored(const vcd_link_pairs *pairs, const vcd_forms *forms, double join_p,
+                                 double cannot_p, const int32_t *anchor, int32_t n_anchors,
+                                 vcd_link_merges *merges, int32_t *labels);
+
 /* Entities the KB knows: when forms that name one KB entry strongly carry
  * at least half of an entity's mentions, the entity takes the entry's id,
  * canonical name and type; the others stay newly discovered (kb_id NULL).
