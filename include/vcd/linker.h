@@ -94,6 +94,11 @@ void vcd_link_pairs_free(vcd_link_pairs *p);
 
 /* Candidate pairs among the forms with their evidence, sorted by (a, b). */
 vcd_status vcd_link_candidates(const vcd_link_forms *lf, vcd_link_pairs *out);
+/* Only the pairs with at least one fresh form (fresh[f] != 0; NULL: all),
+ * their neighbours found from the fresh forms' side (`update`: the pairs
+ * that can change a state's entities). */
+vcd_status vcd_link_candidates_touching(const vcd_link_forms *lf, const uint8_t *fresh,
+                                        vcd_link_pairs *out);
 
 /* The logistic pair model: two weight sets over the same evidence, one for
  * pairs of corpus forms, one for a free-standing query against a form

@@ -70,6 +70,9 @@ typedef struct {
     vcd_kb *kb; /* NULL with --kb none */
     vcd_link_forms *link_forms;
     vcd_link_pairs pairs;
+    /* Documents 0..linked_docs-1 are linked already (update): candidate
+     * pairs then need a form none of those documents mentions. 0: all. */
+    size_t linked_docs;
 } vcd_link_run;
 
 vcd_status vcd_link_run_prepare(const vcd_cluster_options *o, vcd_link_run *run,

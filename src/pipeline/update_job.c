@@ -26,6 +26,7 @@
 #include "pipeline_internal.h"
 
 #include <cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -474,6 +475,36 @@ static char *staging_path(const char *dir)
     return p;
 }
 
+static int is_state_file(const char *name)
+{
+    static const char *const names[] = {"manifest.json", "docs.jsonl",    "mentions.jsonl",
+                                        "forms.jsonl",   "entities.json", "form_vectors.bin",
+                                        VCD_LOCK_FILE};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strcmp(name, names[i]) == 0) return 1;
+    return 0;
+}
+
+/* Files the user keeps beside the state (trends.json, a report) stay in the
+ * directory: hard links into the staging copy before the swap. */
+static void carry_over(const char *target, const char *stage)
+{
+    DIR *d = opendir(target);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+            continue;
+        if (is_state_file(e->d_name) || e->d_type != DT_REG) continue;
+        char *from = vcd_path_join(target, e->d_name), *to = vcd_path_join(stage, e->d_name);
+        int linked = link(from, to) == 0; /* best effort: a file left behind is not the state */
+        (void)linked;
+        free(from);
+        free(to);
+    }
+    closedir(d);
+}
+
 static vcd_status swap_in(const char *stage, const char *target)
 {
     if (renameat2(AT_FDCWD, stage, AT_FDCWD, target, RENAME_EXCHANGE) == 0) return VCD_OK;
@@ -499,6 +530,7 @@ static vcd_status write_update(const vcd_cluster_options *o, update_job *j, cons
         rc = cluster_write_manifest(stage, m);
         cJSON_Delete(m);
     }
+    if (!rc) carry_over(target, stage);
     if (!rc) rc = swap_in(stage, target);
     /* after the swap, stage holds the old state */
     vcd_remove_tree(stage);
@@ -523,6 +555,7 @@ static vcd_status run_update(const vcd_update_options *uo, update_job *j, vcd_up
     r->seconds_ingest = t2 - t1;
     if (r->docs_added == 0) return VCD_OK; /* nothing new: the state stays as it is */
     j->run.corpus = &j->all;
+    j->run.linked_docs = j->n_old_docs;
     if ((rc = old_mentions(j, uo->state_dir)) || (rc = new_mentions(o, j, r))) return rc;
     double t3 = now_seconds();
     r->seconds_tag = t3 - t2;
