@@ -71,7 +71,7 @@ typedef struct {
     vcd_link_forms *link_forms;
     vcd_link_pairs pairs;
     /* Documents 0..linked_docs-1 are linked already (update): candidate
-     * pairs then need a form none of those documents mentions. 0: all. */
+     * pairs then need a form that a later document mentions. 0: all. */
     size_t linked_docs;
 } vcd_link_run;
 

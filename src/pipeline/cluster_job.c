@@ -399,15 +399,16 @@ vcd_status vcd_link_run_prepare(const vcd_cluster_options *o, vcd_link_run *run,
     return rc ? rc : vcd_link_run_finish(o, run, r);
 }
 
-/* Every pair, or with linked documents only the pairs that can change an
- * entity: those with a form that is new to the linked documents. */
+/* Every pair, or with linked documents only the pairs whose evidence the
+ * new documents changed: those with a form the new documents mention (new
+ * forms, which may join an entity, and grown ones, whose pairs may propose
+ * a merge). */
 static vcd_status link_candidates(vcd_link_run *run)
 {
     if (run->linked_docs == 0) return vcd_link_candidates(run->link_forms, &run->pairs);
-    uint8_t *fresh = vcd_xmalloc(run->forms.n + 1);
-    memset(fresh, 1, run->forms.n + 1);
+    uint8_t *fresh = vcd_xcalloc(run->forms.n + 1, 1);
     for (size_t i = 0; i < run->mentions.n; i++)
-        if (run->mentions.items[i].doc < run->linked_docs) fresh[run->mentions.items[i].form] = 0;
+        if (run->mentions.items[i].doc >= run->linked_docs) fresh[run->mentions.items[i].form] = 1;
     vcd_status rc = vcd_link_candidates_touching(run->link_forms, fresh, &run->pairs);
     free(fresh);
     return rc;

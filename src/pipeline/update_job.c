@@ -32,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -539,6 +540,13 @@ static vcd_status write_update(const vcd_cluster_options *o, update_job *j, cons
     return rc;
 }
 
+static int is_txt(const vcd_cluster_options *o)
+{
+    size_t n = strlen(o->input);
+    return o->ingest.format == VCD_FORMAT_TXT ||
+           (o->ingest.format == VCD_FORMAT_AUTO && n >= 4 && strcasecmp(o->input + n - 4, ".txt") == 0);
+}
+
 static vcd_status run_update(const vcd_update_options *uo, update_job *j, vcd_update_report *r)
 {
     const vcd_cluster_options *o = &uo->cluster;
@@ -551,9 +559,16 @@ static vcd_status run_update(const vcd_update_options *uo, update_job *j, vcd_up
     if (!rc) rc = vcd_corpus_load(o->input, &o->ingest, &j->fresh);
     if (rc) return rc;
     build_union(j, r);
+    if (r->duplicates_skipped && is_txt(o) && o->warn)
+        o->warn(o->warn_ctx, "plain-text input: comment ids are line numbers, so lines of a new "
+                             "file share ids with the state's comments and are skipped as "
+                             "duplicates; give new comments ids (CSV or JSON Lines)");
     double t2 = now_seconds();
     r->seconds_ingest = t2 - t1;
-    if (r->docs_added == 0) return VCD_OK; /* nothing new: the state stays as it is */
+    /* nothing new: the state stays as it is (a state asked for elsewhere is
+     * still written) */
+    int elsewhere = uo->out_dir && strcmp(uo->out_dir, uo->state_dir) != 0;
+    if (r->docs_added == 0 && !elsewhere) return VCD_OK;
     j->run.corpus = &j->all;
     j->run.linked_docs = j->n_old_docs;
     if ((rc = old_mentions(j, uo->state_dir)) || (rc = new_mentions(o, j, r))) return rc;
