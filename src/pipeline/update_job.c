@@ -543,8 +543,8 @@ static vcd_status write_update(const vcd_cluster_options *o, update_job *j, cons
 static int is_txt(const vcd_cluster_options *o)
 {
     size_t n = strlen(o->input);
-    return o->ingest.format == VCD_FORMAT_TXT ||
-           (o->ingest.format == VCD_FORMAT_AUTO && n >= 4 && strcasecmp(o->input + n - 4, ".txt") == 0);
+    return o->ingest.format == VCD_FORMAT_TXT || (o->ingest.format == VCD_FORMAT_AUTO && n >= 4 &&
+                                                  strcasecmp(o->input + n - 4, ".txt") == 0);
 }
 
 static vcd_status run_update(const vcd_update_options *uo, update_job *j, vcd_update_report *r)

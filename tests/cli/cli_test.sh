@@ -572,6 +572,8 @@ expect 0 "update into --out again" -- "$BIN" update "${U[@]}" --state "$T/us0" -
 same_state "$T/uo1" "$T/uo2" && ok || bad "update is not deterministic"
 cp -r "$T/us0" "$T/us0b"
 expect 0 "--out leaves the state as it was" -- same_state "$T/us0" "$T/us0b"
+expect 0 "update with nothing new into --out" -- "$BIN" update "${U[@]}" --state "$T/us1" --input "$T/ub.csv" --out "$T/uo3"
+grep -q '"comments_added":[[:space:]]*0' "$T/uo3/manifest.json" && [ "$(wc -l <"$T/uo3/docs.jsonl")" = "$rows" ] && ok || bad "--out with nothing new wrote no state"
 # bad state / bad input / other options: exit 2, one line, the state byte-identical
 expect 2 "update of a missing state" -- "$BIN" update "${U[@]}" --state "$T/nostate" --input "$T/ub.csv"
 expect 2 "update with a missing input" -- "$BIN" update "${U[@]}" --state "$T/us1" --input "$T/nope.csv"
