@@ -31,5 +31,9 @@ vcd_status vcd_index_search(const vcd_index *ix, const float *queries, size_t nq
 /* Exact k nearest neighbours (squared L2) of every row among the rows,
  * excluding the row itself; FAISS flat search. */
 vcd_status vcd_knn_self(const float *X, size_t n, size_t d, size_t k, float *dist2, int64_t *ids);
+/* The same for the nq rows listed (row i of dist2/ids: rows[i]'s neighbours
+ * among all n); rows NULL: every row, nq = n. */
+vcd_status vcd_knn_rows(const float *X, size_t n, size_t d, const uint32_t *rows, size_t nq,
+                        size_t k, float *dist2, int64_t *ids);
 
 #endif

@@ -94,6 +94,11 @@ void vcd_link_pairs_free(vcd_link_pairs *p);
 
 /* Candidate pairs among the forms with their evidence, sorted by (a, b). */
 vcd_status vcd_link_candidates(const vcd_link_forms *lf, vcd_link_pairs *out);
+/* Only the pairs with at least one fresh form (fresh[f] != 0; NULL: all),
+ * their neighbours found from the fresh forms' side (`update`: the pairs
+ * that can change a state's entities). */
+vcd_status vcd_link_candidates_touching(const vcd_link_forms *lf, const uint8_t *fresh,
+                                        vcd_link_pairs *out);
 
 /* The logistic pair model: two weight sets over the same evidence, one for
  * pairs of corpus forms, one for a free-standing query against a form
@@ -151,6 +156,30 @@ vcd_status vcd_linker_fit(const vcd_link_pairs *pairs, const uint8_t *y, double 
  * Returns the number of groups. */
 size_t vcd_link_cluster(const vcd_link_pairs *pairs, const vcd_link_forms *lf, double join_p,
                         double cannot_p, int32_t *labels);
+
+/* A join of two fixed groups that the linkage would have made. */
+typedef struct {
+    int32_t a, b; /* anchors, a < b */
+    float p;      /* P(same) of the first pair that would have joined them */
+} vcd_link_merge;
+
+typedef struct {
+    vcd_link_merge *items;
+    size_t n;
+} vcd_link_merges;
+
+/* The same linkage with fixed groups (`update`: the state's entities):
+ * anchor[f] in 0..n_anchors-1 puts form f in that group before any pair is
+ * linked, -1 leaves it free. Free forms join a group as vcd_link_cluster
+ * would join them; two groups holding different anchors never join (ids
+ * stay stable), and each such join the evidence would make is returned in
+ * `merges` (once per pair of anchors, in linkage order; may be NULL).
+ * labels[f] = the anchor of its group; groups of two or more free forms are
+ * numbered n_anchors.. by their first form; free forms joined to nothing
+ * get -1. Returns the number of new groups. */
+size_t vcd_link_cluster_anchored(const vcd_link_pairs *pairs, const vcd_link_forms *lf,
+                                 double join_p, double cannot_p, const int32_t *anchor,
+                                 int32_t n_anchors, vcd_link_merges *merges, int32_t *labels);
 
 /* Entities the KB knows: when forms that name one KB entry strongly carry
  * at least half of an entity's mentions, the entity takes the entry's id,

@@ -70,10 +70,38 @@ typedef struct {
     vcd_kb *kb; /* NULL with --kb none */
     vcd_link_forms *link_forms;
     vcd_link_pairs pairs;
+    /* Documents 0..linked_docs-1 are linked already (update): candidate
+     * pairs then need a form that a later document mentions. 0: all. */
+    size_t linked_docs;
 } vcd_link_run;
 
 vcd_status vcd_link_run_prepare(const vcd_cluster_options *o, vcd_link_run *run,
                                 vcd_cluster_report *r);
+/* The stages after tagging, on run->corpus and run->mentions (which the
+ * caller filled, as `update` does with the state's and the new comments):
+ * forms, form vectors, the KB, link facts and candidate pairs. */
+vcd_status vcd_link_run_finish(const vcd_cluster_options *o, vcd_link_run *run,
+                               vcd_cluster_report *r);
 void vcd_link_run_free(vcd_link_run *run);
+
+/* `vcdiscover update`: new comments into an existing state, entity ids kept.
+ * The settings (tagger, encoder, vectors, KB, pair model) are the cluster
+ * options and must be those the state was built with (checked against its
+ * manifest). */
+typedef struct {
+    vcd_cluster_options cluster; /* .input: the new comments; .out_dir: ignored */
+    const char *state_dir;
+    const char *out_dir; /* NULL: replace state_dir */
+} vcd_update_options;
+
+typedef struct {
+    size_t docs_read, docs_added, duplicates_skipped;
+    size_t mentions_added, forms_added, entities_grown, new_entities, proposed_merges;
+    size_t docs, mentions, forms, entities; /* of the state written */
+    int written;                            /* 0: nothing new, the state was left as it was */
+    double seconds_read, seconds_ingest, seconds_tag, seconds_encode, seconds_link, seconds_write;
+} vcd_update_report;
+
+vcd_status vcd_run_update(const vcd_update_options *o, vcd_update_report *report);
 
 #endif

@@ -79,6 +79,7 @@ typedef struct {
     uint8_t type;
     uint8_t source; /* vcd_mention_source */
     char *text;
+    float tagger_score; /* the tagger's confidence (update carries it over) */
 } vcd_record_mention;
 
 typedef struct {

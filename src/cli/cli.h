@@ -62,6 +62,7 @@ void cli_split_args(int argc, char **argv, const cli_option *opts, size_t n, cha
 int cli_cluster_options_parse(const char *command, int argc, char **argv, vcd_cluster_options *o);
 
 int cmd_cluster(int argc, char **argv);
+int cmd_update(int argc, char **argv);
 int cmd_silver(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_vectors(int argc, char **argv);

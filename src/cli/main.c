@@ -8,6 +8,7 @@ static void usage(FILE *out)
     fputs("usage: vcdiscover <command> [options]\n\n"
           "commands:\n"
           "  cluster          find mentions in comments and cluster them into entities\n"
+          "  update           add new comments to a state; entity ids stay, new ones follow\n"
           "  match TEXT       which known entity is this mention?\n"
           "  trends           entity counts over time and which entities are emerging\n"
           "  report           one self-contained HTML report of a state directory\n"
@@ -40,6 +41,7 @@ static int run(int argc, char **argv)
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0)
         return cmd_version(argc - 2, argv + 2);
     if (strcmp(cmd, "cluster") == 0) return cmd_cluster(argc - 2, argv + 2);
+    if (strcmp(cmd, "update") == 0) return cmd_update(argc - 2, argv + 2);
     if (strcmp(cmd, "match") == 0) return cmd_match(argc - 2, argv + 2);
     if (strcmp(cmd, "trends") == 0) return cmd_trends(argc - 2, argv + 2);
     if (strcmp(cmd, "report") == 0) return cmd_report(argc - 2, argv + 2);

@@ -150,20 +150,34 @@ vcd_status vcd_index_search(const vcd_index *ix, const float *queries, size_t nq
 
 vcd_status vcd_knn_self(const float *X, size_t n, size_t d, size_t k, float *dist2, int64_t *ids)
 {
+    return vcd_knn_rows(X, n, d, NULL, n, k, dist2, ids);
+}
+
+vcd_status vcd_knn_rows(const float *X, size_t n, size_t d, const uint32_t *rows, size_t nq,
+                        size_t k, float *dist2, int64_t *ids)
+{
     FaissIndexFlatL2 *flat = NULL;
     if (faiss_IndexFlatL2_new_with(&flat, (idx_t)d)) return faiss_failure("create flat index");
     FaissIndex *ix = (FaissIndex *)flat;
     size_t kk = k + 1;
-    float *D = vcd_xmalloc(n * kk * sizeof *D);
-    idx_t *I = vcd_xmalloc(n * kk * sizeof *I);
+    float *D = vcd_xmalloc((nq * kk + 1) * sizeof *D);
+    idx_t *I = vcd_xmalloc((nq * kk + 1) * sizeof *I);
+    float *Q = NULL;
+    if (rows) {
+        Q = vcd_xmalloc((nq * d + 1) * sizeof *Q);
+        for (size_t i = 0; i < nq; i++)
+            memcpy(Q + i * d, X + (size_t)rows[i] * d, d * sizeof *Q);
+    }
     vcd_status rc = VCD_OK;
-    if (faiss_Index_add(ix, (idx_t)n, X) || faiss_Index_search(ix, (idx_t)n, X, (idx_t)kk, D, I))
+    if (faiss_Index_add(ix, (idx_t)n, X) ||
+        (nq && faiss_Index_search(ix, (idx_t)nq, rows ? Q : X, (idx_t)kk, D, I)))
         rc = faiss_failure("k-NN search");
-    for (size_t i = 0; rc == VCD_OK && i < n; i++) {
+    for (size_t i = 0; rc == VCD_OK && i < nq; i++) {
+        idx_t self = rows ? (idx_t)rows[i] : (idx_t)i;
         /* Drop the point itself (or one exact duplicate standing in for it). */
         size_t skip = kk - 1;
         for (size_t t = 0; t < kk; t++)
-            if (I[i * kk + t] == (idx_t)i) {
+            if (I[i * kk + t] == self) {
                 skip = t;
                 break;
             }
@@ -175,6 +189,7 @@ vcd_status vcd_knn_self(const float *X, size_t n, size_t d, size_t k, float *dis
             o++;
         }
     }
+    free(Q);
     free(D);
     free(I);
     faiss_Index_free(ix);

@@ -134,17 +134,27 @@ static void kb_pairs(const vcd_link_forms *lf, pair_set *ps)
     free(e);
 }
 
-static vcd_status neighbour_pairs(const vcd_link_forms *lf, pair_set *ps)
+/* The k nearest forms of every form, or of the fresh ones only. */
+static vcd_status neighbour_pairs(const vcd_link_forms *lf, const uint8_t *fresh, pair_set *ps)
 {
     size_t k = lf->n - 1 < NEIGHBOURS ? lf->n - 1 : NEIGHBOURS;
     if (k == 0) return VCD_OK;
-    float *d2 = vcd_xmalloc(lf->n * k * sizeof *d2);
-    int64_t *ids = vcd_xmalloc(lf->n * k * sizeof *ids);
-    vcd_status rc = vcd_knn_self(lf->items[0].vector, lf->n, lf->dim, k, d2, ids);
-    for (size_t f = 0; rc == VCD_OK && f < lf->n; f++)
+    uint32_t *rows = NULL;
+    size_t nq = lf->n;
+    if (fresh) {
+        rows = vcd_xmalloc((lf->n + 1) * sizeof *rows);
+        nq = 0;
+        for (size_t f = 0; f < lf->n; f++)
+            if (fresh[f]) rows[nq++] = (uint32_t)f;
+    }
+    float *d2 = vcd_xmalloc((nq * k + 1) * sizeof *d2);
+    int64_t *ids = vcd_xmalloc((nq * k + 1) * sizeof *ids);
+    vcd_status rc = vcd_knn_rows(lf->items[0].vector, lf->n, lf->dim, rows, nq, k, d2, ids);
+    for (size_t i = 0; rc == VCD_OK && i < nq; i++)
         for (size_t j = 0; j < k; j++)
-            if (ids[f * k + j] >= 0 && (size_t)ids[f * k + j] < lf->n)
-                pair_add(ps, (uint32_t)f, (uint32_t)ids[f * k + j]);
+            if (ids[i * k + j] >= 0 && (size_t)ids[i * k + j] < lf->n)
+                pair_add(ps, rows ? rows[i] : (uint32_t)i, (uint32_t)ids[i * k + j]);
+    free(rows);
     free(d2);
     free(ids);
     return rc;
@@ -161,9 +171,15 @@ static float cosine(const vcd_link_forms *lf, uint32_t a, uint32_t b)
 
 vcd_status vcd_link_candidates(const vcd_link_forms *lf, vcd_link_pairs *out)
 {
+    return vcd_link_candidates_touching(lf, NULL, out);
+}
+
+vcd_status vcd_link_candidates_touching(const vcd_link_forms *lf, const uint8_t *fresh,
+                                        vcd_link_pairs *out)
+{
     memset(out, 0, sizeof *out);
     pair_set ps = {0};
-    vcd_status rc = neighbour_pairs(lf, &ps);
+    vcd_status rc = neighbour_pairs(lf, fresh, &ps);
     if (rc) {
         free(ps.keys);
         return rc;
@@ -179,6 +195,7 @@ vcd_status vcd_link_candidates(const vcd_link_forms *lf, vcd_link_pairs *out)
     for (size_t i = 0; i < ps.n; i++) {
         if (i && ps.keys[i] == ps.keys[i - 1]) continue;
         uint32_t a = (uint32_t)(ps.keys[i] >> 32), b = (uint32_t)ps.keys[i];
+        if (fresh && !fresh[a] && !fresh[b]) continue;
         vcd_link_pair *p = &out->items[out->n++];
         p->a = a;
         p->b = b;

@@ -89,18 +89,81 @@ static int groups_conflict(const vcd_link_forms *lf, const cannot_graph *g, int6
     }
 }
 
-size_t vcd_link_cluster(const vcd_link_pairs *pairs, const vcd_link_forms *lf, double join_p,
-                        double cannot_p, int32_t *labels)
+/* Union-find over forms with circular member lists; anchor[root] is the
+ * fixed group a root holds (-1: none). */
+typedef struct {
+    int64_t *parent;
+    uint32_t *next;
+    size_t *size;
+    int32_t *anchor;
+} forest;
+
+static void forest_init(forest *t, size_t n, const int32_t *anchor)
+{
+    t->parent = vcd_xmalloc((n ? n : 1) * sizeof *t->parent);
+    t->next = vcd_xmalloc((n ? n : 1) * sizeof *t->next);
+    t->size = vcd_xmalloc((n ? n : 1) * sizeof *t->size);
+    t->anchor = vcd_xmalloc((n ? n : 1) * sizeof *t->anchor);
+    for (size_t f = 0; f < n; f++) {
+        t->parent[f] = (int64_t)f;
+        t->next[f] = (uint32_t)f;
+        t->size[f] = 1;
+        t->anchor[f] = anchor ? anchor[f] : -1;
+    }
+}
+
+static void forest_join(forest *t, int64_t small, int64_t big)
+{
+    t->parent[small] = big;
+    t->size[big] += t->size[small];
+    if (t->anchor[big] < 0) t->anchor[big] = t->anchor[small];
+    uint32_t x = t->next[small]; /* splice the member lists */
+    t->next[small] = t->next[big];
+    t->next[big] = x;
+}
+
+static void forest_free(forest *t)
+{
+    free(t->parent);
+    free(t->next);
+    free(t->size);
+    free(t->anchor);
+}
+
+/* The fixed groups first: every form of one anchor under its first form. */
+static void join_anchors(forest *t, size_t n, const int32_t *anchor, int32_t n_anchors)
+{
+    int64_t *first = vcd_xmalloc(((size_t)n_anchors + 1) * sizeof *first);
+    for (int32_t a = 0; a < n_anchors; a++)
+        first[a] = -1;
+    for (size_t f = 0; f < n; f++) {
+        if (anchor[f] < 0) continue;
+        if (first[anchor[f]] < 0) {
+            first[anchor[f]] = (int64_t)f;
+            continue;
+        }
+        int64_t r = vcd_dsu_find(t->parent, first[anchor[f]]);
+        forest_join(t, (int64_t)f, r);
+    }
+    free(first);
+}
+
+static void merge_add(vcd_link_merges *m, int32_t a, int32_t b, float p)
+{
+    for (size_t i = 0; i < m->n; i++) /* few: each is a pair of fixed groups */
+        if (m->items[i].a == (a < b ? a : b) && m->items[i].b == (a < b ? b : a)) return;
+    m->items = vcd_xrealloc(m->items, (m->n + 1) * sizeof *m->items);
+    m->items[m->n++] = (vcd_link_merge){a < b ? a : b, a < b ? b : a, p};
+}
+
+static size_t link_core(const vcd_link_pairs *pairs, const vcd_link_forms *lf, double join_p,
+                        double cannot_p, const int32_t *anchor, int32_t n_anchors,
+                        vcd_link_merges *merges, int32_t *labels)
 {
     size_t n = lf->n;
-    int64_t *parent = vcd_xmalloc((n ? n : 1) * sizeof *parent);
-    uint32_t *next = vcd_xmalloc((n ? n : 1) * sizeof *next); /* circular member lists */
-    size_t *size = vcd_xmalloc((n ? n : 1) * sizeof *size);
-    for (size_t f = 0; f < n; f++) {
-        parent[f] = (int64_t)f;
-        next[f] = (uint32_t)f;
-        size[f] = 1;
-    }
+    forest t;
+    forest_init(&t, n, anchor);
+    if (anchor) join_anchors(&t, n, anchor, n_anchors);
     cannot_graph g;
     cannot_build(pairs, n, cannot_p, &g);
     size_t *order = vcd_xmalloc((pairs->n ? pairs->n : 1) * sizeof *order);
@@ -112,36 +175,55 @@ size_t vcd_link_cluster(const vcd_link_pairs *pairs, const vcd_link_forms *lf, d
     qsort(order, m, sizeof *order, by_tier_then_probability);
     for (size_t k = 0; k < m; k++) {
         const vcd_link_pair *p = &pairs->items[order[k]];
-        int64_t ra = vcd_dsu_find(parent, p->a), rb = vcd_dsu_find(parent, p->b);
+        int64_t ra = vcd_dsu_find(t.parent, p->a), rb = vcd_dsu_find(t.parent, p->b);
         if (ra == rb) continue;
-        int64_t small = size[ra] <= size[rb] ? ra : rb, big = small == ra ? rb : ra;
-        if (cannot_p > 0 && groups_conflict(lf, &g, parent, next, (uint32_t)small, big)) continue;
-        parent[small] = big;
-        size[big] += size[small];
-        uint32_t t = next[small]; /* splice the member lists */
-        next[small] = next[big];
-        next[big] = t;
+        int64_t small = t.size[ra] <= t.size[rb] ? ra : rb, big = small == ra ? rb : ra;
+        if (cannot_p > 0 && groups_conflict(lf, &g, t.parent, t.next, (uint32_t)small, big))
+            continue;
+        /* two fixed groups stay apart; the join is only proposed */
+        if (t.anchor[ra] >= 0 && t.anchor[rb] >= 0) {
+            if (merges) merge_add(merges, t.anchor[ra], t.anchor[rb], p->p);
+            continue;
+        }
+        forest_join(&t, small, big);
     }
-    /* groups of two or more forms, numbered by their first form */
+    /* fixed groups keep their anchor; other groups of two or more forms are
+     * numbered after the anchors, by their first form */
     int32_t *group = vcd_xmalloc((n ? n : 1) * sizeof *group);
     for (size_t f = 0; f < n; f++)
         group[f] = -1;
     size_t groups = 0;
     for (size_t f = 0; f < n; f++) {
-        int64_t r = vcd_dsu_find(parent, (int64_t)f);
-        if (size[r] < 2) {
+        int64_t r = vcd_dsu_find(t.parent, (int64_t)f);
+        if (t.anchor[r] >= 0) {
+            labels[f] = t.anchor[r];
+            continue;
+        }
+        if (t.size[r] < 2) {
             labels[f] = -1;
             continue;
         }
-        if (group[r] < 0) group[r] = (int32_t)groups++;
+        if (group[r] < 0) group[r] = n_anchors + (int32_t)groups++;
         labels[f] = group[r];
     }
     free(group);
     free(order);
     free(g.start);
     free(g.to);
-    free(size);
-    free(next);
-    free(parent);
+    forest_free(&t);
     return groups;
+}
+
+size_t vcd_link_cluster(const vcd_link_pairs *pairs, const vcd_link_forms *lf, double join_p,
+                        double cannot_p, int32_t *labels)
+{
+    return link_core(pairs, lf, join_p, cannot_p, NULL, 0, NULL, labels);
+}
+
+size_t vcd_link_cluster_anchored(const vcd_link_pairs *pairs, const vcd_link_forms *lf,
+                                 double join_p, double cannot_p, const int32_t *anchor,
+                                 int32_t n_anchors, vcd_link_merges *merges, int32_t *labels)
+{
+    if (merges) memset(merges, 0, sizeof *merges);
+    return link_core(pairs, lf, join_p, cannot_p, anchor, n_anchors, merges, labels);
 }

@@ -11,6 +11,7 @@
 #include "vcd/vectors.h"
 #include "../state/state_files.h"
 #include "../state/state_write.h"
+#include "pipeline_internal.h"
 
 #include <cJSON.h>
 #include <math.h>
@@ -57,9 +58,9 @@ static void progress(const vcd_cluster_options *o, const char *stage, size_t don
     if (o->progress) o->progress(o->progress_ctx, stage, done, total);
 }
 
-static vcd_status find_mentions(const vcd_cluster_options *o, const vcd_corpus *c,
-                                const vcd_vectors *vec, vcd_mentions *ms, char **tagger_name,
-                                vcd_cluster_report *r)
+vcd_status cluster_find_mentions(const vcd_cluster_options *o, const vcd_corpus *c,
+                                 const vcd_vectors *vec, vcd_mentions *ms, char **tagger_name,
+                                 vcd_cluster_report *r)
 {
     if (o->mentions_path) {
         vcd_mapped_file f;
@@ -205,9 +206,9 @@ static void link_manifest(cJSON *cl, const vcd_cluster_options *o, const vcd_kb 
     }
 }
 
-static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c,
-                           const vcd_encoder *enc, const vcd_vectors *vec, const vcd_kb *kb,
-                           cJSON *files, const char *tagger, const vcd_cluster_report *r)
+cJSON *cluster_manifest(const vcd_cluster_options *o, const vcd_corpus *c, const vcd_encoder *enc,
+                        const vcd_vectors *vec, const vcd_kb *kb, cJSON *files, const char *tagger,
+                        const vcd_cluster_report *r)
 {
     cJSON *m = cJSON_CreateObject();
     cJSON_AddStringToObject(m, "schema", VCD_STATE_MANIFEST_SCHEMA);
@@ -280,9 +281,7 @@ static char *manifest_json(const vcd_cluster_options *o, const vcd_corpus *c,
     cJSON_AddNumberToObject(cnt, "entities", (double)r->entities);
     cJSON_AddNumberToObject(cnt, "noise_mentions", (double)r->noise_mentions);
     cJSON_AddItemToObject(m, "files", files);
-    char *s = cJSON_Print(m);
-    cJSON_Delete(m);
-    return s;
+    return m;
 }
 
 typedef struct {
@@ -316,29 +315,48 @@ static void remove_stale(const char *dir)
     }
 }
 
-static vcd_status write_state(const vcd_cluster_options *o, job_state *j, vcd_cluster_report *r)
+vcd_status cluster_write_files(const char *dir, const vcd_link_run *run, const double *probs,
+                               const vcd_entities *entities, int keep_text, cJSON **files_out)
 {
     vcd_status rc;
-    remove_stale(o->out_dir);
-    size_t dim = j->run.dim;
-    if ((rc = state_write_docs(o->out_dir, j->run.corpus, o->keep_text)) ||
-        (rc = state_write_mentions(o->out_dir, j->run.corpus, &j->run.mentions, &j->run.forms,
-                                   j->probs, &j->entities)) ||
-        (rc = state_write_forms(o->out_dir, &j->run.forms)) ||
-        (rc = state_write_entities(o->out_dir, &j->run.forms, &j->entities)) ||
-        (rc = state_write_form_vectors(o->out_dir, j->run.form_vectors, j->run.forms.n, dim)))
+    *files_out = NULL;
+    if ((rc = state_write_docs(dir, run->corpus, keep_text)) ||
+        (rc = state_write_mentions(dir, run->corpus, &run->mentions, &run->forms, probs,
+                                   entities)) ||
+        (rc = state_write_forms(dir, &run->forms)) ||
+        (rc = state_write_entities(dir, &run->forms, entities)) ||
+        (rc = state_write_form_vectors(dir, run->form_vectors, run->forms.n, run->dim)))
         return rc;
     cJSON *files = cJSON_CreateObject();
     for (size_t i = 0; i < sizeof state_files / sizeof *state_files && !rc; i++)
-        rc = state_file_record(files, o->out_dir, state_files[i]);
+        rc = state_file_record(files, dir, state_files[i]);
     if (rc) {
         cJSON_Delete(files);
         return rc;
     }
-    char *manifest = manifest_json(o, j->run.corpus, j->run.encoder, j->run.vectors, j->run.kb,
-                                   files, j->run.tagger, r);
-    rc = state_write_json(o->out_dir, "manifest.json", manifest);
-    cJSON_free(manifest);
+    *files_out = files;
+    return VCD_OK;
+}
+
+vcd_status cluster_write_manifest(const char *dir, cJSON *manifest)
+{
+    char *text = cJSON_Print(manifest);
+    vcd_status rc = state_write_json(dir, "manifest.json", text);
+    cJSON_free(text);
+    return rc;
+}
+
+static vcd_status write_state(const vcd_cluster_options *o, job_state *j, vcd_cluster_report *r)
+{
+    remove_stale(o->out_dir);
+    cJSON *files;
+    vcd_status rc =
+        cluster_write_files(o->out_dir, &j->run, j->probs, &j->entities, o->keep_text, &files);
+    if (rc) return rc;
+    cJSON *m = cluster_manifest(o, j->run.corpus, j->run.encoder, j->run.vectors, j->run.kb, files,
+                                j->run.tagger, r);
+    rc = cluster_write_manifest(o->out_dir, m);
+    cJSON_Delete(m);
     return rc;
 }
 
@@ -373,17 +391,36 @@ vcd_status vcd_link_run_prepare(const vcd_cluster_options *o, vcd_link_run *run,
     if (!rc) {
         r->docs = run->corpus->n_docs;
         r->skipped_rows = run->corpus->stats.rows_read - run->corpus->n_docs;
-        rc = find_mentions(o, run->corpus, run->vectors, &run->mentions, &run->tagger, r);
+        rc = cluster_find_mentions(o, run->corpus, run->vectors, &run->mentions, &run->tagger, r);
     }
     if (!rc && run->mentions.n == 0)
         rc = vcd_fail(VCD_EINPUT, "%s: no mentions found to cluster", o->input);
+    r->seconds_tag = now_seconds() - t1;
+    return rc ? rc : vcd_link_run_finish(o, run, r);
+}
+
+/* Every pair, or with linked documents only the pairs whose evidence the
+ * new documents changed: those with a form the new documents mention (new
+ * forms, which may join an entity, and grown ones, whose pairs may propose
+ * a merge). */
+static vcd_status link_candidates(vcd_link_run *run)
+{
+    if (run->linked_docs == 0) return vcd_link_candidates(run->link_forms, &run->pairs);
+    uint8_t *fresh = vcd_xcalloc(run->forms.n + 1, 1);
+    for (size_t i = 0; i < run->mentions.n; i++)
+        if (run->mentions.items[i].doc >= run->linked_docs) fresh[run->mentions.items[i].form] = 1;
+    vcd_status rc = vcd_link_candidates_touching(run->link_forms, fresh, &run->pairs);
+    free(fresh);
+    return rc;
+}
+
+vcd_status vcd_link_run_finish(const vcd_cluster_options *o, vcd_link_run *run,
+                               vcd_cluster_report *r)
+{
     double t2 = now_seconds();
-    r->seconds_tag = t2 - t1;
-    if (!rc) {
-        qsort(run->mentions.items, run->mentions.n, sizeof *run->mentions.items, mention_cmp);
-        vcd_forms_build(run->corpus, &run->mentions, &run->forms);
-        rc = vcd_encoder_open(o->encoder_spec, run->vectors, &o->encoder, &run->encoder);
-    }
+    qsort(run->mentions.items, run->mentions.n, sizeof *run->mentions.items, mention_cmp);
+    vcd_forms_build(run->corpus, &run->mentions, &run->forms);
+    vcd_status rc = vcd_encoder_open(o->encoder_spec, run->vectors, &o->encoder, &run->encoder);
     if (!rc) {
         run->dim = vcd_encoder_dim(run->encoder);
         run->form_vectors =
@@ -398,7 +435,7 @@ vcd_status vcd_link_run_prepare(const vcd_cluster_options *o, vcd_link_run *run,
                              run->corpus, &run->mentions,    run->vectors};
         rc = vcd_link_forms_build(&in, &run->link_forms);
     }
-    if (!rc) rc = vcd_link_candidates(run->link_forms, &run->pairs);
+    if (!rc) rc = link_candidates(run);
     r->seconds_cluster = now_seconds() - t3;
     return rc;
 }
@@ -418,10 +455,8 @@ void vcd_link_run_free(vcd_link_run *run)
     memset(run, 0, sizeof *run);
 }
 
-/* Membership of a form in its entity: the highest P(same) of a pair that
- * joins it to another form of the same entity. */
-static void pair_membership(const vcd_link_pairs *pairs, const int32_t *labels, size_t n,
-                            double *membership)
+void cluster_pair_membership(const vcd_link_pairs *pairs, const int32_t *labels, size_t n,
+                             double *membership)
 {
     for (size_t f = 0; f < n; f++)
         membership[f] = 0;
@@ -433,23 +468,31 @@ static void pair_membership(const vcd_link_pairs *pairs, const int32_t *labels, 
     }
 }
 
-static vcd_status link_identity(const vcd_cluster_options *o, job_state *j)
+vcd_status cluster_linker_load(const vcd_cluster_options *o, const vcd_encoder *enc,
+                               vcd_linker_model *model)
 {
-    vcd_linker_model model;
-    const char *kind = vcd_encoder_kind(j->run.encoder);
+    const char *kind = vcd_encoder_kind(enc);
     const char *path = o->linker_path ? o->linker_path : vcd_linker_default_path_for(kind);
-    vcd_status rc = vcd_linker_model_load(path, &model);
+    vcd_status rc = vcd_linker_model_load(path, model);
     if (rc) return rc;
     /* cosines of another encoder would make its P meaningless */
-    if (strcmp(model.encoder, kind) != 0)
+    if (strcmp(model->encoder, kind) != 0)
         return vcd_fail(VCD_EINPUT,
                         "%s: pair model fit with the %s encoder, this run uses %s (fit one with "
                         "train-linker --encoder ..., pass it with --linker)",
-                        path, model.encoder, kind);
+                        path, model->encoder, kind);
+    return VCD_OK;
+}
+
+static vcd_status link_identity(const vcd_cluster_options *o, job_state *j)
+{
+    vcd_linker_model model;
+    vcd_status rc = cluster_linker_load(o, j->run.encoder, &model);
+    if (rc) return rc;
     vcd_linker_score(&model, &j->run.pairs);
     double cannot = o->cannot_link ? model.cannot_link : 0.0;
     vcd_link_cluster(&j->run.pairs, j->run.link_forms, 0.5, cannot, j->labels);
-    pair_membership(&j->run.pairs, j->labels, j->run.forms.n, j->probs);
+    cluster_pair_membership(&j->run.pairs, j->labels, j->run.forms.n, j->probs);
     /* Every form is an entity, alone if nothing joins it: what is noise is
      * the tagger's call, not the linker's (the report ranks by size). */
     promote_frequent_forms(&j->run.forms, 1, j->labels, j->probs);

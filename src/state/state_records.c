@@ -97,6 +97,8 @@ static const char *read_mention(vcd_records *r, const cJSON *o, void *ctx)
     int source = state_str(o, "source") ? vcd_source_parse(state_str(o, "source")) : -1;
     m->type = (uint8_t)(type < 0 ? 0 : type);
     m->source = (uint8_t)(source < 0 ? VCD_SRC_FILE : source);
+    double ts = state_num(o, "tagger_score", 1);
+    m->tagger_score = ts >= 0 && ts <= 1 ? (float)ts : 1.0f;
     m->text = vcd_xstrdup(text);
     return NULL;
 }

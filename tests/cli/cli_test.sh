@@ -531,5 +531,73 @@ expect 2 "train-linker without --gold" -- "$BIN" train-linker --input "$SAMPLE"
 expect 2 "train-linker on a garbage gold file" -- "$BIN" train-linker --gold "$T/junk.json" --input "$SAMPLE"
 expect 0 "legacy link still works" -- "$BIN" cluster --tagger rules "${V[@]}" --link legacy --out "$T/lleg"
 # ---- end of identity linking ----
+# ---- update (issue 16) ----
+U=(--tagger rules --no-vectors)
+rows=$(($(wc -l <"$SAMPLE") - 1))
+half=$((rows / 2))
+head -n $((half + 1)) "$SAMPLE" >"$T/ua.csv"
+{ head -n 1 "$SAMPLE"; tail -n +$((half + 2)) "$SAMPLE"; } >"$T/ub.csv"
+state_files="manifest.json docs.jsonl mentions.jsonl forms.jsonl entities.json form_vectors.bin"
+same_state() { # DIR_A DIR_B: every state file byte-identical
+  for f in $state_files; do cmp -s "$1/$f" "$2/$f" || return 1; done
+}
+key_ids() { sed 's/.*"key":\("[^"]*"\).*"entity_id":\(-\{0,1\}[0-9]*\)}$/\1 \2/' "$1/forms.jsonl"; }
+expect 0 "cluster the first half" -- "$BIN" cluster "${U[@]}" --input "$T/ua.csv" --out "$T/us"
+cp -r "$T/us" "$T/us0"
+expect 0 "update --help" -- "$BIN" update --help
+expect 2 "update without --state" -- "$BIN" update "${U[@]}" --input "$T/ub.csv"
+expect 2 "update without --input" -- "$BIN" update "${U[@]}" --state "$T/us"
+expect 0 "update with the second half" -- "$BIN" update "${U[@]}" --state "$T/us" --input "$T/ub.csv"
+key_ids "$T/us0" >"$T/ids0"
+key_ids "$T/us" >"$T/ids1"
+[ -s "$T/ids0" ] && [ -z "$(grep -vxFf "$T/ids1" "$T/ids0")" ] && ok || bad "update changed an old form's entity id"
+n0=$(grep -c '"id":' "$T/us0/entities.json")
+awk -v n="$n0" -F'"entity_id":' 'NR>0 {split($2,a,"}"); if (a[1]+0 > max) max=a[1]+0} END {exit !(max >= n)}' "$T/us/forms.jsonl" && ok || bad "no new entity numbered after the old ones"
+last=$(tail -n 1 "$T/ub.csv" | cut -d, -f1)
+grep -q "\"doc_id\":\"$last\"" "$T/us/mentions.jsonl" || grep -q "\"id\":\"$last\"" "$T/us/docs.jsonl" && ok || bad "the second half's comments are not in the state"
+[ "$(wc -l <"$T/us/docs.jsonl")" = "$rows" ] && ok || bad "updated state does not hold every comment"
+[ "$(wc -l <"$T/us/mentions.jsonl")" -gt "$(wc -l <"$T/us0/mentions.jsonl")" ] && ok || bad "no mention added"
+grep -q '"updates"' "$T/us/manifest.json" && grep -q "\"comments_added\":[[:space:]]*$((rows - half))" "$T/us/manifest.json" &&
+  grep -q '"input_digest"' "$T/us/manifest.json" && ok || bad "manifest does not record the update"
+[ ! -e "$T/us.update-tmp" ] && ok || bad "staging directory left behind"
+expect 0 "trends on an updated state" -- "$BIN" trends --state "$T/us" --out "$T/utr.json"
+expect 0 "report on an updated state" -- "$BIN" report --state "$T/us" --out "$T/ur.html"
+expect 0 "match on an updated state" -- "$BIN" match --state "$T/us" "Trump"
+cp -r "$T/us" "$T/us1"
+expect 0 "second update with the same input" -- "$BIN" update "${U[@]}" --state "$T/us" --input "$T/ub.csv"
+grep -q "nothing to add" "$T/stdout" && same_state "$T/us" "$T/us1" && ok || bad "a repeated update changed the state"
+# deterministic: the same update twice, into two directories
+expect 0 "update into --out" -- "$BIN" update "${U[@]}" --state "$T/us0" --input "$T/ub.csv" --out "$T/uo1"
+expect 0 "update into --out again" -- "$BIN" update "${U[@]}" --state "$T/us0" --input "$T/ub.csv" --out "$T/uo2"
+same_state "$T/uo1" "$T/uo2" && ok || bad "update is not deterministic"
+cp -r "$T/us0" "$T/us0b"
+expect 0 "--out leaves the state as it was" -- same_state "$T/us0" "$T/us0b"
+expect 0 "update with nothing new into --out" -- "$BIN" update "${U[@]}" --state "$T/us1" --input "$T/ub.csv" --out "$T/uo3"
+grep -q '"comments_added":[[:space:]]*0' "$T/uo3/manifest.json" && [ "$(wc -l <"$T/uo3/docs.jsonl")" = "$rows" ] && ok || bad "--out with nothing new wrote no state"
+# bad state / bad input / other options: exit 2, one line, the state byte-identical
+expect 2 "update of a missing state" -- "$BIN" update "${U[@]}" --state "$T/nostate" --input "$T/ub.csv"
+expect 2 "update with a missing input" -- "$BIN" update "${U[@]}" --state "$T/us1" --input "$T/nope.csv"
+same_state "$T/us1" "$T/us" && ok || bad "failed update changed the state"
+expect 2 "update with an empty input" -- "$BIN" update "${U[@]}" --state "$T/us1" --input "$T/empty.csv"
+cp -r "$T/us0" "$T/um"
+expect 2 "update with other options" -- "$BIN" update "${U[@]}" --cannot-link off --state "$T/um" --input "$T/ub.csv"
+grep -q "cannot-link" "$T/stderr" && ok || bad "option mismatch not named"
+printf '{"doc_id":"%s","start":0,"end":1}\n' "$last" >"$T/um.jsonl"
+expect 2 "update with another tagger" -- "$BIN" update "${U[@]}" --mentions "$T/um.jsonl" --state "$T/um" --input "$T/ub.csv"
+grep -q "tagger" "$T/stderr" && same_state "$T/um" "$T/us0" && ok || bad "tagger mismatch: $(cat "$T/stderr")"
+cp -r "$T/us0" "$T/ubad"
+printf 'x' >>"$T/ubad/mentions.jsonl"
+cp -r "$T/ubad" "$T/ubad0"
+expect 2 "update of a damaged state" -- "$BIN" update "${U[@]}" --state "$T/ubad" --input "$T/ub.csv"
+same_state "$T/ubad" "$T/ubad0" && ok || bad "update changed a damaged state"
+expect 2 "update of a legacy state" -- "$BIN" update "${U[@]}" --state "$T/lleg" --input "$T/ub.csv"
+expect 0 "cluster --no-text" -- "$BIN" cluster "${U[@]}" --no-text --input "$T/ua.csv" --out "$T/unt"
+expect 2 "update of a state without text" -- "$BIN" update "${U[@]}" --state "$T/unt" --input "$T/ub.csv"
+# an interrupted update (a staging directory left behind) is cleaned up
+cp -r "$T/us0" "$T/ui"
+mkdir -p "$T/ui.update-tmp" && printf 'junk' >"$T/ui.update-tmp/manifest.json"
+expect 0 "update after an interrupted one" -- "$BIN" update "${U[@]}" --state "$T/ui" --input "$T/ub.csv"
+[ ! -e "$T/ui.update-tmp" ] && same_state "$T/ui" "$T/uo1" && ok || bad "leftover staging directory not replaced"
+# ---- end of update ----
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
