@@ -456,6 +456,7 @@ static vcd_status score_set(trainer *t, const ner_set *d, const ner_features *f,
         ner_acts_reserve(&t->acts, c, t->starts[e - s], 1);
         ner_emissions(t->m, &view, t->starts, e - s, &t->acts);
         ner_decode(t->m, &t->acts, t->starts, e - s, t->dev_labels + d->row[s], NULL);
+        ner_trim_verbs(c, d->seqs + s, e - s, t->starts, t->dev_labels + d->row[s]);
         s = e;
     }
     for (size_t w = 0; w < d->row[d->n]; w++)
