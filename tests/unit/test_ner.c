@@ -629,6 +629,86 @@ static void test_training(const char *vec_path)
     vcd_remove_tree("/tmp/vcd-test-ner-m3");
 }
 
+static int has_bytes(const vcd_mapped_file *f, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= f->len; i++)
+        if (memcmp(f->data + i, needle, n) == 0) return 1;
+    return 0;
+}
+
+/* Partial labels (BTC scheme) and a second dev set (WNUT 2016 scheme). */
+static void test_partial_training(const char *vec_path)
+{
+    const char *train = write_conll("/tmp/vcd-test-ner-train.conll", 0);
+    const char *dev = write_conll("/tmp/vcd-test-ner-dev.conll", 1);
+    static const char *people[] = {"Dave", "Erin", "Frank"}, *orgs[] = {"Netflix", "Tesla"};
+    vcd_buf b = {0}, d2 = {0};
+    for (int s = 0; s < 40; s++) {
+        vcd_buf_printf(&b, "%s\tB-PER\nworks\tO\nat\tO\n%s\tB-ORG\nin\tO\nParis\tB-LOC\n\n",
+                       people[s % 3], orgs[s % 2]);
+        vcd_buf_printf(&d2,
+                       "%s\tB-person\nworks\tO\nat\tO\n%s\tB-company\nin\tO\n%s\tB-geo-loc\n\n",
+                       people[(s + 1) % 3], orgs[(s + 1) % 2], s % 2 ? "London" : "Berlin");
+    }
+    const char *part = "/tmp/vcd-test-ner-btc.conll", *dev2 = "/tmp/vcd-test-ner-w16.conll";
+    CHECK(vcd_write_file_atomic(part, b.data, b.len) == VCD_OK);
+    CHECK(vcd_write_file_atomic(dev2, d2.data, d2.len) == VCD_OK);
+    vcd_ner_train_options o;
+    vcd_ner_train_options_default(&o);
+    o.train_path = train;
+    o.dev_path = dev;
+    o.dev2_path = dev2;
+    o.dev2_scheme = "wnut16";
+    o.partial_path = part;
+    o.partial_scheme = "btc";
+    o.vectors_path = vec_path;
+    o.out_dir = "/tmp/vcd-test-ner-m4";
+    o.epochs = 8;
+    o.batch = 8;
+    o.char_buckets = 512;
+    o.char_dim = 8;
+    o.hidden = 16;
+    o.lr = 5e-3f;
+    o.ema_decay = 0.9f;
+    o.quiet = 1;
+    vcd_ner_train_report r;
+    vcd_status rc = vcd_ner_train(&o, &r);
+    CHECK_MSG(rc == VCD_OK, "%s", vcd_last_error());
+    CHECK(r.partial_sentences == 40 && r.partial_skipped == 0);
+    CHECK(r.train_sentences == 100);
+    CHECK(r.epoch_f1_dev2 != NULL);
+    CHECK_MSG(r.saved_f1_dev2 > 0.6, "dev2 F1 %.3f", r.saved_f1_dev2);
+    vcd_ner_train_report_free(&r);
+    /* the BTC types did not become model types */
+    vcd_mapped_file f;
+    if (vcd_map_file("/tmp/vcd-test-ner-m4/config.json", &f) == VCD_OK) {
+        CHECK(!has_bytes(&f, "PER") && !has_bytes(&f, "ORG"));
+        vcd_unmap_file(&f);
+    }
+    if (vcd_map_file("/tmp/vcd-test-ner-m4/train_log.json", &f) == VCD_OK) {
+        CHECK(has_bytes(&f, "\"dev2_f1\""));
+        vcd_unmap_file(&f);
+    }
+    /* a type outside the scheme, an unknown scheme: errors naming them */
+    vcd_buf_puts(&b, "Bob\tB-MISC\n\n");
+    CHECK(vcd_write_file_atomic(part, b.data, b.len) == VCD_OK);
+    CHECK(vcd_ner_train(&o, &r) == VCD_EINPUT);
+    CHECK(strstr(vcd_last_error(), "MISC") != NULL);
+    vcd_ner_train_report_free(&r);
+    o.partial_path = NULL;
+    o.dev2_scheme = "wnut15";
+    CHECK(vcd_ner_train(&o, &r) == VCD_EINPUT);
+    vcd_ner_train_report_free(&r);
+    o.dev2_scheme = NULL; /* dev2's WNUT 2016 types read as they are: not the model's */
+    o.dev_path = NULL;
+    CHECK(vcd_ner_train(&o, &r) == VCD_EINPUT); /* dev2 without dev */
+    vcd_ner_train_report_free(&r);
+    vcd_buf_free(&b);
+    vcd_buf_free(&d2);
+    vcd_remove_tree("/tmp/vcd-test-ner-m4");
+}
+
 int main(void)
 {
     test_crf();
@@ -641,5 +721,6 @@ int main(void)
     test_net_gradient(vec, 0);
     test_net_gradient(vec, 3);
     test_training(vec);
+    test_partial_training(vec);
     return test_finish();
 }
