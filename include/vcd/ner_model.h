@@ -69,6 +69,7 @@ typedef struct {
     size_t max_train_sentences; /* 0: all (learning curves use a prefix) */
     int quiet;
     const char *command; /* recorded in train_log.json, may be NULL */
+    const char *note;    /* free text for train_log.json (e.g. the data's licences), may be NULL */
     vcd_progress_fn progress;
     void *progress_ctx;
 } vcd_ner_train_options;

@@ -41,6 +41,9 @@ vcd_status vcd_conll_map_types(vcd_conll *c, const char *scheme, const char *nam
         vcd_conll_token *t = &c->tokens[k];
         if (!t->tag || strcmp(t->tag, "O") == 0) continue;
         const type_map *m = NULL;
+        if ((t->tag[0] != 'B' && t->tag[0] != 'I') || t->tag[1] != '-')
+            return vcd_fail(VCD_EINPUT, "%s:%zu: tag '%s' is not O, B-TYPE or I-TYPE", name,
+                            t->line, t->tag);
         for (size_t i = 0; i < n_map && !m; i++)
             if (strcmp(t->tag + 2, wnut16_map[i].from) == 0) m = &wnut16_map[i];
         if (!m)

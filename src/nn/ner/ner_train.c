@@ -718,6 +718,7 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
     cJSON_AddStringToObject(j, "schema", "vcdiscover.train-ner/1");
     cJSON_AddStringToObject(j, "architecture", o->lstm ? "cnn-bilstm-crf" : "cnn-crf");
     if (o->command) cJSON_AddStringToObject(j, "command", o->command);
+    if (o->note) cJSON_AddStringToObject(j, "note", o->note);
     cJSON *data = cJSON_AddObjectToObject(j, "data");
     data_version(data, "train", o->train_path);
     data_version(data, "dev", o->dev_path);
