@@ -49,7 +49,8 @@ typedef struct {
     /* A corpus that annotates only some types, trained on as partial labels
      * (nn_crf_partial_nll). "btc" (Broad Twitter Corpus): PER -> person,
      * LOC -> location, ORG -> corporation or group, O -> O or a product,
-     * creative-work or group word. */
+     * creative-work or group word. "btc-org": the same but an O word is
+     * never a group (BTC's ORG covers WNUT's groups). */
     const char *partial_path, *partial_scheme;
     size_t partial_per_epoch;       /* partial sentences drawn afresh each epoch; 0: all */
     const char *const *extra_train; /* more CoNLL files (e.g. silver labels) */

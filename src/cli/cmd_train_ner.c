@@ -101,7 +101,7 @@ static cli_option train_options[T_COUNT] = {
     [T_PARTIAL_SCHEME] = {"partial-scheme", 1,
                           "CNN-CRF: btc (Broad Twitter Corpus: PER -> person, LOC -> location, "
                           "ORG -> corporation or group, O -> O, product, creative-work or "
-                          "group; default)"},
+                          "group; default) | btc-org (the same, but O is never a group)"},
     [T_PARTIAL_PER_EPOCH] = {"partial-per-epoch", 1,
                              "CNN-CRF: partial sentences per epoch, drawn afresh (default: all)"},
     [T_NOTE] = {"note", 1,

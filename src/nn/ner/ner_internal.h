@@ -149,6 +149,10 @@ void ner_features_batch(const vcd_ner_model *m, const vcd_word_seq *seqs, size_t
 /* Match key of a word as the gazetteer sees it (cleared first). */
 void ner_word_key(const char *w, size_t n, vcd_buf *out);
 
+/* ---- training (ner_train.c) ---- */
+/* True for the partial-label schemes train-ner reads ("btc", "btc-org"). */
+int ner_partial_scheme_known(const char *scheme);
+
 /* ---- network (ner_net.c) ---- */
 typedef struct {
     size_t cap_rows;

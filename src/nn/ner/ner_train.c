@@ -229,19 +229,29 @@ static uint64_t btc_chunk_bits(const ner_config *c, const vcd_chunk *ch, int bio
     return 0;
 }
 
+int ner_partial_scheme_known(const char *scheme)
+{
+    return scheme && (strcmp(scheme, "btc") == 0 || strcmp(scheme, "btc-org") == 0);
+}
+
 /* Per word of the partially labelled sentences, the tags their annotation
  * allows. BTC marks persons, locations and organisations only, so a word
- * it leaves outside may still be a product, creative work or group: those
- * types are not taught as "O". Every set keeps a BIO-valid path (O outside
- * chunks, B- then I- of one type inside). */
+ * it leaves outside may still be a product or creative work, and under
+ * "btc" a group: those types are not taught as "O". "btc-org" reads BTC's
+ * ORG as covering WNUT's groups too (bands, teams and parties are
+ * organisations), so a BTC "O" word is not a group. Every set keeps a
+ * BIO-valid path (O outside chunks, B- then I- of one type inside). */
 static vcd_status partial_masks(const ner_set *d, const ner_config *c, const char *scheme,
                                 const char *name, uint64_t *allowed)
 {
     static const char *const unlabelled[] = {"product", "creative-work", "group"};
-    if (!scheme || strcmp(scheme, "btc") != 0)
-        return vcd_fail(VCD_EINPUT, "train-ner: unknown partial-label scheme '%s' (expected btc)",
+    if (!ner_partial_scheme_known(scheme))
+        return vcd_fail(VCD_EINPUT,
+                        "train-ner: unknown partial-label scheme '%s' (expected btc or btc-org)",
                         scheme ? scheme : "");
-    uint64_t outside = 1 | type_bits(c, unlabelled, 3, 1) | type_bits(c, unlabelled, 3, 2);
+    size_t n_open = strcmp(scheme, "btc") == 0 ? 3 : 2;
+    uint64_t outside =
+        1 | type_bits(c, unlabelled, n_open, 1) | type_bits(c, unlabelled, n_open, 2);
     for (size_t s = d->n_labelled; s < d->n; s++) {
         uint64_t *a = allowed + d->row[s];
         for (size_t w = 0; w < d->seqs[s].n; w++)
@@ -670,8 +680,9 @@ static vcd_status check_options(const vcd_ner_train_options *o)
     if (o->dev2_scheme && !vcd_conll_scheme_known(o->dev2_scheme))
         return vcd_fail(VCD_EINPUT, "train-ner: unknown dev2 tag scheme '%s' (expected wnut16)",
                         o->dev2_scheme);
-    if (o->partial_path && (!o->partial_scheme || strcmp(o->partial_scheme, "btc") != 0))
-        return vcd_fail(VCD_EINPUT, "train-ner: unknown partial-label scheme '%s' (expected btc)",
+    if (o->partial_path && !ner_partial_scheme_known(o->partial_scheme))
+        return vcd_fail(VCD_EINPUT,
+                        "train-ner: unknown partial-label scheme '%s' (expected btc or btc-org)",
                         o->partial_scheme ? o->partial_scheme : "");
     if (o->epochs < 1 || o->epochs > 1000 || o->batch < 1 || o->batch > 4096)
         return vcd_fail(VCD_EINPUT, "train-ner: epochs must be 1..1000 and batch 1..4096");
