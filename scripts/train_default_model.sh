@@ -13,7 +13,9 @@
 #   4. the default model: every epoch all gold sentences, a fresh draw of
 #      as many silver ones, and the 6,338 Broad Twitter Corpus training
 #      tweets as partial labels (PER, LOC, ORG only: the CRF sums over every
-#      WNUT tag path they allow); epoch and "O" offset chosen by the mean F1
+#      WNUT tag path they allow; btc-org: their ORG is a corporation or a
+#      group, their O any of O, product, creative-work); epoch and "O" offset
+#      chosen by the mean F1
 #      of WNUT 2017 dev and WNUT 2016 test (types mapped; validation only,
 #      never training data); weights in F16
 #
@@ -24,6 +26,11 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 OPTS="--char-buckets 4096 --dropout 0.3 --batch 32"
 SEED=42
+NOTE="training data: WNUT 2017 train (CC-BY 4.0, Derczynski et al. 2017); Broad Twitter Corpus train \
+as partial labels (CC-BY 4.0, Derczynski, Bontcheva, Roberts 2016); silver labels on the WNUT 2017 \
+raw YouTube comments (CC-BY 4.0) from data/gazetteer.tsv (this project) and the gold-only model; \
+GloVe 6B vectors (PDDL). Validation only, not training data: WNUT 2017 dev (CC-BY 4.0), WNUT 2016 \
+test (GPL-3.0 repository, no data licence)."
 GOLD_EPOCHS=20
 SILVER_EPOCHS=12
 SILVER_PER_EPOCH=3400 # about the number of gold sentences (3,394)
@@ -71,5 +78,6 @@ $bin silver --input "$work/comments.txt" --format txt --state "$work/state" \
   --gold "$W/train.conll" --out "$work/silver.conll"
 # shellcheck disable=SC2086
 $bin train-ner --train "$W/train.conll" --dev "$W/dev.conll" --dev2 "$W16/test.conll" --dev2-map wnut16 \
-  --silver "$work/silver.conll" --silver-per-epoch "$SILVER_PER_EPOCH" --partial "$BTC" --out "$out" \
-  $OPTS --seed "$SEED" --epochs "$SILVER_EPOCHS" --f16
+  --silver "$work/silver.conll" --silver-per-epoch "$SILVER_PER_EPOCH" \
+  --partial "$BTC" --partial-scheme btc-org --out "$out" \
+  $OPTS --seed "$SEED" --epochs "$SILVER_EPOCHS" --f16 --note "$NOTE"
