@@ -214,6 +214,30 @@ static void test_crf_partial(void)
     CHECK(de[0] == 0 && de[PN * PL - 1] == 0);
 }
 
+/* Lower-case common verbs leave span ends; capitalised ones and inner ones stay. */
+static void test_trim_verbs(void)
+{
+    ner_config c = {0};
+    char **types = vcd_xmalloc(2 * sizeof *types);
+    types[0] = vcd_xstrdup("person");
+    types[1] = vcd_xstrdup("location");
+    ner_config_set_types(&c, types, 2); /* O, B-location 1, I-location 2, B-person 3, I-person 4 */
+    const char *w[] = {"skip", "Tesla", "Motors", "said", "skip",  "Skip", "Bayless",
+                       "New",  "York",  "City",   "is",   "Catch", "is",   "Me"};
+    size_t lens[14];
+    for (int i = 0; i < 14; i++)
+        lens[i] = strlen(w[i]);
+    vcd_word_seq seq = {w, lens, 14};
+    int32_t labels[14] = {3, 4, 4, 4, 3, 3, 4, 1, 2, 2, 2, 3, 4, 4};
+    int32_t want[14] = {0, 3, 4, 0, 0, 3, 4, 1, 2, 2, 0, 3, 4, 4};
+    size_t starts[2] = {0, 14};
+    ner_trim_verbs(&c, &seq, 1, starts, labels);
+    CHECK(memcmp(labels, want, sizeof want) == 0);
+    for (int i = 0; i < 14; i++)
+        CHECK_MSG(labels[i] == want[i], "word %d (%s): %d, want %d", i, w[i], labels[i], want[i]);
+    ner_config_free(&c);
+}
+
 /* <gather(x), y> == <x, scatter(y)> over two sequences. */
 static void test_window(void)
 {
@@ -713,6 +737,7 @@ int main(void)
 {
     test_crf();
     test_crf_partial();
+    test_trim_verbs();
     test_window();
     test_lstm_kernel(0);
     test_lstm_kernel(1);
