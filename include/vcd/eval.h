@@ -39,6 +39,14 @@ vcd_status vcd_conll_check_tags(const vcd_conll *c, const char *name);
 /* vcd_conll_load then vcd_conll_check_tags. */
 vcd_status vcd_conll_load_tagged(const char *path, vcd_conll *out);
 void vcd_conll_free(vcd_conll *c);
+/* Rewrites a tagged file's tags (vcd_conll_check_tags passed) from another
+ * annotation scheme to WNUT 2017 types. "wnut16": WNUT 2016 Twitter NER
+ * (person, geo-loc and facility -> location, company -> corporation,
+ * product, sportsteam and musicartist -> group, movie and tvshow ->
+ * creative-work, other -> O). A type outside the scheme is an error naming
+ * the line. */
+vcd_status vcd_conll_map_types(vcd_conll *c, const char *scheme, const char *name);
+int vcd_conll_scheme_known(const char *scheme);
 
 /* The sentences of a CoNLL file as word sequences for a tagger: seqs[s]
  * points into words/lens, which point into the file (keep it alive). */

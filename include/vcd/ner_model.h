@@ -42,7 +42,18 @@ vcd_status vcd_ner_model_tag_conll(const vcd_ner_model *m, const vcd_conll *c, c
 
 typedef struct {
     const char *train_path, *dev_path; /* CoNLL; dev may be NULL */
-    const char *const *extra_train;    /* more CoNLL files (e.g. silver labels) */
+    /* A second dev set from another domain (needs dev_path): epochs and the
+     * "O" offset are then chosen by the mean of the two F1s. dev2_scheme
+     * names its tag scheme for vcd_conll_map_types (NULL: WNUT 2017). */
+    const char *dev2_path, *dev2_scheme;
+    /* A corpus that annotates only some types, trained on as partial labels
+     * (nn_crf_partial_nll). "btc" (Broad Twitter Corpus): PER -> person,
+     * LOC -> location, ORG -> corporation or group, O -> O or a product,
+     * creative-work or group word. "btc-org": the same but an O word is
+     * never a group (BTC's ORG covers WNUT's groups). */
+    const char *partial_path, *partial_scheme;
+    size_t partial_per_epoch;       /* partial sentences drawn afresh each epoch; 0: all */
+    const char *const *extra_train; /* more CoNLL files (e.g. silver labels) */
     size_t n_extra_train;
     size_t silver_per_epoch; /* extra sentences drawn afresh each epoch; 0: all of them */
     const char *vectors_path;
@@ -59,6 +70,7 @@ typedef struct {
     size_t max_train_sentences; /* 0: all (learning curves use a prefix) */
     int quiet;
     const char *command; /* recorded in train_log.json, may be NULL */
+    const char *note;    /* free text for train_log.json (e.g. the data's licences), may be NULL */
     vcd_progress_fn progress;
     void *progress_ctx;
 } vcd_ner_train_options;
@@ -68,15 +80,18 @@ void vcd_ner_train_options_default(vcd_ner_train_options *o);
 typedef struct {
     size_t epochs_run, best_epoch, train_sentences, train_words, gazetteer_entries;
     double best_f1, best_precision, best_recall;
-    double saved_f1;               /* the written folder (F16 rounding included) on dev */
-    double o_penalty;              /* chosen on dev (0 without dev data) */
-    double f1_before_penalty;      /* best epoch's dev F1 with no "O" offset */
-    double *epoch_loss, *epoch_f1; /* epochs_run entries (caller frees) */
+    double saved_f1;                    /* the written folder (F16 rounding included) on dev */
+    double best_f1_dev2, saved_f1_dev2; /* the same on dev2 (0 without it) */
+    double *epoch_f1_dev2;              /* epochs_run entries with dev2, else NULL */
+    size_t partial_sentences, partial_skipped; /* skipped: no allowed tag path */
+    double o_penalty;                          /* chosen on dev (0 without dev data) */
+    double f1_before_penalty;                  /* best epoch's dev F1 with no "O" offset */
+    double *epoch_loss, *epoch_f1;             /* epochs_run entries (caller frees) */
     double seconds;
 } vcd_ner_train_report;
 
-/* Trains and writes the best epoch (by dev entity F1; the last epoch without
- * dev data) to out_dir, with train_log.json beside the weights. */
+/* Trains and writes the best epoch (by dev entity F1, or the mean of the two
+ * dev F1s; the last epoch without dev data) to out_dir, with train_log.json beside the weights. */
 vcd_status vcd_ner_train(const vcd_ner_train_options *o, vcd_ner_train_report *report);
 void vcd_ner_train_report_free(vcd_ner_train_report *r);
 

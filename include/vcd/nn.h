@@ -111,6 +111,24 @@ size_t nn_crf_scratch_floats(size_t n, size_t labels);
  * per emission (marginals minus one-hot); dtrans, dstart, dend (+=). */
 double nn_crf_nll(float *demit, float *dtrans, float *dstart, float *dend, const float *emit,
                   const int32_t *gold, size_t n, const nn_crf *crf, float *scratch);
+/* Partial labels: the tags each position may take and the moves a path may
+ * make. allowed[t] has bit j set when tag j is allowed at t (labels <= 64);
+ * trans_ok [labels, labels] and start_ok [labels] are 0 for forbidden moves
+ * (NULL: every move). Used by nn_crf_partial_nll. */
+typedef struct {
+    const uint64_t *allowed;
+    const uint8_t *trans_ok, *start_ok;
+} nn_crf_allowed;
+
+size_t nn_crf_partial_scratch_floats(size_t n, size_t labels);
+/* Negative log of the probability mass of the allowed paths:
+ * logZ(all paths) - logZ(allowed paths). Its gradient, marginals(all) minus
+ * marginals(allowed), goes to demit (=) and dtrans, dstart, dend (+=). With
+ * one allowed tag per position it equals nn_crf_nll. Returns NAN (and zero
+ * gradients) when no allowed path exists. */
+double nn_crf_partial_nll(float *demit, float *dtrans, float *dstart, float *dend,
+                          const float *emit, const nn_crf_allowed *allowed, size_t n,
+                          const nn_crf *crf, float *scratch);
 /* Per-position tag marginals p(y_t = j) [n, labels]. */
 void nn_crf_marginals(float *marg, const float *emit, size_t n, const nn_crf *crf, float *scratch);
 /* Highest-scoring tag sequence; returns its score. `back` holds n * labels. */

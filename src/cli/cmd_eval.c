@@ -20,19 +20,23 @@ static void print_ner_table(const vcd_ner_score *s)
            s->fp, s->fn);
 }
 
-enum { N_GOLD, N_PRED, N_JSON, N_COUNT };
+enum { N_GOLD, N_PRED, N_GOLD_MAP, N_JSON, N_COUNT };
 
 static int eval_ner(int argc, char **argv)
 {
     cli_option opts[N_COUNT] = {
         [N_GOLD] = {"gold", 1, "gold CoNLL file (token ... tag)"},
         [N_PRED] = {"pred", 1, "predicted CoNLL file, same tokens (token ... tag)"},
+        [N_GOLD_MAP] = {"gold-map", 1,
+                        "read the gold tags as WNUT 2017 types: wnut16 (WNUT 2016 test; mapping "
+                        "in ../shared/data/wnut16/README.md)"},
         [N_JSON] = {"json", 0, "print JSON (schema vcdiscover.eval-ner/1)"},
     };
     size_t npos;
     int rc = cli_parse("eval ner", argc, argv, opts, N_COUNT, NULL, 0, &npos);
     if (rc < 0) {
-        cli_usage(stdout, "eval ner", "--gold GOLD.conll --pred PRED.conll [--json]", opts,
+        cli_usage(stdout, "eval ner",
+                  "--gold GOLD.conll --pred PRED.conll [--gold-map wnut16] [--json]", opts,
                   N_COUNT);
         return 0;
     }
@@ -43,6 +47,12 @@ static int eval_ner(int argc, char **argv)
     vcd_ner_score s;
     vcd_status st = vcd_conll_load_tagged(opts[N_GOLD].value, &gold);
     if (st) return cli_fail(st);
+    const char *map = opts[N_GOLD_MAP].value;
+    if (map) st = vcd_conll_map_types(&gold, map, opts[N_GOLD].value);
+    if (st) {
+        vcd_conll_free(&gold);
+        return cli_fail(st);
+    }
     st = vcd_conll_load_tagged(opts[N_PRED].value, &pred);
     if (!st) st = vcd_ner_score_conll(&gold, &pred, &s);
     vcd_conll_free(&gold);

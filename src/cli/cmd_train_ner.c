@@ -36,6 +36,12 @@ enum {
     T_LOWER,
     T_MEMBERS,
     T_SILVER_PER_EPOCH,
+    T_DEV2,
+    T_DEV2_MAP,
+    T_PARTIAL,
+    T_PARTIAL_SCHEME,
+    T_PARTIAL_PER_EPOCH,
+    T_NOTE,
     T_COUNT
 };
 
@@ -83,6 +89,23 @@ static cli_option train_options[T_COUNT] = {
     [T_SILVER_PER_EPOCH] = {"silver-per-epoch", 1,
                             "CNN-CRF: each epoch trains on all gold sentences and this many "
                             "silver ones, drawn afresh (default: all silver)"},
+    [T_DEV2] = {"dev2", 1,
+                "CNN-CRF: a second dev set (another domain, CoNLL): epochs and the O offset are "
+                "chosen by the mean of both dev F1s"},
+    [T_DEV2_MAP] = {"dev2-map", 1,
+                    "CNN-CRF: read --dev2's tags as WNUT 2017 types: wnut16 (mapping in "
+                    "../shared/data/wnut16/README.md)"},
+    [T_PARTIAL] = {"partial", 1,
+                   "CNN-CRF: more training data with partial labels (CoNLL; see "
+                   "--partial-scheme): the CRF sums over every tag path its annotation allows"},
+    [T_PARTIAL_SCHEME] = {"partial-scheme", 1,
+                          "CNN-CRF: btc (Broad Twitter Corpus: PER -> person, LOC -> location, "
+                          "ORG -> corporation or group, O -> O, product, creative-work or "
+                          "group; default) | btc-org (the same, but O is never a group)"},
+    [T_PARTIAL_PER_EPOCH] = {"partial-per-epoch", 1,
+                             "CNN-CRF: partial sentences per epoch, drawn afresh (default: all)"},
+    [T_NOTE] = {"note", 1,
+                "CNN-CRF: text recorded in train_log.json (e.g. the training data's licences)"},
     [T_EMA] = {"ema", 1,
                "CNN-CRF: decay of the weight average that is scored and kept; 0 = off "
                "(default: 0.998)"},
@@ -165,6 +188,7 @@ static int read_default_numbers(vcd_ner_train_options *o)
         cli_size(train_options, T_COUNT, "lstm", 0, 1024, &o->lstm) ||
         cli_size(train_options, T_COUNT, "members", 1, 16, &o->members) ||
         cli_size(train_options, T_COUNT, "silver-per-epoch", 1, SIZE_MAX, &o->silver_per_epoch) ||
+        cli_size(train_options, T_COUNT, "partial-per-epoch", 1, SIZE_MAX, &o->partial_per_epoch) ||
         cli_real(train_options, T_COUNT, "lr", 1e-9, 0.999, &lr) ||
         cli_real(train_options, T_COUNT, "weight-decay", 0, 0.999, &wd) ||
         cli_real(train_options, T_COUNT, "dropout", 0, 0.95, &dropout) ||
@@ -188,9 +212,12 @@ static void print_default_report(const vcd_ner_train_options *o, const vcd_ner_t
         vcd_buf_json_string(&b, o->out_dir, strlen(o->out_dir));
         printf("{\"schema\":\"vcdiscover.train-ner-run/1\",\"architecture\":\"cnn-crf\","
                "\"out\":%s,\"train_sentences\":%zu,\"best_epoch\":%zu,\"best_dev_f1\":%.4f,"
-               "\"saved_dev_f1\":%.4f,\"seconds\":%.3f,\"epochs\":[",
-               b.data, r->train_sentences, r->best_epoch, 100 * r->best_f1, 100 * r->saved_f1,
-               r->seconds);
+               "\"saved_dev_f1\":%.4f,",
+               b.data, r->train_sentences, r->best_epoch, 100 * r->best_f1, 100 * r->saved_f1);
+        if (o->dev2_path)
+            printf("\"best_dev2_f1\":%.4f,\"saved_dev2_f1\":%.4f,", 100 * r->best_f1_dev2,
+                   100 * r->saved_f1_dev2);
+        printf("\"seconds\":%.3f,\"epochs\":[", r->seconds);
         vcd_buf_free(&b);
         print_epochs_json(r->epoch_loss, r->epoch_f1, r->epochs_run);
         return;
@@ -202,6 +229,12 @@ static void print_default_report(const vcd_ner_train_options *o, const vcd_ner_t
                "saved%s: F1 %.2f\n",
                r->best_epoch, 100 * r->f1_before_penalty, r->o_penalty, 100 * r->best_precision,
                100 * r->best_recall, 100 * r->best_f1, o->f16 ? " (F16)" : "", 100 * r->saved_f1);
+    if (o->dev2_path)
+        printf("dev2 F1 at that epoch and offset %.2f; as saved %.2f (selection: mean of both)\n",
+               100 * r->best_f1_dev2, 100 * r->saved_f1_dev2);
+    if (o->partial_path)
+        printf("%zu partially labelled sentences (%zu skipped: no allowed tag path)\n",
+               r->partial_sentences, r->partial_skipped);
     printf("wrote %s/{config.json,model.safetensors,gazetteer.tsv,train_log.json}\n", o->out_dir);
 }
 
@@ -225,7 +258,13 @@ static int train_default(int argc, char **argv)
     if (rc) return rc;
     o.train_path = train_options[T_TRAIN].value;
     o.dev_path = train_options[T_DEV].value;
+    o.dev2_path = train_options[T_DEV2].value;
+    o.dev2_scheme = train_options[T_DEV2_MAP].value;
+    o.partial_path = train_options[T_PARTIAL].value;
+    o.partial_scheme =
+        train_options[T_PARTIAL_SCHEME].value ? train_options[T_PARTIAL_SCHEME].value : "btc";
     o.out_dir = train_options[T_OUT].value;
+    o.note = train_options[T_NOTE].value;
     o.f16 = train_options[T_F16].value != NULL;
     o.quiet = train_options[T_QUIET].value != NULL;
     o.vectors_path = train_options[T_VECTORS].value ? train_options[T_VECTORS].value
@@ -239,6 +278,11 @@ static int train_default(int argc, char **argv)
         return cli_error(EXIT_USAGE, "train-ner: --train and --out are required");
     if (o.silver_per_epoch && !extra)
         return cli_error(EXIT_USAGE, "train-ner: --silver-per-epoch needs --silver");
+    if ((o.partial_per_epoch || train_options[T_PARTIAL_SCHEME].value) && !o.partial_path)
+        return cli_error(EXIT_USAGE,
+                         "train-ner: --partial-per-epoch and --partial-scheme need --partial");
+    if ((o.dev2_path && !o.dev_path) || (o.dev2_scheme && !o.dev2_path))
+        return cli_error(EXIT_USAGE, "train-ner: --dev2 needs --dev, --dev2-map needs --dev2");
     char *command = command_line(argc, argv);
     o.command = command;
     if (!o.quiet && isatty(2)) o.progress = cli_progress;
@@ -300,8 +344,10 @@ int cmd_train_ner(int argc, char **argv)
     if (rc) return rc;
     static const int bert_only[] = {T_INIT_RANDOM, T_WARMUP, T_SCHEDULE, T_CLIP, T_MAX_SEQ};
     static const int cnn_only[] = {
-        T_VECTORS, T_CHAR_BUCKETS, T_CHAR_DIM, T_HIDDEN,  T_DROPOUT,
-        T_EMA,     T_LSTM,         T_LOWER,    T_MEMBERS, T_SILVER_PER_EPOCH};
+        T_VECTORS, T_CHAR_BUCKETS, T_CHAR_DIM, T_HIDDEN,         T_DROPOUT,
+        T_EMA,     T_LSTM,         T_LOWER,    T_MEMBERS,        T_SILVER_PER_EPOCH,
+        T_DEV2,    T_DEV2_MAP,     T_PARTIAL,  T_PARTIAL_SCHEME, T_PARTIAL_PER_EPOCH,
+        T_NOTE};
     if (!train_options[T_MODEL].value) {
         rc = reject_options(bert_only, sizeof bert_only / sizeof *bert_only,
                             "needs --model (it is a BERT fine-tuning option)");

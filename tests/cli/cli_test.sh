@@ -237,6 +237,26 @@ if [ -f "$VEC" ]; then
   grep -q '"silver_per_epoch":[[:space:]]*5' "$T/cnnsp/train_log.json" && ok || bad "silver_per_epoch not logged"
   expect 2 "--silver-per-epoch without --silver" -- "$BIN" train-ner --train "$T/tiny6.conll" --out "$T/cx" \
     --silver-per-epoch 5
+  # partial labels (BTC scheme) and a second dev set in WNUT 2016 types
+  printf 'Carl\tB-PER\nvisits\tO\nAmazon\tB-ORG\nin\tO\nRome\tB-LOC\n\n' >"$T/btc.conll"
+  printf 'Carl\tB-person\nvisits\tO\nAmazon\tB-company\nin\tO\nRome\tB-geo-loc\n\nfun\tB-other\n\n' >"$T/w16.conll"
+  expect 0 "train-ner --partial --dev2" -- "$BIN" train-ner --train "$T/tiny6.conll" --dev "$T/tiny.conll" \
+    --dev2 "$T/w16.conll" --dev2-map wnut16 --partial "$T/btc.conll" --out "$T/cnnp" --epochs 2 --batch 4 \
+    --hidden 16 --char-buckets 1024 --char-dim 8 --json
+  grep -q '"saved_dev2_f1":' "$T/stdout" && ok || bad "train-ner --dev2 summary: $(head -c 300 "$T/stdout")"
+  grep -q '"dev2_f1":' "$T/cnnp/train_log.json" && grep -q '"partial_sentences":[[:space:]]*1,' "$T/cnnp/train_log.json" \
+    && ok || bad "train log lacks dev2 or partial fields"
+  expect 2 "train-ner --dev2-map unknown" -- "$BIN" train-ner --train "$T/tiny6.conll" --dev "$T/tiny.conll" \
+    --dev2 "$T/w16.conll" --dev2-map wnut15 --out "$T/cx" --epochs 1
+  expect 2 "train-ner --partial-scheme unknown" -- "$BIN" train-ner --train "$T/tiny6.conll" \
+    --partial "$T/btc.conll" --partial-scheme conll03 --out "$T/cx" --epochs 1
+  expect 2 "train-ner --partial with WNUT types" -- "$BIN" train-ner --train "$T/tiny6.conll" \
+    --partial "$T/tiny.conll" --out "$T/cx" --epochs 1
+  grep -q "tiny.conll: BTC type 'person'" "$T/stderr" && ok || bad "non-BTC partial type not named: $(cat "$T/stderr")"
+  [ ! -e "$T/cx" ] && ok || bad "failed train-ner left a folder"
+  expect 0 "eval ner --gold-map wnut16" -- "$BIN" eval ner --gold "$T/w16.conll" --pred "$T/w16.conll" --gold-map wnut16
+  grep -qE '^location +0\.00 +0\.00 +0\.00 +0 +0 +1$' "$T/stdout" && grep -q '^geo-loc' "$T/stdout" && ok || bad "gold-map table: $(cat "$T/stdout")"
+  expect 2 "eval ner --gold-map unknown" -- "$BIN" eval ner --gold "$T/w16.conll" --pred "$T/w16.conll" --gold-map x
   # silver leaves out names the comments write in lower case, and with
   # --gold those labelled data leaves unlabelled
   printf 'Zorblat\tPER\nblorgle\tPER\nQWZX\tORG\n' >"$T/sgaz.tsv"
@@ -274,8 +294,18 @@ if [ -f "$VEC" ]; then
       expect 0 "ner on WNUT dev with the default model" -- "$BIN" ner --input "$DEV" --out "$T/dev.pred"
       expect 0 "eval ner on WNUT dev" -- "$BIN" eval ner --gold "$DEV" --pred "$T/dev.pred" --json
       f1=$(grep -o '"f1":[0-9.]*' "$T/stdout" | head -1 | cut -d: -f2)
-      # measured 0.5306 (reports/ner.md); the issue's target is 0.50
-      awk -v f="$f1" 'BEGIN {exit !(f >= 0.50)}' && ok || bad "default model WNUT dev F1 $f1 < 0.50"
+      # measured 0.5647 (reports/ner.md); the threshold leaves a two-point margin
+      awk -v f="$f1" 'BEGIN {exit !(f >= 0.54)}' && ok || bad "default model WNUT dev F1 $f1 < 0.54"
+      W16=$SHARED/data/wnut16/test.conll
+      if [ -f "$W16" ]; then
+        expect 0 "ner on WNUT 2016 test with the default model" -- "$BIN" ner --input "$W16" --out "$T/w16.pred"
+        expect 0 "eval ner on WNUT 2016 test, mapped" -- "$BIN" eval ner --gold "$W16" --gold-map wnut16 --pred "$T/w16.pred" --json
+        f1=$(grep -o '"f1":[0-9.]*' "$T/stdout" | head -1 | cut -d: -f2)
+        # measured 0.5414 (reports/ner.md); a two-point margin
+        awk -v f="$f1" 'BEGIN {exit !(f >= 0.52)}' && ok || bad "default model WNUT 2016 test F1 $f1 < 0.52"
+      else
+        echo "SKIP: default model WNUT 2016 F1 ($W16 not found)"
+      fi
     else
       echo "SKIP: default model dev F1 ($DEV not found)"
     fi

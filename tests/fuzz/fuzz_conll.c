@@ -1,5 +1,6 @@
-/* libFuzzer: the CoNLL reader and the conlleval chunker. Invariant: a file
- * scored against itself has no false positive or negative. */
+/* libFuzzer: the CoNLL reader, the conlleval chunker and the WNUT 2016 type
+ * mapping. Invariant: a file scored against itself (mapped or not) has no
+ * false positive or negative. */
 #include "vcd/eval.h"
 
 #include <stdint.h>
@@ -17,6 +18,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vcd_buf b = {0};
         vcd_ner_score_json(&s, &b);
         vcd_buf_free(&b);
+        vcd_ner_score_free(&s);
+    }
+    if (tagged && vcd_conll_map_types(&c, "wnut16", "fuzz") == VCD_OK &&
+        vcd_ner_score_conll(&c, &c, &s) == VCD_OK) {
+        if (s.fp || s.fn) __builtin_trap();
         vcd_ner_score_free(&s);
     }
     vcd_conll_free(&c);

@@ -185,11 +185,33 @@ static void test_sklearn_fixture(void)
     cJSON_Delete(ref);
 }
 
+/* WNUT 2016 tags read as WNUT 2017 types; unknown types are errors. */
+static void test_map_wnut16(void)
+{
+    const char *text = "Hilton\tB-facility\nhotel\tI-facility\nin\tO\nParis\tB-geo-loc\n"
+                       "fun\tB-other\nStar\tB-movie\nWars\tI-movie\nU2\tB-musicartist\n";
+    vcd_conll c;
+    CHECK(vcd_conll_parse("w16", (const unsigned char *)text, strlen(text), &c) == VCD_OK);
+    CHECK(vcd_conll_map_types(&c, "wnut16", "w16") == VCD_OK);
+    const char *want[] = {"B-location",      "I-location",      "O",      "B-location", "O",
+                          "B-creative-work", "I-creative-work", "B-group"};
+    for (size_t i = 0; i < 8 && i < c.n_tokens; i++)
+        CHECK_MSG(strcmp(c.tokens[i].tag, want[i]) == 0, "token %zu: %s", i, c.tokens[i].tag);
+    vcd_conll_free(&c);
+    const char *bad = "x\tB-weather\n";
+    CHECK(vcd_conll_parse("w16", (const unsigned char *)bad, strlen(bad), &c) == VCD_OK);
+    CHECK(vcd_conll_map_types(&c, "wnut16", "w16") == VCD_EINPUT);
+    CHECK(strstr(vcd_last_error(), "w16:1") != NULL);
+    CHECK(vcd_conll_map_types(&c, "conll03", "w16") == VCD_EINPUT);
+    vcd_conll_free(&c);
+}
+
 int main(void)
 {
     test_chunk_rules();
     test_hand_scores();
     test_hand_cluster_scores();
+    test_map_wnut16();
     if (test_skip_if_missing(test_shared_path("fixtures/conll_eval/expected.json")))
         return test_finish() ? 1 : TEST_SKIP;
     cJSON *expected = load_json(test_shared_path("fixtures/conll_eval/expected.json"));

@@ -99,6 +99,145 @@ static void test_crf(void)
                start[vit[0]] + emit[vit[0]] + end[vit[0]], 1e-6);
 }
 
+/* ---- partial-label CRF against enumeration ---- */
+
+#define PL 5 /* O, B-a, I-a, B-b, I-b */
+#define PN 4
+
+static double partial_path_score(const float *emit, const float *trans, const float *start,
+                                 const float *end, const int32_t *y)
+{
+    double s = start[y[0]] + end[y[PN - 1]];
+    for (int t = 0; t < PN; t++) {
+        s += emit[t * PL + y[t]];
+        if (t) s += trans[y[t - 1] * PL + y[t]];
+    }
+    return s;
+}
+
+/* log sum of exp(score) over all paths, or only over those k allows. */
+static double partial_logz(const float *emit, const float *trans, const float *start,
+                           const float *end, const nn_crf_allowed *k)
+{
+    double mx = -1e300, terms[625];
+    int n = 0;
+    for (int code = 0; code < 625; code++) {
+        int32_t y[PN];
+        int ok = 1;
+        for (int t = 0, v = code; t < PN; t++, v /= PL) {
+            y[t] = v % PL;
+            if (k && !(k->allowed[t] >> y[t] & 1)) ok = 0;
+            if (k && t && !k->trans_ok[y[t - 1] * PL + y[t]]) ok = 0;
+        }
+        if (k && !k->start_ok[y[0]]) ok = 0;
+        if (!ok) continue;
+        terms[n] = partial_path_score(emit, trans, start, end, y);
+        if (terms[n] > mx) mx = terms[n];
+        n++;
+    }
+    double z = 0;
+    for (int i = 0; i < n; i++)
+        z += exp(terms[i] - mx);
+    return mx + log(z);
+}
+
+static void test_crf_partial(void)
+{
+    unsigned seed = 11;
+    float emit[PN * PL], trans[PL * PL], start[PL], end[PL];
+    for (int i = 0; i < PN * PL; i++)
+        emit[i] = 2 * frand(&seed);
+    for (int i = 0; i < PL * PL; i++)
+        trans[i] = frand(&seed);
+    for (int i = 0; i < PL; i++)
+        start[i] = frand(&seed), end[i] = frand(&seed);
+    nn_crf crf = {trans, start, end, PL};
+    /* BIO: I-x only after B-x or I-x, never first */
+    uint8_t trans_ok[PL * PL], start_ok[PL] = {1, 1, 0, 1, 0};
+    for (int i = 0; i < PL; i++)
+        for (int j = 0; j < PL; j++)
+            trans_ok[i * PL + j] = !(j == 2 && i != 1 && i != 2) && !(j == 4 && i != 3 && i != 4);
+    float scratch[4 * PN * PL + PL], scratch1[2 * PN * PL + PL];
+    /* one allowed tag per position: the ordinary likelihood, same gradient */
+    int32_t gold[PN] = {1, 2, 0, 3};
+    uint64_t one[PN];
+    for (int t = 0; t < PN; t++)
+        one[t] = 1u << gold[t];
+    nn_crf_allowed k1 = {one, trans_ok, start_ok};
+    float de1[PN * PL], dt1[PL * PL] = {0}, ds1[PL] = {0}, dn1[PL] = {0};
+    float de2[PN * PL], dt2[PL * PL] = {0}, ds2[PL] = {0}, dn2[PL] = {0};
+    double a = nn_crf_partial_nll(de1, dt1, ds1, dn1, emit, &k1, PN, &crf, scratch);
+    double b = nn_crf_nll(de2, dt2, ds2, dn2, emit, gold, PN, &crf, scratch1);
+    CHECK_NEAR(a, b, 1e-4);
+    double worst = 0;
+    for (int i = 0; i < PN * PL; i++)
+        worst = fmax(worst, fabs(de1[i] - de2[i]));
+    for (int i = 0; i < PL * PL; i++)
+        worst = fmax(worst, fabs(dt1[i] - dt2[i]));
+    for (int i = 0; i < PL; i++)
+        worst = fmax(worst, fmax(fabs(ds1[i] - ds2[i]), fabs(dn1[i] - dn2[i])));
+    CHECK_MSG(worst < 1e-5, "partial vs full gradient: %g", worst);
+    /* sets of tags: {O, b}, {B-a, B-b}, {I-a, I-b}, {O, B-b, I-b} */
+    uint64_t sets[PN] = {1u | 1u << 3, 1u << 1 | 1u << 3, 1u << 2 | 1u << 4,
+                         1u | 1u << 3 | 1u << 4};
+    nn_crf_allowed k = {sets, trans_ok, start_ok};
+    float de[PN * PL], dt[PL * PL] = {0}, ds[PL] = {0}, dn[PL] = {0};
+    double nll = nn_crf_partial_nll(de, dt, ds, dn, emit, &k, PN, &crf, scratch);
+    double want =
+        partial_logz(emit, trans, start, end, NULL) - partial_logz(emit, trans, start, end, &k);
+    CHECK_NEAR(nll, want, 1e-4);
+    CHECK(nll > 0);
+    float *params[] = {emit, trans, start, end};
+    float *grads[] = {de, dt, ds, dn};
+    int sizes[] = {PN * PL, PL * PL, PL, PL};
+    worst = 0;
+    for (int p = 0; p < 4; p++)
+        for (int i = 0; i < sizes[p]; i++) {
+            float keep = params[p][i], tmp[PN * PL], tt[PL * PL], ts[PL], te[PL];
+            params[p][i] = keep + 1e-2f;
+            double up = nn_crf_partial_nll(tmp, tt, ts, te, emit, &k, PN, &crf, scratch);
+            params[p][i] = keep - 1e-2f;
+            double down = nn_crf_partial_nll(tmp, tt, ts, te, emit, &k, PN, &crf, scratch);
+            params[p][i] = keep;
+            double fd = (up - down) / 2e-2, err = fabs(fd - grads[p][i]);
+            if (err > worst) worst = err;
+        }
+    CHECK_MSG(worst < 2e-3, "partial CRF gradient vs finite differences: %g", worst);
+    /* every tag allowed: the loss is 0 */
+    uint64_t all[PN] = {31, 31, 31, 31};
+    nn_crf_allowed ka = {all, NULL, NULL};
+    CHECK_NEAR(nn_crf_partial_nll(de, dt, ds, dn, emit, &ka, PN, &crf, scratch), 0, 1e-5);
+    /* no allowed path (I-a first): NAN, zero emission gradient */
+    uint64_t none[PN] = {1u << 2, 1, 1, 1};
+    nn_crf_allowed kn = {none, trans_ok, start_ok};
+    CHECK(isnan(nn_crf_partial_nll(de, dt, ds, dn, emit, &kn, PN, &crf, scratch)));
+    CHECK(de[0] == 0 && de[PN * PL - 1] == 0);
+}
+
+/* Lower-case common verbs leave span ends; capitalised ones and inner ones stay. */
+static void test_trim_verbs(void)
+{
+    ner_config c = {0};
+    char **types = vcd_xmalloc(2 * sizeof *types);
+    types[0] = vcd_xstrdup("person");
+    types[1] = vcd_xstrdup("location");
+    ner_config_set_types(&c, types, 2); /* O, B-location 1, I-location 2, B-person 3, I-person 4 */
+    const char *w[] = {"skip", "Tesla", "Motors", "said", "skip",  "Skip", "Bayless",
+                       "New",  "York",  "City",   "is",   "Catch", "is",   "Me"};
+    size_t lens[14];
+    for (int i = 0; i < 14; i++)
+        lens[i] = strlen(w[i]);
+    vcd_word_seq seq = {w, lens, 14};
+    int32_t labels[14] = {3, 4, 4, 4, 3, 3, 4, 1, 2, 2, 2, 3, 4, 4};
+    int32_t want[14] = {0, 3, 4, 0, 0, 3, 4, 1, 2, 2, 0, 3, 4, 4};
+    size_t starts[2] = {0, 14};
+    ner_trim_verbs(&c, &seq, 1, starts, labels);
+    CHECK(memcmp(labels, want, sizeof want) == 0);
+    for (int i = 0; i < 14; i++)
+        CHECK_MSG(labels[i] == want[i], "word %d (%s): %d, want %d", i, w[i], labels[i], want[i]);
+    ner_config_free(&c);
+}
+
 /* <gather(x), y> == <x, scatter(y)> over two sequences. */
 static void test_window(void)
 {
@@ -514,9 +653,91 @@ static void test_training(const char *vec_path)
     vcd_remove_tree("/tmp/vcd-test-ner-m3");
 }
 
+static int has_bytes(const vcd_mapped_file *f, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= f->len; i++)
+        if (memcmp(f->data + i, needle, n) == 0) return 1;
+    return 0;
+}
+
+/* Partial labels (BTC scheme) and a second dev set (WNUT 2016 scheme). */
+static void test_partial_training(const char *vec_path)
+{
+    const char *train = write_conll("/tmp/vcd-test-ner-train.conll", 0);
+    const char *dev = write_conll("/tmp/vcd-test-ner-dev.conll", 1);
+    static const char *people[] = {"Dave", "Erin", "Frank"}, *orgs[] = {"Netflix", "Tesla"};
+    vcd_buf b = {0}, d2 = {0};
+    for (int s = 0; s < 40; s++) {
+        vcd_buf_printf(&b, "%s\tB-PER\nworks\tO\nat\tO\n%s\tB-ORG\nin\tO\nParis\tB-LOC\n\n",
+                       people[s % 3], orgs[s % 2]);
+        vcd_buf_printf(&d2,
+                       "%s\tB-person\nworks\tO\nat\tO\n%s\tB-company\nin\tO\n%s\tB-geo-loc\n\n",
+                       people[(s + 1) % 3], orgs[(s + 1) % 2], s % 2 ? "London" : "Berlin");
+    }
+    const char *part = "/tmp/vcd-test-ner-btc.conll", *dev2 = "/tmp/vcd-test-ner-w16.conll";
+    CHECK(vcd_write_file_atomic(part, b.data, b.len) == VCD_OK);
+    CHECK(vcd_write_file_atomic(dev2, d2.data, d2.len) == VCD_OK);
+    vcd_ner_train_options o;
+    vcd_ner_train_options_default(&o);
+    o.train_path = train;
+    o.dev_path = dev;
+    o.dev2_path = dev2;
+    o.dev2_scheme = "wnut16";
+    o.partial_path = part;
+    o.partial_scheme = "btc";
+    o.vectors_path = vec_path;
+    o.out_dir = "/tmp/vcd-test-ner-m4";
+    o.epochs = 8;
+    o.batch = 8;
+    o.char_buckets = 512;
+    o.char_dim = 8;
+    o.hidden = 16;
+    o.lr = 5e-3f;
+    o.ema_decay = 0.9f;
+    o.quiet = 1;
+    vcd_ner_train_report r;
+    vcd_status rc = vcd_ner_train(&o, &r);
+    CHECK_MSG(rc == VCD_OK, "%s", vcd_last_error());
+    CHECK(r.partial_sentences == 40 && r.partial_skipped == 0);
+    CHECK(r.train_sentences == 100);
+    CHECK(r.epoch_f1_dev2 != NULL);
+    CHECK_MSG(r.saved_f1_dev2 > 0.6, "dev2 F1 %.3f", r.saved_f1_dev2);
+    vcd_ner_train_report_free(&r);
+    /* the BTC types did not become model types */
+    vcd_mapped_file f;
+    if (vcd_map_file("/tmp/vcd-test-ner-m4/config.json", &f) == VCD_OK) {
+        CHECK(!has_bytes(&f, "PER") && !has_bytes(&f, "ORG"));
+        vcd_unmap_file(&f);
+    }
+    if (vcd_map_file("/tmp/vcd-test-ner-m4/train_log.json", &f) == VCD_OK) {
+        CHECK(has_bytes(&f, "\"dev2_f1\""));
+        vcd_unmap_file(&f);
+    }
+    /* a type outside the scheme, an unknown scheme: errors naming them */
+    vcd_buf_puts(&b, "Bob\tB-MISC\n\n");
+    CHECK(vcd_write_file_atomic(part, b.data, b.len) == VCD_OK);
+    CHECK(vcd_ner_train(&o, &r) == VCD_EINPUT);
+    CHECK(strstr(vcd_last_error(), "MISC") != NULL);
+    vcd_ner_train_report_free(&r);
+    o.partial_path = NULL;
+    o.dev2_scheme = "wnut15";
+    CHECK(vcd_ner_train(&o, &r) == VCD_EINPUT);
+    vcd_ner_train_report_free(&r);
+    o.dev2_scheme = NULL; /* dev2's WNUT 2016 types read as they are: not the model's */
+    o.dev_path = NULL;
+    CHECK(vcd_ner_train(&o, &r) == VCD_EINPUT); /* dev2 without dev */
+    vcd_ner_train_report_free(&r);
+    vcd_buf_free(&b);
+    vcd_buf_free(&d2);
+    vcd_remove_tree("/tmp/vcd-test-ner-m4");
+}
+
 int main(void)
 {
     test_crf();
+    test_crf_partial();
+    test_trim_verbs();
     test_window();
     test_lstm_kernel(0);
     test_lstm_kernel(1);
@@ -525,5 +746,6 @@ int main(void)
     test_net_gradient(vec, 0);
     test_net_gradient(vec, 3);
     test_training(vec);
+    test_partial_training(vec);
     return test_finish();
 }

@@ -149,6 +149,10 @@ void ner_features_batch(const vcd_ner_model *m, const vcd_word_seq *seqs, size_t
 /* Match key of a word as the gazetteer sees it (cleared first). */
 void ner_word_key(const char *w, size_t n, vcd_buf *out);
 
+/* ---- training (ner_train.c) ---- */
+/* True for the partial-label schemes train-ner reads ("btc", "btc-org"). */
+int ner_partial_scheme_known(const char *scheme);
+
 /* ---- network (ner_net.c) ---- */
 typedef struct {
     size_t cap_rows;
@@ -172,6 +176,10 @@ void ner_net_backward(const ner_config *c, const ner_params *p, const ner_featur
 /* Tagging scores: the members' mean emission, minus the "O" offset. */
 void ner_emissions(const vcd_ner_model *m, const ner_features *f, const size_t *starts,
                    size_t n_seq, ner_acts *a);
+/* Drops lower-case common verbs from the ends of decoded spans (labels of
+ * n_seq sentences packed by starts; ner_trim.c). */
+void ner_trim_verbs(const ner_config *c, const vcd_word_seq *seqs, size_t n_seq,
+                    const size_t *starts, int32_t *labels);
 /* Viterbi tags (and marginal confidences, if conf) from a->emit. */
 void ner_decode(const vcd_ner_model *m, const ner_acts *a, const size_t *starts, size_t n_seq,
                 int32_t *labels, float *conf);

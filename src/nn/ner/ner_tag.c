@@ -33,6 +33,7 @@ static void tag_batch(const vcd_ner_model *m, const vcd_word_seq *seqs, size_t n
     ner_features_batch(m, seqs, n_seq, b->starts, NULL, &b->f);
     ner_emissions(m, &b->f, b->starts, n_seq, &b->a);
     ner_decode(m, &b->a, b->starts, n_seq, labels, conf);
+    ner_trim_verbs(&m->cfg, seqs, n_seq, b->starts, labels);
 }
 
 /* Batches run in parallel, one per thread, each with single-threaded

@@ -40,6 +40,7 @@ void vcd_ner_train_report_free(vcd_ner_train_report *r)
 {
     free(r->epoch_loss);
     free(r->epoch_f1);
+    free(r->epoch_f1_dev2);
     memset(r, 0, sizeof *r);
 }
 
@@ -49,9 +50,10 @@ typedef struct {
     vcd_conll *files;
     size_t n_files;
     vcd_word_seq *seqs;
-    size_t n;       /* sentences */
-    size_t n_first; /* of them from the first file: gold (the rest is silver) */
-    size_t *row;    /* first word of each sentence in the flat arrays; n + 1 */
+    size_t n;          /* sentences */
+    size_t n_first;    /* of them from the first file: gold */
+    size_t n_labelled; /* gold and silver (full labels); partial ones follow */
+    size_t *row;       /* first word of each sentence in the flat arrays; n + 1 */
     const char **words;
     size_t *lens;
     const char **tags;
@@ -127,16 +129,28 @@ static void set_index(ner_set *d, size_t limit)
     }
 }
 
-static vcd_status set_load(ner_set *d, const char *first, const char *const *more, size_t n_more,
+/* Loads first, then more[], then (if not NULL) a partially labelled file;
+ * scheme maps the first file's tags (vcd_conll_map_types; NULL: as read). */
+static vcd_status set_load(ner_set *d, const char *first, const char *scheme,
+                           const char *const *more, size_t n_more, const char *partial,
                            size_t limit)
 {
-    d->n_files = 1 + n_more;
+    d->n_files = 1 + n_more + (partial != NULL);
     d->files = vcd_xcalloc(d->n_files, sizeof *d->files);
     vcd_status rc = vcd_conll_load_tagged(first, &d->files[0]);
-    for (size_t f = 1; !rc && f < d->n_files; f++)
+    if (!rc && scheme) rc = vcd_conll_map_types(&d->files[0], scheme, first);
+    for (size_t f = 1; !rc && f <= n_more; f++)
         rc = vcd_conll_load_tagged(more[f - 1], &d->files[f]);
+    if (!rc && partial) rc = vcd_conll_load_tagged(partial, &d->files[d->n_files - 1]);
     if (rc) return rc;
     set_index(d, limit);
+    d->n_labelled = d->n;
+    if (partial) {
+        d->n_labelled -= d->files[d->n_files - 1].n_sentences;
+        /* their chunks name other types: no gold span to hide from the gazetteer */
+        for (size_t s = d->n_labelled; s < d->n; s++)
+            d->own[s].n = 0;
+    }
     return VCD_OK;
 }
 
@@ -154,7 +168,7 @@ static vcd_status collect_types(const ner_set *d, ner_config *c)
     vcd_strmap *seen = vcd_strmap_new();
     char **types = NULL;
     size_t n = 0;
-    for (size_t k = 0; k < d->chunk_at[d->n]; k++) {
+    for (size_t k = 0; k < d->chunk_at[d->n_labelled]; k++) {
         int inserted;
         vcd_strmap_upsert(seen, d->chunks[k].type, d->chunks[k].type_len, n, &inserted);
         if (!inserted) continue;
@@ -184,6 +198,89 @@ static void gold_labels(const ner_set *d, const ner_config *c, int32_t *gold)
             for (size_t w = ch->start; w < ch->end; w++)
                 gold[d->row[s] + w] = 1 + 2 * t + (w > ch->start);
         }
+}
+
+/* ---- partial labels ---- */
+
+/* Bit of the B- (bio 1) or I- (bio 2) label of a type; 0 if the model has
+ * no such type. */
+static uint64_t label_bit(const ner_config *c, const char *type, int bio)
+{
+    int t = type_index(c, type, strlen(type));
+    return t < 0 ? 0 : (uint64_t)1 << (2 * t + bio);
+}
+
+static uint64_t type_bits(const ner_config *c, const char *const *types, size_t n, int bio)
+{
+    uint64_t bits = 0;
+    for (size_t i = 0; i < n; i++)
+        bits |= label_bit(c, types[i], bio);
+    return bits;
+}
+
+/* The WNUT tags a BTC chunk of this type allows, B- or I- words. */
+static uint64_t btc_chunk_bits(const ner_config *c, const vcd_chunk *ch, int bio)
+{
+    static const char *const per[] = {"person"}, *const loc[] = {"location"},
+                             *const org[] = {"corporation", "group"};
+    if (ch->type_len == 3 && memcmp(ch->type, "PER", 3) == 0) return type_bits(c, per, 1, bio);
+    if (ch->type_len == 3 && memcmp(ch->type, "LOC", 3) == 0) return type_bits(c, loc, 1, bio);
+    if (ch->type_len == 3 && memcmp(ch->type, "ORG", 3) == 0) return type_bits(c, org, 2, bio);
+    return 0;
+}
+
+int ner_partial_scheme_known(const char *scheme)
+{
+    return scheme && (strcmp(scheme, "btc") == 0 || strcmp(scheme, "btc-org") == 0);
+}
+
+/* Per word of the partially labelled sentences, the tags their annotation
+ * allows. BTC marks persons, locations and organisations only, so a word
+ * it leaves outside may still be a product or creative work, and under
+ * "btc" a group: those types are not taught as "O". "btc-org" reads BTC's
+ * ORG as covering WNUT's groups too (bands, teams and parties are
+ * organisations), so a BTC "O" word is not a group. Every set keeps a
+ * BIO-valid path (O outside chunks, B- then I- of one type inside). */
+static vcd_status partial_masks(const ner_set *d, const ner_config *c, const char *scheme,
+                                const char *name, uint64_t *allowed)
+{
+    static const char *const unlabelled[] = {"product", "creative-work", "group"};
+    if (!ner_partial_scheme_known(scheme))
+        return vcd_fail(VCD_EINPUT,
+                        "train-ner: unknown partial-label scheme '%s' (expected btc or btc-org)",
+                        scheme ? scheme : "");
+    size_t n_open = strcmp(scheme, "btc") == 0 ? 3 : 2;
+    uint64_t outside =
+        1 | type_bits(c, unlabelled, n_open, 1) | type_bits(c, unlabelled, n_open, 2);
+    for (size_t s = d->n_labelled; s < d->n; s++) {
+        uint64_t *a = allowed + d->row[s];
+        for (size_t w = 0; w < d->seqs[s].n; w++)
+            a[w] = outside;
+        for (size_t j = d->chunk_at[s]; j < d->chunk_at[s + 1]; j++) {
+            const vcd_chunk *ch = &d->chunks[j];
+            uint64_t b = btc_chunk_bits(c, ch, 1), i = btc_chunk_bits(c, ch, 2);
+            if (!b || !i)
+                return vcd_fail(VCD_EINPUT,
+                                "%s: BTC type '%.*s' is not PER, ORG or LOC, or the training "
+                                "data lacks its WNUT types",
+                                name, (int)ch->type_len, ch->type);
+            for (size_t w = ch->start; w < ch->end; w++)
+                a[w] = w == ch->start ? b : i;
+        }
+    }
+    return VCD_OK;
+}
+
+/* The moves a partial path may make: the decoder's BIO rules (an I- tag
+ * only continues its own type). */
+static void bio_moves(const ner_config *c, uint8_t *trans_ok, uint8_t *start_ok)
+{
+    size_t L = c->n_labels;
+    for (size_t i = 0; i < L; i++)
+        for (size_t j = 0; j < L; j++)
+            trans_ok[i * L + j] = !(c->label_bio[j] == 2 && c->label_type[i] != c->label_type[j]);
+    for (size_t j = 0; j < L; j++)
+        start_ok[j] = c->label_bio[j] != 2;
 }
 
 /* Key of words [a, b) of the sentence whose keys sc holds: the words'
@@ -263,14 +360,18 @@ static void build_gazetteer(const ner_set *d, size_t n_sentences, const ner_conf
 typedef struct {
     const vcd_ner_train_options *o;
     vcd_ner_model *m;
-    ner_set train, dev;
-    int32_t *gold; /* per training word */
-    ner_features train_f, dev_f, batch_f;
+    ner_set train, dev, dev2;
+    int32_t *gold;     /* per training word */
+    uint64_t *allowed; /* per training word of the partial sentences: nn_crf_allowed */
+    uint64_t *batch_allowed;
+    uint8_t *trans_ok, *start_ok, *batch_partial;
+    size_t partial_skipped;
+    ner_features train_f, dev_f, dev2_f, batch_f;
     ner_acts acts;
     float *grad, *adam_m, *adam_v, *best;
     float *ema; /* exponential moving average of the parameters (scored, kept) */
     ner_params g;
-    size_t *order, *starts, *silver_order;
+    size_t *order, *starts, *silver_order, *partial_order;
     int32_t *batch_gold, *dev_labels;
     const char **dev_tags;
     float *crf_scratch;
@@ -284,13 +385,16 @@ static void trainer_free(trainer *t)
     vcd_ner_model_free(t->m);
     set_free(&t->train);
     set_free(&t->dev);
+    set_free(&t->dev2);
     ner_features_free(&t->train_f);
     ner_features_free(&t->dev_f);
+    ner_features_free(&t->dev2_f);
     ner_features_free(&t->batch_f);
     ner_acts_free(&t->acts);
-    void *all[] = {t->gold,     t->grad,        t->adam_m,      t->adam_v,     t->best,
-                   t->ema,      t->order,       t->starts,      t->batch_gold, t->dev_labels,
-                   t->dev_tags, t->crf_scratch, t->silver_order};
+    void *all[] = {t->gold,     t->grad,        t->adam_m,        t->adam_v,       t->best,
+                   t->ema,      t->order,       t->starts,        t->batch_gold,   t->dev_labels,
+                   t->dev_tags, t->crf_scratch, t->silver_order,  t->allowed,      t->batch_allowed,
+                   t->trans_ok, t->start_ok,    t->batch_partial, t->partial_order};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         free(all[i]);
 }
@@ -346,10 +450,10 @@ static ner_features features_view(const ner_features *f, const ner_config *c, si
     return v;
 }
 
-/* Tags the dev set with the model as it stands; strict entity P, R, F1. */
-static vcd_status score_dev(trainer *t, double *p, double *r, double *f1)
+/* Tags a dev set with the model as it stands; strict entity P, R, F1. */
+static vcd_status score_set(trainer *t, const ner_set *d, const ner_features *f, double *p,
+                            double *r, double *f1)
 {
-    const ner_set *d = &t->dev;
     const ner_config *c = &t->m->cfg;
     size_t s = 0;
     while (s < d->n) {
@@ -358,10 +462,11 @@ static vcd_status score_dev(trainer *t, double *p, double *r, double *f1)
             e++;
         for (size_t k = s; k <= e; k++)
             t->starts[k - s] = d->row[k] - d->row[s];
-        ner_features view = features_view(&t->dev_f, c, d->row[s]);
+        ner_features view = features_view(f, c, d->row[s]);
         ner_acts_reserve(&t->acts, c, t->starts[e - s], 1);
         ner_emissions(t->m, &view, t->starts, e - s, &t->acts);
         ner_decode(t->m, &t->acts, t->starts, e - s, t->dev_labels + d->row[s], NULL);
+        ner_trim_verbs(c, d->seqs + s, e - s, t->starts, t->dev_labels + d->row[s]);
         s = e;
     }
     for (size_t w = 0; w < d->row[d->n]; w++)
@@ -374,15 +479,34 @@ static vcd_status score_dev(trainer *t, double *p, double *r, double *f1)
     return VCD_OK;
 }
 
+/* Dev scores of the model as it stands. sel is what selection maximises:
+ * dev F1, or with a second dev set the mean of both (a gain on one domain
+ * that costs as much on the other is no gain). p, r: dev's. */
+typedef struct {
+    double p, r, f1, f1_dev2, sel;
+} dev_scores;
+
+static vcd_status score_dev(trainer *t, dev_scores *s)
+{
+    memset(s, 0, sizeof *s);
+    vcd_status rc = score_set(t, &t->dev, &t->dev_f, &s->p, &s->r, &s->f1);
+    s->sel = s->f1;
+    if (rc || !t->o->dev2_path) return rc;
+    double p2, r2;
+    rc = score_set(t, &t->dev2, &t->dev2_f, &p2, &r2, &s->f1_dev2);
+    s->sel = 0.5 * (s->f1 + s->f1_dev2);
+    return rc;
+}
+
 /* Scores the dev set with another parameter array (the average, a saved
  * best) in place of member 0's (the network being trained). */
-static vcd_status score_dev_with(trainer *t, float *store, double *p, double *r, double *f1)
+static vcd_status score_dev_with(trainer *t, float *store, dev_scores *s)
 {
     vcd_ner_model *m = t->m;
     ner_params live = m->member[0];
     ner_params_bind(&m->member[0], store, &m->cfg);
     ner_model_update_decoding(m);
-    vcd_status rc = score_dev(t, p, r, f1);
+    vcd_status rc = score_dev(t, s);
     m->member[0] = live;
     ner_model_update_decoding(m);
     return rc;
@@ -418,6 +542,9 @@ static size_t gather_batch(trainer *t, const size_t *idx, size_t n)
                len * NER_MAX_NGRAMS * sizeof(uint32_t));
         memcpy(t->batch_f.n_ngrams + dst, t->train_f.n_ngrams + src, len);
         memcpy(t->batch_gold + dst, t->gold + src, len * sizeof *t->gold);
+        t->batch_partial[k] = idx[k] >= d->n_labelled;
+        if (t->batch_partial[k])
+            memcpy(t->batch_allowed + dst, t->allowed + src, len * sizeof *t->allowed);
         if (t->o->lowercase > 0 && vcd_rng_uniform(&t->rng) < (double)t->o->lowercase)
             lowercase_rows(t->batch_f.dense + dst * c->n_dense, len, c);
     }
@@ -438,11 +565,21 @@ static double crf_loss(trainer *t, size_t n_seq)
         if (!n) continue;
         if (n > t->crf_cap) {
             t->crf_cap = 2 * n;
-            t->crf_scratch =
-                vcd_xrealloc(t->crf_scratch, nn_crf_scratch_floats(t->crf_cap, L) * sizeof(float));
+            t->crf_scratch = vcd_xrealloc(
+                t->crf_scratch, nn_crf_partial_scratch_floats(t->crf_cap, L) * sizeof(float));
         }
-        loss += nn_crf_nll(t->acts.d_emit + a * L, t->g.trans, t->g.start, t->g.end,
-                           t->acts.emit + a * L, t->batch_gold + a, n, &crf, t->crf_scratch);
+        if (!t->batch_partial[s]) {
+            loss += nn_crf_nll(t->acts.d_emit + a * L, t->g.trans, t->g.start, t->g.end,
+                               t->acts.emit + a * L, t->batch_gold + a, n, &crf, t->crf_scratch);
+            continue;
+        }
+        nn_crf_allowed k = {t->batch_allowed + a, t->trans_ok, t->start_ok};
+        double l = nn_crf_partial_nll(t->acts.d_emit + a * L, t->g.trans, t->g.start, t->g.end,
+                                      t->acts.emit + a * L, &k, n, &crf, t->crf_scratch);
+        if (isnan(l))
+            t->partial_skipped++; /* no allowed path: no gradient (partial_masks prevents it) */
+        else
+            loss += l;
     }
     float inv = 1.0f / (float)n_seq;
     for (size_t i = 0; i < t->starts[n_seq] * L; i++)
@@ -484,20 +621,34 @@ static double train_step(trainer *t, const size_t *idx, size_t n_seq)
     return loss;
 }
 
+/* Appends `per` sentences of pool (n of them) drawn afresh, or all of them
+ * (in their order) when per is 0 or not less than n. */
+static size_t draw(trainer *t, size_t at, size_t *pool, size_t n, size_t per)
+{
+    if (per && per < n) {
+        vcd_rng_shuffle(pool, n, &t->rng);
+        n = per;
+    }
+    memcpy(t->order + at, pool, n * sizeof *t->order);
+    return at + n;
+}
+
 /* This epoch's sentences in t->order, shuffled: all of them, or every gold
- * sentence and a fresh draw of silver_per_epoch silver ones, so that gold
- * keeps its weight however much silver there is. Returns how many. */
+ * sentence and fresh draws of silver_per_epoch silver and partial_per_epoch
+ * partial ones, so that gold keeps its weight however much else there is.
+ * Returns how many. */
 static size_t epoch_order(trainer *t)
 {
     const ner_set *d = &t->train;
-    size_t n = d->n, per = t->o->silver_per_epoch;
-    if (per && d->n_first + per < n) {
-        size_t gold = d->n_first;
-        vcd_rng_shuffle(t->silver_order, n - gold, &t->rng);
+    const vcd_ner_train_options *o = t->o;
+    size_t gold = d->n_first, silver = d->n_labelled - gold, partial = d->n - d->n_labelled;
+    size_t n = d->n;
+    if ((o->silver_per_epoch && o->silver_per_epoch < silver) ||
+        (o->partial_per_epoch && o->partial_per_epoch < partial)) {
         for (size_t i = 0; i < gold; i++)
             t->order[i] = i;
-        memcpy(t->order + gold, t->silver_order, per * sizeof *t->order);
-        n = gold + per;
+        n = draw(t, gold, t->silver_order, silver, o->silver_per_epoch);
+        n = draw(t, n, t->partial_order, partial, o->partial_per_epoch);
     }
     vcd_rng_shuffle(t->order, n, &t->rng);
     return n;
@@ -524,6 +675,15 @@ static vcd_status check_options(const vcd_ner_train_options *o)
 {
     if (!o->train_path || !o->out_dir || !o->vectors_path)
         return vcd_fail(VCD_EINPUT, "train-ner: --train, --out and vectors are required");
+    if (o->dev2_path && !o->dev_path)
+        return vcd_fail(VCD_EINPUT, "train-ner: a second dev set needs a first (--dev)");
+    if (o->dev2_scheme && !vcd_conll_scheme_known(o->dev2_scheme))
+        return vcd_fail(VCD_EINPUT, "train-ner: unknown dev2 tag scheme '%s' (expected wnut16)",
+                        o->dev2_scheme);
+    if (o->partial_path && !ner_partial_scheme_known(o->partial_scheme))
+        return vcd_fail(VCD_EINPUT,
+                        "train-ner: unknown partial-label scheme '%s' (expected btc or btc-org)",
+                        o->partial_scheme ? o->partial_scheme : "");
     if (o->epochs < 1 || o->epochs > 1000 || o->batch < 1 || o->batch > 4096)
         return vcd_fail(VCD_EINPUT, "train-ner: epochs must be 1..1000 and batch 1..4096");
     if (!(o->lr > 0 && o->lr < 1) || !(o->dropout >= 0 && o->dropout < 1) ||
@@ -569,11 +729,23 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
     cJSON_AddStringToObject(j, "schema", "vcdiscover.train-ner/1");
     cJSON_AddStringToObject(j, "architecture", o->lstm ? "cnn-bilstm-crf" : "cnn-crf");
     if (o->command) cJSON_AddStringToObject(j, "command", o->command);
+    if (o->note) cJSON_AddStringToObject(j, "note", o->note);
     cJSON *data = cJSON_AddObjectToObject(j, "data");
     data_version(data, "train", o->train_path);
     data_version(data, "dev", o->dev_path);
+    data_version(data, "dev2", o->dev2_path);
     for (size_t i = 0; i < o->n_extra_train; i++)
         data_version(data, i == 0 ? "silver" : "extra", o->extra_train[i]);
+    data_version(data, "partial", o->partial_path);
+    if (o->dev2_scheme) cJSON_AddStringToObject(j, "dev2_scheme", o->dev2_scheme);
+    if (o->dev2_path) cJSON_AddStringToObject(j, "selection", "mean of dev and dev2 F1");
+    if (o->partial_path) {
+        cJSON_AddStringToObject(j, "partial_scheme", o->partial_scheme);
+        cJSON_AddNumberToObject(j, "partial_sentences", (double)r->partial_sentences);
+        if (o->partial_per_epoch)
+            cJSON_AddNumberToObject(j, "partial_per_epoch", (double)o->partial_per_epoch);
+        cJSON_AddNumberToObject(j, "partial_skipped", (double)r->partial_skipped);
+    }
     data_version(data, "vectors", o->vectors_path);
     cJSON_AddNumberToObject(j, "epochs", (double)o->epochs);
     if (o->silver_per_epoch)
@@ -599,6 +771,10 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
         cJSON_AddNumberToObject(j, "best_dev_f1", r->best_f1 * 100);
         cJSON_AddNumberToObject(j, "saved_dev_f1", saved_f1 * 100);
     }
+    if (o->dev2_path) {
+        cJSON_AddNumberToObject(j, "best_dev2_f1", r->best_f1_dev2 * 100);
+        cJSON_AddNumberToObject(j, "saved_dev2_f1", r->saved_f1_dev2 * 100);
+    }
     cJSON *ep = cJSON_AddArrayToObject(j, "per_epoch");
     for (size_t i = 0; i < r->epochs_run; i++) {
         cJSON *e = cJSON_CreateObject();
@@ -606,6 +782,7 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
         cJSON_AddNumberToObject(e, "epoch", (double)(i % o->epochs + 1));
         cJSON_AddNumberToObject(e, "train_loss", r->epoch_loss[i]);
         if (o->dev_path) cJSON_AddNumberToObject(e, "dev_f1", r->epoch_f1[i] * 100);
+        if (o->dev2_path) cJSON_AddNumberToObject(e, "dev2_f1", r->epoch_f1_dev2[i] * 100);
         cJSON_AddItemToArray(ep, e);
     }
     char *text = cJSON_Print(j);
@@ -620,9 +797,11 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
 static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
 {
     const vcd_ner_train_options *o = t->o;
-    vcd_status rc = set_load(&t->train, o->train_path, o->extra_train, o->n_extra_train,
-                             o->max_train_sentences);
-    if (!rc && o->dev_path) rc = set_load(&t->dev, o->dev_path, NULL, 0, 0);
+    vcd_status rc = set_load(&t->train, o->train_path, NULL, o->extra_train, o->n_extra_train,
+                             o->partial_path, o->max_train_sentences);
+    if (!rc && o->dev_path) rc = set_load(&t->dev, o->dev_path, NULL, NULL, 0, NULL, 0);
+    if (!rc && o->dev2_path)
+        rc = set_load(&t->dev2, o->dev2_path, o->dev2_scheme, NULL, 0, NULL, 0);
     if (rc) return rc;
     if (t->train.n == 0) return vcd_fail(VCD_EINPUT, "%s: no sentences", o->train_path);
     t->m = ner_model_alloc(vec);
@@ -642,11 +821,26 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
     size_t words = t->train.row[t->train.n];
     t->gold = vcd_xmalloc((words + 1) * sizeof *t->gold);
     gold_labels(&t->train, c, t->gold);
+    size_t L = c->n_labels;
+    t->allowed = vcd_xcalloc(words + 1, sizeof *t->allowed);
+    t->batch_allowed = vcd_xcalloc(words + 1, sizeof *t->batch_allowed);
+    t->trans_ok = vcd_xmalloc(L * L);
+    t->start_ok = vcd_xmalloc(L);
+    bio_moves(c, t->trans_ok, t->start_ok);
+    if (o->partial_path &&
+        (rc = partial_masks(&t->train, c, o->partial_scheme, o->partial_path, t->allowed)))
+        return rc;
+    t->batch_partial = vcd_xcalloc(o->batch + 1, 1);
     features_for_set(t->m, &t->train, 1, &t->train_f);
     if (o->dev_path) {
         features_for_set(t->m, &t->dev, 0, &t->dev_f);
-        t->dev_labels = vcd_xmalloc((t->dev.row[t->dev.n] + 1) * sizeof *t->dev_labels);
-        t->dev_tags = vcd_xmalloc((t->dev.row[t->dev.n] + 1) * sizeof *t->dev_tags);
+        size_t rows = t->dev.row[t->dev.n];
+        if (o->dev2_path) {
+            features_for_set(t->m, &t->dev2, 0, &t->dev2_f);
+            if (t->dev2.row[t->dev2.n] > rows) rows = t->dev2.row[t->dev2.n];
+        }
+        t->dev_labels = vcd_xmalloc((rows + 1) * sizeof *t->dev_labels);
+        t->dev_tags = vcd_xmalloc((rows + 1) * sizeof *t->dev_tags);
     }
     size_t n = t->m->n_params;
     t->grad = vcd_xcalloc(n, sizeof *t->grad);
@@ -657,26 +851,32 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
     ner_params_bind(&t->g, t->grad, c);
     t->order = vcd_xmalloc(t->train.n * sizeof *t->order);
     t->silver_order = vcd_xmalloc((t->train.n - t->train.n_first + 1) * sizeof *t->silver_order);
+    t->partial_order =
+        vcd_xmalloc((t->train.n - t->train.n_labelled + 1) * sizeof *t->partial_order);
     size_t max_seq = t->dev.n > o->batch ? t->dev.n : o->batch;
+    if (t->dev2.n > max_seq) max_seq = t->dev2.n;
     t->starts = vcd_xmalloc((max_seq + 2) * sizeof *t->starts);
     t->batch_gold = vcd_xmalloc((words + 1) * sizeof *t->batch_gold);
     return VCD_OK;
 }
 
-/* The "O" offset with the best dev F1, from a grid (ties: the smaller). */
+/* The "O" offset with the best dev F1 (or mean of both dev F1s), from a
+ * grid (ties: the smaller). */
 static vcd_status tune_o_penalty(trainer *t, vcd_ner_train_report *r)
 {
     ner_config *c = &t->m->cfg;
     float best = 0;
-    double best_f1 = -1, p, rec, f1;
+    double best_sel = -1;
     for (int k = 0; k <= 24; k++) {
         c->o_penalty = 0.25f * (float)k;
-        vcd_status rc = score_dev(t, &p, &rec, &f1);
+        dev_scores sc;
+        vcd_status rc = score_dev(t, &sc);
         if (rc) return rc;
-        if (k == 0) r->f1_before_penalty = f1;
-        if (f1 > best_f1) {
-            best_f1 = f1, best = c->o_penalty;
-            r->best_precision = p, r->best_recall = rec, r->best_f1 = f1;
+        if (k == 0) r->f1_before_penalty = sc.f1;
+        if (sc.sel > best_sel) {
+            best_sel = sc.sel, best = c->o_penalty;
+            r->best_precision = sc.p, r->best_recall = sc.r, r->best_f1 = sc.f1;
+            r->best_f1_dev2 = sc.f1_dev2;
         }
     }
     c->o_penalty = best;
@@ -691,25 +891,31 @@ static vcd_status train_member(trainer *t, size_t member, vcd_ner_train_report *
     const vcd_ner_train_options *o = t->o;
     size_t n = t->m->n_params;
     float *live = t->m->store;
-    double best_f1 = -1;
+    double best_sel = -1;
     for (size_t e = 0; e < o->epochs; e++) {
         size_t at = r->epochs_run++;
         r->epoch_loss[at] = run_epoch(t);
         float *scored = t->ema ? t->ema : live;
         int better = 1;
         if (o->dev_path) {
-            double p, rec, f1;
-            vcd_status rc = score_dev_with(t, scored, &p, &rec, &f1);
+            dev_scores sc;
+            vcd_status rc = score_dev_with(t, scored, &sc);
             if (rc) return rc;
-            r->epoch_f1[at] = f1;
-            better = f1 > best_f1;
-            if (better) best_f1 = f1;
+            r->epoch_f1[at] = sc.f1;
+            if (r->epoch_f1_dev2) r->epoch_f1_dev2[at] = sc.f1_dev2;
+            better = sc.sel > best_sel;
+            if (better) best_sel = sc.sel;
         }
         if (better) {
             r->best_epoch = e + 1;
             memcpy(t->best, scored, n * sizeof *t->best);
         }
-        if (!o->quiet)
+        if (!o->quiet && o->dev2_path)
+            fprintf(stderr,
+                    "train-ner: member %zu epoch %zu/%zu loss %.4f dev F1 %.2f dev2 F1 %.2f\n",
+                    member + 1, e + 1, o->epochs, r->epoch_loss[at], r->epoch_f1[at] * 100,
+                    r->epoch_f1_dev2[at] * 100);
+        else if (!o->quiet)
             fprintf(stderr, "train-ner: member %zu epoch %zu/%zu loss %.4f%s%.2f\n", member + 1,
                     e + 1, o->epochs, r->epoch_loss[at], o->dev_path ? " dev F1 " : "",
                     o->dev_path ? r->epoch_f1[at] * 100 : 0.0);
@@ -728,13 +934,16 @@ static vcd_status train_ensemble(trainer *t, vcd_ner_train_report *r)
     size_t n = m->n_params, K = o->members;
     r->epoch_loss = vcd_xcalloc(K * o->epochs, sizeof *r->epoch_loss);
     r->epoch_f1 = vcd_xcalloc(K * o->epochs, sizeof *r->epoch_f1);
+    if (o->dev2_path) r->epoch_f1_dev2 = vcd_xcalloc(K * o->epochs, sizeof *r->epoch_f1_dev2);
     m->n_members = 1; /* while training, dev scores member 0 alone */
     for (size_t k = K; k-- > 0;) {
         vcd_rng_seed(&t->rng, o->seed + k);
         for (size_t i = 0; i < t->train.n; i++) /* each member shuffles from scratch */
             t->order[i] = i;
-        for (size_t i = t->train.n_first; i < t->train.n; i++)
+        for (size_t i = t->train.n_first; i < t->train.n_labelled; i++)
             t->silver_order[i - t->train.n_first] = i;
+        for (size_t i = t->train.n_labelled; i < t->train.n; i++)
+            t->partial_order[i - t->train.n_labelled] = i;
         init_params(m, &t->rng);
         memset(t->adam_m, 0, n * sizeof *t->adam_m);
         memset(t->adam_v, 0, n * sizeof *t->adam_v);
@@ -752,15 +961,14 @@ static vcd_status train_ensemble(trainer *t, vcd_ner_train_report *r)
 }
 
 /* Scores the folder as written (F16 rounding included). */
-static vcd_status score_saved(trainer *t, const vcd_vectors *vec, double *f1)
+static vcd_status score_saved(trainer *t, const vcd_vectors *vec, dev_scores *sc)
 {
     vcd_ner_model *saved;
     vcd_status rc = vcd_ner_model_open(t->o->out_dir, vec, &saved);
     if (rc) return rc;
     vcd_ner_model *trained = t->m;
     t->m = saved;
-    double p, r;
-    rc = score_dev(t, &p, &r, f1);
+    rc = score_dev(t, sc);
     t->m = trained;
     vcd_ner_model_free(saved);
     return rc;
@@ -782,11 +990,15 @@ vcd_status vcd_ner_train(const vcd_ner_train_options *o, vcd_ner_train_report *r
         r->train_sentences = t.train.n;
         r->train_words = t.train.row[t.train.n];
         r->gazetteer_entries = t.m->gaz.n;
+        r->partial_sentences = t.train.n - t.train.n_labelled;
         rc = train_ensemble(&t, r);
+        r->partial_skipped = t.partial_skipped;
     }
     if (!rc) rc = ner_model_save(t.m, o->out_dir, o->f16);
-    double saved_f1 = 0;
-    if (!rc && o->dev_path) rc = score_saved(&t, vec, &saved_f1);
+    dev_scores saved = {0};
+    if (!rc && o->dev_path) rc = score_saved(&t, vec, &saved);
+    double saved_f1 = saved.f1;
+    r->saved_f1_dev2 = saved.f1_dev2;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     r->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     r->saved_f1 = saved_f1;

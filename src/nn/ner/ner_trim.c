@@ -1,0 +1,60 @@
+/* Boundary repair after decoding: a lower-case common verb at either end of
+ * a tagged span leaves the span ("skip Tesla" -> "Tesla"), and a span that
+ * is only such a verb is dropped. */
+#include "ner_internal.h"
+#include "ner_verbs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const char *s;
+    size_t n;
+} word_ref;
+
+static int cmp_verb(const void *key, const void *elem)
+{
+    const word_ref *w = key;
+    const char *v = *(const char *const *)elem;
+    size_t vn = strlen(v), n = w->n < vn ? w->n : vn;
+    int c = memcmp(w->s, v, n);
+    return c ? c : (w->n > vn) - (w->n < vn);
+}
+
+static int is_common_verb(const vcd_word_seq *s, size_t i)
+{
+    word_ref w = {s->words[i], s->lens[i]};
+    return bsearch(&w, ner_common_verbs, sizeof ner_common_verbs / sizeof *ner_common_verbs,
+                   sizeof *ner_common_verbs, cmp_verb) != NULL;
+}
+
+/* labels: the decoder's BIO-valid tags of one sentence. */
+static void trim_sentence(const ner_config *c, const vcd_word_seq *s, int32_t *labels)
+{
+    size_t n = s->n;
+    for (size_t a = 0; a < n;) {
+        if (c->label_bio[labels[a]] != 1) {
+            a++;
+            continue;
+        }
+        size_t b = a + 1;
+        while (b < n && c->label_bio[labels[b]] == 2 &&
+               c->label_type[labels[b]] == c->label_type[labels[a]])
+            b++;
+        int32_t begin = labels[a];
+        size_t from = a, to = b;
+        while (from < to && is_common_verb(s, from))
+            labels[from++] = 0;
+        while (to > from && is_common_verb(s, to - 1))
+            labels[--to] = 0;
+        if (from < to) labels[from] = begin;
+        a = b;
+    }
+}
+
+void ner_trim_verbs(const ner_config *c, const vcd_word_seq *seqs, size_t n_seq,
+                    const size_t *starts, int32_t *labels)
+{
+    for (size_t s = 0; s < n_seq; s++)
+        trim_sentence(c, &seqs[s], labels + starts[s]);
+}
