@@ -273,23 +273,28 @@ static int held_by(const vcd_kb *kb, const link_form *s, const link_form *l)
     return 1;
 }
 
-static int holds_via(const vcd_link_forms *lf, const link_form *anchor, const link_form *other)
+static uint32_t holds_via(const vcd_link_forms *lf, const link_form *anchor, const link_form *other,
+                          int person)
 {
+    uint32_t best = 0;
     uint64_t h = link_word_hash(anchor, 0);
     for (size_t k = link_words_lower_bound(lf, h); k < lf->n_words && lf->words[k].hash == h; k++) {
         const link_form *c = &lf->items[lf->words[k].form];
-        if (c == anchor || c == other || c->count < LINK_CORE_COUNT) continue;
-        if (held_by(lf->kb, anchor, c) && held_by(lf->kb, other, c)) return 1;
+        if (c == anchor || c == other || c->count < LINK_CORE_COUNT || c->count <= best) continue;
+        if (person && c->type != VCD_TYPE_PER) continue;
+        if (held_by(lf->kb, anchor, c) && held_by(lf->kb, other, c)) best = c->count;
     }
-    return 0;
+    return best;
 }
 
-int link_one_name_holds(const vcd_link_forms *lf, const link_form *a, const link_form *b)
+uint32_t link_one_name_holds(const vcd_link_forms *lf, const link_form *a, const link_form *b,
+                             int person)
 {
     if (!a->n_tokens || !b->n_tokens) return 0;
     /* a's first word may be a nickname the longer name spells out, so look
      * from both sides */
-    return holds_via(lf, a, b) || holds_via(lf, b, a);
+    uint32_t x = holds_via(lf, a, b, person), y = holds_via(lf, b, a, person);
+    return x > y ? x : y;
 }
 
 /* s is one word that starts or ends l, or spells l's initials. */

@@ -81,10 +81,13 @@ size_t link_words_lower_bound(const vcd_link_forms *lf, uint64_t h);
 int link_token_eq(const link_form *a, size_t i, const link_form *b, size_t j);
 /* Every word of s is a word of l. */
 int link_tokens_inside(const link_form *s, const link_form *l);
-/* Some form seen LINK_CORE_COUNT times holds every word of a and of b
- * ("Samsung Galaxy S8" holds "Galaxy S8" and "Samsung S8"; "Charles
- * Barkley" holds "Chuck Barkley": Chuck is a nickname of its first word). */
-int link_one_name_holds(const vcd_link_forms *lf, const link_form *a, const link_form *b);
+/* The mentions of the most frequent form (seen LINK_CORE_COUNT times or
+ * more; a person's name with `person`) that holds every word of a and of b,
+ * 0 if none ("Samsung Galaxy S8" holds "Galaxy S8" and "Samsung S8";
+ * "Charles Barkley" holds "Chuck" and "Barkley": Chuck is a nickname of its
+ * first word). */
+uint32_t link_one_name_holds(const vcd_link_forms *lf, const link_form *a, const link_form *b,
+                             int person);
 /* Forms a and b are two multi-word names no rule relates (and no longer
  * name holds): the name_conflict evidence, without the rest. */
 int link_names_conflict(const vcd_link_forms *lf, uint32_t a, uint32_t b);
