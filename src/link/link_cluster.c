@@ -68,9 +68,10 @@ static void cannot_build(const vcd_link_pairs *pairs, size_t n, double cannot_p,
 
 /* True when a member of group `small` (walked through next[]) has a
  * cannot-link partner in group `other`, or, since candidate pairs need not
- * include every two full names a chain of short forms would bring together
- * ("nick cannon" ~ "Nick" ~ "Nicki" ~ "Nicki Minaj"), when a multi-word
- * member of each group names someone else. */
+ * include every two forms a chain of others would bring together ("nick
+ * cannon" ~ "Nick" ~ "Nicki" ~ "Nicki Minaj"; "Sydney" ~ "Sydney Australia"
+ * ~ "Australia"), when a member of each names someone else: two full names
+ * no rule relates, or two different KB entries. */
 static int groups_conflict(const vcd_link_forms *lf, const cannot_graph *g, int64_t *parent,
                            const uint32_t *next, uint32_t small, int64_t other)
 {
@@ -80,9 +81,10 @@ static int groups_conflict(const vcd_link_forms *lf, const cannot_graph *g, int6
         if (next[f] == small) break;
     }
     for (uint32_t f = small;; f = next[f]) {
-        if (lf->items[f].n_tokens >= 2)
+        const link_form *x = &lf->items[f];
+        if (x->n_tokens >= 2 || x->n_kb)
             for (uint32_t h = (uint32_t)other;; h = next[h]) {
-                if (link_names_conflict(lf, f, h)) return 1;
+                if (link_names_conflict(lf, f, h) || link_kb_conflict(x, &lf->items[h])) return 1;
                 if (next[h] == (uint32_t)other) break;
             }
         if (next[f] == small) return 0;

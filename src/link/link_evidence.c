@@ -250,6 +250,11 @@ int link_names_conflict(const vcd_link_forms *lf, uint32_t a, uint32_t b)
     return names_conflict(lf, fa, fb, alias_rules(lf, fa, fb, x));
 }
 
+int link_kb_conflict(const link_form *a, const link_form *b)
+{
+    return a->n_kb && b->n_kb && !shares_kb(a, b) && has_strong_kb(a) && has_strong_kb(b);
+}
+
 void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form *b, float cosine,
                    uint32_t cooccur, uint32_t fits, uint64_t fit_mass, float *x)
 {
@@ -267,7 +272,7 @@ void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form
     /* both carry numbers and they differ: two models (iPhone 7 / iPhone 8) */
     if (a->digits[0] && b->digits[0] && strcmp(a->digits, b->digits) != 0)
         x[VCD_EV_DIGITS_DIFFER] = 1;
-    if (!x[VCD_EV_KB_SAME] && has_strong_kb(a) && has_strong_kb(b)) x[VCD_EV_KB_DIFFERENT] = 1;
+    if (link_kb_conflict(a, b)) x[VCD_EV_KB_DIFFERENT] = 1;
     if (a->type != VCD_TYPE_UNK && b->type != VCD_TYPE_UNK && a->type != b->type)
         x[VCD_EV_TYPE_DIFFERENT] = 1;
     x[VCD_EV_NO_RULE] = (float)!rule;

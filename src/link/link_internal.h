@@ -91,6 +91,8 @@ uint32_t link_one_name_holds(const vcd_link_forms *lf, const link_form *a, const
 /* Forms a and b are two multi-word names no rule relates (and no longer
  * name holds): the name_conflict evidence, without the rest. */
 int link_names_conflict(const vcd_link_forms *lf, uint32_t a, uint32_t b);
+/* Both name KB entries strongly and never the same one: kb_different. */
+int link_kb_conflict(const link_form *a, const link_form *b);
 /* The fits of a form that is not one of lf's (a match query) against lf's
  * forms, and whether the query itself is one more longer form `f` fits. */
 void link_query_fits(const vcd_link_forms *lf, const link_form *q, uint32_t *fits, uint64_t *mass);

@@ -7,6 +7,7 @@
 #include "vcd/fileio.h"
 #include "vcd/linker.h"
 #include "vcd/pipeline.h"
+#include "../../src/link/link_internal.h"
 
 #include <cJSON.h>
 
@@ -273,6 +274,20 @@ static void test_principle_on_comments(void)
     }
     CHECK_MSG(apart > 1000 && violated == 0, "%zu of %zu apart pairs share an entity", violated,
               apart);
+    /* and over every two forms of one entity, candidate pairs or not: no two
+     * KB entries, no two full names no rule relates */
+    size_t within = 0, kb_mixed = 0, names_mixed = 0;
+    for (size_t a = 0; a < run.forms.n; a++)
+        for (size_t b = a + 1; b < run.forms.n; b++) {
+            if (labels[a] < 0 || labels[a] != labels[b]) continue;
+            within++;
+            kb_mixed +=
+                (size_t)link_kb_conflict(&run.link_forms->items[a], &run.link_forms->items[b]);
+            names_mixed += (size_t)link_names_conflict(run.link_forms, (uint32_t)a, (uint32_t)b);
+        }
+    CHECK_MSG(within > 1000 && kb_mixed == 0 && names_mixed == 0,
+              "of %zu same-entity form pairs, %zu name two KB entries, %zu two full names", within,
+              kb_mixed, names_mixed);
     printf("58k comments: %zu forms, %zu candidate pairs, %zu kept apart, 0 joined\n", run.forms.n,
            run.pairs.n, apart);
     free(labels);
