@@ -11,8 +11,10 @@ static void for_each_line(ingest_session *s, const unsigned char *data, size_t l
 {
     size_t pos = 0, line = 0, n;
     const char *p;
-    while (vcd_next_line(data, len, &pos, &p, &n))
+    while (vcd_next_line(data, len, &pos, &p, &n)) {
+        ingest_input_consumed(s, (const unsigned char *)p);
         fn(s, p, n, ++line);
+    }
 }
 
 static void txt_line(ingest_session *s, const char *p, size_t n, size_t line)

@@ -7,7 +7,8 @@
 #include <string.h>
 
 /* Documents labelled per call: enough for the labeller to batch and
- * spread over threads, few enough to bound the word arrays. */
+ * spread over threads, few enough to bound the word arrays (one chunk's
+ * words are held at a time). */
 #define DOCS_PER_CHUNK 16384
 
 typedef struct {
@@ -15,12 +16,14 @@ typedef struct {
     vcd_tagger_ops ops; /* named after the labeller */
     vcd_word_labeler labeler;
     void *ctx;
-    /* Filled by prepare(), per word of every document: */
+    size_t n_docs; /* of the corpus prepare() saw */
+    /* One chunk of documents [chunk, chunk_end) labelled at a time, per word: */
+    size_t chunk, chunk_end;
     vcd_token *words; /* the word's spans in its document */
     int32_t *labels;
     float *conf;
-    size_t *doc_word; /* first word of each document; n_docs + 1 */
-    size_t n_docs, n_words, cap_words;
+    size_t *doc_word; /* first word of each document of the chunk; + 1 */
+    size_t n_words, cap_words;
     vcd_tokens toks;
     const char **tags;
     vcd_chunk *chunks;
@@ -35,59 +38,63 @@ static void reserve_words(words_tagger *t, size_t n)
     t->chunks = vcd_xrealloc(t->chunks, n * sizeof *t->chunks);
 }
 
-/* Labels documents [from, to). */
-static vcd_status label_chunk(words_tagger *t, const vcd_corpus *c, size_t from, size_t to)
+/* Tokenizes documents [from, to) and keeps their word spans. */
+static void collect_words(words_tagger *t, const vcd_corpus *c, size_t from, size_t to)
 {
-    size_t base = t->doc_word[from], n = t->doc_word[to] - base;
-    const char **w = vcd_xmalloc((n + 1) * sizeof *w);
-    size_t *lens = vcd_xmalloc((n + 1) * sizeof *lens);
-    vcd_word_seq *seqs = vcd_xmalloc((to - from) * sizeof *seqs);
-    for (size_t d = from; d < to; d++) {
-        size_t a = t->doc_word[d] - base, b = t->doc_word[d + 1] - base;
-        seqs[d - from] = (vcd_word_seq){w + a, lens + a, b - a};
-        for (size_t k = a; k < b; k++) {
-            const vcd_token *tok = &t->words[base + k];
-            w[k] = c->docs[d].text + tok->byte_start;
-            lens[k] = tok->byte_end - tok->byte_start;
-        }
-    }
-    vcd_status rc = t->labeler.label(t->ctx, seqs, to - from, t->labels + base, t->conf + base);
-    free(w);
-    free(lens);
-    free(seqs);
-    return rc;
-}
-
-/* Tokenizes every document once and keeps the word spans. */
-static void collect_words(words_tagger *t, const vcd_corpus *c)
-{
-    t->n_docs = c->n_docs;
-    t->doc_word = vcd_xrealloc(t->doc_word, (c->n_docs + 1) * sizeof *t->doc_word);
     t->n_words = 0;
-    for (size_t d = 0; d < c->n_docs; d++) {
-        t->doc_word[d] = t->n_words;
+    for (size_t d = from; d < to; d++) {
+        t->doc_word[d - from] = t->n_words;
         vcd_tokenize(c->docs[d].text, strlen(c->docs[d].text), &t->toks);
-        if (t->n_words + t->toks.n > t->cap_words) {
+        if (t->n_words + t->toks.n + 1 > t->cap_words) {
             t->cap_words = 2 * (t->n_words + t->toks.n) + 64;
             t->words = vcd_xrealloc(t->words, t->cap_words * sizeof *t->words);
+            t->labels = vcd_xrealloc(t->labels, t->cap_words * sizeof *t->labels);
+            t->conf = vcd_xrealloc(t->conf, t->cap_words * sizeof *t->conf);
         }
         memcpy(t->words + t->n_words, t->toks.toks, t->toks.n * sizeof *t->words);
         t->n_words += t->toks.n;
     }
-    t->doc_word[c->n_docs] = t->n_words;
+    t->doc_word[to - from] = t->n_words;
+}
+
+/* Labels the chunk holding `doc`. Chunks start at multiples of
+ * DOCS_PER_CHUNK whatever the order of the calls, so the labeller always
+ * sees the same batches and its labels do not depend on that order; only
+ * one chunk's words are held at a time. */
+static vcd_status label_chunk(words_tagger *t, const vcd_corpus *c, size_t doc)
+{
+    size_t from = doc / DOCS_PER_CHUNK * DOCS_PER_CHUNK;
+    size_t to = from + DOCS_PER_CHUNK < c->n_docs ? from + DOCS_PER_CHUNK : c->n_docs;
+    t->chunk = t->chunk_end = 0;
+    collect_words(t, c, from, to);
+    const char **w = vcd_xmalloc((t->n_words + 1) * sizeof *w);
+    size_t *lens = vcd_xmalloc((t->n_words + 1) * sizeof *lens);
+    vcd_word_seq *seqs = vcd_xmalloc((to - from) * sizeof *seqs);
+    for (size_t d = from; d < to; d++) {
+        size_t a = t->doc_word[d - from], b = t->doc_word[d - from + 1];
+        seqs[d - from] = (vcd_word_seq){w + a, lens + a, b - a};
+        for (size_t k = a; k < b; k++) {
+            w[k] = c->docs[d].text + t->words[k].byte_start;
+            lens[k] = t->words[k].byte_end - t->words[k].byte_start;
+        }
+    }
+    vcd_status rc = t->labeler.label(t->ctx, seqs, to - from, t->labels, t->conf);
+    free(w);
+    free(lens);
+    free(seqs);
+    if (rc == VCD_OK) {
+        t->chunk = from;
+        t->chunk_end = to;
+    }
+    return rc;
 }
 
 static vcd_status words_prepare(vcd_tagger *base, const vcd_corpus *c)
 {
     words_tagger *t = (words_tagger *)base;
-    collect_words(t, c);
-    t->labels = vcd_xrealloc(t->labels, (t->n_words + 1) * sizeof *t->labels);
-    t->conf = vcd_xrealloc(t->conf, (t->n_words + 1) * sizeof *t->conf);
-    for (size_t d = 0; d < c->n_docs; d += DOCS_PER_CHUNK) {
-        size_t end = d + DOCS_PER_CHUNK < c->n_docs ? d + DOCS_PER_CHUNK : c->n_docs;
-        vcd_status rc = label_chunk(t, c, d, end);
-        if (rc) return rc;
-    }
+    t->n_docs = c->n_docs;
+    t->chunk = t->chunk_end = 0; /* labelled on demand, by tag_doc */
+    if (!t->doc_word) t->doc_word = vcd_xmalloc((DOCS_PER_CHUNK + 1) * sizeof *t->doc_word);
     return VCD_OK;
 }
 
@@ -97,7 +104,11 @@ static vcd_status words_tag_doc(vcd_tagger *base, const vcd_corpus *c, size_t do
     words_tagger *t = (words_tagger *)base;
     if (!t->doc_word || t->n_docs != c->n_docs)
         return vcd_fail(VCD_ERUNTIME, "%s tagger: tag_doc before prepare", t->labeler.name);
-    size_t first = t->doc_word[doc], n = t->doc_word[doc + 1] - first;
+    if (doc < t->chunk || doc >= t->chunk_end) {
+        vcd_status rc = label_chunk(t, c, doc);
+        if (rc) return rc;
+    }
+    size_t first = t->doc_word[doc - t->chunk], n = t->doc_word[doc - t->chunk + 1] - first;
     const vcd_token *words = t->words + first;
     reserve_words(t, n + 1);
     for (size_t i = 0; i < n; i++)
