@@ -95,6 +95,18 @@ static void jsonl_line(ingest_session *s, const char *p, size_t n, size_t line)
     while (i < n && (p[i] == ' ' || p[i] == '\t'))
         i++;
     if (i == n) return; /* blank lines separate nothing in JSON Lines */
+    /* Even with every byte escaped (\u0001 is 6 bytes for 1) a line this
+     * long cannot hold fields within the limit; cJSON would copy it all. */
+    size_t max_field = s->opt->max_field_bytes ? s->opt->max_field_bytes : (1u << 20);
+    if (n / 8 > max_field) {
+        s->corpus->stats.rows_read++;
+        s->corpus->stats.skipped_malformed++;
+        ingest_warn(s, line,
+                    "line of %zu bytes is longer than 8 x the %zu-byte field limit; line "
+                    "skipped",
+                    n, max_field);
+        return;
+    }
     cJSON *obj = cJSON_ParseWithLength(p, n);
     if (!obj || !cJSON_IsObject(obj)) {
         s->corpus->stats.rows_read++;
