@@ -10,6 +10,10 @@
  * spread over threads, few enough to bound the word arrays (one chunk's
  * words are held at a time). */
 #define DOCS_PER_CHUNK 16384
+/* ... and at most this many words (unless one document has more), so long
+ * comments do not make a chunk's word arrays (44 bytes a word) grow with
+ * the text. Ordinary comments (10-20 words) never reach it. */
+#define WORDS_PER_CHUNK (512u << 10)
 
 typedef struct {
     vcd_tagger base;
@@ -17,9 +21,13 @@ typedef struct {
     vcd_word_labeler labeler;
     void *ctx;
     size_t n_docs; /* of the corpus prepare() saw */
+    /* Chunk k spans documents [bounds[k], bounds[k + 1]); found in order. */
+    size_t *bounds;
+    size_t n_bounds, cap_bounds;
     /* One chunk of documents [chunk, chunk_end) labelled at a time, per word: */
     size_t chunk, chunk_end;
-    vcd_token *words; /* the word's spans in its document */
+    size_t collected, collected_end; /* the chunk the word arrays hold */
+    vcd_token *words;                /* the word's spans in its document */
     int32_t *labels;
     float *conf;
     size_t *doc_word; /* first word of each document of the chunk; + 1 */
@@ -38,13 +46,17 @@ static void reserve_words(words_tagger *t, size_t n)
     t->chunks = vcd_xrealloc(t->chunks, n * sizeof *t->chunks);
 }
 
-/* Tokenizes documents [from, to) and keeps their word spans. */
-static void collect_words(words_tagger *t, const vcd_corpus *c, size_t from, size_t to)
+/* Tokenizes the chunk that starts at document `from` and keeps its word
+ * spans; returns where it ends. */
+static size_t collect_words(words_tagger *t, const vcd_corpus *c, size_t from)
 {
+    if (t->collected_end && t->collected == from) return t->collected_end;
     t->n_words = 0;
-    for (size_t d = from; d < to; d++) {
-        t->doc_word[d - from] = t->n_words;
+    size_t d = from;
+    for (; d < c->n_docs && d - from < DOCS_PER_CHUNK; d++) {
         vcd_tokenize(c->docs[d].text, strlen(c->docs[d].text), &t->toks);
+        if (d > from && t->n_words + t->toks.n > WORDS_PER_CHUNK) break;
+        t->doc_word[d - from] = t->n_words;
         if (t->n_words + t->toks.n + 1 > t->cap_words) {
             t->cap_words = 2 * (t->n_words + t->toks.n) + 64;
             t->words = vcd_xrealloc(t->words, t->cap_words * sizeof *t->words);
@@ -54,19 +66,48 @@ static void collect_words(words_tagger *t, const vcd_corpus *c, size_t from, siz
         memcpy(t->words + t->n_words, t->toks.toks, t->toks.n * sizeof *t->words);
         t->n_words += t->toks.n;
     }
-    t->doc_word[to - from] = t->n_words;
+    t->doc_word[d - from] = t->n_words;
+    t->collected = from;
+    t->collected_end = d;
+    return d;
 }
 
-/* Labels the chunk holding `doc`. Chunks start at multiples of
- * DOCS_PER_CHUNK whatever the order of the calls, so the labeller always
- * sees the same batches and its labels do not depend on that order; only
- * one chunk's words are held at a time. */
+/* Start of the chunk holding `doc`. Chunk boundaries depend only on the
+ * corpus (each chunk ends where the one before it did, by the same rule),
+ * so the labeller always sees the same batches whatever the order of the
+ * calls. Ends not known yet are found by tokenizing forward. */
+static size_t chunk_start(words_tagger *t, const vcd_corpus *c, size_t doc)
+{
+    if (!t->n_bounds) {
+        t->cap_bounds = 64;
+        t->bounds = vcd_xrealloc(t->bounds, t->cap_bounds * sizeof *t->bounds);
+        t->bounds[t->n_bounds++] = 0;
+    }
+    while (t->bounds[t->n_bounds - 1] <= doc) {
+        size_t end = collect_words(t, c, t->bounds[t->n_bounds - 1]);
+        if (t->n_bounds == t->cap_bounds) {
+            t->cap_bounds *= 2;
+            t->bounds = vcd_xrealloc(t->bounds, t->cap_bounds * sizeof *t->bounds);
+        }
+        t->bounds[t->n_bounds++] = end;
+    }
+    size_t lo = 0, hi = t->n_bounds - 1; /* bounds[lo] <= doc < bounds[hi] */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->bounds[mid] <= doc)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return t->bounds[lo];
+}
+
+/* Labels the chunk holding `doc`; only one chunk's words are held at a time. */
 static vcd_status label_chunk(words_tagger *t, const vcd_corpus *c, size_t doc)
 {
-    size_t from = doc / DOCS_PER_CHUNK * DOCS_PER_CHUNK;
-    size_t to = from + DOCS_PER_CHUNK < c->n_docs ? from + DOCS_PER_CHUNK : c->n_docs;
     t->chunk = t->chunk_end = 0;
-    collect_words(t, c, from, to);
+    size_t from = chunk_start(t, c, doc);
+    size_t to = collect_words(t, c, from);
     const char **w = vcd_xmalloc((t->n_words + 1) * sizeof *w);
     size_t *lens = vcd_xmalloc((t->n_words + 1) * sizeof *lens);
     vcd_word_seq *seqs = vcd_xmalloc((to - from) * sizeof *seqs);
@@ -94,6 +135,7 @@ static vcd_status words_prepare(vcd_tagger *base, const vcd_corpus *c)
     words_tagger *t = (words_tagger *)base;
     t->n_docs = c->n_docs;
     t->chunk = t->chunk_end = 0; /* labelled on demand, by tag_doc */
+    t->n_bounds = t->collected_end = 0;
     if (!t->doc_word) t->doc_word = vcd_xmalloc((DOCS_PER_CHUNK + 1) * sizeof *t->doc_word);
     return VCD_OK;
 }
@@ -148,6 +190,7 @@ static void words_destroy(vcd_tagger *base)
     free(t->labels);
     free(t->conf);
     free(t->doc_word);
+    free(t->bounds);
     free(t->tags);
     free(t->chunks);
     vcd_tokens_free(&t->toks);
