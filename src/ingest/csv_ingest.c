@@ -166,22 +166,26 @@ vcd_status ingest_parse_csv(ingest_session *s, const unsigned char *data, size_t
     csv_set_blk_size(&parser, 1u << 20);
     csv_state st = {.s = s, .in_header = 1};
     st.max_field = s->opt->max_field_bytes ? s->opt->max_field_bytes : (1u << 20);
+    /* Fed a line at a time, and a long line in pieces so that a field is
+     * cut in time (and not even a newline search reads far ahead); libcsv
+     * copies what it keeps, so the input behind a piece is done with. */
     size_t pos = 0;
+    int line_start = 1;
     while (pos < len && !st.error) {
-        const unsigned char *nl = memchr(data + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - data) + 1 : len;
-        st.line++;
-        if (parser.pstate == 0 /* ROW_NOT_BEGUN */) st.next_record = st.line;
-        ingest_input_consumed(s, data + pos);
-        /* A long line goes in pieces so that a field is cut in time. */
-        while (pos < end && !st.error) {
-            size_t n = end - pos < CSV_PIECE ? end - pos : CSV_PIECE;
-            if (csv_parse(&parser, data + pos, n, on_field, on_record, &st) != n)
-                st.error = vcd_fail(VCD_EINPUT, "%s:%zu: %s", s->name, st.line,
-                                    csv_strerror(csv_error(&parser)));
-            cut_long_field(&parser, &st);
-            pos += n;
+        if (line_start) {
+            st.line++;
+            if (parser.pstate == 0 /* ROW_NOT_BEGUN */) st.next_record = st.line;
         }
+        size_t n = len - pos < CSV_PIECE ? len - pos : CSV_PIECE;
+        const unsigned char *nl = memchr(data + pos, '\n', n);
+        if (nl) n = (size_t)(nl - (data + pos)) + 1;
+        line_start = nl != NULL;
+        ingest_input_consumed(s, data + pos);
+        if (csv_parse(&parser, data + pos, n, on_field, on_record, &st) != n)
+            st.error = vcd_fail(VCD_EINPUT, "%s:%zu: %s", s->name, st.line,
+                                csv_strerror(csv_error(&parser)));
+        cut_long_field(&parser, &st);
+        pos += n;
     }
     /* libcsv would quietly close a quote left open at the end of the input
      * (FIELD_BEGUN == 2 in its state machine); that record is broken. */

@@ -7,13 +7,29 @@
 
 typedef void (*line_fn)(ingest_session *s, const char *p, size_t n, size_t line);
 
+/* The newline is searched for a step at a time, dropping the input behind
+ * a long line, so that one huge line (skipped by the size checks without
+ * being read) does not become resident as a whole. Lines end at "\n", with
+ * a "\r" before it dropped, as vcd_next_line does. */
+#define LINE_STEP (1u << 20)
+
 static void for_each_line(ingest_session *s, const unsigned char *data, size_t len, line_fn fn)
 {
-    size_t pos = 0, line = 0, n;
-    const char *p;
-    while (vcd_next_line(data, len, &pos, &p, &n)) {
-        ingest_input_consumed(s, (const unsigned char *)p);
-        fn(s, p, n, ++line);
+    size_t pos = 0, line = 0;
+    while (pos < len) {
+        ingest_input_consumed(s, data + pos);
+        size_t end = pos;
+        const unsigned char *nl = NULL;
+        while (!nl && end < len) {
+            size_t step = len - end < LINE_STEP ? len - end : LINE_STEP;
+            nl = memchr(data + end, '\n', step);
+            end = nl ? (size_t)(nl - data) : end + step;
+            if (!nl) ingest_input_consumed(s, data + end);
+        }
+        size_t n = end - pos;
+        if (n && data[end - 1] == '\r') n--;
+        fn(s, (const char *)data + pos, n, ++line);
+        pos = end + 1;
     }
 }
 
