@@ -4,8 +4,8 @@
 #   - the 58,357 real comments resampled to 1x, 4x, 16x rows
 #     (bench/resample_comments.awk: rows drawn with replacement by a fixed
 #     LCG, unique ids, dates spread over 2023-2024);
-#   - the 1x rows with every comment padded by ~1 KB of lowercase filler
-#     (about 5x the text, the same mentions);
+#   - the 1x rows with every comment padded by ~450 bytes of lowercase filler
+#     (about 6x the text, about the same mentions);
 #   - a CSV with one 200 MB field between two short rows.
 # Usage: bench/bench_ingest_memory.sh [--bin PATH] [--scales "1 4 16"] [--no-record]
 # Appends a dated section to reports/benchmarks.md unless --no-record.
@@ -48,8 +48,8 @@ for k in $scales; do
   run "${k}x resampled" "$tmp/c$k.csv"
   rm -f "$tmp/c$k.csv"
 done
-# Same rows, ~5x the text: the filler is lowercase prose with no names.
-filler=$(printf 'and then we just kept on talking about it for a while because it was late %.0s' 1 2 3 4 5 6 7 8 9 10 11 12 13)
+# Same rows, ~6x the text: the filler is lowercase prose with no names.
+filler=$(printf 'and then we just kept on talking about it for a while because it was late %.0s' 1 2 3 4 5 6)
 awk -v copies=1 -f bench/resample_comments.awk "$comments" |
   awk -v f="$filler" 'NR == 1 { print; next } { sub(/"$/, " " f "\""); print }' >"$tmp/padded.csv"
 run "1x, text padded" "$tmp/padded.csv"
