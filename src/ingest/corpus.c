@@ -162,8 +162,9 @@ static int row_is_duplicate(ingest_session *s, const raw_row *row)
 }
 
 /* Appends a document whose strings are one block "id\0text\0author\0": kept
- * in the heap, or written to the spill (the pointers are set once it is
- * mapped; until then the document only has its block's offset). */
+ * in the heap, or spilled: the id to the spill's id arena, "text\0author\0"
+ * to its file (the pointers are set once it is mapped; until then the
+ * document only has its block's offset). */
 static void corpus_push(ingest_session *s, vcd_doc *d, char *block, size_t n)
 {
     vcd_corpus *c = s->corpus;
@@ -173,7 +174,9 @@ static void corpus_push(ingest_session *s, vcd_doc *d, char *block, size_t n)
         if (s->spill) s->spill_off = vcd_xrealloc(s->spill_off, c->cap * sizeof *s->spill_off);
     }
     if (s->spill) {
-        s->spill_off[c->n_docs] = text_spill_put(s->spill, block, n);
+        size_t id_n = strlen(block);
+        text_spill_put_id(s->spill, block, id_n);
+        s->spill_off[c->n_docs] = text_spill_put(s->spill, block + id_n + 1, n - id_n - 1);
         free(block);
         d->id = d->text = d->author = NULL;
     }
@@ -295,10 +298,12 @@ static vcd_status spill_finish(ingest_session *s)
     if (rc) return rc;
     c->spill = s->spill;
     s->spill = NULL;
+    const char *id = text_spill_ids(c->spill);
     for (size_t i = 0; i < c->n_docs; i++) {
         vcd_doc *d = &c->docs[i];
-        d->id = base + s->spill_off[i];
-        d->text = d->id + strlen(d->id) + 1;
+        d->id = id;
+        id += strlen(id) + 1;
+        d->text = base + s->spill_off[i];
         d->author = d->text + strlen(d->text) + 1;
         vcd_corpus_text_done(c, i);
     }
@@ -380,7 +385,7 @@ vcd_status vcd_corpus_load(const char *path, const vcd_ingest_options *opt, vcd_
 void vcd_corpus_free(vcd_corpus *c)
 {
     if (!c) return;
-    if (!c->spill) /* heap blocks start at the id; spilled ones are in the map */
+    if (!c->spill) /* heap blocks start at the id; spilled ones are the spill's */
         for (size_t i = 0; i < c->n_docs; i++)
             free((char *)c->docs[i].id);
     text_spill_free(c->spill);
@@ -393,8 +398,8 @@ void vcd_corpus_free(vcd_corpus *c)
 void vcd_corpus_text_done(const vcd_corpus *c, size_t doc)
 {
     if (!c->spill) return;
-    /* Blocks are in document order and start at the id. */
-    text_spill_done(c->spill, doc < c->n_docs ? c->docs[doc].id : NULL);
+    /* Spilled blocks are in document order and start at the text. */
+    text_spill_done(c->spill, doc < c->n_docs ? c->docs[doc].text : NULL);
 }
 
 long vcd_corpus_find(const vcd_corpus *c, const char *id)

@@ -34,6 +34,10 @@ typedef struct {
  * failure is kept and reported by map(). */
 vcd_status text_spill_open(const char *dir, vcd_text_spill **out);
 size_t text_spill_put(vcd_text_spill *s, const char *block, size_t n);
+/* Ids are kept in a heap arena, in document order: text_spill_ids() is valid
+ * once every id is put. */
+void text_spill_put_id(vcd_text_spill *s, const char *id, size_t n);
+const char *text_spill_ids(const vcd_text_spill *s);
 vcd_status text_spill_map(vcd_text_spill *s, const char **base);
 /* Drops mapped pages below `upto` (NULL: all) in steps; see vcd_corpus_text_done. */
 void text_spill_done(vcd_text_spill *s, const char *upto);

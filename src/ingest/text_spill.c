@@ -2,7 +2,9 @@
  * to an unlinked temporary file and then memory-mapped read-only. Mapped
  * pages are clean and backed by the file, so the kernel can always take
  * them back; vcd_corpus_text_done also drops them behind a sequential pass
- * so that the resident set stays a window, not the whole text. */
+ * so that the resident set stays a window, not the whole text. Ids stay in
+ * the heap (one arena): they are short and read in any order (an entity's
+ * example comments, the id index). */
 /* madvise and MADV_DONTNEED come with _DEFAULT_SOURCE (set for the whole build) */
 #include "ingest_internal.h"
 #include "vcd/fileio.h"
@@ -24,6 +26,7 @@ struct vcd_text_spill {
     int write_errno; /* first write failure, 0 if none */
     const char *map; /* after text_spill_map */
     size_t released; /* map bytes below this were dropped in this pass */
+    vcd_buf ids;     /* every id, NUL-terminated, in document order */
 };
 
 vcd_status text_spill_open(const char *dir, vcd_text_spill **out)
@@ -53,6 +56,17 @@ vcd_status text_spill_open(const char *dir, vcd_text_spill **out)
     s->path = path;
     *out = s;
     return VCD_OK;
+}
+
+void text_spill_put_id(vcd_text_spill *s, const char *id, size_t n)
+{
+    vcd_buf_append(&s->ids, id, n);
+    vcd_buf_putc(&s->ids, '\0');
+}
+
+const char *text_spill_ids(const vcd_text_spill *s)
+{
+    return s->ids.data;
 }
 
 size_t text_spill_put(vcd_text_spill *s, const char *block, size_t n)
@@ -104,6 +118,7 @@ void text_spill_free(vcd_text_spill *s)
     if (!s) return;
     if (s->fp) fclose(s->fp);
     if (s->map) munmap((void *)s->map, s->len);
+    vcd_buf_free(&s->ids);
     free(s->path);
     free(s);
 }
