@@ -32,6 +32,11 @@ typedef struct {
     size_t max_field_bytes; /* 0: 1 MiB; longer fields skip their row */
     vcd_warn_fn warn;       /* NULL: silent */
     void *warn_ctx;
+    /* NULL: every document's strings live in the heap. A directory: they are
+     * written to an unlinked temporary file there and memory-mapped, so the
+     * corpus holds only a fixed-size record per document (see
+     * vcd_corpus_text_done). */
+    const char *spill_dir;
 } vcd_ingest_options;
 
 typedef struct {
@@ -54,6 +59,7 @@ typedef struct vcd_corpus {
     char *source_path;
     struct vcd_strmap *id_index; /* id -> doc index, owned */
     vcd_ingest_stats stats;
+    struct vcd_text_spill *spill; /* the mapped strings when spilled, owned */
 } vcd_corpus;
 
 vcd_status vcd_corpus_load(const char *path, const vcd_ingest_options *opt, vcd_corpus **out);
@@ -64,6 +70,11 @@ void vcd_corpus_free(vcd_corpus *c);
 /* Index of the document with this id, or -1. Linear scans are avoided by a
  * lazily built hash table owned by the corpus. */
 long vcd_corpus_find(const vcd_corpus *c, const char *id);
+/* A pass over the documents in order has finished with those before `doc`
+ * (`doc` == n_docs: the pass is over). With spilled text, the mapped pages
+ * behind the pass are dropped from memory once a few MiB have accumulated;
+ * they are read back from the file if needed again. A no-op otherwise. */
+void vcd_corpus_text_done(const vcd_corpus *c, size_t doc);
 
 /* ISO 8601 date or date-time ("2024-03-01", "2024-03-01T12:00:00Z",
  * "2024-03-01 12:00:00+02:00", fractional seconds allowed) to UTC seconds. */

@@ -141,12 +141,19 @@ static int row_is_duplicate(ingest_session *s, const raw_row *row)
     if (row->id.present && row->id.n) {
         vcd_buf_append(&key, row->id.p, row->id.n);
     } else {
-        /* No id: only rows identical in date, author and text are duplicates. */
+        /* No id: only rows identical in date, author and text are duplicates.
+         * The map keeps a 128-bit digest of them, not the text: a NUL byte
+         * (never in an id) and two 64-bit hashes. */
         vcd_buf_append(&key, row->date.p ? row->date.p : "", row->date.n);
         vcd_buf_putc(&key, '\x1f');
         vcd_buf_append(&key, row->author.p ? row->author.p : "", row->author.n);
         vcd_buf_putc(&key, '\x1f');
         vcd_buf_append(&key, row->text.p, row->text.n);
+        uint64_t h[2] = {vcd_hash64(key.data, key.len, 0x9e3779b97f4a7c15u),
+                         vcd_hash64(key.data, key.len, 0xc2b2ae3d27d4eb4fu)};
+        vcd_buf_clear(&key);
+        vcd_buf_putc(&key, '\0');
+        vcd_buf_append(&key, h, sizeof h);
     }
     int inserted;
     vcd_strmap_upsert(s->seen, key.data, key.len, 0, &inserted);
@@ -154,11 +161,24 @@ static int row_is_duplicate(ingest_session *s, const raw_row *row)
     return !inserted;
 }
 
-static void corpus_push(vcd_corpus *c, const vcd_doc *d)
+/* Appends a document whose strings are one block "id\0text\0author\0": kept
+ * in the heap, or spilled: the id to the spill's id arena, "text\0author\0"
+ * to its file (the pointers are set once it is mapped; until then the
+ * document only has its block's offset). */
+static void corpus_push(ingest_session *s, vcd_doc *d, char *block, size_t n)
 {
+    vcd_corpus *c = s->corpus;
     if (c->n_docs == c->cap) {
         c->cap = c->cap ? c->cap * 2 : 256;
         c->docs = vcd_xrealloc(c->docs, c->cap * sizeof *c->docs);
+        if (s->spill) s->spill_off = vcd_xrealloc(s->spill_off, c->cap * sizeof *s->spill_off);
+    }
+    if (s->spill) {
+        size_t id_n = strlen(block);
+        text_spill_put_id(s->spill, block, id_n);
+        s->spill_off[c->n_docs] = text_spill_put(s->spill, block + id_n + 1, n - id_n - 1);
+        free(block);
+        d->id = d->text = d->author = NULL;
     }
     c->docs[c->n_docs++] = *d;
 }
@@ -229,7 +249,8 @@ void ingest_add_row(ingest_session *s, const raw_row *in, size_t line)
     }
     size_t text_n = text ? strlen(text) : 0;
     size_t author_n = row.author.present ? row.author.n : 0;
-    char *block = vcd_xmalloc(id_n + text_n + author_n + 3);
+    size_t block_n = id_n + text_n + author_n + 3;
+    char *block = vcd_xmalloc(block_n);
     memcpy(block, id, id_n);
     block[id_n] = '\0';
     memcpy(block + id_n + 1, text ? text : "", text_n);
@@ -243,7 +264,7 @@ void ingest_add_row(ingest_session *s, const raw_row *in, size_t line)
     d.n_codepoints = 0;
     for (size_t i = 0; i < text_n; i++)
         d.n_codepoints += ((unsigned char)d.text[i] & 0xC0) != 0x80;
-    corpus_push(c, &d);
+    corpus_push(s, &d, block, block_n);
 }
 
 static vcd_input_format detect_format(const char *path, vcd_input_format f)
@@ -267,52 +288,86 @@ static const char *utf16_32_bom(const unsigned char *d, size_t n)
     return NULL;
 }
 
-vcd_status vcd_corpus_parse(const char *name, const unsigned char *data, size_t len,
-                            const vcd_ingest_options *opt, vcd_corpus **out)
+/* Maps the spill and points every document at its block, dropping the
+ * pages behind as it goes (the fix-up reads every block once). */
+static vcd_status spill_finish(ingest_session *s)
+{
+    vcd_corpus *c = s->corpus;
+    const char *base;
+    vcd_status rc = text_spill_map(s->spill, &base);
+    if (rc) return rc;
+    c->spill = s->spill;
+    s->spill = NULL;
+    const char *id = text_spill_ids(c->spill);
+    for (size_t i = 0; i < c->n_docs; i++) {
+        vcd_doc *d = &c->docs[i];
+        d->id = id;
+        id += strlen(id) + 1;
+        d->text = base + s->spill_off[i];
+        d->author = d->text + strlen(d->text) + 1;
+        vcd_corpus_text_done(c, i);
+    }
+    vcd_corpus_text_done(c, c->n_docs);
+    free(s->spill_off);
+    s->spill_off = NULL;
+    return VCD_OK;
+}
+
+static vcd_status parse_formats(ingest_session *s, const unsigned char *data, size_t len)
+{
+    switch (detect_format(s->name, s->opt->format)) {
+    case VCD_FORMAT_TXT:
+        return ingest_parse_txt(s, data, len);
+    case VCD_FORMAT_JSONL:
+        return ingest_parse_jsonl(s, data, len);
+    default:
+        return ingest_parse_csv(s, data, len);
+    }
+}
+
+/* `mapped`: data is a private read-only file mapping whose pages may be
+ * dropped behind the parser. */
+static vcd_status corpus_parse(const char *name, const unsigned char *data, size_t len,
+                               const vcd_ingest_options *opt, int mapped, vcd_corpus **out)
 {
     static const vcd_ingest_options defaults = {0};
     if (!opt) opt = &defaults;
     *out = NULL;
-    vcd_corpus *c = vcd_xcalloc(1, sizeof *c);
-    c->source_path = vcd_xstrdup(name);
-    ingest_session s;
-    ingest_session_init(&s, name, opt, c);
     /* A UTF-8 byte-order mark would otherwise become part of the first header name. */
-    if (len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) {
-        data += 3;
-        len -= 3;
-    }
-    const char *wide = utf16_32_bom(data, len);
-    if (wide) {
-        ingest_session_done(&s);
-        vcd_corpus_free(c);
+    size_t bom = len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF ? 3 : 0;
+    const char *wide = utf16_32_bom(data + bom, len - bom);
+    if (wide)
         return vcd_fail(VCD_EINPUT,
                         "%s: the file is %s (byte-order mark); vcdiscover reads UTF-8: convert "
                         "it, e.g. iconv -f %s -t UTF-8",
                         name, wide, wide);
-    }
-    vcd_status rc;
-    switch (detect_format(name, opt->format)) {
-    case VCD_FORMAT_TXT:
-        rc = ingest_parse_txt(&s, data, len);
-        break;
-    case VCD_FORMAT_JSONL:
-        rc = ingest_parse_jsonl(&s, data, len);
-        break;
-    default:
-        rc = ingest_parse_csv(&s, data, len);
-        break;
-    }
+    vcd_corpus *c = vcd_xcalloc(1, sizeof *c);
+    c->source_path = vcd_xstrdup(name);
+    ingest_session s;
+    ingest_session_init(&s, name, opt, c);
+    vcd_status rc = opt->spill_dir ? text_spill_open(opt->spill_dir, &s.spill) : VCD_OK;
+    /* Offsets are taken from the mapping's start, which is page-aligned. */
+    if (mapped) s.input_base = data;
+    if (!rc) rc = parse_formats(&s, data + bom, len - bom);
     ingest_session_done(&s);
     if (rc == VCD_OK && c->n_docs == 0)
         rc = vcd_fail(VCD_EINPUT, "%s: no usable comments (%zu rows read, %zu skipped)", name,
                       c->stats.rows_read, c->stats.rows_read - c->n_docs);
+    if (rc == VCD_OK && s.spill) rc = spill_finish(&s);
+    text_spill_free(s.spill);
+    free(s.spill_off);
     if (rc != VCD_OK) {
         vcd_corpus_free(c);
         return rc;
     }
     *out = c;
     return VCD_OK;
+}
+
+vcd_status vcd_corpus_parse(const char *name, const unsigned char *data, size_t len,
+                            const vcd_ingest_options *opt, vcd_corpus **out)
+{
+    return corpus_parse(name, data, len, opt, 0, out);
 }
 
 vcd_status vcd_corpus_load(const char *path, const vcd_ingest_options *opt, vcd_corpus **out)
@@ -322,7 +377,7 @@ vcd_status vcd_corpus_load(const char *path, const vcd_ingest_options *opt, vcd_
     if (rc) return rc;
     vcd_ingest_options o = opt ? *opt : (vcd_ingest_options){0};
     if (o.format == VCD_FORMAT_AUTO) o.format = detect_format(path, VCD_FORMAT_AUTO);
-    rc = vcd_corpus_parse(path, f.data, f.len, &o, out);
+    rc = corpus_parse(path, f.data, f.len, &o, f.mapped, out);
     vcd_unmap_file(&f);
     return rc;
 }
@@ -330,12 +385,21 @@ vcd_status vcd_corpus_load(const char *path, const vcd_ingest_options *opt, vcd_
 void vcd_corpus_free(vcd_corpus *c)
 {
     if (!c) return;
-    for (size_t i = 0; i < c->n_docs; i++)
-        free((char *)c->docs[i].id);
+    if (!c->spill) /* heap blocks start at the id; spilled ones are the spill's */
+        for (size_t i = 0; i < c->n_docs; i++)
+            free((char *)c->docs[i].id);
+    text_spill_free(c->spill);
     free(c->docs);
     free(c->source_path);
     vcd_strmap_free(c->id_index);
     free(c);
+}
+
+void vcd_corpus_text_done(const vcd_corpus *c, size_t doc)
+{
+    if (!c->spill) return;
+    /* Spilled blocks are in document order and start at the text. */
+    text_spill_done(c->spill, doc < c->n_docs ? c->docs[doc].text : NULL);
 }
 
 long vcd_corpus_find(const vcd_corpus *c, const char *id)

@@ -7,10 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Bytes handed to libcsv per call. */
+#define CSV_PIECE (64u << 10)
+
 typedef struct {
     ingest_session *s;
     size_t line;        /* physical line being fed */
     size_t record_line; /* line the current record started on */
+    size_t next_record; /* line the next record starts on, at the latest */
     vcd_buf fields;     /* field bytes of the current record, back to back */
     size_t *offsets;    /* field i spans offsets[i] .. offsets[i+1] */
     size_t n_fields, cap_fields;
@@ -20,6 +24,7 @@ typedef struct {
     int have_role[COL_COUNT];
     size_t max_field;
     int oversized;
+    int field_cut;    /* the field being read passed the limit: its bytes were dropped */
     int unterminated; /* the input ended inside a quoted field */
     vcd_status error;
     vcd_buf header_names; /* for the "columns found" message */
@@ -28,7 +33,7 @@ typedef struct {
 static void on_field(void *data, size_t n, void *ctx)
 {
     csv_state *st = ctx;
-    if (st->n_fields == 0) st->record_line = st->line;
+    if (st->n_fields == 0) st->record_line = st->next_record;
     if (st->n_fields + 2 > st->cap_fields) {
         st->cap_fields = st->cap_fields ? st->cap_fields * 2 : 16;
         st->offsets = vcd_xrealloc(st->offsets, st->cap_fields * sizeof *st->offsets);
@@ -39,8 +44,9 @@ static void on_field(void *data, size_t n, void *ctx)
     }
     /* Oversized fields are dropped here so that memory stays bounded by the
      * limit; the row is then skipped as a whole. */
-    if (n > st->max_field) {
+    if (n > st->max_field || st->field_cut) {
         st->oversized = 1;
+        st->field_cut = 0;
         n = 0;
     }
     if (n) vcd_buf_append(&st->fields, data, n);
@@ -131,6 +137,21 @@ static void on_record(int terminator, void *ctx)
     }
     st->n_fields = 0;
     st->oversized = 0;
+    st->next_record = st->line; /* a CR can end a record mid-line */
+}
+
+/* libcsv keeps a field's bytes until the field ends. Once they pass the
+ * limit, the field can only be skipped, so they are dropped after every
+ * piece fed: memory stays bounded by the limit plus one piece. The parser's
+ * state is kept; only its trailing quote and spaces, which it subtracts
+ * when the field ends, must stay counted (one space stands for any number:
+ * only zero or not matters to the state machine). */
+static void cut_long_field(struct csv_parser *p, csv_state *st)
+{
+    if (p->entry_pos <= st->max_field) return;
+    p->spaces = p->spaces ? 1 : 0;
+    p->entry_pos = p->spaces + (p->pstate == 3 /* FIELD_MIGHT_HAVE_ENDED */);
+    st->field_cut = 1;
 }
 
 vcd_status ingest_parse_csv(ingest_session *s, const unsigned char *data, size_t len)
@@ -145,17 +166,26 @@ vcd_status ingest_parse_csv(ingest_session *s, const unsigned char *data, size_t
     csv_set_blk_size(&parser, 1u << 20);
     csv_state st = {.s = s, .in_header = 1};
     st.max_field = s->opt->max_field_bytes ? s->opt->max_field_bytes : (1u << 20);
+    /* Fed a line at a time, and a long line in pieces so that a field is
+     * cut in time (and not even a newline search reads far ahead); libcsv
+     * copies what it keeps, so the input behind a piece is done with. */
     size_t pos = 0;
+    int line_start = 1;
     while (pos < len && !st.error) {
-        const unsigned char *nl = memchr(data + pos, '\n', len - pos);
-        size_t end = nl ? (size_t)(nl - data) + 1 : len;
-        st.line++;
-        if (csv_parse(&parser, data + pos, end - pos, on_field, on_record, &st) != end - pos) {
+        if (line_start) {
+            st.line++;
+            if (parser.pstate == 0 /* ROW_NOT_BEGUN */) st.next_record = st.line;
+        }
+        size_t n = len - pos < CSV_PIECE ? len - pos : CSV_PIECE;
+        const unsigned char *nl = memchr(data + pos, '\n', n);
+        if (nl) n = (size_t)(nl - (data + pos)) + 1;
+        line_start = nl != NULL;
+        ingest_input_consumed(s, data + pos);
+        if (csv_parse(&parser, data + pos, n, on_field, on_record, &st) != n)
             st.error = vcd_fail(VCD_EINPUT, "%s:%zu: %s", s->name, st.line,
                                 csv_strerror(csv_error(&parser)));
-            break;
-        }
-        pos = end;
+        cut_long_field(&parser, &st);
+        pos += n;
     }
     /* libcsv would quietly close a quote left open at the end of the input
      * (FIELD_BEGUN == 2 in its state machine); that record is broken. */

@@ -21,6 +21,7 @@ void vcd_forms_build(const vcd_corpus *c, vcd_mentions *ms, vcd_forms *out)
     size_t *best_surface_count = NULL;
     for (size_t i = 0; i < ms->n; i++) {
         vcd_mention *m = &ms->items[i];
+        vcd_corpus_text_done(c, m->doc); /* mentions are in document order */
         const char *text = c->docs[m->doc].text + m->byte_start;
         size_t n = m->byte_end - m->byte_start;
         vcd_span_key(text, n, m->source == VCD_SRC_HASHTAG, &key);
@@ -63,6 +64,7 @@ void vcd_forms_build(const vcd_corpus *c, vcd_mentions *ms, vcd_forms *out)
             }
         }
     }
+    vcd_corpus_text_done(c, c->n_docs);
     for (size_t f = 0; f < out->n; f++) {
         uint32_t best = 0;
         for (int t = 1; t < VCD_TYPE_COUNT; t++)

@@ -165,6 +165,7 @@ static void build_contexts(vcd_link_forms *lf, const vcd_corpus *c, const vcd_me
         size_t j = i;
         while (j < ms->n && ms->items[j].doc == ms->items[i].doc)
             j++;
+        vcd_corpus_text_done(c, ms->items[i].doc); /* mentions are in document order */
         const char *text = c->docs[ms->items[i].doc].text;
         vcd_tokenize(text, strlen(text), &tk);
         for (size_t m = i; m < j; m++) {
@@ -185,6 +186,7 @@ static void build_contexts(vcd_link_forms *lf, const vcd_corpus *c, const vcd_me
         }
         i = j;
     }
+    vcd_corpus_text_done(c, c->n_docs);
     for (size_t f = 0; f < lf->n; f++) {
         float *v = lf->contexts + f * d;
         double s = 0;

@@ -84,8 +84,10 @@ vcd_status vcd_tagger_tag_corpus(vcd_tagger *t, const vcd_corpus *c, vcd_mention
     vcd_status rc = vcd_tagger_prepare(t, c);
     for (size_t d = 0; d < c->n_docs && rc == VCD_OK; d++) {
         rc = t->ops->tag_doc(t, c, d, out);
+        vcd_corpus_text_done(c, d);
         if (progress && d % 4096 == 0) progress(progress_ctx, "tag", d, c->n_docs);
     }
+    vcd_corpus_text_done(c, c->n_docs);
     if (progress && rc == VCD_OK) progress(progress_ctx, "tag", c->n_docs, c->n_docs);
     return rc;
 }

@@ -338,8 +338,11 @@ static vcd_status rules_prepare(vcd_tagger *base, const vcd_corpus *c)
     vcd_strmap_free(r->casing);
     r->casing = vcd_strmap_new();
     r->n_case = 0;
-    for (size_t d = 0; d < c->n_docs; d++)
+    for (size_t d = 0; d < c->n_docs; d++) {
         count_casing(r, &c->docs[d]);
+        vcd_corpus_text_done(c, d);
+    }
+    vcd_corpus_text_done(c, c->n_docs);
     return VCD_OK;
 }
 

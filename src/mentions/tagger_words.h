@@ -2,8 +2,10 @@
  * the project's tokenizer (the units CoNLL-trained models see), every word
  * gets a BIO/IOB2 label, and conlleval chunks become mentions typed by the
  * label's suffix (WNUT names map to report families via vcd_type_parse).
- * prepare() labels the whole corpus in batches; tag_doc() reads the labels
- * back, so batching does not depend on the caller's loop. */
+ * tag_doc() labels the chunk of comments holding its comment (16,384
+ * comments or 512k words, boundaries fixed by the corpus alone) and reads
+ * the labels back, so batching does not depend on the caller's loop and
+ * only one chunk's words are held. */
 #ifndef VCD_TAGGER_WORDS_H
 #define VCD_TAGGER_WORDS_H
 

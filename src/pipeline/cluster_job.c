@@ -101,6 +101,7 @@ static float *encode_forms(const vcd_cluster_options *o, vcd_encoder *enc, const
             scratch_cap = (j - i) * 2;
             scratch = vcd_xrealloc(scratch, scratch_cap * dim * sizeof *scratch);
         }
+        vcd_corpus_text_done(c, ms->items[i].doc); /* mentions are in document order */
         const vcd_doc *d = &c->docs[ms->items[i].doc];
         vcd_encode_doc_mentions(enc, d->text, strlen(d->text), ms->items + i, j - i, scratch);
         for (size_t k = i; k < j; k++) {
@@ -113,6 +114,7 @@ static float *encode_forms(const vcd_cluster_options *o, vcd_encoder *enc, const
         i = j;
     }
     progress(o, "encode", ms->n, ms->n);
+    vcd_corpus_text_done(c, c->n_docs);
     free(scratch);
     for (size_t f = 0; f < n_forms; f++) {
         float *v = sums + f * dim;
@@ -521,7 +523,10 @@ vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *r)
     int lock = -1; /* one writer per state directory, for the whole run */
     vcd_status rc = vcd_ensure_dir(o->out_dir);
     if (!rc) rc = vcd_dir_lock(o->out_dir, &lock);
-    if (!rc) rc = vcd_link_run_prepare(o, &j.run, r);
+    /* The comments' text is spilled next to the state it feeds. */
+    vcd_cluster_options spilled = *o;
+    if (!spilled.ingest.spill_dir) spilled.ingest.spill_dir = o->out_dir;
+    if (!rc) rc = vcd_link_run_prepare(&spilled, &j.run, r);
     double t3 = now_seconds();
     if (!rc) {
         progress(o, "cluster", 0, 1);

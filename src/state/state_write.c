@@ -42,6 +42,7 @@ static void fill_doc(const void *ctx, size_t i, vcd_buf *b)
 {
     const docs_ctx *dc = ctx;
     const vcd_doc *d = &dc->c->docs[i];
+    vcd_corpus_text_done(dc->c, i);
     vcd_buf_puts(b, "{\"id\":");
     json_put_string(b, d->id);
     vcd_buf_puts(b, ",\"date\":");
@@ -60,7 +61,9 @@ static void fill_doc(const void *ctx, size_t i, vcd_buf *b)
 vcd_status state_write_docs(const char *dir, const vcd_corpus *c, int keep_text)
 {
     docs_ctx ctx = {c, keep_text};
-    return write_lines(dir, "docs.jsonl", c->n_docs, fill_doc, &ctx);
+    vcd_status rc = write_lines(dir, "docs.jsonl", c->n_docs, fill_doc, &ctx);
+    vcd_corpus_text_done(c, c->n_docs);
+    return rc;
 }
 
 typedef struct {
@@ -76,6 +79,7 @@ static void fill_mention(const void *ctx, size_t i, vcd_buf *b)
     const mentions_ctx *mc = ctx;
     const vcd_mention *m = &mc->ms->items[i];
     const vcd_doc *d = &mc->c->docs[m->doc];
+    vcd_corpus_text_done(mc->c, m->doc); /* mentions are in document order */
     vcd_buf_puts(b, "{\"doc_id\":");
     json_put_string(b, d->id);
     vcd_buf_printf(b, ",\"start\":%u,\"end\":%u,\"text\":", m->start, m->end);
@@ -102,7 +106,9 @@ vcd_status state_write_mentions(const char *dir, const vcd_corpus *c, const vcd_
                                 const vcd_entities *entities)
 {
     mentions_ctx ctx = {c, ms, forms, form_probs, entities};
-    return write_lines(dir, "mentions.jsonl", ms->n, fill_mention, &ctx);
+    vcd_status rc = write_lines(dir, "mentions.jsonl", ms->n, fill_mention, &ctx);
+    vcd_corpus_text_done(c, c->n_docs);
+    return rc;
 }
 
 static void fill_form(const void *ctx, size_t i, vcd_buf *b)

@@ -66,6 +66,22 @@ grep -q "unparseable date" "$T/stderr" && ok || bad "bad date not reported"
 grep -Eq '"skipped_invalid_utf8":[[:space:]]*1,' "$T/o6/manifest.json" && ok || bad "skip not counted in manifest"
 expect 0 "10 MB field" -- "$BIN" cluster "${V[@]}" --input "$T/big.csv" --out "$T/o7"
 grep -q "longer than" "$T/stderr" && ok || bad "oversized field not reported"
+# Oversized fields are cut while read (unquoted on one line; quoted over two
+# lines with "" escapes and spaces after the closing quote): each row is
+# skipped, counted and named by the line it starts on, and the rows after
+# them are all kept.
+{
+  printf 'ID,Comment\n1,Apple Vision Pro first\n2,'
+  head -c 3000000 /dev/zero | tr '\0' 'y'
+  printf '\n3,"multi\nline '
+  head -c 3000000 /dev/zero | tr '\0' 'z'
+  printf ' ""quoted"" "  \n4,Apple Vision Pro after\n5,Apple Vision Pro last\n'
+} >"$T/cut.csv"
+expect 0 "oversized fields cut" -- "$BIN" cluster "${V[@]}" --input "$T/cut.csv" --out "$T/o7b"
+grep -q "cut.csv:3: field longer than 1048576 bytes; row skipped" "$T/stderr" && ok || bad "unquoted oversized field: $(cat "$T/stderr")"
+grep -q "cut.csv:4: field longer than 1048576 bytes; row skipped" "$T/stderr" && ok || bad "quoted oversized field: $(cat "$T/stderr")"
+grep -Eq '"skipped_malformed":[[:space:]]*2,' "$T/o7b/manifest.json" && ok || bad "oversized skips not counted"
+[ "$(cut -d, -f1 "$T/o7b/docs.jsonl" | tr '\n' ' ')" = '{"id":"1" {"id":"4" {"id":"5" ' ] && ok || bad "rows after the oversized fields not kept: $(cut -c1-40 "$T/o7b/docs.jsonl")"
 expect 2 "missing input" -- "$BIN" cluster "${V[@]}" --input "$T/nope.csv" --out "$T/o8"
 expect 2 "input is a directory" -- "$BIN" cluster "${V[@]}" --input "$T" --out "$T/o9"
 mkdir -p "$T/ro" && chmod a-w "$T/ro"

@@ -115,6 +115,90 @@ static void test_unbalanced_and_huge(void)
     free(huge);
 }
 
+/* A field is cut as it is read (fed in 64 KiB pieces): far beyond a small
+ * limit, quoted with "" escapes and spaces after its closing quote, or
+ * unquoted with trailing spaces, and the parser still finds where it ends. */
+static void test_cut_field(void)
+{
+    size_t big = 300000;
+    vcd_buf b = {0};
+    vcd_buf_puts(&b, "id,text\n1,ok\n2,\"");
+    for (size_t i = 0; i < big / 10; i++)
+        vcd_buf_puts(&b, "ab \"\" ,\ncd");
+    vcd_buf_puts(&b, "\"   \n3,");
+    for (size_t i = 0; i < big; i++)
+        vcd_buf_putc(&b, 'y');
+    vcd_buf_puts(&b, "     \n4,after both\n");
+    vcd_ingest_options o = {0};
+    warnings w = {0};
+    o.warn = collect;
+    o.warn_ctx = &w;
+    o.max_field_bytes = 100;
+    vcd_corpus *c;
+    CHECK(vcd_corpus_parse("cut.csv", (const unsigned char *)b.data, b.len, &o, &c) == VCD_OK);
+    CHECK(c->n_docs == 2 && c->stats.skipped_malformed == 2 && w.count == 2);
+    CHECK(strstr(w.last, "cut.csv:30004: field longer than 100 bytes") != NULL);
+    CHECK(c->n_docs == 2 && strcmp(c->docs[1].text, "after both") == 0);
+    vcd_corpus_free(c);
+    /* JSON Lines: a line beyond 8 x the limit is skipped before cJSON copies it */
+    vcd_buf_clear(&b);
+    vcd_buf_puts(&b, "{\"text\":\"ok\"}\n{\"text\":\"");
+    for (size_t i = 0; i < 1000; i++)
+        vcd_buf_putc(&b, 'z');
+    vcd_buf_puts(&b, "\"}\n{\"text\":\"after\"}\n");
+    CHECK(vcd_corpus_parse("cut.jsonl", (const unsigned char *)b.data, b.len, &o, &c) == VCD_OK);
+    CHECK(c->n_docs == 2 && c->stats.skipped_malformed == 1);
+    CHECK(strstr(w.last, "cut.jsonl:2: line of 1011 bytes") != NULL);
+    vcd_corpus_free(c);
+    vcd_buf_free(&b);
+}
+
+static int count_entries(const char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", dir);
+    FILE *p = popen(cmd, "r");
+    int n = -1;
+    if (p && fscanf(p, "%d", &n) != 1) n = -1;
+    if (p) pclose(p);
+    return n;
+}
+
+/* Spilled text reads back exactly as heap text, after its pages are
+ * dropped too, and leaves no file behind. */
+static void test_spill(void)
+{
+    const char *csv = "Date,Author,Comment\n"
+                      "2024-01-01,amy,\"Caf\xc3\xa9 \"\"one\"\"\"\n"
+                      "2024-01-01,amy,\"Caf\xc3\xa9 \"\"one\"\"\"\n"
+                      "2024-01-01,bob,\"Caf\xc3\xa9 \"\"one\"\"\"\n"
+                      "2024-01-02,,\"two\nlines\"\n";
+    char dir[] = "/tmp/vcd-spill-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    vcd_ingest_options o = {0};
+    vcd_corpus *heap, *spill;
+    CHECK(vcd_corpus_parse("s.csv", (const unsigned char *)csv, strlen(csv), &o, &heap) == VCD_OK);
+    o.spill_dir = dir;
+    CHECK(vcd_corpus_parse("s.csv", (const unsigned char *)csv, strlen(csv), &o, &spill) == VCD_OK);
+    CHECK(count_entries(dir) == 0);
+    /* id-less rows: a duplicate only when date, author and text all match */
+    CHECK(heap->n_docs == 3 && spill->n_docs == 3 && heap->stats.skipped_duplicate == 1);
+    vcd_corpus_text_done(spill, spill->n_docs);
+    for (size_t i = 0; i < 3 && spill->n_docs == 3; i++) {
+        const vcd_doc *a = &heap->docs[i], *b = &spill->docs[i];
+        CHECK(strcmp(a->id, b->id) == 0 && strcmp(a->text, b->text) == 0 &&
+              strcmp(a->author, b->author) == 0 && a->time == b->time &&
+              a->n_codepoints == b->n_codepoints);
+    }
+    CHECK(spill->n_docs == 3 && strcmp(spill->docs[2].text, "two\nlines") == 0);
+    vcd_corpus_free(heap);
+    vcd_corpus_free(spill);
+    o.spill_dir = "/nonexistent/dir";
+    CHECK(vcd_corpus_parse("s.csv", (const unsigned char *)csv, strlen(csv), &o, &spill) ==
+          VCD_ERUNTIME);
+    rmdir(dir);
+}
+
 static void test_txt_and_jsonl(void)
 {
     const char *txt = "first comment\r\n\nsecond one\n";
@@ -176,6 +260,8 @@ int main(void)
     test_bad_rows();
     test_structural_errors();
     test_unbalanced_and_huge();
+    test_cut_field();
+    test_spill();
     test_txt_and_jsonl();
     test_nfc();
     test_dates();

@@ -1,6 +1,7 @@
 /* The rule-based tagger and the pre-extracted mentions reader. */
 #include "test.h"
 #include "vcd/mentions.h"
+#include "../../src/mentions/tagger_words.h"
 
 static vcd_corpus *corpus_of(const char *csv)
 {
@@ -93,10 +94,100 @@ static void test_types(void)
     CHECK(strcmp(vcd_type_name(VCD_TYPE_LOC), "LOC") == 0);
 }
 
+/* A labeller that tags capitalised words as people and records its batches. */
+typedef struct {
+    size_t calls, max_seqs, max_words;
+} fake_labels;
+
+static vcd_status fake_label(void *ctx, const vcd_word_seq *seqs, size_t n, int32_t *labels,
+                             float *conf)
+{
+    fake_labels *f = ctx;
+    size_t k = 0;
+    for (size_t s = 0; s < n; s++)
+        for (size_t w = 0; w < seqs[s].n; w++, k++) {
+            labels[k] = seqs[s].words[w][0] >= 'A' && seqs[s].words[w][0] <= 'Z';
+            conf[k] = 1.0f;
+        }
+    f->calls++;
+    if (n > f->max_seqs) f->max_seqs = n;
+    if (k > f->max_words) f->max_words = k;
+    return VCD_OK;
+}
+
+static const char *fake_name(const void *ctx, int32_t label)
+{
+    (void)ctx;
+    return label ? "B-person" : "O";
+}
+
+static void fake_free(void *ctx)
+{
+    (void)ctx;
+}
+
+static const vcd_word_labeler fake_labeler = {"fake", fake_label, fake_name, fake_free};
+
+/* Tags every document forwards, or backwards, and returns the mentions. */
+static void tag_all(const vcd_corpus *c, int backwards, fake_labels *f, vcd_mentions *out)
+{
+    memset(f, 0, sizeof *f);
+    memset(out, 0, sizeof *out);
+    vcd_tagger *t = vcd_tagger_words_new(&fake_labeler, f);
+    vcd_status rc = vcd_tagger_prepare(t, c);
+    for (size_t i = 0; i < c->n_docs && rc == VCD_OK; i++)
+        rc = t->ops->tag_doc(t, c, backwards ? c->n_docs - 1 - i : i, out);
+    CHECK(rc == VCD_OK);
+    vcd_tagger_free(t);
+}
+
+static int same_mentions(const vcd_mentions *a, const vcd_mentions *b)
+{
+    if (a->n != b->n) return 0;
+    for (size_t i = 0; i < a->n; i++) { /* b is in reverse document order */
+        const vcd_mention *x = &a->items[i], *y = NULL;
+        for (size_t j = 0; j < b->n && !y; j++)
+            if (b->items[j].doc == x->doc && b->items[j].start == x->start) y = &b->items[j];
+        if (!y || y->end != x->end || y->byte_start != x->byte_start) return 0;
+    }
+    return 1;
+}
+
+/* The word tagger labels one chunk at a time (16,384 comments, or fewer
+ * when they pass 512k words), in the same batches whatever the order. */
+static void test_word_chunks(void)
+{
+    for (int longdocs = 0; longdocs < 2; longdocs++) {
+        vcd_buf b = {0};
+        size_t n_docs = longdocs ? 3000 : 40000;
+        for (size_t d = 0; d < n_docs; d++) {
+            vcd_buf_printf(&b, "Alice met %s%zu today", longdocs ? "" : "bob", d % 7);
+            for (int w = 0; longdocs && w < 100; w++)
+                vcd_buf_puts(&b, " and so on");
+            vcd_buf_putc(&b, '\n');
+        }
+        vcd_corpus *c;
+        CHECK(vcd_corpus_parse("w.txt", (const unsigned char *)b.data, b.len, NULL, &c) == VCD_OK);
+        fake_labels fwd, back;
+        vcd_mentions mf, mb;
+        tag_all(c, 0, &fwd, &mf);
+        tag_all(c, 1, &back, &mb);
+        CHECK(mf.n == n_docs && same_mentions(&mf, &mb));
+        CHECK(fwd.max_seqs <= 16384 && fwd.max_words <= (512u << 10));
+        CHECK(fwd.calls == (longdocs ? 2 : 3) && back.calls == fwd.calls);
+        CHECK(back.max_seqs == fwd.max_seqs && back.max_words == fwd.max_words);
+        vcd_mentions_free(&mf);
+        vcd_mentions_free(&mb);
+        vcd_corpus_free(c);
+        vcd_buf_free(&b);
+    }
+}
+
 int main(void)
 {
     test_rules();
     test_mentions_file();
     test_types();
+    test_word_chunks();
     return test_finish();
 }
