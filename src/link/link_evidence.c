@@ -269,6 +269,13 @@ void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form
         x[VCD_EV_CONTEXT] = (float)dot;
     }
     int rule = alias_rules(lf, a, b, x);
+    /* The parts of one person's name the comments write whole more often
+     * than side by side ("Hillary" / "Clinton", "Chuck" / "Barkley") are
+     * aliases through it: a given and a family name are not entities of
+     * their own, while "Sydney Australia" or "Samsung S8" join two, and
+     * "Savitar" and "Barry", often side by side, stay apart though a tagger
+     * once spanned "Savitar Barry". */
+    if (!rule && link_one_name_holds(lf, a, b, 1) > cooccur) rule = 1;
     /* both carry numbers and they differ: two models (iPhone 7 / iPhone 8) */
     if (a->digits[0] && b->digits[0] && strcmp(a->digits, b->digits) != 0)
         x[VCD_EV_DIGITS_DIFFER] = 1;
@@ -278,17 +285,8 @@ void link_evidence(const vcd_link_forms *lf, const link_form *a, const link_form
     x[VCD_EV_NO_RULE] = (float)!rule;
     if (names_conflict(lf, a, b, rule)) x[VCD_EV_NAME_CONFLICT] = 1;
     /* Two names written side by side in one comment are two things, unless
-     * one is a short form of the other ("Charles Barkley ... Barkley"), or
-     * the comments write them as one person's name more often than side by
-     * side ("Chuck ... Barkley" once, "Charles Barkley" 14 times): then the
-     * comment most likely names one person twice. A person's given and
-     * family name are not entities of their own, while "Sydney Australia"
-     * or "Samsung S8" join two entities; and "Savitar" and "Barry", often
-     * side by side, stay apart though a tagger once spanned "Savitar Barry".
-     * Lifting this only removes a cannot-link: with no rule the two still
-     * join only through other forms. */
-    if (!rule && link_one_name_holds(lf, a, b, 1) <= cooccur)
-        x[VCD_EV_COOCCUR] = (float)log1p((double)cooccur);
+     * a rule relates them ("Charles Barkley ... Barkley"). */
+    if (!rule) x[VCD_EV_COOCCUR] = (float)log1p((double)cooccur);
     x[VCD_EV_AMBIGUITY] = (float)log1p((double)fits);
     if ((x[VCD_EV_FIRST_TOKEN] > 0 || x[VCD_EV_LAST_TOKEN] > 0) && fit_mass > 0)
         x[VCD_EV_DOMINANCE] = (float)((double)l->count / (double)fit_mass);

@@ -135,9 +135,12 @@ static double partial_logz(const float *emit, const float *trans, const float *s
         if (terms[n] > mx) mx = terms[n];
         n++;
     }
+    if (n == 0) return -INFINITY; /* no allowed path */
     double z = 0;
     for (int i = 0; i < n; i++)
         z += exp(terms[i] - mx);
+    /* z >= 1: the maximum's own term (n > 0 above) */
+    // cppcheck-suppress invalidFunctionArg
     return mx + log(z);
 }
 
