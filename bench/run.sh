@@ -24,7 +24,7 @@ for i in $(seq "$repeat"); do
     best_wall=$wall best_rss=$rss best_json=$(cat "$out/run.json")
   fi
 done
-field() { echo "$best_json" | grep -o "\"$1\":[0-9.]*" | head -1 | cut -d: -f2; }
+field() { echo "$best_json" | grep -o "\"$1\":[0-9][0-9.]*" | head -1 | cut -d: -f2; }
 mentions=$(field mentions)
 tag=$(field tag)
 hd=$(build/bench/bench_hdbscan 100000 128 15)
