@@ -1,6 +1,7 @@
 /* Fine-tuning against PyTorch: loss, every gradient, and the parameters after
  * 1 and 3 torch.optim.AdamW steps (bert_tiny_train_step.*); every backward
  * kernel against central finite differences in double-checked float. */
+#include "finite_diff.h"
 #include "test.h"
 #include "test_bert_fixture.h"
 #include "vcd/bert.h"
@@ -11,49 +12,6 @@
 #include <cJSON.h>
 
 /* ---- finite differences on the kernels ---- */
-
-static float frand(unsigned *s)
-{
-    *s = *s * 1103515245u + 12345u;
-    return ((float)((*s >> 8) & 0xFFFF) / 65535.0f - 0.5f) * 2.0f;
-}
-
-static void fill(float *x, size_t n, unsigned *s)
-{
-    for (size_t i = 0; i < n; i++)
-        x[i] = frand(s);
-}
-
-/* Loss = sum(y * r) for a fixed random r, so dL/dy = r. */
-static double dot(const float *a, const float *b, size_t n)
-{
-    double s = 0;
-    for (size_t i = 0; i < n; i++)
-        s += (double)a[i] * b[i];
-    return s;
-}
-
-typedef double (*loss_fn)(void *ctx);
-
-/* Compares an analytic gradient with central differences on a few entries. */
-static void check_fd(const char *what, loss_fn f, void *ctx, float *x, const float *grad, size_t n)
-{
-    double worst = 0;
-    size_t step = n > 24 ? n / 24 : 1;
-    for (size_t i = 0; i < n; i += step) {
-        float keep = x[i];
-        float h = 1e-2f;
-        x[i] = keep + h;
-        double up = f(ctx);
-        x[i] = keep - h;
-        double down = f(ctx);
-        x[i] = keep;
-        double num = (up - down) / (2.0 * h);
-        double err = fabs(num - grad[i]) / fmax(1.0, fabs(num));
-        if (err > worst) worst = err;
-    }
-    CHECK_MSG(worst < 2e-3, "%s: finite-difference error %g", what, worst);
-}
 
 enum { R = 6, IN = 5, OUT = 4, S = 4, B = 2, HEADS = 2, HID = 4 };
 
@@ -116,19 +74,19 @@ static void check_kernels_fd(void)
     float dx[R * IN], dw[OUT * IN] = {0}, db[OUT] = {0};
     linear_loss(&c);
     nn_linear_backward(dx, dw, db, c.r, c.x, c.w, R, IN, OUT);
-    check_fd("linear dx", linear_loss, &c, c.x, dx, R * IN);
-    check_fd("linear dw", linear_loss, &c, c.w, dw, OUT * IN);
-    check_fd("linear db", linear_loss, &c, c.b, db, OUT);
+    check_fd("linear dx", linear_loss, &c, c.x, dx, R * IN, 24);
+    check_fd("linear dw", linear_loss, &c, c.w, dw, OUT * IN, 24);
+    check_fd("linear db", linear_loss, &c, c.b, db, OUT, 24);
 
     float dg[IN] = {0}, dgb[IN] = {0};
     layernorm_loss(&c);
     nn_layernorm_backward(dx, dg, dgb, c.ln_r, c.x, c.mean, c.rstd, c.g, R, IN);
-    check_fd("layernorm dx", layernorm_loss, &c, c.x, dx, R * IN);
-    check_fd("layernorm dg", layernorm_loss, &c, c.g, dg, IN);
-    check_fd("layernorm db", layernorm_loss, &c, c.gb, dgb, IN);
+    check_fd("layernorm dx", layernorm_loss, &c, c.x, dx, R * IN, 24);
+    check_fd("layernorm dg", layernorm_loss, &c, c.g, dg, IN, 24);
+    check_fd("layernorm db", layernorm_loss, &c, c.gb, dgb, IN, 24);
 
     nn_gelu_backward(dx, c.ln_r, c.x, R * IN);
-    check_fd("gelu dx", gelu_loss, &c, c.x, dx, R * IN);
+    check_fd("gelu dx", gelu_loss, &c, c.x, dx, R * IN, 24);
 
     fill(c.q, B * S * HID, &s);
     fill(c.k, B * S * HID, &s);
@@ -139,9 +97,9 @@ static void check_kernels_fd(void)
     float dq[B * S * HID], dk[B * S * HID], dv[B * S * HID], scratch[S * S];
     attention_loss(&c);
     nn_attention_backward(dq, dk, dv, c.att_r, c.probs, c.q, c.k, c.v, B, S, HEADS, HID, scratch);
-    check_fd("attention dq", attention_loss, &c, c.q, dq, B * S * HID);
-    check_fd("attention dk", attention_loss, &c, c.k, dk, B * S * HID);
-    check_fd("attention dv", attention_loss, &c, c.v, dv, B * S * HID);
+    check_fd("attention dq", attention_loss, &c, c.q, dq, B * S * HID, 24);
+    check_fd("attention dk", attention_loss, &c, c.k, dk, B * S * HID, 24);
+    check_fd("attention dv", attention_loss, &c, c.v, dv, B * S * HID, 24);
     /* A padded key gets no gradient and no probability. */
     CHECK(c.probs[S - 1] == 0.0f && dk[(S - 1) * HID] == 0.0f);
 
@@ -152,7 +110,7 @@ static void check_kernels_fd(void)
     size_t count;
     nn_cross_entropy(dl, c.logits, c.labels, R, OUT, &count);
     CHECK(count == R - 1);
-    check_fd("cross-entropy", ce_loss, &c, c.logits, dl, R * OUT);
+    check_fd("cross-entropy", ce_loss, &c, c.logits, dl, R * OUT, 24);
 }
 
 /* ---- the PyTorch training step ---- */

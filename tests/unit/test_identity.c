@@ -2,51 +2,13 @@
  * training run that must converge and be reproducible byte for byte, the
  * model loader on damaged folders, and (when shipped) the trained model on
  * same-entity vs related-but-different names. */
+#include "finite_diff.h"
 #include "test.h"
 #include "vcd/encode.h"
 #include "vcd/fileio.h"
 #include "vcd/identity.h"
 #include "vcd/nn.h"
 #include "vcd/safetensors.h"
-
-static float frand(unsigned *s)
-{
-    *s = *s * 1103515245u + 12345u;
-    return ((float)((*s >> 8) & 0xFFFF) / 65535.0f - 0.5f) * 2.0f;
-}
-
-static void fill(float *x, size_t n, unsigned *s)
-{
-    for (size_t i = 0; i < n; i++)
-        x[i] = frand(s);
-}
-
-static double dot(const float *a, const float *b, size_t n)
-{
-    double s = 0;
-    for (size_t i = 0; i < n; i++)
-        s += (double)a[i] * b[i];
-    return s;
-}
-
-typedef double (*loss_fn)(void *ctx);
-
-static void check_fd(const char *what, loss_fn f, void *ctx, float *x, const float *grad, size_t n)
-{
-    double worst = 0;
-    for (size_t i = 0; i < n; i++) {
-        float keep = x[i], h = 1e-2f;
-        x[i] = keep + h;
-        double up = f(ctx);
-        x[i] = keep - h;
-        double down = f(ctx);
-        x[i] = keep;
-        double num = (up - down) / (2.0 * h);
-        double err = fabs(num - grad[i]) / fmax(1.0, fabs(num));
-        if (err > worst) worst = err;
-    }
-    CHECK_MSG(worst < 2e-3, "%s: finite-difference error %g", what, worst);
-}
 
 /* ---- embedding bag ---- */
 
@@ -73,7 +35,7 @@ static void test_embedding_bag(void)
         float g[BUCKETS * EDIM] = {0};
         nn_embedding_bag_backward(g, bag_r, bag_ids, w, bag_off, BAGS, EDIM);
         check_fd(weighted ? "weighted embedding bag" : "embedding bag", bag_loss, w, table, g,
-                 BUCKETS * EDIM);
+                 BUCKETS * EDIM, 0);
         /* row 4 is in no bag: its gradient stays untouched */
         CHECK(g[4 * EDIM] == 0 && g[4 * EDIM + 1] == 0 && g[4 * EDIM + 2] == 0);
     }
@@ -105,7 +67,7 @@ static void test_l2norm(void)
     nn_l2norm_forward(y, n, norm_x, NR, NN);
     CHECK_NEAR(dot(y, y, NN), 1.0, 1e-5);
     nn_l2norm_backward(dx, norm_r, y, n, NR, NN);
-    check_fd("l2norm", norm_loss, NULL, norm_x, dx, NR * NN);
+    check_fd("l2norm", norm_loss, NULL, norm_x, dx, NR * NN, 0);
 }
 
 /* ---- multiple-negatives ranking loss ---- */
@@ -131,9 +93,9 @@ static void test_mnrl(void)
         double loss = nn_mnrl_loss(da, dc, mnrl_a, mnrl_c, MR, MC, MD, 3.0f, mnrl_sym, scratch);
         CHECK(loss > 0 && isfinite(loss));
         check_fd(mnrl_sym ? "symmetric MNRL (anchors)" : "MNRL (anchors)", mnrl_loss, NULL, mnrl_a,
-                 da, MR * MD);
+                 da, MR * MD, 0);
         check_fd(mnrl_sym ? "symmetric MNRL (candidates)" : "MNRL (candidates)", mnrl_loss, NULL,
-                 mnrl_c, dc, MC * MD);
+                 mnrl_c, dc, MC * MD, 0);
     }
     /* Reference value: one anchor, two candidates. */
     float a[2] = {1, 0}, c[4] = {1, 0, 0, 1}, da[2], dc[4], scratch[4];

@@ -3,18 +3,13 @@
  * network's gradient against finite differences; hostile config and
  * gazetteer files; and training end to end on a small synthetic corpus
  * (learns it, same seed -> same bytes, the folder reloads). */
+#include "finite_diff.h"
 #include "test.h"
 #include "../../src/nn/ner/ner_internal.h"
 #include "vcd/fileio.h"
 #include "vcd/ner_model.h"
 #include "vcd/nn.h"
 #include "vcd/vectors.h"
-
-static float frand(unsigned *s)
-{
-    *s = *s * 1103515245u + 12345u;
-    return ((float)((*s >> 8) & 0xFFFF) / 65535.0f - 0.5f) * 2.0f;
-}
 
 /* ---- CRF against enumeration ---- */
 
