@@ -225,11 +225,9 @@ static vcd_status part_load(kb_part *p, const void *data, size_t len)
     return VCD_OK;
 }
 
-vcd_status vcd_kb_open_memory(const void *data, size_t len, vcd_kb **out)
+/* A KB of one loaded part, or the part's error. */
+static vcd_status kb_of_part(vcd_kb *kb, vcd_status rc, vcd_kb **out)
 {
-    *out = NULL;
-    vcd_kb *kb = vcd_xcalloc(1, sizeof *kb);
-    vcd_status rc = part_load(&kb->parts[0], data, len);
     if (rc) {
         free(kb);
         return rc;
@@ -238,6 +236,13 @@ vcd_status vcd_kb_open_memory(const void *data, size_t len, vcd_kb **out)
     kb->total = kb->parts[0].n_entries;
     *out = kb;
     return VCD_OK;
+}
+
+vcd_status vcd_kb_open_memory(const void *data, size_t len, vcd_kb **out)
+{
+    *out = NULL;
+    vcd_kb *kb = vcd_xcalloc(1, sizeof *kb);
+    return kb_of_part(kb, part_load(&kb->parts[0], data, len), out);
 }
 
 static vcd_status part_open(kb_part *p, const char *path)
@@ -258,15 +263,7 @@ vcd_status vcd_kb_open(const char *path, vcd_kb **out)
 {
     *out = NULL;
     vcd_kb *kb = vcd_xcalloc(1, sizeof *kb);
-    vcd_status rc = part_open(&kb->parts[0], path);
-    if (rc) {
-        free(kb);
-        return rc;
-    }
-    kb->n_parts = 1;
-    kb->total = kb->parts[0].n_entries;
-    *out = kb;
-    return VCD_OK;
+    return kb_of_part(kb, part_open(&kb->parts[0], path), out);
 }
 
 vcd_status vcd_kb_add(vcd_kb *kb, const char *path)

@@ -290,13 +290,19 @@ static void test_huge_field(void)
     vcd_kb_builder_free(b);
 }
 
-static void test_corrupt(void)
+/* The sample files' KB as a file image. */
+static void samples_image(vcd_buf *img)
 {
     vcd_kb_import_stats st[N_SAMPLES];
     vcd_kb_builder *b = build_samples(st, 0);
-    vcd_buf img = {0};
-    CHECK(vcd_kb_builder_serialize(b, &img) == VCD_OK);
+    CHECK(vcd_kb_builder_serialize(b, img) == VCD_OK);
     vcd_kb_builder_free(b);
+}
+
+static void test_corrupt(void)
+{
+    vcd_buf img = {0};
+    samples_image(&img);
     unsigned char *copy = malloc(img.len);
     int accepted_bad = 0;
     /* truncations */
@@ -324,11 +330,8 @@ static void test_corrupt(void)
  * unsorted keys, bad hit ranges. Recomputes the digest after each edit. */
 static void test_lying_tables(void)
 {
-    vcd_kb_import_stats st[N_SAMPLES];
-    vcd_kb_builder *b = build_samples(st, 0);
     vcd_buf img = {0};
-    CHECK(vcd_kb_builder_serialize(b, &img) == VCD_OK);
-    vcd_kb_builder_free(b);
+    samples_image(&img);
     unsigned char *copy = malloc(img.len);
     int accepted_bad = 0;
     uint64_t sec;
