@@ -78,5 +78,8 @@ size_t vcd_utf8_length(const char *s, size_t n);
 size_t vcd_utf8_offset(const char *s, size_t n, size_t cp);
 /* True when s is valid UTF-8 without NUL bytes. */
 int vcd_utf8_valid(const char *s, size_t n);
+/* The code point at s[*pos] (*pos < n) into *cp, advancing *pos past it;
+ * returns its byte length, or 0 for an invalid sequence (*pos unchanged). */
+size_t vcd_utf8_next(const char *s, size_t n, size_t *pos, int32_t *cp);
 
 #endif

@@ -204,36 +204,26 @@ static int latin_letter(utf8proc_int32_t cp)
 
 int kb_latin(const char *s, size_t n)
 {
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    utf8proc_ssize_t left = (utf8proc_ssize_t)n;
-    while (left > 0) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(p, left, &cp);
-        if (k <= 0) return 0;
+    for (size_t pos = 0; pos < n;) {
+        int32_t cp;
+        if (!vcd_utf8_next(s, n, &pos, &cp)) return 0;
         utf8proc_category_t c = utf8proc_category(cp);
         int letter = c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO;
         int mark = c >= UTF8PROC_CATEGORY_MN && c <= UTF8PROC_CATEGORY_ME;
         if (letter && !latin_letter(cp)) return 0;
         if (mark && !(cp >= 0x300 && cp <= 0x36F)) return 0;
         if (c == UTF8PROC_CATEGORY_ND && cp > 0x7F) return 0; /* non-ASCII digits: another script */
-        p += k;
-        left -= k;
     }
     return 1;
 }
 
 int kb_has_upper(const char *s, size_t n)
 {
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    utf8proc_ssize_t left = (utf8proc_ssize_t)n;
-    while (left > 0) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(p, left, &cp);
-        if (k <= 0) return 0;
+    for (size_t pos = 0; pos < n;) {
+        int32_t cp;
+        if (!vcd_utf8_next(s, n, &pos, &cp)) return 0;
         utf8proc_category_t c = utf8proc_category(cp);
         if (c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LT) return 1;
-        p += k;
-        left -= k;
     }
     return 0;
 }

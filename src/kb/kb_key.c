@@ -56,19 +56,16 @@ void vcd_kb_key(const char *text, size_t n, vcd_buf *out)
     /* Invalid bytes (and NUL) become spaces first, so utf8proc_map cannot
      * fail and a broken byte separates words like any other non-letter. */
     vcd_buf clean = {0};
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
-    utf8proc_ssize_t left = (utf8proc_ssize_t)n;
-    while (left > 0) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(p, left, &cp);
-        if (k <= 0 || cp == 0) {
+    for (size_t pos = 0; pos < n;) {
+        size_t at = pos;
+        int32_t cp;
+        size_t k = vcd_utf8_next(text, n, &pos, &cp);
+        if (!k || cp == 0) {
             vcd_buf_putc(&clean, ' ');
-            k = 1;
+            pos = at + 1;
         } else {
-            vcd_buf_append(&clean, p, (size_t)k);
+            vcd_buf_append(&clean, text + at, k);
         }
-        p += k;
-        left -= k;
     }
     utf8proc_uint8_t *mapped = NULL;
     utf8proc_ssize_t m =

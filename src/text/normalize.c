@@ -13,16 +13,22 @@ size_t vcd_utf8_length(const char *s, size_t n)
     return count;
 }
 
+size_t vcd_utf8_next(const char *s, size_t n, size_t *pos, int32_t *cp)
+{
+    utf8proc_int32_t c;
+    utf8proc_ssize_t k =
+        utf8proc_iterate((const utf8proc_uint8_t *)s + *pos, (utf8proc_ssize_t)(n - *pos), &c);
+    if (k <= 0) return 0;
+    *pos += (size_t)k;
+    *cp = c;
+    return (size_t)k;
+}
+
 int vcd_utf8_valid(const char *s, size_t n)
 {
-    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
-    utf8proc_ssize_t left = (utf8proc_ssize_t)n;
-    while (left > 0) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(p, left, &cp);
-        if (k < 0 || cp == 0) return 0;
-        p += k;
-        left -= k;
+    for (size_t pos = 0; pos < n;) {
+        int32_t cp;
+        if (!vcd_utf8_next(s, n, &pos, &cp) || cp == 0) return 0;
     }
     return 1;
 }
