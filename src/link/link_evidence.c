@@ -162,7 +162,7 @@ static void spelling_evidence(const link_form *s, const link_form *l, float *x)
     if (s->n_tokens == 1 && l->n_tokens >= 2) {
         if (link_token_eq(s, 0, l, 0)) x[VCD_EV_FIRST_TOKEN] = 1;
         if (link_token_eq(s, 0, l, (size_t)l->n_tokens - 1)) x[VCD_EV_LAST_TOKEN] = 1;
-    } else if (s->n_tokens >= 2 && s->n_tokens < l->n_tokens && link_tokens_inside(s, l)) {
+    } else if (s->n_tokens >= 2 && s->n_tokens < l->n_tokens && link_tokens_inside(NULL, s, l)) {
         x[VCD_EV_TOKEN_SUBSET] = 1;
     }
     if (s->n_tokens == 1 && sn >= 2 && l->initials_len == sn &&

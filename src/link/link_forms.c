@@ -248,27 +248,14 @@ int link_token_eq(const link_form *a, size_t i, const link_form *b, size_t j)
            memcmp(a->tokens[i], b->tokens[j], a->token_len[i]) == 0;
 }
 
-int link_tokens_inside(const link_form *s, const link_form *l)
+int link_tokens_inside(const vcd_kb *nicknames, const link_form *s, const link_form *l)
 {
     for (size_t i = 0; i < s->n_tokens; i++) {
         int found = 0;
         for (size_t j = 0; j < l->n_tokens && !found; j++)
             found = link_token_eq(s, i, l, j);
-        if (!found) return 0;
-    }
-    return 1;
-}
-
-/* Every word of s is a word of l, or a nickname of l's first word ("Chuck"
- * in "Charles Barkley"). */
-static int held_by(const vcd_kb *kb, const link_form *s, const link_form *l)
-{
-    for (size_t i = 0; i < s->n_tokens; i++) {
-        int found = 0;
-        for (size_t j = 0; j < l->n_tokens && !found; j++)
-            found = link_token_eq(s, i, l, j);
-        if (!found && kb)
-            found = vcd_kb_nickname_pair(kb, s->tokens[i], s->token_len[i], l->tokens[0],
+        if (!found && nicknames)
+            found = vcd_kb_nickname_pair(nicknames, s->tokens[i], s->token_len[i], l->tokens[0],
                                          l->token_len[0]);
         if (!found) return 0;
     }
@@ -284,7 +271,8 @@ static uint32_t holds_via(const vcd_link_forms *lf, const link_form *anchor, con
         const link_form *c = &lf->items[lf->words[k].form];
         if (c == anchor || c == other || c->count < LINK_CORE_COUNT || c->count <= best) continue;
         if (person && c->type != VCD_TYPE_PER) continue;
-        if (held_by(lf->kb, anchor, c) && held_by(lf->kb, other, c)) best = c->count;
+        if (link_tokens_inside(lf->kb, anchor, c) && link_tokens_inside(lf->kb, other, c))
+            best = c->count;
     }
     return best;
 }

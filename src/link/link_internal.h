@@ -79,8 +79,9 @@ uint64_t link_word_hash(const link_form *f, size_t i);
 /* First entry of `h` in lf->words (n_words when absent). */
 size_t link_words_lower_bound(const vcd_link_forms *lf, uint64_t h);
 int link_token_eq(const link_form *a, size_t i, const link_form *b, size_t j);
-/* Every word of s is a word of l. */
-int link_tokens_inside(const link_form *s, const link_form *l);
+/* Every word of s is a word of l or, given a KB's nicknames, a nickname of
+ * l's first word ("Chuck" in "Charles Barkley"). */
+int link_tokens_inside(const vcd_kb *nicknames, const link_form *s, const link_form *l);
 /* The mentions of the most frequent form (seen LINK_CORE_COUNT times or
  * more; a person's name with `person`) that holds every word of a and of b,
  * 0 if none ("Samsung Galaxy S8" holds "Galaxy S8" and "Samsung S8";
