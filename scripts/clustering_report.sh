@@ -80,7 +80,7 @@ while IFS='|' read -r label opts; do
   $bin eval match --gold "$gold" --input "$comments" --format txt --quiet $opts --seeds "$seeds" \
     --errors 20 >"$work/m$i.txt"
   rows+=("$label|$opts|$i|")
-  [ "$label" = "$DETAIL" ] && detail=$i
+  case $label in "$DETAIL"*) detail=$i ;; esac
 done <<<"$CONFIGS"
 
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | trim || true)
@@ -116,7 +116,7 @@ match_cell() { # FILE KEY: "mean ± sd (correct of queries)"
   echo "  the state is rebuilt and each held-out form and each removed entity's form is matched."
   echo "  Top-1 = the right entity scoring >= the match threshold, 0.3 (VCD_MATCH_THRESHOLD, chosen on"
   echo "  seeds 1-5; seeds 6-10 never chose anything, and their held-out aliases are harder: per-seed"
-  echo "  results are in \\`eval match\\`'s output; target >= 80%); absent = no match >= 0.3 (target >= 90%). The legacy row is"
+  echo "  results are in \`eval match\`'s output; target >= 80%); absent = no match >= 0.3 (target >= 90%). The legacy row is"
   echo "  scored at the same threshold (its own default was 0.5). Ablations reuse the shipped pair"
   echo "  model (fit with the default configuration); they are not refit."
   echo "  Mean ± sd over seeds (correct of all queries pooled)."

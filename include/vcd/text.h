@@ -65,6 +65,11 @@ void vcd_split_camel(const char *s, size_t n, vcd_buf *out);
  * "Bank of America" -> all "boa", content "ba" (connectors skipped).
  * Returns the number of word pieces (initials mean something from 2 on). */
 size_t vcd_initials(const char *surface, size_t n, vcd_buf *all, vcd_buf *content);
+/* True when every word of the surface but a connector ("of", "the", ...)
+ * carries a capital or a digit ("Father of All Bombs", "iPhone X"): initials
+ * are taken from a name written as one, and nobody shortens the phrase
+ * "Disney cruises" to "DC". A word not in ASCII counts as marked. */
+int vcd_written_as_name(const char *surface, size_t n);
 /* If the surface reads as an acronym (one token, 2..8 characters, every
  * letter upper case, at least two letters: "AVP", "PS5", "U.S.A"), writes its
  * lower-case letters and digits to out and returns 1. */

@@ -31,7 +31,7 @@ void link_form_fill(link_form *f, const char *surface, size_t sn, const char *ke
     f->compact_len = (size_t)(w - f->compact);
     *w++ = 0;
     f->initials = w;
-    if (pieces >= 2) {
+    if (pieces >= 2 && vcd_written_as_name(surface, sn)) {
         memcpy(w, all.data, all.len);
         w += all.len;
     }

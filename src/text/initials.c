@@ -53,6 +53,27 @@ size_t vcd_initials(const char *s, size_t n, vcd_buf *all, vcd_buf *content)
     return pieces;
 }
 
+static int is_word_break(char c)
+{
+    return c == ' ' || c == '-' || c == '_' || c == '\t';
+}
+
+int vcd_written_as_name(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        while (i < n && is_word_break(s[i]))
+            i++;
+        size_t w = i;
+        int marked = 0;
+        while (i < n && !is_word_break(s[i])) {
+            marked |= ascii_upper(s[i]) || ascii_digit(s[i]) || (unsigned char)s[i] >= 0x80;
+            i++;
+        }
+        if (i > w && !marked && !is_connector(s + w, i - w)) return 0;
+    }
+    return 1;
+}
+
 int vcd_acronym_key(const char *s, size_t n, vcd_buf *out)
 {
     vcd_buf_clear(out);

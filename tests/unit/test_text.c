@@ -98,6 +98,17 @@ static void test_initials(void)
     CHECK(!vcd_is_acronym_of("AVP", 3, "Apple", 5));
     CHECK(!vcd_is_acronym_of("avp", 3, "Apple Vision Pro", 16)); /* not an acronym */
     CHECK(!vcd_is_acronym_of("NYC", 3, "New Jersey City", 15));
+    /* initials come from a name written as one */
+    CHECK(vcd_written_as_name("Father of All Bombs", 19));
+    CHECK(vcd_written_as_name("iPhone X", 8));
+    CHECK(vcd_written_as_name("PlayStation 5", 13));
+    CHECK(vcd_written_as_name("Spider-Man", 10));
+    CHECK(vcd_written_as_name("\xc3\xa9"
+                              "cole Polytechnique",
+                              20));
+    CHECK(!vcd_written_as_name("Disney cruises", 14));
+    CHECK(!vcd_written_as_name("nick cannon", 11));
+    CHECK(!vcd_written_as_name("New York city", 13));
 }
 
 int main(void)
