@@ -43,7 +43,7 @@ typedef enum {
     VCD_EV_TOKEN_SUBSET,   /* several words, all inside the other */
     VCD_EV_ACRONYM,        /* initials ("AVP" / "Apple Vision Pro") */
     VCD_EV_PREFIX,         /* a truncation ("Cali" / "California") */
-    VCD_EV_EDIT,           /* 1 - edit distance / length for a close spelling */
+    VCD_EV_EDIT,           /* close spelling: (letters - 2 x edit distance) / 10 */
     VCD_EV_FIRST_LETTER,   /* close spelling that changes the first letter (Rick / Nick) */
     VCD_EV_DIGITS_DIFFER,  /* both carry numbers and they differ (iPhone 7 / 8) */
     VCD_EV_KB_SAME,        /* a KB entry names both */

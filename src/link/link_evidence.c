@@ -154,7 +154,8 @@ static void spelling_evidence(const link_form *s, const link_form *l, float *x)
         x[VCD_EV_SAME_LETTERS] = 1;
         return;
     }
-    if (sn >= 3 && ln == sn + 1 && l->compact[sn] == 's' &&
+    /* the s ends the last word: "Windows S" is no plural of "windows" */
+    if (sn >= 3 && ln == sn + 1 && l->compact[sn] == 's' && s->n_tokens == l->n_tokens &&
         memcmp(s->compact, l->compact, sn) == 0) {
         x[VCD_EV_PLURAL] = 1;
         return;
@@ -172,14 +173,18 @@ static void spelling_evidence(const link_form *s, const link_form *l, float *x)
     if ((sn >= 3 && ln > sn && memcmp(s->compact, l->compact, sn) == 0) || abbreviates(s, l))
         x[VCD_EV_PREFIX] = 1;
     if (sn >= 4) {
-        /* one slip per word of up to 7 letters, two in longer names */
+        /* one slip per word of up to 7 letters, two in longer names. The
+         * evidence is the letters that agree beyond the slips (a slip costs
+         * two): a near-spelling of a long name is rarer by chance than of a
+         * short one ("Julianna Moore" / "Julianne Moore" against "Marty" /
+         * "Martin"), which 1 - d / length hardly told apart. */
         size_t limit = sn >= 8 ? 2 : 1;
         size_t d = edit_distance(s->compact, sn, l->compact, ln, limit);
         if (d <= limit && words_close(s, l)) {
             if (s->compact[0] != l->compact[0])
                 x[VCD_EV_FIRST_LETTER] = 1;
             else
-                x[VCD_EV_EDIT] = 1.0f - (float)d / (float)ln;
+                x[VCD_EV_EDIT] = (float)(sn - 2 * d) / 10.0f;
         }
     }
 }
