@@ -5,7 +5,8 @@
  *   words        a one-word form and the longer forms it starts or ends;
  *                a multi-word form and the longer forms holding all its words
  *   initials     a multi-word form and the form spelled like its initials
- *   prefixes     a form and the longer forms that start with its letters
+ *   prefixes     a form and the longer forms that start with its letters (or, for a
+ *                word ending in s, with its stem: "Dems" / "Democrats")
  *   KB           forms naming the same KB entry
  *   comments     forms written in one comment (mostly: different entities) */
 #include "link_internal.h"
@@ -88,6 +89,40 @@ static int compact_cmp(const void *x, const void *y)
            (*(const uint32_t *)x < *(const uint32_t *)y);
 }
 
+/* First position in `order` (sorted by compact key) whose key is not below
+ * the n bytes of `stem`. */
+static size_t stem_lower_bound(const vcd_link_forms *lf, const uint32_t *order, const char *stem,
+                               size_t n)
+{
+    size_t lo = 0, hi = lf->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strncmp(lf->items[order[mid]].compact, stem, n) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* A one-word form ending in s and the longer one-word forms its stem starts
+ * ("Dems" / "Democrats"): the pairs plural_truncation judges. */
+static void plural_stem_pairs(const vcd_link_forms *lf, const uint32_t *order, uint32_t f,
+                              pair_set *ps)
+{
+    const link_form *x = &lf->items[f];
+    size_t n = x->compact_len - 1;
+    if (x->n_tokens != 1 || x->compact_len < 4 || x->compact[n] != 's') return;
+    for (size_t j = stem_lower_bound(lf, order, x->compact, n), seen = 0;
+         j < lf->n && seen < MAX_PER_KEY / 4; j++) {
+        const link_form *y = &lf->items[order[j]];
+        if (strncmp(y->compact, x->compact, n) != 0) break;
+        if (order[j] == f || y->n_tokens != 1 || y->compact_len <= x->compact_len) continue;
+        pair_add(ps, f, order[j]);
+        seen++;
+    }
+}
+
 static void prefix_pairs(const vcd_link_forms *lf, pair_set *ps)
 {
     uint32_t *order = vcd_xmalloc((lf->n ? lf->n : 1) * sizeof *order);
@@ -104,6 +139,7 @@ static void prefix_pairs(const vcd_link_forms *lf, pair_set *ps)
             if (strncmp(y->compact, x->compact, x->compact_len) != 0) break;
             pair_add(ps, order[i], order[j]);
         }
+        plural_stem_pairs(lf, order, order[i], ps);
     }
     free(order);
 }

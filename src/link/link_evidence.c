@@ -147,6 +147,15 @@ static int words_close(const link_form *s, const link_form *l)
     return 1;
 }
 
+/* A truncation keeps its plural: "Dems" / "Democrats", "Cavs" /
+ * "Cavaliers". One word each; the stem is three letters or more. */
+static int plural_truncation(const link_form *s, const link_form *l)
+{
+    size_t sn = s->compact_len;
+    return s->n_tokens == 1 && l->n_tokens == 1 && sn >= 4 && s->compact[sn - 1] == 's' &&
+           l->compact_len > sn && memcmp(s->compact, l->compact, sn - 1) == 0;
+}
+
 static void spelling_evidence(const link_form *s, const link_form *l, float *x)
 {
     size_t sn = s->compact_len, ln = l->compact_len;
@@ -170,7 +179,8 @@ static void spelling_evidence(const link_form *s, const link_form *l, float *x)
         memcmp(s->compact, l->initials, sn) == 0)
         x[VCD_EV_ACRONYM] = 1;
     if (x[VCD_EV_FIRST_TOKEN] + x[VCD_EV_LAST_TOKEN] + x[VCD_EV_TOKEN_SUBSET] > 0) return;
-    if ((sn >= 3 && ln > sn && memcmp(s->compact, l->compact, sn) == 0) || abbreviates(s, l))
+    if ((sn >= 3 && ln > sn && memcmp(s->compact, l->compact, sn) == 0) || abbreviates(s, l) ||
+        plural_truncation(s, l))
         x[VCD_EV_PREFIX] = 1;
     if (sn >= 4) {
         /* one slip per word of up to 7 letters, two in longer names. The

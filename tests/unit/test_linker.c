@@ -77,8 +77,8 @@ static void test_evidence(void)
     const char *s[] = {"Charles Barkley", "Barkley",   "Apple Vision Pro", "AVP",
                        "iPhone 7",        "iPhone 8",  "Logan's",          "Logan",
                        "Barry Allen",     "Ray Allen", "Philippines",      "Philipines",
-                       "Disney cruises",  "DC"};
-    uint32_t counts[] = {14, 39, 5, 3, 39, 27, 3, 56, 8, 7, 44, 3, 1, 18};
+                       "Disney cruises",  "DC",        "Democrats",        "Dems"};
+    uint32_t counts[] = {14, 39, 5, 3, 39, 27, 3, 56, 8, 7, 44, 3, 1, 18, 8, 4};
     pair_fixture t;
     /* the two spellings (10, 11) are neighbours in the encoder's space */
     fixture_open(&t, s, counts, sizeof s / sizeof *s, 11, NULL);
@@ -96,6 +96,8 @@ static void test_evidence(void)
     /* a phrase's initials are no acronym of it */
     p = find_pair(&pairs, 12, 13);
     CHECK(!p || (p->x[VCD_EV_ACRONYM] == 0 && p->x[VCD_EV_NO_RULE] == 1));
+    /* a truncation keeps its plural, and the candidates propose it */
+    CHECK((p = find_pair(&pairs, 14, 15)) && p->x[VCD_EV_PREFIX] == 1);
     /* pairs come sorted and unique */
     for (size_t i = 1; i < pairs.n; i++)
         CHECK(
