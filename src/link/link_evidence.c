@@ -156,6 +156,26 @@ static int plural_truncation(const link_form *s, const link_form *l)
            l->compact_len > sn && memcmp(s->compact, l->compact, sn - 1) == 0;
 }
 
+/* Length of the diminutive ending (-y, -ie, -ey, -ee, -i) of a word. */
+static size_t diminutive_ending(const char *w, size_t n)
+{
+    if (n >= 2 && w[n - 1] == 'e' && (w[n - 2] == 'i' || w[n - 2] == 'e')) return 2;
+    if (n >= 2 && w[n - 1] == 'y' && w[n - 2] == 'e') return 2;
+    return n >= 1 && (w[n - 1] == 'y' || w[n - 1] == 'i');
+}
+
+/* One word each, the same stem of three letters or more under two spellings
+ * of a diminutive ending: "Willy" / "Willie", "Rolly" / "Rollie". One slip. */
+static int diminutive_variant(const link_form *s, const link_form *l)
+{
+    if (s->n_tokens != 1 || l->n_tokens != 1) return 0;
+    size_t se = diminutive_ending(s->compact, s->compact_len);
+    size_t le = diminutive_ending(l->compact, l->compact_len);
+    size_t stem = s->compact_len - se;
+    return se && le && stem >= 3 && stem == l->compact_len - le &&
+           memcmp(s->compact, l->compact, stem) == 0;
+}
+
 static void spelling_evidence(const link_form *s, const link_form *l, float *x)
 {
     size_t sn = s->compact_len, ln = l->compact_len;
@@ -190,6 +210,7 @@ static void spelling_evidence(const link_form *s, const link_form *l, float *x)
          * "Martin"), which 1 - d / length hardly told apart. */
         size_t limit = sn >= 8 ? 2 : 1;
         size_t d = edit_distance(s->compact, sn, l->compact, ln, limit);
+        if (d > limit && diminutive_variant(s, l)) d = 1;
         if (d <= limit && words_close(s, l)) {
             if (s->compact[0] != l->compact[0])
                 x[VCD_EV_FIRST_LETTER] = 1;
