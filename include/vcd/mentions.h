@@ -85,8 +85,8 @@ vcd_status vcd_tagger_tag_corpus(vcd_tagger *t, const vcd_corpus *c, vcd_mention
 vcd_status vcd_tagger_prepare(vcd_tagger *t, const vcd_corpus *c);
 /* After prepare: the batch [*start, *end) the tagger labels `doc` in
  * (doc < c->n_docs). Tagging a part of the corpus that begins and ends on
- * batch bounds calls the labeller exactly as one pass over it all does, so
- * processes that split a corpus there find the same mentions, bit for bit. */
+ * batch bounds makes the labeller calls one pass over it all makes there,
+ * none more: processes that split a corpus there share the work. */
 void vcd_tagger_batch(vcd_tagger *t, const vcd_corpus *c, size_t doc, size_t *start, size_t *end);
 const char *vcd_tagger_name(const vcd_tagger *t);
 void vcd_tagger_free(vcd_tagger *t);

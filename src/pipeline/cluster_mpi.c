@@ -3,9 +3,10 @@
  *
  * Every rank ingests the whole input (a CSV record boundary cannot be found
  * from a byte offset alone: quoted fields hold newlines). Tagging is split
- * into contiguous document ranges cut at the tagger's batch bounds, so every
- * batch the labeller sees is the one a single pass gives it (its matrix
- * products, and so its confidences, depend on the batch). Rank 0 gathers the
+ * into contiguous document ranges cut at the tagger's batch bounds: the word
+ * tagger labels the whole batch of any comment from the batch's start (so
+ * its matrix products, and confidences, are those of one pass), and a cut
+ * inside a batch would have two ranks label it. Rank 0 gathers the
  * mentions in rank order, which is document order: the array a single pass
  * builds. It sorts them and groups them into forms, and sends each rank the
  * mentions of an even document range back with their forms. Each rank
@@ -100,8 +101,8 @@ static vcd_status agree(const world *w, vcd_status rc)
 }
 
 /* Rank k tags documents [lo[k], lo[k + 1]): even shares moved to the nearer
- * batch bound. Every rank computes the same bounds (same corpus, same
- * tagger). */
+ * batch bound, so no batch is labelled twice. Every rank computes the same
+ * bounds (same corpus, same tagger). */
 static void tag_split(const world *w, vcd_tagger *t, const vcd_corpus *c, size_t *lo)
 {
     lo[0] = 0;
