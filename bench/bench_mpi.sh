@@ -35,7 +35,7 @@ trap 'rm -rf "$tmp"' EXIT
 # Each rank under its own /usr/bin/time: peak RSS per rank.
 cat >"$tmp/rank.sh" <<'EOF'
 #!/bin/sh
-exec /usr/bin/time -f '%e %M' -o "$RANK_TIME.${OMPI_COMM_WORLD_RANK:-0}" "$@"
+exec /usr/bin/time -f '%e %M %U %S' -o "$RANK_TIME.${OMPI_COMM_WORLD_RANK:-0}" "$@"
 EOF
 chmod +x "$tmp/rank.sh"
 
@@ -43,20 +43,22 @@ field() { grep -o "\"$1\":[0-9][0-9.]*" "$2" | head -1 | cut -d: -f2; }
 stages() {
   echo "$(field ingest "$1") / $(field tag "$1") / $(field encode "$1") / $(field cluster "$1") / $(field write "$1")"
 }
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+cpu() { awk "BEGIN{printf \"%.1f\", $1 + $2}"; }
 rows=()
 for k in $scales; do
   awk -v copies="$k" -f bench/resample_comments.awk "$comments" >"$tmp/c$k.csv"
-  /usr/bin/time -f '%e %M' -o "$tmp/time" "$bin" cluster --quiet --json --input "$tmp/c$k.csv" \
+  /usr/bin/time -f '%e %M %U %S' -o "$tmp/time" "$bin" cluster --quiet --json --input "$tmp/c$k.csv" \
     --out "$tmp/one" >"$tmp/one.json"
-  read -r wall rss <"$tmp/time"
+  read -r wall rss user sys <"$tmp/time"
   docs=$(field docs "$tmp/one.json") mentions=$(field mentions "$tmp/one.json") forms=$(field forms "$tmp/one.json")
-  rows+=("| ${k}x | $docs / $mentions / $forms | 1 process | ${wall} s | $((rss / 1024)) MiB | $(stages "$tmp/one.json") | |")
+  rows+=("| ${k}x | $docs / $mentions / $forms | 1 process | ${wall} s | $(cpu "$user" "$sys") | $((rss / 1024)) MiB | $(stages "$tmp/one.json") | |")
   echo "${rows[-1]}" >&2
   if [[ " $one_thread " == *" $k "* ]]; then
-    OMP_NUM_THREADS=1 /usr/bin/time -f '%e %M' -o "$tmp/time" "$bin" cluster --quiet --json \
+    OMP_NUM_THREADS=1 /usr/bin/time -f '%e %M %U %S' -o "$tmp/time" "$bin" cluster --quiet --json \
       --input "$tmp/c$k.csv" --out "$tmp/one1" >"$tmp/one1.json"
-    read -r wall rss <"$tmp/time"
-    rows+=("| ${k}x | | 1 process, 1 thread | ${wall} s | $((rss / 1024)) MiB | $(stages "$tmp/one1.json") | |")
+    read -r wall rss user sys <"$tmp/time"
+    rows+=("| ${k}x | | 1 process, 1 thread | ${wall} s | $(cpu "$user" "$sys") | $((rss / 1024)) MiB | $(stages "$tmp/one1.json") | |")
     echo "${rows[-1]}" >&2
     rm -rf "$tmp/one1"
   fi
@@ -66,14 +68,15 @@ for k in $scales; do
     "$tmp/rank.sh" "$mpi_bin" cluster --quiet --json --input "$tmp/c$k.csv" --out "$tmp/mpi" \
     >"$tmp/mpi.json"
   wall=$(cat "$tmp/time")
-  rss_list=""
+  rss_list="" cpu_list=""
   for r in $(seq 0 $((np - 1))); do
-    read -r _ rss <"$tmp/rank.$r"
+    read -r _ rss user sys <"$tmp/rank.$r"
     rss_list="$rss_list${rss_list:+ / }$((rss / 1024))"
+    cpu_list="$cpu_list${cpu_list:+ / }$(cpu "$user" "$sys")"
   done
   same=yes
   for f in $(ls -A "$tmp/one"); do cmp -s "$tmp/one/$f" "$tmp/mpi/$f" || same="no ($f)"; done
-  rows+=("| ${k}x | | mpirun -np $np | ${wall} s | $rss_list MiB | $(stages "$tmp/mpi.json") | $same |")
+  rows+=("| ${k}x | | mpirun -np $np | ${wall} s | $cpu_list | $rss_list MiB | $(stages "$tmp/mpi.json") | $same |")
   echo "${rows[-1]}" >&2
   rm -rf "$tmp/one" "$tmp/mpi" "$tmp/c$k.csv"
 done
@@ -85,11 +88,12 @@ section=$(
   echo
   echo "\`bench/bench_mpi.sh\`: one process ($bin; default threads, and at ${one_thread// /x, }x one thread) vs"
   echo "\`mpirun -np $np\` ($mpi_bin, one OpenMP thread per rank), one run each. Inputs: the 58,357 comments resampled by"
-  echo "\`bench/resample_comments.awk\`. RSS: peak resident set of each rank (rank 0 first)."
+  echo "\`bench/resample_comments.awk\`. CPU and RSS: CPU seconds and peak resident set of each rank"
+  echo "(rank 0 first). Load average at the start: $load0."
   echo "Stages: rank 0's ingest / tag / encode / cluster (link facts, candidates, linkage) / write, in s."
   echo
-  echo "| input | docs / mentions / forms | run | wall | peak RSS | stages (s) | state identical |"
-  echo "| --- | --- | --- | --- | --- | --- | --- |"
+  echo "| input | docs / mentions / forms | run | wall | CPU s (user + sys) | peak RSS | stages (s) | state identical |"
+  echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
   printf '%s\n' "${rows[@]}"
 )
 echo "$section"
