@@ -1,6 +1,6 @@
 /* MPI start and end for the CLI (VCD_MPI builds): under mpirun every rank
  * runs `cluster` (cluster_mpi.c splits it); any other command runs on rank 0
- * alone. Only rank 0 prints: the ranks agree on every failure, so its one
+ * alone, as one process. Only rank 0 prints: the ranks agree on every failure, so its one
  * error line is the run's. Without mpirun MPI is not started at all and the
  * binary behaves as the plain build. */
 #ifdef VCD_MPI
@@ -26,9 +26,18 @@ int cli_mpi_begin(int *argc, char ***argv)
     /* Only the main thread calls MPI; OpenMP threads only compute. */
     MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    if (rank == 0) return 1;
-    if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) return 0;
-    return *argc >= 2 && strcmp((*argv)[1], "cluster") == 0;
+    if (*argc < 2 || strcmp((*argv)[1], "cluster") != 0) {
+        /* Ended at once, so that a cluster job inside (eval runs some) is
+         * one process: the library splits only while MPI runs. */
+        MPI_Finalize();
+        return rank == 0;
+    }
+    if (rank > 0) { /* quiet: rank 0 prints for the job */
+        FILE *out = freopen("/dev/null", "w", stdout), *err = freopen("/dev/null", "w", stderr);
+        (void)out;
+        (void)err;
+    }
+    return 1;
 }
 
 void cli_mpi_end(void)

@@ -129,6 +129,8 @@ static vcd_status tag_part(const world *w, const vcd_cluster_options *o, vcd_lin
     for (size_t d = rc ? 0 : lo[w->rank]; !rc && d < lo[w->rank + 1]; d++) {
         rc = t->ops->tag_doc(t, c, d, &run->mentions);
         vcd_corpus_text_done(c, d);
+        if (o->progress && (d - lo[w->rank]) % 4096 == 0)
+            o->progress(o->progress_ctx, "tag", d - lo[w->rank], lo[w->rank + 1] - lo[w->rank]);
     }
     vcd_corpus_text_done(c, c->n_docs);
     run->tagger = vcd_xstrdup(vcd_tagger_name(t));

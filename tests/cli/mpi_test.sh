@@ -77,5 +77,11 @@ n=$(grep -c '^vcdiscover: error: ' "$T/err")
 if [ "$rc" = 2 ] && [ "$n" = 1 ] && [ ! -f "$T/none/manifest.json" ]; then ok; else
   bad "no mentions under mpirun: exit $rc, $n error lines: $(head -c 300 "$T/err")"; fi
 
+# Other commands run once, on rank 0.
+out=$("${MPIRUN[@]}" -np 2 "$BIN" version 2>&1)
+rc=$?
+n=$(printf '%s\n' "$out" | grep -c '^vcdiscover ')
+if [ "$rc" = 0 ] && [ "$n" = 1 ]; then ok; else bad "version under mpirun: exit $rc, printed $n times"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
