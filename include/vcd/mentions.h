@@ -70,6 +70,9 @@ typedef struct {
     vcd_status (*prepare)(vcd_tagger *t, const vcd_corpus *c);
     vcd_status (*tag_doc)(vcd_tagger *t, const vcd_corpus *c, size_t doc, vcd_mentions *out);
     void (*destroy)(vcd_tagger *t);
+    /* Optional (after prepare): the documents [*start, *end) labelled in one
+     * batch with `doc`. NULL: every document is labelled alone. */
+    void (*batch)(vcd_tagger *t, const vcd_corpus *c, size_t doc, size_t *start, size_t *end);
 } vcd_tagger_ops;
 
 struct vcd_tagger {
@@ -80,6 +83,11 @@ struct vcd_tagger {
 vcd_status vcd_tagger_tag_corpus(vcd_tagger *t, const vcd_corpus *c, vcd_mentions *out,
                                  vcd_progress_fn progress, void *progress_ctx);
 vcd_status vcd_tagger_prepare(vcd_tagger *t, const vcd_corpus *c);
+/* After prepare: the batch [*start, *end) the tagger labels `doc` in
+ * (doc < c->n_docs). Tagging a part of the corpus that begins and ends on
+ * batch bounds makes the labeller calls one pass over it all makes there,
+ * none more: processes that split a corpus there share the work. */
+void vcd_tagger_batch(vcd_tagger *t, const vcd_corpus *c, size_t doc, size_t *start, size_t *end);
 const char *vcd_tagger_name(const vcd_tagger *t);
 void vcd_tagger_free(vcd_tagger *t);
 

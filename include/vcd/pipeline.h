@@ -54,6 +54,9 @@ typedef struct {
         seconds_write;
 } vcd_cluster_report;
 
+/* In a VCD_MPI build while MPI runs with more than one rank, every rank
+ * calls this (src/pipeline/cluster_mpi.c): rank 0 writes the state and
+ * fills the report, the others tag and encode their part. */
 vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *report);
 
 /* The stages `cluster` and `train-linker` share: ingest, mentions, forms,

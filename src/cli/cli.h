@@ -81,4 +81,10 @@ int cmd_eval_combined(int argc, char **argv);
 /* `eval match`: held-out aliases and absent entities against a fresh state. */
 int cmd_eval_match(int argc, char **argv);
 
+#ifdef VCD_MPI
+/* cli_mpi.c: starts MPI under mpirun; 0 when this rank has nothing to run. */
+int cli_mpi_begin(int *argc, char ***argv);
+void cli_mpi_end(void);
+#endif
+
 #endif

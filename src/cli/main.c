@@ -69,6 +69,12 @@ int main(int argc, char **argv)
      * 4x resample (bench/bench_ingest_memory.sh). */
     mallopt(M_MMAP_THRESHOLD, 256 << 10);
 #endif
+#ifdef VCD_MPI
+    if (!cli_mpi_begin(&argc, &argv)) {
+        cli_mpi_end();
+        return 0;
+    }
+#endif
     int rc = run(argc, argv);
     /* Every command prints through stdio: a full disk or closed pipe shows
      * only here, when the buffered output is flushed. One check for all. */
@@ -79,5 +85,8 @@ int main(int argc, char **argv)
     if (failed && rc == 0)
         rc = cli_error(EXIT_RUNTIME, "writing to standard output failed: %s",
                        strerror(err ? err : EIO));
+#ifdef VCD_MPI
+    cli_mpi_end();
+#endif
     return rc;
 }

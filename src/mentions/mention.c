@@ -78,6 +78,13 @@ vcd_status vcd_tagger_prepare(vcd_tagger *t, const vcd_corpus *c)
     return t->ops->prepare ? t->ops->prepare(t, c) : VCD_OK;
 }
 
+void vcd_tagger_batch(vcd_tagger *t, const vcd_corpus *c, size_t doc, size_t *start, size_t *end)
+{
+    *start = doc;
+    *end = doc + 1;
+    if (doc < c->n_docs && t->ops->batch) t->ops->batch(t, c, doc, start, end);
+}
+
 vcd_status vcd_tagger_tag_corpus(vcd_tagger *t, const vcd_corpus *c, vcd_mentions *out,
                                  vcd_progress_fn progress, void *progress_ctx)
 {

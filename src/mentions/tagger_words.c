@@ -76,7 +76,7 @@ static size_t collect_words(words_tagger *t, const vcd_corpus *c, size_t from)
  * corpus (each chunk ends where the one before it did, by the same rule),
  * so the labeller always sees the same batches whatever the order of the
  * calls. Ends not known yet are found by tokenizing forward. */
-static size_t chunk_start(words_tagger *t, const vcd_corpus *c, size_t doc)
+static size_t chunk_index(words_tagger *t, const vcd_corpus *c, size_t doc)
 {
     if (!t->n_bounds) {
         t->cap_bounds = 64;
@@ -99,7 +99,13 @@ static size_t chunk_start(words_tagger *t, const vcd_corpus *c, size_t doc)
         else
             hi = mid;
     }
-    return t->bounds[lo];
+    return lo;
+}
+
+static size_t chunk_start(words_tagger *t, const vcd_corpus *c, size_t doc)
+{
+    size_t k = chunk_index(t, c, doc); /* may move t->bounds */
+    return t->bounds[k];
 }
 
 /* Labels the chunk holding `doc`; only one chunk's words are held at a time. */
@@ -182,6 +188,17 @@ static vcd_status words_tag_doc(vcd_tagger *base, const vcd_corpus *c, size_t do
     return VCD_OK;
 }
 
+/* The chunk is the batch: chunk_index leaves the bound after it known. */
+static void words_batch(vcd_tagger *base, const vcd_corpus *c, size_t doc, size_t *start,
+                        size_t *end)
+{
+    words_tagger *t = (words_tagger *)base;
+    if (!t->doc_word || t->n_docs != c->n_docs) return; /* before prepare: one document */
+    size_t k = chunk_index(t, c, doc);
+    *start = t->bounds[k];
+    *end = t->bounds[k + 1];
+}
+
 static void words_destroy(vcd_tagger *base)
 {
     words_tagger *t = (words_tagger *)base;
@@ -200,7 +217,7 @@ static void words_destroy(vcd_tagger *base)
 vcd_tagger *vcd_tagger_words_new(const vcd_word_labeler *l, void *ctx)
 {
     words_tagger *t = vcd_xcalloc(1, sizeof *t);
-    t->ops = (vcd_tagger_ops){l->name, words_prepare, words_tag_doc, words_destroy};
+    t->ops = (vcd_tagger_ops){l->name, words_prepare, words_tag_doc, words_destroy, words_batch};
     t->base.ops = &t->ops;
     t->labeler = *l;
     t->ctx = ctx;

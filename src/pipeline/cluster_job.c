@@ -85,49 +85,66 @@ vcd_status cluster_find_mentions(const vcd_cluster_options *o, const vcd_corpus 
     return rc;
 }
 
-/* Form vector = normalised mean of its mentions' vectors. */
-static float *encode_forms(const vcd_cluster_options *o, vcd_encoder *enc, const vcd_corpus *c,
-                           const vcd_mentions *ms, size_t n_forms)
+/* Mention vectors are unit vectors (every encoder normalises): 2^32 = 1.0
+ * leaves room for 2^31 mentions of one form. */
+#define FIXED_ONE 4294967296.0
+
+void cluster_encode_sum(const vcd_cluster_options *o, vcd_encoder *enc, const vcd_corpus *c,
+                        const vcd_mention *ms, size_t n, int64_t *sums)
 {
     size_t dim = vcd_encoder_dim(enc);
-    float *sums = vcd_xcalloc(n_forms * dim, sizeof *sums);
     float *scratch = NULL;
     size_t scratch_cap = 0;
-    for (size_t i = 0; i < ms->n;) {
+    for (size_t i = 0; i < n;) {
         size_t j = i;
-        while (j < ms->n && ms->items[j].doc == ms->items[i].doc)
+        while (j < n && ms[j].doc == ms[i].doc)
             j++;
         if (j - i > scratch_cap) {
             scratch_cap = (j - i) * 2;
             scratch = vcd_xrealloc(scratch, scratch_cap * dim * sizeof *scratch);
         }
-        vcd_corpus_text_done(c, ms->items[i].doc); /* mentions are in document order */
-        const vcd_doc *d = &c->docs[ms->items[i].doc];
-        vcd_encode_doc_mentions(enc, d->text, strlen(d->text), ms->items + i, j - i, scratch);
+        vcd_corpus_text_done(c, ms[i].doc); /* mentions are in document order */
+        const vcd_doc *d = &c->docs[ms[i].doc];
+        vcd_encode_doc_mentions(enc, d->text, strlen(d->text), ms + i, j - i, scratch);
         for (size_t k = i; k < j; k++) {
-            float *dst = sums + (size_t)ms->items[k].form * dim;
+            int64_t *dst = sums + (size_t)ms[k].form * dim;
             const float *src = scratch + (k - i) * dim;
             for (size_t t = 0; t < dim; t++)
-                dst[t] += src[t];
+                dst[t] += (int64_t)llrint((double)src[t] * FIXED_ONE);
         }
-        if ((i & 0x3FFF) == 0) progress(o, "encode", i, ms->n);
+        if ((i & 0x3FFF) == 0) progress(o, "encode", i, n);
         i = j;
     }
-    progress(o, "encode", ms->n, ms->n);
+    progress(o, "encode", n, n);
     vcd_corpus_text_done(c, c->n_docs);
     free(scratch);
+}
+
+float *cluster_form_vectors(const int64_t *sums, size_t n_forms, size_t dim)
+{
+    float *v = vcd_xmalloc(n_forms * dim * sizeof *v);
     for (size_t f = 0; f < n_forms; f++) {
-        float *v = sums + f * dim;
-        double s = 0;
+        const int64_t *s = sums + f * dim;
+        double ss = 0;
         for (size_t t = 0; t < dim; t++)
-            s += (double)v[t] * v[t];
-        if (s > 0) {
-            float k = (float)(1.0 / sqrt(s));
-            for (size_t t = 0; t < dim; t++)
-                v[t] *= k;
-        }
+            ss += (double)s[t] * (double)s[t];
+        double k = ss > 0 ? 1.0 / sqrt(ss) : 0.0;
+        for (size_t t = 0; t < dim; t++)
+            v[f * dim + t] = (float)((double)s[t] * k);
     }
-    return sums;
+    return v;
+}
+
+/* Form vector = normalised mean of its mentions' vectors. */
+static float *encode_forms(const vcd_cluster_options *o, vcd_encoder *enc, const vcd_corpus *c,
+                           const vcd_mentions *ms, size_t n_forms)
+{
+    size_t dim = vcd_encoder_dim(enc);
+    int64_t *sums = vcd_xcalloc(n_forms * dim, sizeof *sums);
+    cluster_encode_sum(o, enc, c, ms->items, ms->n, sums);
+    float *v = cluster_form_vectors(sums, n_forms, dim);
+    free(sums);
+    return v;
 }
 
 static vcd_status cluster_forms(const vcd_cluster_options *o, const float *X,
@@ -381,20 +398,27 @@ static vcd_status open_kb(const vcd_cluster_options *o, vcd_kb **out)
     return rc;
 }
 
-vcd_status vcd_link_run_prepare(const vcd_cluster_options *o, vcd_link_run *run,
-                                vcd_cluster_report *r)
+vcd_status cluster_ingest(const vcd_cluster_options *o, vcd_link_run *run, vcd_cluster_report *r)
 {
     memset(run, 0, sizeof *run);
     double t0 = now_seconds();
     vcd_status rc = vcd_corpus_load(o->input, &o->ingest, &run->corpus);
     if (!rc && o->vectors_path) rc = vcd_vectors_open(o->vectors_path, &run->vectors);
-    double t1 = now_seconds();
-    r->seconds_ingest = t1 - t0;
+    r->seconds_ingest = now_seconds() - t0;
     if (!rc) {
         r->docs = run->corpus->n_docs;
         r->skipped_rows = run->corpus->stats.rows_read - run->corpus->n_docs;
-        rc = cluster_find_mentions(o, run->corpus, run->vectors, &run->mentions, &run->tagger, r);
     }
+    return rc;
+}
+
+vcd_status vcd_link_run_prepare(const vcd_cluster_options *o, vcd_link_run *run,
+                                vcd_cluster_report *r)
+{
+    vcd_status rc = cluster_ingest(o, run, r);
+    double t1 = now_seconds();
+    if (!rc)
+        rc = cluster_find_mentions(o, run->corpus, run->vectors, &run->mentions, &run->tagger, r);
     if (!rc && run->mentions.n == 0)
         rc = vcd_fail(VCD_EINPUT, "%s: no mentions found to cluster", o->input);
     r->seconds_tag = now_seconds() - t1;
@@ -420,8 +444,7 @@ vcd_status vcd_link_run_finish(const vcd_cluster_options *o, vcd_link_run *run,
                                vcd_cluster_report *r)
 {
     double t2 = now_seconds();
-    qsort(run->mentions.items, run->mentions.n, sizeof *run->mentions.items, mention_cmp);
-    vcd_forms_build(run->corpus, &run->mentions, &run->forms);
+    cluster_build_forms(run);
     vcd_status rc = vcd_encoder_open(o->encoder_spec, run->vectors, &o->encoder, &run->encoder);
     if (!rc) {
         run->dim = vcd_encoder_dim(run->encoder);
@@ -429,9 +452,21 @@ vcd_status vcd_link_run_finish(const vcd_cluster_options *o, vcd_link_run *run,
             encode_forms(o, run->encoder, run->corpus, &run->mentions, run->forms.n);
     }
     r->seconds_encode = now_seconds() - t2;
-    if (rc || o->link == VCD_LINK_LEGACY) return rc;
+    return rc ? rc : cluster_link_facts(o, run, r);
+}
+
+void cluster_build_forms(vcd_link_run *run)
+{
+    qsort(run->mentions.items, run->mentions.n, sizeof *run->mentions.items, mention_cmp);
+    vcd_forms_build(run->corpus, &run->mentions, &run->forms);
+}
+
+vcd_status cluster_link_facts(const vcd_cluster_options *o, vcd_link_run *run,
+                              vcd_cluster_report *r)
+{
+    if (o->link == VCD_LINK_LEGACY) return VCD_OK;
     double t3 = now_seconds();
-    rc = open_kb(o, &run->kb);
+    vcd_status rc = open_kb(o, &run->kb);
     if (!rc) {
         vcd_link_input in = {&run->forms, run->form_vectors, run->dim,    run->kb,
                              run->corpus, &run->mentions,    run->vectors};
@@ -520,13 +555,22 @@ vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *r)
 {
     memset(r, 0, sizeof *r);
     job_state j = {0};
-    int lock = -1; /* one writer per state directory, for the whole run */
+    int lock = -1;                       /* one writer per state directory, for the whole run */
+    int worker = cluster_mpi_rank() > 0; /* tags and encodes its part, writes nothing */
     vcd_status rc = vcd_ensure_dir(o->out_dir);
-    if (!rc) rc = vcd_dir_lock(o->out_dir, &lock);
+    if (!rc && !worker) rc = vcd_dir_lock(o->out_dir, &lock);
     /* The comments' text is spilled next to the state it feeds. */
     vcd_cluster_options spilled = *o;
     if (!spilled.ingest.spill_dir) spilled.ingest.spill_dir = o->out_dir;
-    if (!rc) rc = vcd_link_run_prepare(&spilled, &j.run, r);
+    /* Every rank takes part, even after a failure, so that none waits forever. */
+    if (cluster_mpi_size() > 1)
+        rc = cluster_mpi_prepare(&spilled, &j.run, r, rc);
+    else if (!rc)
+        rc = vcd_link_run_prepare(&spilled, &j.run, r);
+    if (worker) {
+        job_free(&j);
+        return rc;
+    }
     double t3 = now_seconds();
     if (!rc) {
         progress(o, "cluster", 0, 1);

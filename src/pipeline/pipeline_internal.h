@@ -29,4 +29,28 @@ vcd_status cluster_linker_load(const vcd_cluster_options *o, const vcd_encoder *
 void cluster_pair_membership(const vcd_link_pairs *pairs, const int32_t *labels, size_t n,
                              double *membership);
 
+/* The stages of vcd_link_run_prepare/finish, for the MPI job (cluster_mpi.c):
+ * ingest (and the word vectors); mentions sorted and grouped into forms; the
+ * KB, link facts and candidate pairs on the form vectors. */
+vcd_status cluster_ingest(const vcd_cluster_options *o, vcd_link_run *run, vcd_cluster_report *r);
+void cluster_build_forms(vcd_link_run *run);
+vcd_status cluster_link_facts(const vcd_cluster_options *o, vcd_link_run *run,
+                              vcd_cluster_report *r);
+/* Adds the vectors of mentions ms[0..n) (in document order, forms set) to
+ * their forms' sums, in fixed point: integer sums are exact, so any split of
+ * the mentions over processes gives the same bits as one pass. */
+void cluster_encode_sum(const vcd_cluster_options *o, vcd_encoder *enc, const vcd_corpus *c,
+                        const vcd_mention *ms, size_t n, int64_t *sums);
+/* Each form's sum, normalised: the form vectors (n_forms x dim, owned). */
+float *cluster_form_vectors(const int64_t *sums, size_t n_forms, size_t dim);
+
+/* The MPI job (cluster_mpi.c; without VCD_MPI, one process: size 1, rank 0).
+ * cluster_mpi_prepare is vcd_link_run_prepare over every rank: rank 0 ends
+ * with the whole run, the others with only their part. `rc`: this rank's
+ * status so far; the first failing rank's error is every rank's. */
+int cluster_mpi_size(void);
+int cluster_mpi_rank(void);
+vcd_status cluster_mpi_prepare(const vcd_cluster_options *o, vcd_link_run *run,
+                               vcd_cluster_report *r, vcd_status rc);
+
 #endif

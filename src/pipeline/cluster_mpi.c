@@ -1,0 +1,278 @@
+/* `mpirun -np N vcdiscover cluster`: the per-comment stages split over MPI
+ * ranks, one state identical to a single process's.
+ *
+ * Every rank ingests the whole input (a CSV record boundary cannot be found
+ * from a byte offset alone: quoted fields hold newlines). Tagging is split
+ * into contiguous document ranges cut at the tagger's batch bounds: the word
+ * tagger labels the whole batch of any comment from the batch's start (so
+ * its matrix products, and confidences, are those of one pass), and a cut
+ * inside a batch would have two ranks label it. Rank 0 gathers the
+ * mentions in rank order, which is document order: the array a single pass
+ * builds. It sorts them and groups them into forms, and sends each rank the
+ * mentions of an even document range back with their forms. Each rank
+ * encodes those and adds them to per-form sums in fixed point
+ * (cluster_encode_sum): integer sums, reduced to rank 0 with MPI_SUM, are
+ * exactly the single pass's in any order. Rank 0 then links, clusters and
+ * writes the state alone; the other ranks are done.
+ *
+ * Failures are agreed on after every step: the first failing rank's message
+ * becomes every rank's, so all stop together and rank 0 reports it. */
+#include "pipeline_internal.h"
+
+#ifndef VCD_MPI
+
+int cluster_mpi_size(void)
+{
+    return 1;
+}
+
+int cluster_mpi_rank(void)
+{
+    return 0;
+}
+
+vcd_status cluster_mpi_prepare(const vcd_cluster_options *o, vcd_link_run *run,
+                               vcd_cluster_report *r, vcd_status rc)
+{
+    return rc ? rc : vcd_link_run_prepare(o, run, r);
+}
+
+#else
+
+#include "vcd/mentions.h"
+
+#include <limits.h>
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Sums are reduced in pieces of this many values: MPI counts are ints, and
+ * the reduction's buffers stay small. */
+#define REDUCE_STEP ((size_t)1 << 22)
+
+static int initialized(void)
+{
+    int init = 0, done = 0;
+    MPI_Initialized(&init);
+    if (init) MPI_Finalized(&done);
+    return init && !done;
+}
+
+int cluster_mpi_size(void)
+{
+    int n = 1;
+    if (initialized()) MPI_Comm_size(MPI_COMM_WORLD, &n);
+    return n;
+}
+
+int cluster_mpi_rank(void)
+{
+    int r = 0;
+    if (initialized()) MPI_Comm_rank(MPI_COMM_WORLD, &r);
+    return r;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+typedef struct {
+    int rank, size;
+    MPI_Datatype mention; /* one vcd_mention, as bytes (every rank runs this binary) */
+} world;
+
+/* The first failing rank's status and message, on every rank. */
+static vcd_status agree(const world *w, vcd_status rc)
+{
+    int mine = rc ? w->rank : w->size, first;
+    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (first == w->size) return VCD_OK;
+    int code = (int)rc;
+    char msg[1024] = {0};
+    if (w->rank == first) snprintf(msg, sizeof msg, "%s", vcd_last_error());
+    MPI_Bcast(&code, 1, MPI_INT, first, MPI_COMM_WORLD);
+    MPI_Bcast(msg, (int)sizeof msg, MPI_CHAR, first, MPI_COMM_WORLD);
+    return w->rank == first ? rc : vcd_fail((vcd_status)code, "%s", msg);
+}
+
+/* Rank k tags documents [lo[k], lo[k + 1]): even shares moved to the nearer
+ * batch bound, so no batch is labelled twice. Every rank computes the same
+ * bounds (same corpus, same tagger). */
+static void tag_split(const world *w, vcd_tagger *t, const vcd_corpus *c, size_t *lo)
+{
+    lo[0] = 0;
+    for (int k = 1; k < w->size; k++) {
+        size_t target = c->n_docs * (size_t)k / (size_t)w->size, s = target, e = target;
+        if (target < c->n_docs) vcd_tagger_batch(t, c, target, &s, &e);
+        size_t cut = target - s <= e - target ? s : e;
+        lo[k] = cut < lo[k - 1] ? lo[k - 1] : cut;
+    }
+    lo[w->size] = c->n_docs;
+}
+
+/* This rank's documents tagged, in document order, into run->mentions. */
+static vcd_status tag_part(const world *w, const vcd_cluster_options *o, vcd_link_run *run)
+{
+    vcd_tagger *t;
+    vcd_status rc =
+        vcd_tagger_open(o->tagger_spec, o->gazetteer_path, run->vectors, o->warn, o->warn_ctx, &t);
+    if (rc) return rc;
+    const vcd_corpus *c = run->corpus;
+    rc = vcd_tagger_prepare(t, c);
+    size_t *lo = vcd_xmalloc(((size_t)w->size + 1) * sizeof *lo);
+    if (!rc) tag_split(w, t, c, lo);
+    for (size_t d = rc ? 0 : lo[w->rank]; !rc && d < lo[w->rank + 1]; d++) {
+        rc = t->ops->tag_doc(t, c, d, &run->mentions);
+        vcd_corpus_text_done(c, d);
+        if (o->progress && (d - lo[w->rank]) % 4096 == 0)
+            o->progress(o->progress_ctx, "tag", d - lo[w->rank], lo[w->rank + 1] - lo[w->rank]);
+    }
+    vcd_corpus_text_done(c, c->n_docs);
+    run->tagger = vcd_xstrdup(vcd_tagger_name(t));
+    free(lo);
+    vcd_tagger_free(t);
+    return rc;
+}
+
+/* Every rank's mentions onto rank 0, in rank order (others keep none). */
+static vcd_status gather_mentions(const world *w, vcd_mentions *ms)
+{
+    if (ms->n > INT_MAX)
+        return vcd_fail(VCD_ERUNTIME, "mpi: more than %d mentions on one rank", INT_MAX);
+    int n = (int)ms->n;
+    int *counts = vcd_xmalloc((size_t)w->size * sizeof *counts);
+    int *displs = vcd_xmalloc((size_t)w->size * sizeof *displs);
+    MPI_Gather(&n, 1, MPI_INT, counts, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    size_t total = 0;
+    for (int k = 0; w->rank == 0 && k < w->size; k++) {
+        displs[k] = (int)total;
+        total += (size_t)counts[k];
+        if (total > INT_MAX) total = (size_t)INT_MAX + 1; /* reported below, after the gather */
+    }
+    int fits = total <= INT_MAX;
+    MPI_Bcast(&fits, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    vcd_status rc = VCD_OK;
+    if (!fits) {
+        rc = vcd_fail(VCD_ERUNTIME, "mpi: more than %d mentions in all", INT_MAX);
+    } else {
+        vcd_mention *all = w->rank == 0 ? vcd_xmalloc((total + 1) * sizeof *all) : NULL;
+        MPI_Gatherv(ms->items, n, w->mention, all, counts, displs, w->mention, 0, MPI_COMM_WORLD);
+        vcd_mentions_free(ms);
+        if (w->rank == 0) *ms = (vcd_mentions){all, total, total + 1};
+    }
+    free(counts);
+    free(displs);
+    return rc;
+}
+
+/* First mention (sorted by document) of document `doc` or later. */
+static size_t first_of_doc(const vcd_mentions *ms, size_t doc)
+{
+    size_t lo = 0, hi = ms->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ms->items[mid].doc < doc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Rank k gets the mentions of documents [n_docs * k / size, n_docs * (k + 1)
+ * / size) with their forms; rank 0's part stays at the head of its array. */
+static void scatter_mentions(const world *w, const vcd_link_run *run, vcd_mention **part,
+                             size_t *n_part, vcd_mention **owned)
+{
+    int *counts = vcd_xmalloc((size_t)w->size * sizeof *counts);
+    int *displs = vcd_xmalloc((size_t)w->size * sizeof *displs);
+    if (w->rank == 0) {
+        size_t n_docs = run->corpus->n_docs;
+        for (int k = 0; k < w->size; k++) {
+            size_t a = first_of_doc(&run->mentions, n_docs * (size_t)k / (size_t)w->size);
+            size_t b = first_of_doc(&run->mentions, n_docs * (size_t)(k + 1) / (size_t)w->size);
+            displs[k] = (int)a;
+            counts[k] = (int)(b - a);
+        }
+    }
+    int n;
+    MPI_Scatter(counts, 1, MPI_INT, &n, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    *n_part = (size_t)n;
+    *owned = NULL;
+    if (w->rank == 0) {
+        MPI_Scatterv(run->mentions.items, counts, displs, w->mention, MPI_IN_PLACE, n, w->mention,
+                     0, MPI_COMM_WORLD);
+        *part = run->mentions.items;
+    } else {
+        *owned = *part = vcd_xmalloc(((size_t)n + 1) * sizeof **part);
+        MPI_Scatterv(NULL, NULL, NULL, w->mention, *part, n, w->mention, 0, MPI_COMM_WORLD);
+    }
+    free(counts);
+    free(displs);
+}
+
+/* Encodes this rank's part; rank 0 ends with the form vectors. */
+static vcd_status encode_part(const world *w, const vcd_cluster_options *o, vcd_link_run *run)
+{
+    vcd_status rc = vcd_encoder_open(o->encoder_spec, run->vectors, &o->encoder, &run->encoder);
+    if ((rc = agree(w, rc))) return rc;
+    unsigned long long n_forms = run->forms.n;
+    MPI_Bcast(&n_forms, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+    vcd_mention *part, *owned;
+    size_t n_part;
+    scatter_mentions(w, run, &part, &n_part, &owned);
+    run->dim = vcd_encoder_dim(run->encoder);
+    size_t total = (size_t)n_forms * run->dim;
+    int64_t *sums = vcd_xcalloc(total + 1, sizeof *sums);
+    cluster_encode_sum(o, run->encoder, run->corpus, part, n_part, sums);
+    free(owned);
+    for (size_t at = 0; at < total; at += REDUCE_STEP) {
+        int n = (int)(total - at < REDUCE_STEP ? total - at : REDUCE_STEP);
+        MPI_Reduce(w->rank == 0 ? MPI_IN_PLACE : sums + at, sums + at, n, MPI_INT64_T, MPI_SUM, 0,
+                   MPI_COMM_WORLD);
+    }
+    if (w->rank == 0) run->form_vectors = cluster_form_vectors(sums, run->forms.n, run->dim);
+    free(sums);
+    return VCD_OK;
+}
+
+vcd_status cluster_mpi_prepare(const vcd_cluster_options *o, vcd_link_run *run,
+                               vcd_cluster_report *r, vcd_status rc)
+{
+    world w = {.rank = 0, .size = 1};
+    MPI_Comm_rank(MPI_COMM_WORLD, &w.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &w.size);
+    memset(run, 0, sizeof *run);
+    if (!rc) rc = cluster_ingest(o, run, r);
+    if ((rc = agree(&w, rc))) return rc;
+    MPI_Type_contiguous((int)sizeof(vcd_mention), MPI_BYTE, &w.mention);
+    MPI_Type_commit(&w.mention);
+    double t1 = now_seconds();
+    if (o->mentions_path) { /* nothing to split: rank 0 reads the file */
+        if (w.rank == 0)
+            rc = cluster_find_mentions(o, run->corpus, run->vectors, &run->mentions, &run->tagger,
+                                       r);
+    } else {
+        rc = tag_part(&w, o, run);
+    }
+    if (!(rc = agree(&w, rc))) rc = gather_mentions(&w, &run->mentions);
+    if (!rc && w.rank == 0 && run->mentions.n == 0)
+        rc = vcd_fail(VCD_EINPUT, "%s: no mentions found to cluster", o->input);
+    r->seconds_tag = now_seconds() - t1;
+    double t2 = now_seconds();
+    if (!(rc = agree(&w, rc))) {
+        if (w.rank == 0) cluster_build_forms(run);
+        rc = encode_part(&w, o, run);
+    }
+    r->seconds_encode = now_seconds() - t2;
+    MPI_Type_free(&w.mention);
+    if (rc || w.rank != 0) return rc;
+    return cluster_link_facts(o, run, r);
+}
+
+#endif

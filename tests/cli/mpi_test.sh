@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# `mpirun -np N vcdiscover cluster` writes the state a single process writes,
+# byte for byte (every file, manifest included), and fails as one process
+# fails. Usage: mpi_test.sh path/to/vcdiscover (a -DVCD_MPI=ON build).
+# $VCD_PLAIN_VCDISCOVER (a plain build), when set, must write the same state.
+set -u
+BIN=$1
+here=$(cd "$(dirname "$0")" && pwd)
+SAMPLE="$here/../../data/sample_comments.csv"
+command -v mpirun >/dev/null || { echo "SKIP: no mpirun"; exit 77; }
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+# Root in containers and CI; two ranks on fewer cores.
+MPIRUN=(mpirun --allow-run-as-root --oversubscribe)
+
+# same_state WHAT A B: the same file names and every file equal.
+same_state() {
+  local what=$1 a=$2 b=$3
+  if [ ! -f "$a/manifest.json" ] || [ ! -f "$b/manifest.json" ]; then
+    bad "$what: a state is missing its manifest"
+    return
+  fi
+  if [ "$(ls -A "$a")" != "$(ls -A "$b")" ]; then
+    bad "$what: files differ: $(ls -A "$a" | tr '\n' ' ') vs $(ls -A "$b" | tr '\n' ' ')"
+    return
+  fi
+  local f
+  for f in $(ls -A "$a"); do
+    cmp -s "$a/$f" "$b/$f" || { bad "$what: $f differs"; return; }
+  done
+  ok
+}
+
+# check WHAT NP INPUT [cluster options...]: NP ranks vs one process.
+check() {
+  local what=$1 np=$2 input=$3 name
+  shift 3
+  name=$(echo "$what" | tr -c 'a-z0-9' _)
+  "$BIN" cluster --quiet --input "$input" --out "$T/$name.one" "$@" >/dev/null 2>"$T/err" ||
+    { bad "$what: single process failed: $(tail -1 "$T/err")"; return; }
+  "${MPIRUN[@]}" -np "$np" "$BIN" cluster --quiet --input "$input" --out "$T/$name.mpi" "$@" \
+    >"$T/out" 2>"$T/err" || { bad "$what: mpirun -np $np failed: $(tail -3 "$T/err")"; return; }
+  same_state "$what (-np $np)" "$T/$name.one" "$T/$name.mpi"
+  if [ -n "${VCD_PLAIN_VCDISCOVER:-}" ]; then
+    "$VCD_PLAIN_VCDISCOVER" cluster --quiet --input "$input" --out "$T/$name.plain" "$@" \
+      >/dev/null 2>&1 || { bad "$what: plain build failed"; return; }
+    same_state "$what (plain build)" "$T/$name.plain" "$T/$name.mpi"
+  fi
+  rm -rf "$T/$name".*
+}
+
+# The default tagger labels 16,384 comments a batch: 7 copies of the sample
+# (new ids) make two batches, so two ranks tag one each.
+awk -F, 'NR == 1 { print; next } { rows[NR] = $0 }
+         END { for (k = 1; k <= 7; k++) for (r = 2; r <= NR; r++) { s = rows[r]; sub(/^[^,]*/, "k" k "-&", s); print s } }' \
+  "$SAMPLE" >"$T/sample7.csv"
+head -3 "$SAMPLE" >"$T/two.csv"
+
+check "sample, default tagger" 2 "$SAMPLE"
+check "sample, rule tagger (split per comment)" 2 "$SAMPLE" --tagger rules
+check "sample, one rank" 1 "$SAMPLE" --tagger rules
+check "two comments, three ranks" 3 "$T/two.csv"
+check "7x sample, two tagger batches" 2 "$T/sample7.csv"
+# --mentions: rank 0 reads the file, the ranks still split the encoding.
+"$BIN" cluster --quiet --tagger rules --input "$SAMPLE" --out "$T/rules" >/dev/null 2>&1 ||
+  bad "cluster for a mentions file failed"
+check "sample, mentions file" 2 "$SAMPLE" --mentions "$T/rules/mentions.jsonl"
+
+# A failure on every rank is one error line and exit 2.
+printf 'id,text\n1,hello there\n2,ok\n' >"$T/none.csv"
+"${MPIRUN[@]}" -np 2 "$BIN" cluster --quiet --input "$T/none.csv" --out "$T/none" >/dev/null 2>"$T/err"
+rc=$?
+n=$(grep -c '^vcdiscover: error: ' "$T/err")
+if [ "$rc" = 2 ] && [ "$n" = 1 ] && [ ! -f "$T/none/manifest.json" ]; then ok; else
+  bad "no mentions under mpirun: exit $rc, $n error lines: $(head -c 300 "$T/err")"; fi
+
+# Other commands run once, on rank 0.
+out=$("${MPIRUN[@]}" -np 2 "$BIN" version 2>&1)
+rc=$?
+n=$(printf '%s\n' "$out" | grep -c '^vcdiscover ')
+if [ "$rc" = 0 ] && [ "$n" = 1 ]; then ok; else bad "version under mpirun: exit $rc, printed $n times"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
