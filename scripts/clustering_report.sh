@@ -92,6 +92,20 @@ for fs in $oof_seeds; do
     --vectors data/vectors/glove-wiki-100d.vcdv --fold-seed "$fs" --json >"$work/oof$fs.json"
 done
 
+# Without export order: the same comments shuffled (a fixed awk seed) and the
+# gold mentions moved with them. Only the nearby-comments evidence changes.
+LC_ALL=C awk 'BEGIN { srand(7) } { printf "%.12f\t%d\t%s\n", rand(), NR, $0 }' "$comments" |
+  LC_ALL=C sort -t"$(printf '\t')" -k1,1 -k2,2n >"$work/shuf.tsv"
+cut -f3- "$work/shuf.tsv" >"$work/shuf.txt"
+cut -f2 "$work/shuf.tsv" | awk '{ print $1 "\t" NR }' >"$work/shuf.map"
+awk -F'\t' 'NR == FNR { to[$1] = $2; next }
+  { if (match($0, /"doc_id": *"[0-9]+"/)) { id = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", id)
+      sub(/"doc_id": *"[0-9]+"/, "\"doc_id\": \"" to[id] "\"") } print }' "$work/shuf.map" "$gold" >"$work/shuf_gold.jsonl"
+$bin cluster --input "$work/shuf.txt" --format txt --mentions "$work/shuf_gold.jsonl" --out "$work/shuf_state" \
+  --quiet >/dev/null 2>"$work/shuf.err"
+$bin eval clusters --gold "$work/shuf_gold.jsonl" --pred "$work/shuf_state" --json >"$work/shuf_eval.json" 2>/dev/null
+lift_of() { grep -o '"order_lift":[[:space:]]*[0-9.e-]*' "$1/manifest.json" | grep -o '[0-9.e-]*$'; }
+
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | trim || true)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD 2>/dev/null || commit="$commit (with uncommitted changes)"
@@ -170,7 +184,23 @@ match_cell() { # FILE KEY: "mean ± sd (correct of queries)"
   if [ -n "${detail:-}" ]; then
     m="$work/m$detail.json"
     echo
-    echo "## Match: reliability of the top-1 score ($DETAIL)"
+    echo "## Without export order (default configuration)"
+  echo
+  echo "The pair model's strongest evidence is *nearby*: an export lists one video's comments"
+  echo "together, so a short name used near a full name is likely the same entity. Shuffled, the same"
+  echo "comments and gold mentions lose only that (the state's \`order_lift\` tells the two apart;"
+  echo "\`cluster\` prints a note below 0.1):"
+  echo
+  echo "| input order | order lift | B³ F1 | form-pair recall | form-pair precision |"
+  echo "| --- | --- | --- | --- | --- |"
+  echo "| as exported | $(lift_of "$work/s$detail") | $(pct "$(num "$work/c$detail.json" bcubed_f1)") |" \
+    "$(ratio "$(num "$work/c$detail.json" correct_pairs)" "$(num "$work/c$detail.json" same_entity_pairs)") |" \
+    "$(ratio "$(num "$work/c$detail.json" correct_pairs)" "$(num "$work/c$detail.json" together_pairs)") |"
+  echo "| shuffled | $(lift_of "$work/shuf_state") | $(pct "$(num "$work/shuf_eval.json" bcubed_f1)") |" \
+    "$(ratio "$(num "$work/shuf_eval.json" correct_pairs)" "$(num "$work/shuf_eval.json" same_entity_pairs)") |" \
+    "$(ratio "$(num "$work/shuf_eval.json" correct_pairs)" "$(num "$work/shuf_eval.json" together_pairs)") |"
+  echo
+  echo "## Match: reliability of the top-1 score ($DETAIL)"
     echo
     echo "Every query with a hit, held-out and absent (a hit for an absent entity is wrong), all seeds"
     echo "pooled. A calibrated score has precision close to its mean score in every bin."

@@ -50,6 +50,7 @@ typedef struct {
     size_t docs, mentions, forms, entities, noise_mentions;
     size_t skipped_rows, skipped_mentions;
     int exact_mst;
+    double order_lift; /* identity linking: vcd_link_forms_order_lift of the input */
     double seconds_ingest, seconds_tag, seconds_encode, seconds_cluster, seconds_index,
         seconds_write;
 } vcd_cluster_report;

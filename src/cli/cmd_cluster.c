@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "vcd/fileio.h"
+#include "vcd/linker.h"
 #include "vcd/pipeline.h"
 
 #include <stdlib.h>
@@ -199,12 +200,14 @@ static void print_json(const vcd_cluster_options *o, const vcd_cluster_report *r
     vcd_buf_printf(
         &b,
         "},\"docs\":%zu,\"mentions\":%zu,\"forms\":%zu,\"entities\":%zu,\"noise_mentions\":%zu,"
-        "\"skipped_rows\":%zu,\"skipped_mentions\":%zu,\"exact_mst\":%s,\"seconds\":{"
+        "\"skipped_rows\":%zu,\"skipped_mentions\":%zu,\"exact_mst\":%s,\"order_lift\":%.4f,"
+        "\"seconds\":{"
         "\"ingest\":%.3f,\"tag\":%.3f,\"encode\":%.3f,\"cluster\":%.3f,\"index\":%.3f,"
         "\"write\":%.3f,\"total\":%.3f}}\n",
         r->docs, r->mentions, r->forms, r->entities, r->noise_mentions, r->skipped_rows,
-        r->skipped_mentions, r->exact_mst ? "true" : "false", r->seconds_ingest, r->seconds_tag,
-        r->seconds_encode, r->seconds_cluster, r->seconds_index, r->seconds_write, total);
+        r->skipped_mentions, r->exact_mst ? "true" : "false", r->order_lift, r->seconds_ingest,
+        r->seconds_tag, r->seconds_encode, r->seconds_cluster, r->seconds_index, r->seconds_write,
+        total);
     fputs(b.data, stdout);
     vcd_buf_free(&b);
 }
@@ -220,6 +223,12 @@ static void print_summary(const vcd_cluster_options *o, const vcd_cluster_report
     printf("%zu comments (%zu rows skipped), %zu mentions, %zu distinct forms\n", r->docs,
            r->skipped_rows, r->mentions, r->forms);
     printf("%zu entities; %zu mentions left as noise\n", r->entities, r->noise_mentions);
+    /* nearness in the export is the linker's strongest evidence */
+    if (o->link == VCD_LINK_IDENTITY && r->order_lift < VCD_LINK_ORDER_MIN_LIFT)
+        printf("note: the input does not list comments about one thing together (order lift "
+               "%.2f, below %.2f): the nearby-comments evidence the pair model weighs means "
+               "little here (README, limitations)\n",
+               r->order_lift, VCD_LINK_ORDER_MIN_LIFT);
     printf("time: ingest %.2fs, tag %.2fs, encode %.2fs, cluster %.2fs, index %.2fs, write %.2fs "
            "(total %.2fs)\n",
            r->seconds_ingest, r->seconds_tag, r->seconds_encode, r->seconds_cluster,

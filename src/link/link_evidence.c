@@ -222,8 +222,7 @@ static void spelling_evidence(const link_form *s, const link_form *l, float *x)
 
 /* Comments arrive in export order, and an export lists one video's
  * comments together: a short name used next to a full name is likely the
- * same person. Share of `s`'s comments within NEARBY_DOCS of one of `l`'s. */
-#define NEARBY_DOCS 25
+ * same person. Share of `s`'s comments within LINK_NEARBY_DOCS of one of `l`'s. */
 
 static float link_nearby(const link_form *s, const link_form *l)
 {
@@ -231,9 +230,9 @@ static float link_nearby(const link_form *s, const link_form *l)
     size_t near = 0, j = 0;
     for (size_t i = 0; i < s->n_docs; i++) {
         uint32_t d = s->docs[i];
-        while (j < l->n_docs && l->docs[j] + NEARBY_DOCS < d)
+        while (j < l->n_docs && l->docs[j] + LINK_NEARBY_DOCS < d)
             j++;
-        near += j < l->n_docs && l->docs[j] <= d + NEARBY_DOCS;
+        near += j < l->n_docs && l->docs[j] <= d + LINK_NEARBY_DOCS;
     }
     return (float)near / (float)s->n_docs;
 }

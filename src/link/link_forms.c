@@ -340,8 +340,62 @@ void link_query_fits(const vcd_link_forms *lf, const link_form *q, uint32_t *fit
             ++*fits;
 }
 
+static int u32_cmp(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Share of the consecutive comments of each form (seen in two or more) that
+ * lie within LINK_NEARBY_DOCS of each other, with comment d at position
+ * (step * d) mod n: step 1 is the input's order, a step near n times the
+ * golden ratio (coprime to n) scatters every run of neighbours. */
+static double near_share(const vcd_link_forms *lf, uint64_t step, uint64_t n, uint32_t *scratch)
+{
+    uint64_t near = 0, gaps = 0;
+    for (size_t f = 0; f < lf->n; f++) {
+        const link_form *x = &lf->items[f];
+        if (x->n_docs < 2) continue;
+        for (uint32_t i = 0; i < x->n_docs; i++)
+            scratch[i] = (uint32_t)((step * x->docs[i]) % n);
+        if (step != 1) qsort(scratch, x->n_docs, sizeof *scratch, u32_cmp);
+        for (uint32_t i = 1; i < x->n_docs; i++)
+            near += scratch[i] - scratch[i - 1] <= LINK_NEARBY_DOCS;
+        gaps += x->n_docs - 1;
+    }
+    return gaps ? (double)near / (double)gaps : 0;
+}
+
+static uint64_t gcd64(uint64_t a, uint64_t b)
+{
+    while (b) {
+        uint64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* How much nearer one form's comments are to each other in the input's
+ * order than scattered: an export lists one video's comments together (a
+ * lift well above 0), a shuffled file or a stream of tweets does not. */
+static double order_lift(const vcd_link_forms *lf, uint64_t n)
+{
+    if (n < 4 * LINK_NEARBY_DOCS) return 0;
+    uint32_t max_docs = 1;
+    for (size_t f = 0; f < lf->n; f++)
+        if (lf->items[f].n_docs > max_docs) max_docs = lf->items[f].n_docs;
+    uint32_t *scratch = vcd_xmalloc(max_docs * sizeof *scratch);
+    uint64_t step = (uint64_t)((double)n * 0.6180339887) | 1;
+    while (gcd64(step, n) != 1)
+        step += 2;
+    double lift = near_share(lf, 1, n, scratch) - near_share(lf, step, n, scratch);
+    free(scratch);
+    return lift;
+}
+
 /* Mentions are sorted by document, so each form's list comes out sorted. */
-static void collect_docs(vcd_link_forms *lf, const vcd_mentions *ms)
+static void collect_docs(vcd_link_forms *lf, const vcd_mentions *ms, size_t n_comments)
 {
     for (size_t i = 0; i < ms->n; i++)
         lf->items[ms->items[i].form].n_docs++;
@@ -354,6 +408,8 @@ static void collect_docs(vcd_link_forms *lf, const vcd_mentions *ms)
         if (x->n_docs && x->docs[x->n_docs - 1] == ms->items[i].doc) continue;
         x->docs[x->n_docs++] = ms->items[i].doc;
     }
+    if (!n_comments && ms->n) n_comments = (size_t)ms->items[ms->n - 1].doc + 1;
+    lf->order_lift = order_lift(lf, n_comments);
 }
 
 vcd_status vcd_link_forms_build(const vcd_link_input *in, vcd_link_forms **out)
@@ -380,12 +436,17 @@ vcd_status vcd_link_forms_build(const vcd_link_input *in, vcd_link_forms **out)
     build_fits(lf);
     if (in->mentions) {
         count_cooccurrence(lf, in->mentions);
-        collect_docs(lf, in->mentions);
+        collect_docs(lf, in->mentions, in->corpus ? in->corpus->n_docs : 0);
     }
     if (in->mentions && in->corpus && in->words)
         build_contexts(lf, in->corpus, in->mentions, in->words);
     *out = lf;
     return VCD_OK;
+}
+
+double vcd_link_forms_order_lift(const vcd_link_forms *lf)
+{
+    return lf ? lf->order_lift : 0;
 }
 
 void vcd_link_forms_free(vcd_link_forms *lf)

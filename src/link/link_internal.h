@@ -40,6 +40,11 @@ typedef struct {
     uint32_t n_docs;
 } link_form;
 
+/* Comments arrive in export order, and an export lists one video's
+ * comments together: two names used within this many comments of each
+ * other are likely about one thing. */
+#define LINK_NEARBY_DOCS 25
+
 /* One word of a multi-word form, for the word -> forms table. */
 typedef struct {
     uint64_t hash;
@@ -61,6 +66,7 @@ struct vcd_link_forms {
     /* Every word of every multi-word form, sorted by (hash, form). */
     link_word *words;
     size_t n_words;
+    double order_lift; /* vcd_link_forms_order_lift */
 };
 
 /* Facts of one string as a form (the query path builds one from text). */

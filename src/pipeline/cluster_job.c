@@ -208,11 +208,13 @@ static void promote_frequent_forms(const vcd_forms *forms, size_t min_mentions, 
 /* What `match` needs to reopen the same evidence: the KB files (with the
  * shipped KB's digest) and the pair model. */
 static void link_manifest(cJSON *cl, const vcd_cluster_options *o, const vcd_kb *kb,
-                          const vcd_encoder *enc)
+                          const vcd_encoder *enc, const vcd_cluster_report *r)
 {
     cJSON_AddStringToObject(cl, "link", o->link == VCD_LINK_LEGACY ? "legacy" : "identity");
     if (o->link == VCD_LINK_LEGACY) return;
     cJSON_AddBoolToObject(cl, "cannot_link", o->cannot_link);
+    /* whether the input's order could serve as evidence (nearby comments) */
+    cJSON_AddNumberToObject(cl, "order_lift", round(r->order_lift * 1e4) / 1e4);
     cJSON_AddStringToObject(cl, "linker",
                             o->linker_path ? o->linker_path
                                            : vcd_linker_default_path_for(vcd_encoder_kind(enc)));
@@ -286,7 +288,7 @@ cJSON *cluster_manifest(const vcd_cluster_options *o, const vcd_corpus *c, const
     cJSON_AddNumberToObject(cl, "min_similarity", o->min_similarity);
     cJSON_AddNumberToObject(cl, "min_entity_mentions", (double)o->min_entity_mentions);
     cJSON_AddNumberToObject(cl, "seed", (double)o->seed);
-    link_manifest(cl, o, kb, enc);
+    link_manifest(cl, o, kb, enc, r);
     /* No FAISS file: readers rebuild this index from the form vectors. */
     cJSON *ixj = cJSON_AddObjectToObject(m, "index");
     vcd_index_kind kind = vcd_index_resolve_kind(o->index_kind, r->forms, 0);
@@ -521,12 +523,13 @@ vcd_status cluster_linker_load(const vcd_cluster_options *o, const vcd_encoder *
     return VCD_OK;
 }
 
-static vcd_status link_identity(const vcd_cluster_options *o, job_state *j)
+static vcd_status link_identity(const vcd_cluster_options *o, job_state *j, vcd_cluster_report *r)
 {
     vcd_linker_model model;
     vcd_status rc = cluster_linker_load(o, j->run.encoder, &model);
     if (rc) return rc;
     vcd_linker_score(&model, &j->run.pairs);
+    r->order_lift = vcd_link_forms_order_lift(j->run.link_forms);
     double cannot = o->cannot_link ? model.cannot_link : 0.0;
     vcd_link_cluster(&j->run.pairs, j->run.link_forms, 0.5, cannot, j->labels);
     cluster_pair_membership(&j->run.pairs, j->labels, j->run.forms.n, j->probs);
@@ -576,7 +579,7 @@ vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *r)
         progress(o, "cluster", 0, 1);
         j.labels = vcd_xmalloc(j.run.forms.n * sizeof *j.labels);
         j.probs = vcd_xmalloc(j.run.forms.n * sizeof *j.probs);
-        rc = o->link == VCD_LINK_LEGACY ? link_legacy(o, &j, r) : link_identity(o, &j);
+        rc = o->link == VCD_LINK_LEGACY ? link_legacy(o, &j, r) : link_identity(o, &j, r);
         progress(o, "cluster", 1, 1);
     }
     double t4 = now_seconds();

@@ -286,6 +286,7 @@ static vcd_status link_update(const vcd_cluster_options *o, update_job *j, vcd_u
     vcd_status rc = cluster_linker_load(o, j->run.encoder, &model);
     if (rc) return rc;
     vcd_linker_score(&model, &j->run.pairs);
+    j->cr.order_lift = vcd_link_forms_order_lift(j->run.link_forms);
     size_t n = j->run.forms.n;
     int32_t n_old = (int32_t)j->old.n_entities;
     int32_t *anchor = form_anchors(j, r);
