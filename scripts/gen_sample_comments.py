@@ -19,6 +19,10 @@ Dates: uniform over 1 January - 30 June 2026, except that every comment
 naming Savitar (the villain of The Flash, season 3) is dated in the last
 three weeks (10-30 June): that entity emerges late, the rest of its topic is
 steady.
+Order: the rows keep the source's order, which lists one video's comments
+together, as a real export does (the linker reads that nearness as
+evidence); only the dates are generated, so they do not increase down the
+file.
 
 Dev-time script only (vcdiscover never runs Python). Same arguments, same
 bytes. Usage:
@@ -106,7 +110,7 @@ def main():
     seen, by_topic, dropped_dev = set(), {n: [] for n, _ in TOPICS}, 0
     background = []
     with open(args.source, encoding="utf-8", errors="replace") as fh:
-        for line in fh:
+        for lineno, line in enumerate(fh):
             text = line.rstrip("\n").strip()
             key = norm(text)
             if not key or key in seen or not readable(text):
@@ -117,9 +121,9 @@ def main():
                 continue
             topic = topic_of(text, patterns)
             if topic:
-                by_topic[topic].append(text)
+                by_topic[topic].append((lineno, text))
             elif topic is None:
-                background.append(text)
+                background.append((lineno, text))
     rng = random.Random(args.seed)
     picked = []
     for name, _ in TOPICS:
@@ -128,12 +132,13 @@ def main():
         print(f"{name}: {min(args.per_topic, len(pool))} of {len(pool)}", file=sys.stderr)
     picked += rng.sample(background, min(args.background, len(background)))
     rows = []
-    for text in picked:
+    for lineno, text in picked:
         stamp = when(rng, bool(LATE.search(text))).strftime("%Y-%m-%dT%H:%M:%SZ")
-        rows.append([stamp, f"@user{rng.randrange(2000):04d}",
+        rows.append([lineno, stamp, f"@user{rng.randrange(2000):04d}",
                      str(int(rng.paretovariate(1.2)) - 1), str(int(rng.paretovariate(2.0)) - 1),
                      text])
-    rows.sort()
+    rows.sort()  # the source's order: one video's comments together
+    rows = [r[1:] for r in rows]
     with open(args.out, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["ID", "Date", "Author", "Likes", "Replies", "Comment"])
