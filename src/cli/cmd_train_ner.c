@@ -42,6 +42,7 @@ enum {
     T_PARTIAL_SCHEME,
     T_PARTIAL_PER_EPOCH,
     T_NOTE,
+    T_KB,
     T_COUNT
 };
 
@@ -106,6 +107,10 @@ static cli_option train_options[T_COUNT] = {
                              "CNN-CRF: partial sentences per epoch, drawn afresh (default: all)"},
     [T_NOTE] = {"note", 1,
                 "CNN-CRF: text recorded in train_log.json (e.g. the training data's licences)"},
+    [T_KB] = {"kb", 1,
+              "CNN-CRF: flags from this knowledge base's names, one per source (city, country, "
+              "demonym, company, ticker, place code, given name); the model then needs the same "
+              "file as the shipped default KB (checked by digest)"},
     [T_EMA] = {"ema", 1,
                "CNN-CRF: decay of the weight average that is scored and kept; 0 = off "
                "(default: 0.998)"},
@@ -265,6 +270,7 @@ static int train_default(int argc, char **argv)
         train_options[T_PARTIAL_SCHEME].value ? train_options[T_PARTIAL_SCHEME].value : "btc";
     o.out_dir = train_options[T_OUT].value;
     o.note = train_options[T_NOTE].value;
+    o.kb_path = train_options[T_KB].value;
     o.f16 = train_options[T_F16].value != NULL;
     o.quiet = train_options[T_QUIET].value != NULL;
     o.vectors_path = train_options[T_VECTORS].value ? train_options[T_VECTORS].value
@@ -343,11 +349,23 @@ int cmd_train_ner(int argc, char **argv)
     }
     if (rc) return rc;
     static const int bert_only[] = {T_INIT_RANDOM, T_WARMUP, T_SCHEDULE, T_CLIP, T_MAX_SEQ};
-    static const int cnn_only[] = {
-        T_VECTORS, T_CHAR_BUCKETS, T_CHAR_DIM, T_HIDDEN,         T_DROPOUT,
-        T_EMA,     T_LSTM,         T_LOWER,    T_MEMBERS,        T_SILVER_PER_EPOCH,
-        T_DEV2,    T_DEV2_MAP,     T_PARTIAL,  T_PARTIAL_SCHEME, T_PARTIAL_PER_EPOCH,
-        T_NOTE};
+    static const int cnn_only[] = {T_VECTORS,
+                                   T_CHAR_BUCKETS,
+                                   T_CHAR_DIM,
+                                   T_HIDDEN,
+                                   T_DROPOUT,
+                                   T_EMA,
+                                   T_LSTM,
+                                   T_LOWER,
+                                   T_MEMBERS,
+                                   T_SILVER_PER_EPOCH,
+                                   T_DEV2,
+                                   T_DEV2_MAP,
+                                   T_PARTIAL,
+                                   T_PARTIAL_SCHEME,
+                                   T_PARTIAL_PER_EPOCH,
+                                   T_NOTE,
+                                   T_KB};
     if (!train_options[T_MODEL].value) {
         rc = reject_options(bert_only, sizeof bert_only / sizeof *bert_only,
                             "needs --model (it is a BERT fine-tuning option)");

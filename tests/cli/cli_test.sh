@@ -227,6 +227,20 @@ if [ -f "$VEC" ]; then
   cmp -s <(grep -v '^$' "$T/tiny.conll" | cut -f1) <(grep -v '^$' "$T/cnn.pred" | cut -f1) && ok || bad "CNN-CRF ner changed the tokens"
   awk -F'\t' 'NF && $2 !~ /^(O|[BI]-(person|location|corporation))$/ {b=1} END {exit b}' "$T/cnn.pred" && ok || bad "CNN-CRF tag outside its labels"
   expect 0 "ner --tagger model:DIR on text" -- "$BIN" ner --input "$SAMPLE" --tagger "model:$T/cnn1" --out "$T/cnn.jsonl"
+  # knowledge-base flags: trained with the shipped KB, the folder loads; a
+  # model that names another KB's digest, a bad KB file: one error, exit 2
+  DKB=$(dirname "$0")/../../data/kb/default.vcdkb
+  expect 0 "train-ner --kb" -- "$BIN" train-ner --train "$T/tiny6.conll" --dev "$T/tiny.conll" --kb "$DKB" \
+    --out "$T/cnnkb" --epochs 2 --batch 4 --hidden 16 --char-buckets 1024 --char-dim 8
+  grep -q '"given-name"' "$T/cnnkb/config.json" && grep -q '"kb":' "$T/cnnkb/train_log.json" \
+    && ok || bad "KB features or KB path not recorded"
+  expect 0 "ner with a KB-feature model" -- "$BIN" ner --input "$T/tiny.conll" --model "$T/cnnkb" --out "$T/kb.pred"
+  mkdir -p "$T/cnnkb2" && cp "$T/cnnkb/"* "$T/cnnkb2/"
+  sed -i '/"kb":/,/}/s/"digest":[^,]*/"digest":\t"0000000000000001"/' "$T/cnnkb2/config.json"
+  expect 2 "ner with a model of another KB" -- "$BIN" ner --input "$T/tiny.conll" --model "$T/cnnkb2" --out "$T/kb2.pred"
+  grep -q "trained with knowledge base 0000000000000001" "$T/stderr" && ok || bad "KB mismatch not explained: $(cat "$T/stderr")"
+  printf 'not a kb' >"$T/bad.vcdkb"
+  expect 2 "train-ner --kb not a KB" -- "$BIN" train-ner --train "$T/tiny6.conll" --kb "$T/bad.vcdkb" --out "$T/cx"
   expect 2 "train-ner bad dropout" -- "$BIN" train-ner --train "$T/tiny.conll" --out "$T/cx" --dropout 1.5
   expect 2 "train-ner BERT option without --model" -- "$BIN" train-ner --train "$T/tiny.conll" --out "$T/cx" --warmup 0.1
   expect 2 "train-ner zero hidden" -- "$BIN" train-ner --train "$T/tiny.conll" --out "$T/cx" --hidden 0

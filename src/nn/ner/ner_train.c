@@ -360,6 +360,7 @@ static void build_gazetteer(const ner_set *d, size_t n_sentences, const ner_conf
 typedef struct {
     const vcd_ner_train_options *o;
     vcd_ner_model *m;
+    vcd_kb *kb; /* the knowledge base of the flags (o->kb_path), open while training */
     ner_set train, dev, dev2;
     int32_t *gold;     /* per training word */
     uint64_t *allowed; /* per training word of the partial sentences: nn_crf_allowed */
@@ -383,6 +384,7 @@ typedef struct {
 static void trainer_free(trainer *t)
 {
     vcd_ner_model_free(t->m);
+    vcd_kb_close(t->kb);
     set_free(&t->train);
     set_free(&t->dev);
     set_free(&t->dev2);
@@ -747,6 +749,7 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
         cJSON_AddNumberToObject(j, "partial_skipped", (double)r->partial_skipped);
     }
     data_version(data, "vectors", o->vectors_path);
+    data_version(data, "kb", o->kb_path);
     cJSON_AddNumberToObject(j, "epochs", (double)o->epochs);
     if (o->silver_per_epoch)
         cJSON_AddNumberToObject(j, "silver_per_epoch", (double)o->silver_per_epoch);
@@ -813,6 +816,12 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
     c->hidden = o->hidden;
     c->lstm = o->lstm;
     c->members = o->members;
+    if (o->kb_path) {
+        if ((rc = vcd_kb_open(o->kb_path, &t->kb))) return rc;
+        c->kb_sources = NER_KB_SOURCES;
+        c->kb_digest = vcd_kb_digest(t->kb);
+        ner_kb_index_build(t->kb, &t->m->kb);
+    }
     if ((rc = collect_types(&t->train, c))) return rc;
     ner_model_alloc_params(t->m, o->members);
     /* Gold sentences only: silver labels are gazetteer matches themselves,
@@ -964,7 +973,7 @@ static vcd_status train_ensemble(trainer *t, vcd_ner_train_report *r)
 static vcd_status score_saved(trainer *t, const vcd_vectors *vec, dev_scores *sc)
 {
     vcd_ner_model *saved;
-    vcd_status rc = vcd_ner_model_open(t->o->out_dir, vec, &saved);
+    vcd_status rc = ner_model_open_kb(t->o->out_dir, vec, t->kb, &saved);
     if (rc) return rc;
     vcd_ner_model *trained = t->m;
     t->m = saved;
