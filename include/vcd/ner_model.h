@@ -73,6 +73,10 @@ typedef struct {
     float lowercase; /* probability that a training sentence is seen in lower case */
     size_t members;  /* networks averaged in the model, trained with seeds seed .. seed + n - 1 */
     uint64_t seed;
+    /* After the "O" offset, choose a confidence floor on the dev sets (the
+     * same selection): a decoded span whose least sure word is below it is
+     * dropped when tagging. */
+    int tune_span_floor;
     int f16;                    /* write weights as F16 */
     size_t max_train_sentences; /* 0: all (learning curves use a prefix) */
     int quiet;
@@ -92,6 +96,7 @@ typedef struct {
     double *epoch_f1_dev2;              /* epochs_run entries with dev2, else NULL */
     size_t partial_sentences, partial_skipped; /* skipped: no allowed tag path */
     double o_penalty;                          /* chosen on dev (0 without dev data) */
+    double min_span_conf;                      /* the floor chosen (tune_span_floor) */
     double f1_before_penalty;                  /* best epoch's dev F1 with no "O" offset */
     double *epoch_loss, *epoch_f1;             /* epochs_run entries (caller frees) */
     double seconds;

@@ -238,6 +238,30 @@ static void test_trim_verbs(void)
     ner_config_free(&c);
 }
 
+/* The confidence floor drops a whole span when its least sure word is
+ * below it, and nothing else; 0 keeps every span. */
+static void test_drop_unsure(void)
+{
+    ner_config c = {0};
+    char **types = vcd_xmalloc(2 * sizeof *types);
+    types[0] = vcd_xstrdup("person");
+    types[1] = vcd_xstrdup("location");
+    ner_config_set_types(&c, types, 2); /* O, B-location 1, I-location 2, B-person 3, I-person 4 */
+    /* person (sure), location (one unsure word), O, person (unsure), person right after */
+    int32_t labels[8] = {3, 4, 1, 2, 0, 3, 3, 4};
+    const float conf[8] = {0.9f, 0.8f, 0.9f, 0.3f, 0.2f, 0.45f, 0.7f, 0.6f};
+    int32_t keep[8];
+    memcpy(keep, labels, sizeof keep);
+    ner_drop_unsure(&c, 8, conf, keep);
+    CHECK(memcmp(keep, labels, sizeof keep) == 0); /* floor 0: unchanged */
+    c.min_span_conf = 0.5f;
+    ner_drop_unsure(&c, 8, conf, labels);
+    const int32_t want[8] = {3, 4, 0, 0, 0, 0, 3, 4};
+    for (int i = 0; i < 8; i++)
+        CHECK_MSG(labels[i] == want[i], "word %d: %d, want %d", i, labels[i], want[i]);
+    ner_config_free(&c);
+}
+
 /* <gather(x), y> == <x, scatter(y)> over two sequences. */
 static void test_window(void)
 {
@@ -521,6 +545,11 @@ static void test_hostile_config(void)
         "{\"schema\":\"vcdiscover.ner-model/1\",\"architecture\":\"cnn-crf\",\"features\":"
         "\"glove+shape/9\",\"labels\":[\"O\",\"B-a\",\"I-a\"],\"char_buckets\":8,"
         "\"char_dim\":2,\"hidden\":3,\"o_penalty\":0,"
+        "\"vectors\":{\"dim\":8,\"digest\":\"0000000000000001\"}}",
+        /* a confidence floor of 1 or more would drop every span */
+        "{\"schema\":\"vcdiscover.ner-model/1\",\"architecture\":\"cnn-crf\",\"features\":"
+        "\"glove+shape+rank+gazetteer+char-ngrams-2-4/1\",\"labels\":[\"O\",\"B-a\",\"I-a\"],"
+        "\"char_buckets\":8,\"char_dim\":2,\"hidden\":3,\"o_penalty\":0,\"min_span_confidence\":1,"
         "\"vectors\":{\"dim\":8,\"digest\":\"0000000000000001\"}}",
         /* negative penalty */
         "{\"schema\":\"vcdiscover.ner-model/1\",\"architecture\":\"cnn-crf\",\"features\":"
@@ -873,6 +902,7 @@ static void test_kb_training(const char *vec_path)
     o.dev_path = dev;
     o.vectors_path = vec_path;
     o.kb_path = kb_path;
+    o.tune_span_floor = 1;
     o.out_dir = "/tmp/vcd-test-ner-m5";
     o.epochs = 6;
     o.batch = 8;
@@ -886,7 +916,8 @@ static void test_kb_training(const char *vec_path)
     vcd_ner_train_report r;
     vcd_status rc = vcd_ner_train(&o, &r);
     CHECK_MSG(rc == VCD_OK, "%s", vcd_last_error());
-    CHECK(r.saved_f1 == r.best_f1 && r.best_f1 > 0.5);
+    CHECK(r.saved_f1 == r.best_f1 && r.best_f1 > 0.5); /* the floor is saved and reloaded */
+    CHECK(r.min_span_conf >= 0 && r.min_span_conf <= 0.6 + 1e-6);
     vcd_ner_train_report_free(&r);
     vcd_mapped_file f;
     if (vcd_map_file("/tmp/vcd-test-ner-m5/config.json", &f) == VCD_OK) {
@@ -915,6 +946,7 @@ int main(void)
     test_crf();
     test_crf_partial();
     test_trim_verbs();
+    test_drop_unsure();
     test_window();
     test_lstm_kernel(0);
     test_lstm_kernel(1);

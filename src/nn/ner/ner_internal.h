@@ -67,6 +67,11 @@ typedef struct {
      * likelihood, and on noisy text that favours "O" over the F1 optimum,
      * so train-ner picks this offset on the dev set. */
     float o_penalty;
+    /* A decoded span whose least sure word (CRF marginal of its tag) is
+     * below this is dropped: an ordinary word tagged as a name becomes a
+     * fake entity in every report, so train-ner can trade a little recall
+     * for it, chosen on the dev sets like the offset (0: keep every span). */
+    float min_span_conf;
     size_t members; /* networks in the ensemble (1..16) */
 } ner_config;
 
@@ -219,6 +224,9 @@ void ner_emissions(const vcd_ner_model *m, const ner_features *f, const size_t *
  * n_seq sentences packed by starts; ner_trim.c). */
 void ner_trim_verbs(const ner_config *c, const vcd_word_seq *seqs, size_t n_seq,
                     const size_t *starts, int32_t *labels);
+/* Drops every span whose lowest confidence is below c->min_span_conf
+ * (labels and conf of `rows` words; ner_trim.c). */
+void ner_drop_unsure(const ner_config *c, size_t rows, const float *conf, int32_t *labels);
 /* Viterbi tags (and marginal confidences, if conf) from a->emit. */
 void ner_decode(const vcd_ner_model *m, const ner_acts *a, const size_t *starts, size_t n_seq,
                 int32_t *labels, float *conf);

@@ -173,6 +173,8 @@ static cJSON *config_json(const ner_config *c)
     if (c->lstm) cJSON_AddNumberToObject(o, "lstm", (double)c->lstm);
     cJSON_AddNumberToObject(o, "members", (double)c->members);
     cJSON_AddNumberToObject(o, "o_penalty", (double)c->o_penalty);
+    if (c->min_span_conf > 0)
+        cJSON_AddNumberToObject(o, "min_span_confidence", (double)c->min_span_conf);
     cJSON *v = cJSON_AddObjectToObject(o, "vectors");
     cJSON_AddNumberToObject(v, "dim", (double)c->vec_dim);
     char hex[17];
@@ -291,6 +293,12 @@ vcd_status ner_config_parse(const char *name, const char *text, size_t len, ner_
         goto done;
     }
     out->o_penalty = pen ? (float)pen->valuedouble : 0.0f;
+    const cJSON *floor = cJSON_GetObjectItemCaseSensitive(o, "min_span_confidence");
+    if (floor && (!cJSON_IsNumber(floor) || !(floor->valuedouble >= 0 && floor->valuedouble < 1))) {
+        rc = vcd_fail(VCD_EINPUT, "%s: \"min_span_confidence\" must be a number in [0, 1)", name);
+        goto done;
+    }
+    out->min_span_conf = floor ? (float)floor->valuedouble : 0.0f;
     rc = parse_labels(name, cJSON_GetObjectItemCaseSensitive(o, "labels"), out);
 done:
     cJSON_Delete(o);
