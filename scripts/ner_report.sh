@@ -201,12 +201,16 @@ selection() {
   echo '```'
   scripts/ner_precision.sh
   echo '```'
-  if grep -q '"kb":' "$model/config.json"; then
-    other=btcorg_s42:"the same step without the KB flags: the model they replace"
-  else
-    other=btcorgkb_s42:"the same step with the KB flags, not shipped"
+  others=()
+  if grep -q '"min_span_confidence"' "$model/config.json"; then
+    others+=(btcorgkb_s42:"the same weights without the confidence floor")
   fi
-  for r in "$other"; do
+  if grep -q '"kb":' "$model/config.json"; then
+    others+=(btcorg_s42:"the same step without the KB flags or the floor: the model they replace")
+  else
+    others+=(btcorgkb_s42:"the same step with the KB flags, not shipped")
+  fi
+  for r in "${others[@]}"; do
     echo
     echo "Run \`${r%%:*}\` (${r#*:}):"
     echo
@@ -229,7 +233,8 @@ selection() {
   echo
   echo "The committed model with a floor on span confidence (\`min_span_confidence\` in its config.json: a"
   echo "span whose least sure word's CRF marginal is below it is dropped; \`train-ner --tune-span-confidence\`"
-  echo "chooses one on the two dev sets by their mean F1, like the \"O\" offset). Same weights throughout:"
+  echo "chooses one on the two dev sets by their mean F1, like the \"O\" offset; the committed model's:"
+  echo "$(grep -o '"min_span_confidence":[^,]*' "$model/config.json" | grep -o '[0-9.]*$' || echo none)). Same weights throughout:"
   echo
   echo "| floor | WNUT 2017 dev | WNUT 2016 test | mean | WNUT 2016 dev2015 | not-entity share (58k) | mentions (58k) |"
   echo "| --- | --- | --- | --- | --- | --- | --- |"

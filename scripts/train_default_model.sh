@@ -20,7 +20,9 @@
 #      never training data); input flags per source from the shipped KB
 #      (data/kb/default.vcdkb: cities, countries, demonyms, companies,
 #      tickers, place codes, given names; the model records its digest);
-#      weights in F16
+#      after the offset, a span confidence floor chosen the same way (a
+#      tagged span whose least sure word is below it is dropped); weights
+#      in F16
 #
 # Usage: scripts/train_default_model.sh [OUT_DIR]   (default: data/models/default)
 #        scripts/train_default_model.sh --options    (the shared training options, no seed)
@@ -85,5 +87,5 @@ $bin silver --input "$work/comments.txt" --format txt --state "$work/state" \
 # shellcheck disable=SC2086
 $bin train-ner --train "$W/train.conll" --dev "$W/dev.conll" --dev2 "$W16/test.conll" --dev2-map wnut16 \
   --silver "$work/silver.conll" --silver-per-epoch "$SILVER_PER_EPOCH" \
-  --partial "$BTC" --partial-scheme btc-org --kb "$KB" --out "$out" \
+  --partial "$BTC" --partial-scheme btc-org --kb "$KB" --tune-span-confidence --out "$out" \
   $OPTS --seed "$SEED" --epochs "$SILVER_EPOCHS" --f16 --note "$NOTE"
