@@ -17,7 +17,12 @@
 #      group, their O any of O, product, creative-work); epoch and "O" offset
 #      chosen by the mean F1
 #      of WNUT 2017 dev and WNUT 2016 test (types mapped; validation only,
-#      never training data); weights in F16
+#      never training data); input flags per source from the shipped KB
+#      (data/kb/default.vcdkb: cities, countries, demonyms, companies,
+#      tickers, place codes, given names; the model records its digest);
+#      after the offset, a span confidence floor chosen the same way (a
+#      tagged span whose least sure word is below it is dropped); weights
+#      in F16
 #
 # Usage: scripts/train_default_model.sh [OUT_DIR]   (default: data/models/default)
 #        scripts/train_default_model.sh --options    (the shared training options, no seed)
@@ -29,7 +34,9 @@ SEED=42
 NOTE="training data: WNUT 2017 train (CC-BY 4.0, Derczynski et al. 2017); Broad Twitter Corpus train \
 as partial labels (CC-BY 4.0, Derczynski, Bontcheva, Roberts 2016); silver labels on the WNUT 2017 \
 raw YouTube comments (CC-BY 4.0) from data/gazetteer.tsv (this project) and the gold-only model; \
-GloVe 6B vectors (PDDL). Validation only, not training data: WNUT 2017 dev (CC-BY 4.0), WNUT 2016 \
+GloVe 6B vectors (PDDL); knowledge-base flags from data/kb/default.vcdkb (GeoNames cities CC-BY 4.0, \
+mledoze/countries ODbL 1.0, NASDAQ/NYSE/S&P 500 listings ODC-PDDL 1.0, carltonnorthern/nicknames \
+Apache-2.0). Validation only, not training data: WNUT 2017 dev (CC-BY 4.0), WNUT 2016 \
 test (GPL-3.0 repository, no data licence)."
 GOLD_EPOCHS=20
 SILVER_EPOCHS=12
@@ -42,6 +49,7 @@ out=${1:-data/models/default}
 W=../shared/data/wnut17
 W16=../shared/data/wnut16
 BTC=../shared/data/btc/train.conll
+KB=data/kb/default.vcdkb
 comments=../shared/data/youtube/comments.txt
 work=build/default-model
 bin=build/vcdiscover
@@ -79,5 +87,5 @@ $bin silver --input "$work/comments.txt" --format txt --state "$work/state" \
 # shellcheck disable=SC2086
 $bin train-ner --train "$W/train.conll" --dev "$W/dev.conll" --dev2 "$W16/test.conll" --dev2-map wnut16 \
   --silver "$work/silver.conll" --silver-per-epoch "$SILVER_PER_EPOCH" \
-  --partial "$BTC" --partial-scheme btc-org --out "$out" \
+  --partial "$BTC" --partial-scheme btc-org --kb "$KB" --tune-span-confidence --out "$out" \
   $OPTS --seed "$SEED" --epochs "$SILVER_EPOCHS" --f16 --note "$NOTE"

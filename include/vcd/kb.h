@@ -81,6 +81,10 @@ void vcd_kb_key(const char *text, size_t n, vcd_buf *out);
 uint64_t vcd_kb_digest(const vcd_kb *kb);
 /* Number of nickname pairs (all files). */
 size_t vcd_kb_nickname_count(const vcd_kb *kb);
+/* The i-th nickname pair (0 .. vcd_kb_nickname_count() - 1, files in order)
+ * as its two keys (*a < *b by strcmp); 0 when i is out of range. Lets a
+ * caller index every given name the KB knows (the tagger's features). */
+int vcd_kb_nickname_at(const vcd_kb *kb, size_t i, const char **a, const char **b);
 
 /* Alias groups as TSV lines `id<TAB>type<TAB>alias`, every alias of one
  * entry on consecutive lines, entries in file order (training data for an

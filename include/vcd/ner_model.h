@@ -3,8 +3,9 @@
  * Every word becomes a feature vector: its GloVe vector (from the project's
  * vector store, frozen), a learned embedding of its hashed character n-grams
  * (robust to misspellings and new names), casing / shape / token-kind flags,
- * its GloVe frequency band, and gazetteer flags from entity names seen in
- * the training data. Two convolution layers (window 3, ReLU) read the
+ * its GloVe frequency band, gazetteer flags from entity names seen in
+ * the training data and, optionally, flags from the knowledge base's names
+ * per source (vcd_ner_train_options.kb_path). Two convolution layers (window 3, ReLU) read the
  * neighbourhood, a linear layer scores the tags and a linear-chain CRF picks
  * the tag sequence (BIO-valid by construction at decoding time).
  *
@@ -57,6 +58,12 @@ typedef struct {
     size_t n_extra_train;
     size_t silver_per_epoch; /* extra sentences drawn afresh each epoch; 0: all of them */
     const char *vectors_path;
+    /* A .vcdkb whose names become input flags, one B/I pair per source
+     * (city, country, demonym, company, ticker, place code, given name);
+     * NULL: none. The model records the KB's digest, and opening it later
+     * needs that very KB as the shipped default (vcd_kb_default_path()):
+     * any other is refused with an error. */
+    const char *kb_path;
     const char *out_dir;
     size_t epochs, batch;
     size_t char_buckets, char_dim, hidden;
@@ -66,6 +73,10 @@ typedef struct {
     float lowercase; /* probability that a training sentence is seen in lower case */
     size_t members;  /* networks averaged in the model, trained with seeds seed .. seed + n - 1 */
     uint64_t seed;
+    /* After the "O" offset, choose a confidence floor on the dev sets (the
+     * same selection): a decoded span whose least sure word is below it is
+     * dropped when tagging. */
+    int tune_span_floor;
     int f16;                    /* write weights as F16 */
     size_t max_train_sentences; /* 0: all (learning curves use a prefix) */
     int quiet;
@@ -85,6 +96,7 @@ typedef struct {
     double *epoch_f1_dev2;              /* epochs_run entries with dev2, else NULL */
     size_t partial_sentences, partial_skipped; /* skipped: no allowed tag path */
     double o_penalty;                          /* chosen on dev (0 without dev data) */
+    double min_span_conf;                      /* the floor chosen (tune_span_floor) */
     double f1_before_penalty;                  /* best epoch's dev F1 with no "O" offset */
     double *epoch_loss, *epoch_f1;             /* epochs_run entries (caller frees) */
     double seconds;

@@ -42,6 +42,8 @@ enum {
     T_PARTIAL_SCHEME,
     T_PARTIAL_PER_EPOCH,
     T_NOTE,
+    T_KB,
+    T_SPAN_FLOOR,
     T_COUNT
 };
 
@@ -106,6 +108,14 @@ static cli_option train_options[T_COUNT] = {
                              "CNN-CRF: partial sentences per epoch, drawn afresh (default: all)"},
     [T_NOTE] = {"note", 1,
                 "CNN-CRF: text recorded in train_log.json (e.g. the training data's licences)"},
+    [T_KB] = {"kb", 1,
+              "CNN-CRF: flags from this knowledge base's names, one per source (city, country, "
+              "demonym, company, ticker, place code, given name); the model then needs the same "
+              "file as the shipped default KB (checked by digest)"},
+    [T_SPAN_FLOOR] =
+        {"tune-span-confidence", 0,
+         "CNN-CRF: after the O offset, choose on the dev sets a confidence below which "
+         "a tagged span is dropped (0 .. 0.6)"},
     [T_EMA] = {"ema", 1,
                "CNN-CRF: decay of the weight average that is scored and kept; 0 = off "
                "(default: 0.998)"},
@@ -229,6 +239,9 @@ static void print_default_report(const vcd_ner_train_options *o, const vcd_ner_t
                "saved%s: F1 %.2f\n",
                r->best_epoch, 100 * r->f1_before_penalty, r->o_penalty, 100 * r->best_precision,
                100 * r->best_recall, 100 * r->best_f1, o->f16 ? " (F16)" : "", 100 * r->saved_f1);
+    if (o->tune_span_floor && o->dev_path)
+        printf("span confidence floor %.2f (the F1s above and below include it)\n",
+               r->min_span_conf);
     if (o->dev2_path)
         printf("dev2 F1 at that epoch and offset %.2f; as saved %.2f (selection: mean of both)\n",
                100 * r->best_f1_dev2, 100 * r->saved_f1_dev2);
@@ -265,6 +278,8 @@ static int train_default(int argc, char **argv)
         train_options[T_PARTIAL_SCHEME].value ? train_options[T_PARTIAL_SCHEME].value : "btc";
     o.out_dir = train_options[T_OUT].value;
     o.note = train_options[T_NOTE].value;
+    o.kb_path = train_options[T_KB].value;
+    o.tune_span_floor = train_options[T_SPAN_FLOOR].value != NULL;
     o.f16 = train_options[T_F16].value != NULL;
     o.quiet = train_options[T_QUIET].value != NULL;
     o.vectors_path = train_options[T_VECTORS].value ? train_options[T_VECTORS].value
@@ -344,10 +359,10 @@ int cmd_train_ner(int argc, char **argv)
     if (rc) return rc;
     static const int bert_only[] = {T_INIT_RANDOM, T_WARMUP, T_SCHEDULE, T_CLIP, T_MAX_SEQ};
     static const int cnn_only[] = {
-        T_VECTORS, T_CHAR_BUCKETS, T_CHAR_DIM, T_HIDDEN,         T_DROPOUT,
-        T_EMA,     T_LSTM,         T_LOWER,    T_MEMBERS,        T_SILVER_PER_EPOCH,
-        T_DEV2,    T_DEV2_MAP,     T_PARTIAL,  T_PARTIAL_SCHEME, T_PARTIAL_PER_EPOCH,
-        T_NOTE};
+        T_VECTORS, T_CHAR_BUCKETS, T_CHAR_DIM,  T_HIDDEN,         T_DROPOUT,
+        T_EMA,     T_LSTM,         T_LOWER,     T_MEMBERS,        T_SILVER_PER_EPOCH,
+        T_DEV2,    T_DEV2_MAP,     T_PARTIAL,   T_PARTIAL_SCHEME, T_PARTIAL_PER_EPOCH,
+        T_NOTE,    T_KB,           T_SPAN_FLOOR};
     if (!train_options[T_MODEL].value) {
         rc = reject_options(bert_only, sizeof bert_only / sizeof *bert_only,
                             "needs --model (it is a BERT fine-tuning option)");

@@ -451,6 +451,22 @@ size_t vcd_kb_nickname_count(const vcd_kb *kb)
     return n;
 }
 
+int vcd_kb_nickname_at(const vcd_kb *kb, size_t i, const char **a, const char **b)
+{
+    for (size_t k = 0; k < kb->n_parts; k++) {
+        const kb_part *p = &kb->parts[k];
+        if (i >= p->n_nick) {
+            i -= p->n_nick;
+            continue;
+        }
+        const unsigned char *q = p->nick + i * VCDKB_NICK_SIZE;
+        *a = str_at(p, rd32(q));
+        *b = str_at(p, rd32(q + 4));
+        return 1;
+    }
+    return 0;
+}
+
 uint64_t vcd_kb_digest(const vcd_kb *kb)
 {
     if (kb->n_parts == 1) return kb->parts[0].digest;

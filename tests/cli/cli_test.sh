@@ -227,6 +227,20 @@ if [ -f "$VEC" ]; then
   cmp -s <(grep -v '^$' "$T/tiny.conll" | cut -f1) <(grep -v '^$' "$T/cnn.pred" | cut -f1) && ok || bad "CNN-CRF ner changed the tokens"
   awk -F'\t' 'NF && $2 !~ /^(O|[BI]-(person|location|corporation))$/ {b=1} END {exit b}' "$T/cnn.pred" && ok || bad "CNN-CRF tag outside its labels"
   expect 0 "ner --tagger model:DIR on text" -- "$BIN" ner --input "$SAMPLE" --tagger "model:$T/cnn1" --out "$T/cnn.jsonl"
+  # knowledge-base flags: trained with the shipped KB, the folder loads; a
+  # model that names another KB's digest, a bad KB file: one error, exit 2
+  DKB=$(dirname "$0")/../../data/kb/default.vcdkb
+  expect 0 "train-ner --kb" -- "$BIN" train-ner --train "$T/tiny6.conll" --dev "$T/tiny.conll" --kb "$DKB" \
+    --out "$T/cnnkb" --epochs 2 --batch 4 --hidden 16 --char-buckets 1024 --char-dim 8
+  grep -q '"given-name"' "$T/cnnkb/config.json" && grep -q '"kb":' "$T/cnnkb/train_log.json" \
+    && ok || bad "KB features or KB path not recorded"
+  expect 0 "ner with a KB-feature model" -- "$BIN" ner --input "$T/tiny.conll" --model "$T/cnnkb" --out "$T/kb.pred"
+  mkdir -p "$T/cnnkb2" && cp "$T/cnnkb/"* "$T/cnnkb2/"
+  sed -i '/"kb":/,/}/s/"digest":[^,]*/"digest":\t"0000000000000001"/' "$T/cnnkb2/config.json"
+  expect 2 "ner with a model of another KB" -- "$BIN" ner --input "$T/tiny.conll" --model "$T/cnnkb2" --out "$T/kb2.pred"
+  grep -q "trained with knowledge base 0000000000000001" "$T/stderr" && ok || bad "KB mismatch not explained: $(cat "$T/stderr")"
+  printf 'not a kb' >"$T/bad.vcdkb"
+  expect 2 "train-ner --kb not a KB" -- "$BIN" train-ner --train "$T/tiny6.conll" --kb "$T/bad.vcdkb" --out "$T/cx"
   expect 2 "train-ner bad dropout" -- "$BIN" train-ner --train "$T/tiny.conll" --out "$T/cx" --dropout 1.5
   expect 2 "train-ner BERT option without --model" -- "$BIN" train-ner --train "$T/tiny.conll" --out "$T/cx" --warmup 0.1
   expect 2 "train-ner zero hidden" -- "$BIN" train-ner --train "$T/tiny.conll" --out "$T/cx" --hidden 0
@@ -310,15 +324,15 @@ if [ -f "$VEC" ]; then
       expect 0 "ner on WNUT dev with the default model" -- "$BIN" ner --input "$DEV" --out "$T/dev.pred"
       expect 0 "eval ner on WNUT dev" -- "$BIN" eval ner --gold "$DEV" --pred "$T/dev.pred" --json
       f1=$(grep -o '"f1":[0-9.]*' "$T/stdout" | head -1 | cut -d: -f2)
-      # measured 0.5647 (reports/ner.md); the threshold leaves a two-point margin
-      awk -v f="$f1" 'BEGIN {exit !(f >= 0.54)}' && ok || bad "default model WNUT dev F1 $f1 < 0.54"
+      # measured 0.5704 (reports/ner.md); the threshold leaves a two-point margin
+      awk -v f="$f1" 'BEGIN {exit !(f >= 0.5504)}' && ok || bad "default model WNUT dev F1 $f1 < 0.5504"
       W16=$SHARED/data/wnut16/test.conll
       if [ -f "$W16" ]; then
         expect 0 "ner on WNUT 2016 test with the default model" -- "$BIN" ner --input "$W16" --out "$T/w16.pred"
         expect 0 "eval ner on WNUT 2016 test, mapped" -- "$BIN" eval ner --gold "$W16" --gold-map wnut16 --pred "$T/w16.pred" --json
         f1=$(grep -o '"f1":[0-9.]*' "$T/stdout" | head -1 | cut -d: -f2)
-        # measured 0.5414 (reports/ner.md); a two-point margin
-        awk -v f="$f1" 'BEGIN {exit !(f >= 0.52)}' && ok || bad "default model WNUT 2016 test F1 $f1 < 0.52"
+        # measured 0.5422 (reports/ner.md); a two-point margin
+        awk -v f="$f1" 'BEGIN {exit !(f >= 0.5222)}' && ok || bad "default model WNUT 2016 test F1 $f1 < 0.5222"
       else
         echo "SKIP: default model WNUT 2016 F1 ($W16 not found)"
       fi

@@ -211,6 +211,12 @@ static void test_samples(void)
     CHECK(!vcd_kb_nickname_pair(kb, "Charles", 7, "Bill", 4));
     CHECK(!vcd_kb_nickname_pair(kb, "Chuck", 5, "Charlie", 7)); /* not transitive */
     CHECK(vcd_kb_nickname_pair(kb, "William", 7, "Bill", 4) && vcd_kb_nickname_count(kb) == 3);
+    const char *na_ = NULL, *nb_ = NULL;
+    /* sorted by key: (bill, william), (charles, charlie), (charles, chuck) */
+    CHECK(vcd_kb_nickname_at(kb, 0, &na_, &nb_) && !strcmp(na_, "bill") && !strcmp(nb_, "william"));
+    CHECK(vcd_kb_nickname_at(kb, 2, &na_, &nb_) && !strcmp(na_, "charles") &&
+          !strcmp(nb_, "chuck"));
+    CHECK(!vcd_kb_nickname_at(kb, 3, &na_, &nb_));
     vcd_buf tsvout = {0};
     vcd_kb_export_tsv(kb, &tsvout);
     CHECK(strstr(tsvout.data, "country:GBR\tLOC\tUnited Kingdom\n") != NULL);

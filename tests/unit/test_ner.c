@@ -1,12 +1,14 @@
 /* The default CNN-CRF tagger: CRF likelihood, marginals and Viterbi against
  * brute-force enumeration; the window kernels' adjointness; the whole
  * network's gradient against finite differences; hostile config and
- * gazetteer files; and training end to end on a small synthetic corpus
- * (learns it, same seed -> same bytes, the folder reloads). */
+ * gazetteer files; knowledge-base flags per source; and training end to end
+ * on a small synthetic corpus (learns it, same seed -> same bytes, the folder
+ * reloads, a model with KB flags refuses another KB). */
 #include "finite_diff.h"
 #include "test.h"
 #include "../../src/nn/ner/ner_internal.h"
 #include "vcd/fileio.h"
+#include "vcd/kb_build.h"
 #include "vcd/ner_model.h"
 #include "vcd/nn.h"
 #include "vcd/vectors.h"
@@ -233,6 +235,30 @@ static void test_trim_verbs(void)
     CHECK(memcmp(labels, want, sizeof want) == 0);
     for (int i = 0; i < 14; i++)
         CHECK_MSG(labels[i] == want[i], "word %d (%s): %d, want %d", i, w[i], labels[i], want[i]);
+    ner_config_free(&c);
+}
+
+/* The confidence floor drops a whole span when its least sure word is
+ * below it, and nothing else; 0 keeps every span. */
+static void test_drop_unsure(void)
+{
+    ner_config c = {0};
+    char **types = vcd_xmalloc(2 * sizeof *types);
+    types[0] = vcd_xstrdup("person");
+    types[1] = vcd_xstrdup("location");
+    ner_config_set_types(&c, types, 2); /* O, B-location 1, I-location 2, B-person 3, I-person 4 */
+    /* person (sure), location (one unsure word), O, person (unsure), person right after */
+    int32_t labels[8] = {3, 4, 1, 2, 0, 3, 3, 4};
+    const float conf[8] = {0.9f, 0.8f, 0.9f, 0.3f, 0.2f, 0.45f, 0.7f, 0.6f};
+    int32_t keep[8];
+    memcpy(keep, labels, sizeof keep);
+    ner_drop_unsure(&c, 8, conf, keep);
+    CHECK(memcmp(keep, labels, sizeof keep) == 0); /* floor 0: unchanged */
+    c.min_span_conf = 0.5f;
+    ner_drop_unsure(&c, 8, conf, labels);
+    const int32_t want[8] = {3, 4, 0, 0, 0, 0, 3, 4};
+    for (int i = 0; i < 8; i++)
+        CHECK_MSG(labels[i] == want[i], "word %d: %d, want %d", i, labels[i], want[i]);
     ner_config_free(&c);
 }
 
@@ -503,6 +529,28 @@ static void test_hostile_config(void)
         "\"glove+shape+rank+gazetteer+char-ngrams-2-4/1\",\"labels\":[\"O\",\"B-a\",\"I-a\"],"
         "\"char_buckets\":8,\"char_dim\":2,\"hidden\":3,\"o_penalty\":0,"
         "\"vectors\":{\"dim\":8,\"digest\":\"xyz\"}}",
+        /* KB features without the KB's digest and sources */
+        "{\"schema\":\"vcdiscover.ner-model/1\",\"architecture\":\"cnn-crf\",\"features\":"
+        "\"glove+shape+rank+gazetteer+kb-sources+char-ngrams-2-4/2\",\"labels\":[\"O\",\"B-a\","
+        "\"I-a\"],\"char_buckets\":8,\"char_dim\":2,\"hidden\":3,\"o_penalty\":0,"
+        "\"vectors\":{\"dim\":8,\"digest\":\"0000000000000001\"}}",
+        /* KB sources of another build (order differs) */
+        "{\"schema\":\"vcdiscover.ner-model/1\",\"architecture\":\"cnn-crf\",\"features\":"
+        "\"glove+shape+rank+gazetteer+kb-sources+char-ngrams-2-4/2\",\"labels\":[\"O\",\"B-a\","
+        "\"I-a\"],\"char_buckets\":8,\"char_dim\":2,\"hidden\":3,\"o_penalty\":0,"
+        "\"vectors\":{\"dim\":8,\"digest\":\"0000000000000001\"},\"kb\":{\"digest\":"
+        "\"0000000000000002\",\"sources\":[\"country\",\"city\",\"demonym\",\"company\","
+        "\"ticker\",\"place-code\",\"given-name\"]}}",
+        /* an unknown feature set */
+        "{\"schema\":\"vcdiscover.ner-model/1\",\"architecture\":\"cnn-crf\",\"features\":"
+        "\"glove+shape/9\",\"labels\":[\"O\",\"B-a\",\"I-a\"],\"char_buckets\":8,"
+        "\"char_dim\":2,\"hidden\":3,\"o_penalty\":0,"
+        "\"vectors\":{\"dim\":8,\"digest\":\"0000000000000001\"}}",
+        /* a confidence floor of 1 or more would drop every span */
+        "{\"schema\":\"vcdiscover.ner-model/1\",\"architecture\":\"cnn-crf\",\"features\":"
+        "\"glove+shape+rank+gazetteer+char-ngrams-2-4/1\",\"labels\":[\"O\",\"B-a\",\"I-a\"],"
+        "\"char_buckets\":8,\"char_dim\":2,\"hidden\":3,\"o_penalty\":0,\"min_span_confidence\":1,"
+        "\"vectors\":{\"dim\":8,\"digest\":\"0000000000000001\"}}",
         /* negative penalty */
         "{\"schema\":\"vcdiscover.ner-model/1\",\"architecture\":\"cnn-crf\",\"features\":"
         "\"glove+shape+rank+gazetteer+char-ngrams-2-4/1\",\"labels\":[\"O\",\"B-a\",\"I-a\"],"
@@ -523,6 +571,19 @@ static void test_hostile_config(void)
     ner_config c;
     CHECK(ner_config_parse("config.json", good, strlen(good), &c) == VCD_OK);
     CHECK(c.n_types == 2 && c.vectors_digest == 0xff && c.o_penalty == 0.5f);
+    CHECK(c.kb_sources == 0 && c.n_dense == 8 + NER_FLAGS + 4);
+    const char *good_kb =
+        "{\"schema\":\"vcdiscover.ner-model/1\",\"architecture\":\"cnn-crf\",\"features\":"
+        "\"glove+shape+rank+gazetteer+kb-sources+char-ngrams-2-4/2\",\"labels\":[\"O\",\"B-a\","
+        "\"I-a\"],\"char_buckets\":8,\"char_dim\":2,\"hidden\":3,\"o_penalty\":0,"
+        "\"vectors\":{\"dim\":8,\"digest\":\"0000000000000001\"},\"kb\":{\"digest\":"
+        "\"00000000000000a2\",\"sources\":[\"city\",\"country\",\"demonym\",\"company\","
+        "\"ticker\",\"place-code\",\"given-name\"]}}";
+    ner_config ck;
+    CHECK(ner_config_parse("config.json", good_kb, strlen(good_kb), &ck) == VCD_OK);
+    CHECK(ck.kb_sources == NER_KB_SOURCES && ck.kb_digest == 0xa2);
+    CHECK(ck.n_dense == 8 + NER_FLAGS + 2 + 2 * NER_KB_SOURCES);
+    ner_config_free(&ck);
     static const char *bad_gaz[] = {"alice\tperson\n", "alice\tzzz\t1\n",    "\ta\t1\n",
                                     "a  b\ta\t1\n",    "a\ta\t0\n",          "a\ta\t-1\n",
                                     "a\ta\t1x\n",      "a\ta\t1\na\tb\t2\n", "a b c d e f\ta\t1\n",
@@ -731,11 +792,161 @@ static void test_partial_training(const char *vec_path)
     vcd_remove_tree("/tmp/vcd-test-ner-m4");
 }
 
+/* ---- knowledge-base flags ---- */
+
+/* A small KB in the importers' formats: two cities (one with a weak code),
+ * a country and its people, a company with its symbol, a nickname pair. */
+static const char *write_tiny_kb(const char *path)
+{
+    static const char geo[] = "5128581\tNew York City\tNew York City\tNYC,Big "
+                              "Apple\t40.7\t-74.0\tP\tPPL\tUS\t\tNY\t\t\t\t"
+                              "8175133\t10\t57\tAmerica/New_York\t2017-05-23\n"
+                              "5128582\tYork\tYork\t\t40.7\t-74."
+                              "0\tP\tPPL\tUS\t\tNY\t\t\t\t200000\t10\t57\tX\t2017-05-23\n";
+    static const char countries[] =
+        "[{\"name\":{\"common\":\"Jamaica\",\"official\":\"Jamaica\"},\"cca2\":\"JM\",\"cca3\":"
+        "\"JAM\",\"altSpellings\":[\"JM\"],\"demonyms\":{\"eng\":{\"f\":\"Jamaican\",\"m\":"
+        "\"Jamaican\"}}}]";
+    static const char tickers[] = "Symbol,Company Name\nAAPL,Apple Inc. Common Stock\n";
+    static const char nick[] = "name1,relationship,name2\nwilliam,has_nickname,bill\n";
+    vcd_kb_import_options ko = {0};
+    vcd_kb_builder *b = vcd_kb_builder_new(&ko);
+    const struct {
+        vcd_kb_source src;
+        const char *text;
+    } in[] = {{VCD_KB_SRC_GEONAMES, geo},
+              {VCD_KB_SRC_COUNTRIES, countries},
+              {VCD_KB_SRC_TICKERS, tickers},
+              {VCD_KB_SRC_NICKNAMES, nick}};
+    for (size_t i = 0; i < 4; i++)
+        CHECK_MSG(vcd_kb_import_memory(b, in[i].src, (const unsigned char *)in[i].text,
+                                       strlen(in[i].text), "tiny", NULL) == VCD_OK,
+                  "%s", vcd_last_error());
+    vcd_buf img = {0};
+    CHECK(vcd_kb_builder_serialize(b, &img) == VCD_OK);
+    CHECK(vcd_write_file_atomic(path, img.data, img.len) == VCD_OK);
+    vcd_buf_free(&img);
+    vcd_kb_builder_free(b);
+    return path;
+}
+
+static void test_kb_flags(const char *vec_path)
+{
+    vcd_vectors *vec = NULL;
+    vcd_kb *kb = NULL;
+    CHECK(vcd_vectors_open(vec_path, &vec) == VCD_OK);
+    CHECK(vcd_kb_open(write_tiny_kb("/tmp/vcd-test-ner-kb.vcdkb"), &kb) == VCD_OK);
+    if (!vec || !kb) return;
+    vcd_ner_model *m = ner_model_alloc(vec);
+    ner_config *c = &m->cfg;
+    c->vec_dim = vcd_vectors_dim(vec);
+    c->char_buckets = 16;
+    c->kb_sources = NER_KB_SOURCES;
+    char **types = vcd_xmalloc(sizeof *types);
+    types[0] = vcd_xstrdup("person");
+    ner_config_set_types(c, types, 1);
+    CHECK(c->n_dense == c->vec_dim + NER_FLAGS + 2 + 2 * NER_KB_SOURCES);
+    ner_kb_index_build(kb, &m->kb);
+    /* New York City is the longest city name here, York a shorter one
+     * inside it; "Bill" a given name; AAPL a ticker, Apple a company. */
+    const char *w[] = {"Bill", "left", "New",  "York", "City",  "for",       "York",
+                       ",",    "NYC",  "AAPL", "and",  "Apple", "Jamaicans", "Jamaica"};
+    size_t n = sizeof w / sizeof *w, l[16];
+    for (size_t i = 0; i < n; i++)
+        l[i] = strlen(w[i]);
+    vcd_word_seq s = {w, l, n};
+    ner_features f = {0};
+    ner_scratch sc = {0};
+    ner_features_reserve(&f, c, n);
+    ner_features_sentence(m, &s, NULL, &f, 0, &sc);
+    size_t kb0 = c->vec_dim + NER_FLAGS + 2;
+    /* flag (word, source, 0 = B / 1 = I) */
+#define KBF(word, src, inside) f.dense[(word)*c->n_dense + kb0 + 2 * (src) + (inside)]
+    CHECK(KBF(0, NER_KB_GIVEN_NAME, 0) == 1 && KBF(0, NER_KB_GIVEN_NAME, 1) == 0);
+    CHECK(KBF(1, NER_KB_GIVEN_NAME, 0) == 0);
+    CHECK(KBF(2, NER_KB_CITY, 0) == 1 && KBF(3, NER_KB_CITY, 1) == 1 &&
+          KBF(4, NER_KB_CITY, 1) == 1);
+    CHECK(KBF(3, NER_KB_CITY, 0) == 0); /* York inside New York City: no second B */
+    CHECK(KBF(6, NER_KB_CITY, 0) == 1 && KBF(6, NER_KB_CITY, 1) == 0);
+    CHECK(KBF(8, NER_KB_PLACE_CODE, 0) == 1 && KBF(8, NER_KB_CITY, 0) == 0);
+    CHECK(KBF(9, NER_KB_TICKER, 0) == 1 && KBF(9, NER_KB_COMPANY, 0) == 0);
+    CHECK(KBF(11, NER_KB_COMPANY, 0) == 1 && KBF(11, NER_KB_TICKER, 0) == 0);
+    CHECK(KBF(12, NER_KB_DEMONYM, 0) == 1 && KBF(12, NER_KB_COUNTRY, 0) == 0);
+    CHECK(KBF(13, NER_KB_COUNTRY, 0) == 1 && KBF(13, NER_KB_DEMONYM, 0) == 0);
+    float lit = 0;
+    for (size_t src = 0; src < 2 * NER_KB_SOURCES; src++)
+        lit += f.dense[5 * c->n_dense + kb0 + src] + f.dense[10 * c->n_dense + kb0 + src];
+    CHECK(lit == 0); /* "for", "and" */
+    /* the same buffers serve the next sentence; nothing leaks from the first */
+    vcd_word_seq s2 = {w + 1, l + 1, 1};
+    ner_features_sentence(m, &s2, NULL, &f, 0, &sc);
+    CHECK(KBF(0, NER_KB_GIVEN_NAME, 0) == 0);
+#undef KBF
+    ner_scratch_free(&sc);
+    ner_features_free(&f);
+    vcd_ner_model_free(m);
+    vcd_kb_close(kb);
+    vcd_vectors_close(vec);
+}
+
+/* Training with KB flags: the folder records the KB, reloads with it, and
+ * refuses any other (the shipped default here, a different file). */
+static void test_kb_training(const char *vec_path)
+{
+    const char *train = write_conll("/tmp/vcd-test-ner-train.conll", 0);
+    const char *dev = write_conll("/tmp/vcd-test-ner-dev.conll", 1);
+    const char *kb_path = write_tiny_kb("/tmp/vcd-test-ner-kb.vcdkb");
+    vcd_ner_train_options o;
+    vcd_ner_train_options_default(&o);
+    o.train_path = train;
+    o.dev_path = dev;
+    o.vectors_path = vec_path;
+    o.kb_path = kb_path;
+    o.tune_span_floor = 1;
+    o.out_dir = "/tmp/vcd-test-ner-m5";
+    o.epochs = 6;
+    o.batch = 8;
+    o.char_buckets = 512;
+    o.char_dim = 8;
+    o.hidden = 16;
+    o.lr = 5e-3f;
+    o.ema_decay = 0.9f;
+    o.quiet = 1;
+    vcd_remove_tree(o.out_dir);
+    vcd_ner_train_report r;
+    vcd_status rc = vcd_ner_train(&o, &r);
+    CHECK_MSG(rc == VCD_OK, "%s", vcd_last_error());
+    CHECK(r.saved_f1 == r.best_f1 && r.best_f1 > 0.5); /* the floor is saved and reloaded */
+    CHECK(r.min_span_conf >= 0 && r.min_span_conf <= 0.6 + 1e-6);
+    vcd_ner_train_report_free(&r);
+    vcd_mapped_file f;
+    if (vcd_map_file("/tmp/vcd-test-ner-m5/config.json", &f) == VCD_OK) {
+        CHECK(has_bytes(&f, "kb-sources") && has_bytes(&f, "\"given-name\""));
+        vcd_unmap_file(&f);
+    }
+    vcd_vectors *vec = NULL;
+    vcd_kb *kb = NULL;
+    CHECK(vcd_vectors_open(vec_path, &vec) == VCD_OK);
+    CHECK(vcd_kb_open(kb_path, &kb) == VCD_OK);
+    vcd_ner_model *m = NULL;
+    CHECK(ner_model_open_kb(o.out_dir, vec, kb, &m) == VCD_OK);
+    CHECK(m && m->cfg.kb_sources == NER_KB_SOURCES && m->kb.map != NULL);
+    vcd_ner_model_free(m);
+    /* any other KB: one error that says what to do */
+    CHECK(vcd_ner_model_open(o.out_dir, vec, &m) == VCD_EINPUT && m == NULL);
+    CHECK(strstr(vcd_last_error(), "knowledge base") != NULL ||
+          strstr(vcd_last_error(), "knowledge-base") != NULL);
+    vcd_kb_close(kb);
+    vcd_vectors_close(vec);
+    vcd_remove_tree(o.out_dir);
+}
+
 int main(void)
 {
     test_crf();
     test_crf_partial();
     test_trim_verbs();
+    test_drop_unsure();
     test_window();
     test_lstm_kernel(0);
     test_lstm_kernel(1);
@@ -745,5 +956,7 @@ int main(void)
     test_net_gradient(vec, 3);
     test_training(vec);
     test_partial_training(vec);
+    test_kb_flags(vec);
+    test_kb_training(vec);
     return test_finish();
 }

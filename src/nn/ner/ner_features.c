@@ -30,6 +30,9 @@ void ner_scratch_free(ner_scratch *s)
     for (size_t i = 0; i < s->cap_words; i++)
         vcd_buf_free(&s->word_keys[i]);
     free(s->word_keys);
+    for (size_t i = 0; i < s->cap_kb; i++)
+        vcd_buf_free(&s->kb_keys[i]);
+    free(s->kb_keys);
     memset(s, 0, sizeof *s);
 }
 
@@ -173,6 +176,7 @@ void ner_features_sentence(const vcd_ner_model *m, const vcd_word_seq *s, const 
         if (i == 0) f->dense[r * c->n_dense + c->vec_dim + NER_F_FIRST] = 1;
     }
     gazetteer_flags(m, s, own, f, base, sc);
+    ner_kb_flags(m, s, f, base, sc);
 }
 
 void ner_features_batch(const vcd_ner_model *m, const vcd_word_seq *seqs, size_t n_seq,

@@ -3,6 +3,7 @@
 #ifndef VCD_NER_INTERNAL_H
 #define VCD_NER_INTERNAL_H
 
+#include "vcd/kb.h"
 #include "vcd/ner_model.h"
 #include "vcd/nn.h"
 #include "vcd/strmap.h"
@@ -32,6 +33,20 @@ enum {
 #define NER_NGRAM_MAX 4
 #define NER_GAZ_MAX_WORDS 5
 
+/* Sources of the knowledge-base flags (ner_kb.c), each a B/I pair of inputs
+ * after the gold-name gazetteer's. */
+enum {
+    NER_KB_CITY,       /* a GeoNames city's name or strong alternate */
+    NER_KB_COUNTRY,    /* a country's name */
+    NER_KB_DEMONYM,    /* a country's people ("Jamaicans") */
+    NER_KB_COMPANY,    /* a listed company's name */
+    NER_KB_TICKER,     /* a ticker symbol (weak) */
+    NER_KB_PLACE_CODE, /* a country or city code (weak: "UK", "NYC") */
+    NER_KB_GIVEN_NAME, /* either side of a nickname pair */
+    NER_KB_SOURCES
+};
+extern const char *const ner_kb_source_names[NER_KB_SOURCES];
+
 typedef struct {
     size_t n_labels;
     char **labels; /* "O", then B-/I- per type */
@@ -44,12 +59,19 @@ typedef struct {
                   * convolution instead */
     size_t vec_dim;
     uint64_t vectors_digest;
-    size_t n_dense; /* vec_dim + NER_FLAGS + 2 n_types */
-    size_t in_dim;  /* n_dense + char_dim */
+    size_t kb_sources;  /* 0 (no KB flags) or NER_KB_SOURCES */
+    uint64_t kb_digest; /* vcd_kb_digest of the KB the flags come from */
+    size_t n_dense;     /* vec_dim + NER_FLAGS + 2 n_types + 2 kb_sources */
+    size_t in_dim;      /* n_dense + char_dim */
     /* Subtracted from the "O" score when tagging: the CRF is trained for
      * likelihood, and on noisy text that favours "O" over the F1 optimum,
      * so train-ner picks this offset on the dev set. */
     float o_penalty;
+    /* A decoded span whose least sure word (CRF marginal of its tag) is
+     * below this is dropped: an ordinary word tagged as a name becomes a
+     * fake entity in every report, so train-ner can trade a little recall
+     * for it, chosen on the dev sets like the offset (0: keep every span). */
+    float min_span_conf;
     size_t members; /* networks in the ensemble (1..16) */
 } ner_config;
 
@@ -62,6 +84,13 @@ typedef struct {
     uint32_t *count;
     size_t n, cap;
 } ner_gazetteer;
+
+/* The KB's names for the flags: KB key of the words joined by single
+ * spaces -> bit mask of sources. Built once when the model opens. */
+typedef struct {
+    vcd_strmap *map;
+    uint64_t digest;
+} ner_kb_index;
 
 /* Parameters live in one array so the optimiser is one call. */
 typedef struct {
@@ -78,6 +107,7 @@ struct vcd_ner_model {
     ner_config cfg;
     const vcd_vectors *vec;
     ner_gazetteer gaz;
+    ner_kb_index kb; /* when cfg.kb_sources */
     /* An ensemble of n_members networks of one shape (seeds differ); their
      * emissions and CRF scores are averaged. store holds n_members *
      * n_params floats; training updates member 0. */
@@ -103,6 +133,11 @@ vcd_ner_model *ner_model_alloc(const vcd_vectors *vec);
  * tables for m->cfg. */
 void ner_model_alloc_params(vcd_ner_model *m, size_t members);
 vcd_status ner_model_save(const vcd_ner_model *m, const char *dir, int f16);
+/* vcd_ner_model_open with the KB its flags need (NULL: the shipped default
+ * KB is opened when the config asks for one); refuses a KB whose digest is
+ * not the one the model was trained with. */
+vcd_status ner_model_open_kb(const char *dir, const vcd_vectors *vectors, const vcd_kb *kb,
+                             vcd_ner_model **out);
 /* Parses config.json text (exposed for fuzzing). */
 vcd_status ner_config_parse(const char *name, const char *text, size_t len, ner_config *out);
 
@@ -113,6 +148,10 @@ void ner_gazetteer_add(ner_gazetteer *g, const char *key, size_t n, int32_t type
 vcd_status ner_gazetteer_parse(const char *name, const unsigned char *data, size_t len,
                                const ner_config *c, ner_gazetteer *out);
 void ner_gazetteer_text(const ner_gazetteer *g, const ner_config *c, vcd_buf *out);
+
+/* ---- knowledge-base flags (ner_kb.c) ---- */
+void ner_kb_index_build(const vcd_kb *kb, ner_kb_index *out);
+void ner_kb_index_free(ner_kb_index *g);
 
 /* ---- features (ner_features.c) ---- */
 typedef struct {
@@ -136,6 +175,8 @@ typedef struct {
     vcd_tokens toks;
     vcd_buf *word_keys; /* one per word of the sentence */
     size_t cap_words;
+    vcd_buf *kb_keys; /* the words' KB keys (vcd_kb_key) */
+    size_t cap_kb;
 } ner_scratch;
 void ner_scratch_free(ner_scratch *s);
 /* Every word's match key (ner_word_key) into sc->word_keys. */
@@ -146,6 +187,9 @@ void ner_features_sentence(const vcd_ner_model *m, const vcd_word_seq *s, const 
 /* Fills rows for several sentences (starts from 0) in parallel. */
 void ner_features_batch(const vcd_ner_model *m, const vcd_word_seq *seqs, size_t n_seq,
                         const size_t *starts, const ner_own_spans *own, ner_features *f);
+/* Sets the KB flags of rows base .. base + s->n - 1 (already zeroed). */
+void ner_kb_flags(const vcd_ner_model *m, const vcd_word_seq *s, ner_features *f, size_t base,
+                  ner_scratch *sc);
 /* Match key of a word as the gazetteer sees it (cleared first). */
 void ner_word_key(const char *w, size_t n, vcd_buf *out);
 
@@ -180,6 +224,9 @@ void ner_emissions(const vcd_ner_model *m, const ner_features *f, const size_t *
  * n_seq sentences packed by starts; ner_trim.c). */
 void ner_trim_verbs(const ner_config *c, const vcd_word_seq *seqs, size_t n_seq,
                     const size_t *starts, int32_t *labels);
+/* Drops every span whose lowest confidence is below c->min_span_conf
+ * (labels and conf of `rows` words; ner_trim.c). */
+void ner_drop_unsure(const ner_config *c, size_t rows, const float *conf, int32_t *labels);
 /* Viterbi tags (and marginal confidences, if conf) from a->emit. */
 void ner_decode(const vcd_ner_model *m, const ner_acts *a, const size_t *starts, size_t n_seq,
                 int32_t *labels, float *conf);

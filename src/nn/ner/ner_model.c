@@ -13,7 +13,11 @@
 #include <string.h>
 
 #define NER_SCHEMA "vcdiscover.ner-model/1"
-#define NER_FEATURES "glove+shape+rank+gazetteer+char-ngrams-2-4/1"
+/* A model with the KB's flags says NER_FEATURES and records the KB's digest
+ * and sources; one without them is exactly a model of the earlier feature
+ * set and says so, so older folders keep loading. */
+#define NER_FEATURES "glove+shape+rank+gazetteer+kb-sources+char-ngrams-2-4/2"
+#define NER_FEATURES_NO_KB "glove+shape+rank+gazetteer+char-ngrams-2-4/1"
 
 void ner_config_free(ner_config *c)
 {
@@ -54,7 +58,7 @@ void ner_config_set_types(ner_config *c, char **types, size_t n_types)
             c->label_bio[l] = 1 + k;
             c->label_type[l] = (int32_t)t;
         }
-    c->n_dense = c->vec_dim + NER_FLAGS + 2 * n_types;
+    c->n_dense = c->vec_dim + NER_FLAGS + 2 * n_types + 2 * c->kb_sources;
     c->in_dim = c->n_dense + c->char_dim;
 }
 
@@ -159,7 +163,7 @@ static cJSON *config_json(const ner_config *c)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "schema", NER_SCHEMA);
     cJSON_AddStringToObject(o, "architecture", c->lstm ? "cnn-bilstm-crf" : "cnn-crf");
-    cJSON_AddStringToObject(o, "features", NER_FEATURES);
+    cJSON_AddStringToObject(o, "features", c->kb_sources ? NER_FEATURES : NER_FEATURES_NO_KB);
     cJSON *labels = cJSON_AddArrayToObject(o, "labels");
     for (size_t i = 0; i < c->n_labels; i++)
         cJSON_AddItemToArray(labels, cJSON_CreateString(c->labels[i]));
@@ -169,12 +173,52 @@ static cJSON *config_json(const ner_config *c)
     if (c->lstm) cJSON_AddNumberToObject(o, "lstm", (double)c->lstm);
     cJSON_AddNumberToObject(o, "members", (double)c->members);
     cJSON_AddNumberToObject(o, "o_penalty", (double)c->o_penalty);
+    if (c->min_span_conf > 0)
+        cJSON_AddNumberToObject(o, "min_span_confidence", (double)c->min_span_conf);
     cJSON *v = cJSON_AddObjectToObject(o, "vectors");
     cJSON_AddNumberToObject(v, "dim", (double)c->vec_dim);
     char hex[17];
     snprintf(hex, sizeof hex, "%016" PRIx64, c->vectors_digest);
     cJSON_AddStringToObject(v, "digest", hex);
+    if (c->kb_sources) {
+        cJSON *kb = cJSON_AddObjectToObject(o, "kb");
+        snprintf(hex, sizeof hex, "%016" PRIx64, c->kb_digest);
+        cJSON_AddStringToObject(kb, "digest", hex);
+        cJSON *src = cJSON_AddArrayToObject(kb, "sources");
+        for (size_t i = 0; i < NER_KB_SOURCES; i++)
+            cJSON_AddItemToArray(src, cJSON_CreateString(ner_kb_source_names[i]));
+    }
     return o;
+}
+
+/* A 16-hex-digit "digest" member of o. */
+static int parse_digest(const cJSON *o, uint64_t *out)
+{
+    const char *digest = vcd_json_string(o, "digest");
+    char *end = NULL;
+    if (!digest || strlen(digest) != 16) return 0;
+    *out = strtoull(digest, &end, 16);
+    return *end == 0;
+}
+
+/* "kb": the digest of the KB the flags came from and the sources, which
+ * must be this build's, in order. */
+static vcd_status parse_kb(const char *name, const cJSON *kb, ner_config *c)
+{
+    const cJSON *src = cJSON_GetObjectItemCaseSensitive(kb, "sources");
+    int ok = cJSON_IsObject(kb) && parse_digest(kb, &c->kb_digest) && cJSON_IsArray(src) &&
+             cJSON_GetArraySize(src) == NER_KB_SOURCES;
+    for (int i = 0; ok && i < NER_KB_SOURCES; i++) {
+        const cJSON *s = cJSON_GetArrayItem(src, i);
+        ok = cJSON_IsString(s) && strcmp(s->valuestring, ner_kb_source_names[i]) == 0;
+    }
+    if (!ok)
+        return vcd_fail(VCD_EINPUT,
+                        "%s: features %s need \"kb\": {\"digest\": 16 hex digits, \"sources\": "
+                        "[\"%s\", ...] as this build names them}",
+                        name, NER_FEATURES, ner_kb_source_names[0]);
+    c->kb_sources = NER_KB_SOURCES;
+    return VCD_OK;
 }
 
 /* Types from a label list that must read "O", B-t1, I-t1, B-t2, ... with
@@ -219,22 +263,22 @@ vcd_status ner_config_parse(const char *name, const char *text, size_t len, ner_
     const char *schema = vcd_json_string(o, "schema"), *arch = vcd_json_string(o, "architecture");
     const char *feat = vcd_json_string(o, "features");
     int bilstm = arch && strcmp(arch, "cnn-bilstm-crf") == 0;
+    int with_kb = feat && strcmp(feat, NER_FEATURES) == 0;
     if (!schema || strcmp(schema, NER_SCHEMA) || !arch || (!bilstm && strcmp(arch, "cnn-crf")) ||
-        !feat || strcmp(feat, NER_FEATURES)) {
-        rc = vcd_fail(VCD_EINPUT, "%s: not a %s cnn-crf or cnn-bilstm-crf model with features %s",
-                      name, NER_SCHEMA, NER_FEATURES);
+        !feat || (!with_kb && strcmp(feat, NER_FEATURES_NO_KB))) {
+        rc = vcd_fail(VCD_EINPUT,
+                      "%s: not a %s cnn-crf or cnn-bilstm-crf model with features %s or %s", name,
+                      NER_SCHEMA, NER_FEATURES, NER_FEATURES_NO_KB);
         goto done;
     }
+    if (with_kb && (rc = parse_kb(name, cJSON_GetObjectItemCaseSensitive(o, "kb"), out))) goto done;
     if (bilstm && (rc = vcd_json_size(name, o, "lstm", 1, 1024, &out->lstm))) goto done;
     out->members = 1;
     if (cJSON_GetObjectItemCaseSensitive(o, "members") &&
         (rc = vcd_json_size(name, o, "members", 1, 16, &out->members)))
         goto done;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "vectors");
-    const char *digest = vcd_json_string(v, "digest");
-    char *end = NULL;
-    if (!digest || strlen(digest) != 16 ||
-        (out->vectors_digest = strtoull(digest, &end, 16), *end)) {
+    if (!parse_digest(v, &out->vectors_digest)) {
         rc = vcd_fail(VCD_EINPUT, "%s: \"vectors\" needs a 16-hex-digit \"digest\"", name);
         goto done;
     }
@@ -249,6 +293,12 @@ vcd_status ner_config_parse(const char *name, const char *text, size_t len, ner_
         goto done;
     }
     out->o_penalty = pen ? (float)pen->valuedouble : 0.0f;
+    const cJSON *floor = cJSON_GetObjectItemCaseSensitive(o, "min_span_confidence");
+    if (floor && (!cJSON_IsNumber(floor) || !(floor->valuedouble >= 0 && floor->valuedouble < 1))) {
+        rc = vcd_fail(VCD_EINPUT, "%s: \"min_span_confidence\" must be a number in [0, 1)", name);
+        goto done;
+    }
+    out->min_span_conf = floor ? (float)floor->valuedouble : 0.0f;
     rc = parse_labels(name, cJSON_GetObjectItemCaseSensitive(o, "labels"), out);
 done:
     cJSON_Delete(o);
@@ -367,11 +417,39 @@ void ner_model_alloc_params(vcd_ner_model *m, size_t members)
     m->decode_end = m->decode_start + L;
 }
 
-vcd_status vcd_ner_model_open(const char *dir, const vcd_vectors *vectors, vcd_ner_model **out)
+/* The KB index the flags need: from `kb`, or the shipped default KB. A KB
+ * other than the one the model was trained with is refused rather than
+ * used: its names would light flags the weights were never fitted to. */
+static vcd_status load_kb(vcd_ner_model *m, const char *dir, const vcd_kb *kb)
+{
+    if (!m->cfg.kb_sources) return VCD_OK;
+    vcd_kb *own = NULL;
+    if (!kb) {
+        vcd_status rc = vcd_kb_open(vcd_kb_default_path(), &own);
+        if (rc)
+            return vcd_fail(rc, "%s: the model's knowledge-base features need %s: %s", dir,
+                            vcd_kb_default_path(), vcd_last_error());
+        kb = own;
+    }
+    vcd_status rc = VCD_OK;
+    if (vcd_kb_digest(kb) != m->cfg.kb_digest)
+        rc = vcd_fail(VCD_EINPUT,
+                      "%s: trained with knowledge base %016" PRIx64 ", the KB here is %016" PRIx64
+                      " (retrain the tagger, or restore the KB it was trained with)",
+                      dir, m->cfg.kb_digest, vcd_kb_digest(kb));
+    else
+        ner_kb_index_build(kb, &m->kb);
+    vcd_kb_close(own);
+    return rc;
+}
+
+vcd_status ner_model_open_kb(const char *dir, const vcd_vectors *vectors, const vcd_kb *kb,
+                             vcd_ner_model **out)
 {
     *out = NULL;
     vcd_ner_model *m = ner_model_alloc(vectors);
     vcd_status rc = load_config(m, dir);
+    if (!rc) rc = load_kb(m, dir, kb);
     if (!rc) {
         ner_model_alloc_params(m, m->cfg.members);
         rc = load_weights(m, dir);
@@ -386,11 +464,17 @@ vcd_status vcd_ner_model_open(const char *dir, const vcd_vectors *vectors, vcd_n
     return VCD_OK;
 }
 
+vcd_status vcd_ner_model_open(const char *dir, const vcd_vectors *vectors, vcd_ner_model **out)
+{
+    return ner_model_open_kb(dir, vectors, NULL, out);
+}
+
 void vcd_ner_model_free(vcd_ner_model *m)
 {
     if (!m) return;
     ner_config_free(&m->cfg);
     ner_gazetteer_free(&m->gaz);
+    ner_kb_index_free(&m->kb);
     free(m->store);
     free(m->member);
     free(m->decode_trans);

@@ -14,6 +14,8 @@ typedef struct {
     ner_acts a;
     size_t *starts;
     size_t cap_seq;
+    float *conf; /* the floor's confidences when the caller wants none */
+    size_t cap_conf;
 } tag_buffers;
 
 static void tag_batch(const vcd_ner_model *m, const vcd_word_seq *seqs, size_t n_seq,
@@ -32,8 +34,16 @@ static void tag_batch(const vcd_ner_model *m, const vcd_word_seq *seqs, size_t n
     ner_acts_reserve(&b->a, &m->cfg, rows, 0);
     ner_features_batch(m, seqs, n_seq, b->starts, NULL, &b->f);
     ner_emissions(m, &b->f, b->starts, n_seq, &b->a);
+    if (!conf && m->cfg.min_span_conf > 0) {
+        if (rows > b->cap_conf) {
+            b->cap_conf = rows;
+            b->conf = vcd_xrealloc(b->conf, rows * sizeof *b->conf);
+        }
+        conf = b->conf;
+    }
     ner_decode(m, &b->a, b->starts, n_seq, labels, conf);
     ner_trim_verbs(&m->cfg, seqs, n_seq, b->starts, labels);
+    if (conf) ner_drop_unsure(&m->cfg, rows, conf, labels);
 }
 
 /* Batches run in parallel, one per thread, each with single-threaded
@@ -66,6 +76,7 @@ vcd_status vcd_ner_model_tag(const vcd_ner_model *m, const vcd_word_seq *seqs, s
         ner_features_free(&b.f);
         ner_acts_free(&b.a);
         free(b.starts);
+        free(b.conf);
     }
     if (n_batches > 1) openblas_set_num_threads(blas_threads);
     free(first);

@@ -360,6 +360,7 @@ static void build_gazetteer(const ner_set *d, size_t n_sentences, const ner_conf
 typedef struct {
     const vcd_ner_train_options *o;
     vcd_ner_model *m;
+    vcd_kb *kb; /* the knowledge base of the flags (o->kb_path), open while training */
     ner_set train, dev, dev2;
     int32_t *gold;     /* per training word */
     uint64_t *allowed; /* per training word of the partial sentences: nn_crf_allowed */
@@ -373,6 +374,7 @@ typedef struct {
     ner_params g;
     size_t *order, *starts, *silver_order, *partial_order;
     int32_t *batch_gold, *dev_labels;
+    float *dev_conf; /* per dev word, for the confidence floor */
     const char **dev_tags;
     float *crf_scratch;
     size_t crf_cap;
@@ -383,6 +385,7 @@ typedef struct {
 static void trainer_free(trainer *t)
 {
     vcd_ner_model_free(t->m);
+    vcd_kb_close(t->kb);
     set_free(&t->train);
     set_free(&t->dev);
     set_free(&t->dev2);
@@ -391,10 +394,11 @@ static void trainer_free(trainer *t)
     ner_features_free(&t->dev2_f);
     ner_features_free(&t->batch_f);
     ner_acts_free(&t->acts);
-    void *all[] = {t->gold,     t->grad,        t->adam_m,        t->adam_v,       t->best,
-                   t->ema,      t->order,       t->starts,        t->batch_gold,   t->dev_labels,
-                   t->dev_tags, t->crf_scratch, t->silver_order,  t->allowed,      t->batch_allowed,
-                   t->trans_ok, t->start_ok,    t->batch_partial, t->partial_order};
+    void *all[] = {t->gold,         t->grad,          t->adam_m,        t->adam_v,
+                   t->best,         t->ema,           t->order,         t->starts,
+                   t->batch_gold,   t->dev_labels,    t->dev_tags,      t->crf_scratch,
+                   t->silver_order, t->allowed,       t->batch_allowed, t->trans_ok,
+                   t->start_ok,     t->batch_partial, t->partial_order, t->dev_conf};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         free(all[i]);
 }
@@ -465,8 +469,10 @@ static vcd_status score_set(trainer *t, const ner_set *d, const ner_features *f,
         ner_features view = features_view(f, c, d->row[s]);
         ner_acts_reserve(&t->acts, c, t->starts[e - s], 1);
         ner_emissions(t->m, &view, t->starts, e - s, &t->acts);
-        ner_decode(t->m, &t->acts, t->starts, e - s, t->dev_labels + d->row[s], NULL);
+        float *conf = c->min_span_conf > 0 ? t->dev_conf + d->row[s] : NULL;
+        ner_decode(t->m, &t->acts, t->starts, e - s, t->dev_labels + d->row[s], conf);
         ner_trim_verbs(c, d->seqs + s, e - s, t->starts, t->dev_labels + d->row[s]);
+        if (conf) ner_drop_unsure(c, t->starts[e - s], conf, t->dev_labels + d->row[s]);
         s = e;
     }
     for (size_t w = 0; w < d->row[d->n]; w++)
@@ -677,6 +683,8 @@ static vcd_status check_options(const vcd_ner_train_options *o)
         return vcd_fail(VCD_EINPUT, "train-ner: --train, --out and vectors are required");
     if (o->dev2_path && !o->dev_path)
         return vcd_fail(VCD_EINPUT, "train-ner: a second dev set needs a first (--dev)");
+    if (o->tune_span_floor && !o->dev_path)
+        return vcd_fail(VCD_EINPUT, "train-ner: a span confidence floor is chosen on --dev");
     if (o->dev2_scheme && !vcd_conll_scheme_known(o->dev2_scheme))
         return vcd_fail(VCD_EINPUT, "train-ner: unknown dev2 tag scheme '%s' (expected wnut16)",
                         o->dev2_scheme);
@@ -747,6 +755,7 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
         cJSON_AddNumberToObject(j, "partial_skipped", (double)r->partial_skipped);
     }
     data_version(data, "vectors", o->vectors_path);
+    data_version(data, "kb", o->kb_path);
     cJSON_AddNumberToObject(j, "epochs", (double)o->epochs);
     if (o->silver_per_epoch)
         cJSON_AddNumberToObject(j, "silver_per_epoch", (double)o->silver_per_epoch);
@@ -759,6 +768,7 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
     cJSON_AddNumberToObject(j, "lowercase", o->lowercase);
     cJSON_AddNumberToObject(j, "seed", (double)o->seed);
     cJSON_AddNumberToObject(j, "o_penalty", r->o_penalty);
+    if (o->tune_span_floor) cJSON_AddNumberToObject(j, "min_span_confidence", r->min_span_conf);
     if (o->dev_path)
         cJSON_AddNumberToObject(j, "dev_f1_without_penalty", r->f1_before_penalty * 100);
     cJSON_AddStringToObject(j, "weights", o->f16 ? "F16" : "F32");
@@ -813,6 +823,12 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
     c->hidden = o->hidden;
     c->lstm = o->lstm;
     c->members = o->members;
+    if (o->kb_path) {
+        if ((rc = vcd_kb_open(o->kb_path, &t->kb))) return rc;
+        c->kb_sources = NER_KB_SOURCES;
+        c->kb_digest = vcd_kb_digest(t->kb);
+        ner_kb_index_build(t->kb, &t->m->kb);
+    }
     if ((rc = collect_types(&t->train, c))) return rc;
     ner_model_alloc_params(t->m, o->members);
     /* Gold sentences only: silver labels are gazetteer matches themselves,
@@ -840,6 +856,7 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
             if (t->dev2.row[t->dev2.n] > rows) rows = t->dev2.row[t->dev2.n];
         }
         t->dev_labels = vcd_xmalloc((rows + 1) * sizeof *t->dev_labels);
+        t->dev_conf = vcd_xmalloc((rows + 1) * sizeof *t->dev_conf);
         t->dev_tags = vcd_xmalloc((rows + 1) * sizeof *t->dev_tags);
     }
     size_t n = t->m->n_params;
@@ -881,6 +898,29 @@ static vcd_status tune_o_penalty(trainer *t, vcd_ner_train_report *r)
     }
     c->o_penalty = best;
     r->o_penalty = best;
+    return VCD_OK;
+}
+
+/* With the offset fixed, the confidence floor with the best selection score
+ * from a grid 0, 0.05, .., 0.6 (ties: the lower floor). */
+static vcd_status tune_span_floor(trainer *t, vcd_ner_train_report *r)
+{
+    ner_config *c = &t->m->cfg;
+    float best = 0;
+    double best_sel = -1;
+    for (int k = 0; k <= 12; k++) {
+        c->min_span_conf = 0.05f * (float)k;
+        dev_scores sc;
+        vcd_status rc = score_dev(t, &sc);
+        if (rc) return rc;
+        if (sc.sel > best_sel) {
+            best_sel = sc.sel, best = c->min_span_conf;
+            r->best_precision = sc.p, r->best_recall = sc.r, r->best_f1 = sc.f1;
+            r->best_f1_dev2 = sc.f1_dev2;
+        }
+    }
+    c->min_span_conf = best;
+    r->min_span_conf = best;
     return VCD_OK;
 }
 
@@ -957,14 +997,16 @@ static vcd_status train_ensemble(trainer *t, vcd_ner_train_report *r)
     ner_model_update_decoding(m);
     if (!o->dev_path) return VCD_OK;
     r->best_f1 = -1;
-    return tune_o_penalty(t, r);
+    vcd_status rc = tune_o_penalty(t, r);
+    if (!rc && o->tune_span_floor) rc = tune_span_floor(t, r);
+    return rc;
 }
 
 /* Scores the folder as written (F16 rounding included). */
 static vcd_status score_saved(trainer *t, const vcd_vectors *vec, dev_scores *sc)
 {
     vcd_ner_model *saved;
-    vcd_status rc = vcd_ner_model_open(t->o->out_dir, vec, &saved);
+    vcd_status rc = ner_model_open_kb(t->o->out_dir, vec, t->kb, &saved);
     if (rc) return rc;
     vcd_ner_model *trained = t->m;
     t->m = saved;

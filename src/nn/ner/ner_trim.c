@@ -1,6 +1,7 @@
-/* Boundary repair after decoding: a lower-case common verb at either end of
- * a tagged span leaves the span ("skip Tesla" -> "Tesla"), and a span that
- * is only such a verb is dropped. */
+/* Repair after decoding: a lower-case common verb at either end of a tagged
+ * span leaves the span ("skip Tesla" -> "Tesla"), and a span that is only
+ * such a verb is dropped; so is a span the model is unsure of, when the
+ * model has a confidence floor. */
 #include "ner_internal.h"
 #include "ner_verbs.h"
 
@@ -48,6 +49,28 @@ static void trim_sentence(const ner_config *c, const vcd_word_seq *s, int32_t *l
         while (to > from && is_common_verb(s, to - 1))
             labels[--to] = 0;
         if (from < to) labels[from] = begin;
+        a = b;
+    }
+}
+
+void ner_drop_unsure(const ner_config *c, size_t rows, const float *conf, int32_t *labels)
+{
+    if (c->min_span_conf <= 0) return;
+    for (size_t a = 0; a < rows;) {
+        if (c->label_bio[labels[a]] != 1) {
+            a++;
+            continue;
+        }
+        size_t b = a + 1;
+        float lowest = conf[a];
+        while (b < rows && c->label_bio[labels[b]] == 2 &&
+               c->label_type[labels[b]] == c->label_type[labels[a]]) {
+            if (conf[b] < lowest) lowest = conf[b];
+            b++;
+        }
+        if (lowest < c->min_span_conf)
+            for (size_t k = a; k < b; k++)
+                labels[k] = 0;
         a = b;
     }
 }
