@@ -877,51 +877,46 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
     return VCD_OK;
 }
 
-/* The "O" offset with the best dev F1 (or mean of both dev F1s), from a
- * grid (ties: the smaller). */
-static vcd_status tune_o_penalty(trainer *t, vcd_ner_train_report *r)
+/* Sets *knob to each step * k, k = 0..steps, and leaves it at the value with
+ * the best selection score (ties: the smaller); the report takes that
+ * value's dev scores, and *f1_at_zero (if given) the F1 at k = 0. */
+static vcd_status tune_on_grid(trainer *t, float *knob, float step, int steps,
+                               vcd_ner_train_report *r, double *f1_at_zero)
 {
-    ner_config *c = &t->m->cfg;
     float best = 0;
     double best_sel = -1;
-    for (int k = 0; k <= 24; k++) {
-        c->o_penalty = 0.25f * (float)k;
+    for (int k = 0; k <= steps; k++) {
+        *knob = step * (float)k;
         dev_scores sc;
         vcd_status rc = score_dev(t, &sc);
         if (rc) return rc;
-        if (k == 0) r->f1_before_penalty = sc.f1;
+        if (k == 0 && f1_at_zero) *f1_at_zero = sc.f1;
         if (sc.sel > best_sel) {
-            best_sel = sc.sel, best = c->o_penalty;
+            best_sel = sc.sel, best = *knob;
             r->best_precision = sc.p, r->best_recall = sc.r, r->best_f1 = sc.f1;
             r->best_f1_dev2 = sc.f1_dev2;
         }
     }
-    c->o_penalty = best;
-    r->o_penalty = best;
+    *knob = best;
     return VCD_OK;
 }
 
+/* The "O" offset with the best dev F1 (or mean of both dev F1s), from a
+ * grid 0, 0.25, .., 6. */
+static vcd_status tune_o_penalty(trainer *t, vcd_ner_train_report *r)
+{
+    vcd_status rc = tune_on_grid(t, &t->m->cfg.o_penalty, 0.25f, 24, r, &r->f1_before_penalty);
+    r->o_penalty = t->m->cfg.o_penalty;
+    return rc;
+}
+
 /* With the offset fixed, the confidence floor with the best selection score
- * from a grid 0, 0.05, .., 0.6 (ties: the lower floor). */
+ * from a grid 0, 0.05, .., 0.6. */
 static vcd_status tune_span_floor(trainer *t, vcd_ner_train_report *r)
 {
-    ner_config *c = &t->m->cfg;
-    float best = 0;
-    double best_sel = -1;
-    for (int k = 0; k <= 12; k++) {
-        c->min_span_conf = 0.05f * (float)k;
-        dev_scores sc;
-        vcd_status rc = score_dev(t, &sc);
-        if (rc) return rc;
-        if (sc.sel > best_sel) {
-            best_sel = sc.sel, best = c->min_span_conf;
-            r->best_precision = sc.p, r->best_recall = sc.r, r->best_f1 = sc.f1;
-            r->best_f1_dev2 = sc.f1_dev2;
-        }
-    }
-    c->min_span_conf = best;
-    r->min_span_conf = best;
-    return VCD_OK;
+    vcd_status rc = tune_on_grid(t, &t->m->cfg.min_span_conf, 0.05f, 12, r, NULL);
+    r->min_span_conf = t->m->cfg.min_span_conf;
+    return rc;
 }
 
 /* Trains member 0's slot from its current initialisation and leaves the
