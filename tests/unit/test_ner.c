@@ -622,24 +622,31 @@ static int files_equal(const char *a, const char *b)
     return eq;
 }
 
+/* Options of a tiny model trained in seconds: the training tests' common base. */
+static void tiny_model_options(vcd_ner_train_options *o, const char *vec, const char *train,
+                               const char *dev, const char *out, size_t epochs)
+{
+    vcd_ner_train_options_default(o);
+    o->train_path = train;
+    o->dev_path = dev;
+    o->vectors_path = vec;
+    o->out_dir = out;
+    o->epochs = epochs;
+    o->batch = 8;
+    o->char_buckets = 512;
+    o->char_dim = 8;
+    o->hidden = 16;
+    o->lr = 5e-3f;
+    o->ema_decay = 0.9f;
+    o->quiet = 1;
+}
+
 static void train_once(const char *vec, const char *train, const char *dev, const char *out,
                        size_t members, vcd_ner_train_report *r)
 {
     vcd_ner_train_options o;
-    vcd_ner_train_options_default(&o);
-    o.train_path = train;
-    o.dev_path = dev;
-    o.vectors_path = vec;
-    o.out_dir = out;
-    o.epochs = 12;
-    o.batch = 8;
-    o.char_buckets = 512;
-    o.char_dim = 8;
-    o.hidden = 16;
-    o.lr = 5e-3f;
+    tiny_model_options(&o, vec, train, dev, out, 12);
     o.dropout = 0.2f;
-    o.ema_decay = 0.9f;
-    o.quiet = 1;
     o.members = members;
     vcd_status rc = vcd_ner_train(&o, r);
     CHECK_MSG(rc == VCD_OK, "%s", vcd_last_error());
@@ -738,23 +745,11 @@ static void test_partial_training(const char *vec_path)
     CHECK(vcd_write_file_atomic(part, b.data, b.len) == VCD_OK);
     CHECK(vcd_write_file_atomic(dev2, d2.data, d2.len) == VCD_OK);
     vcd_ner_train_options o;
-    vcd_ner_train_options_default(&o);
-    o.train_path = train;
-    o.dev_path = dev;
+    tiny_model_options(&o, vec_path, train, dev, "/tmp/vcd-test-ner-m4", 8);
     o.dev2_path = dev2;
     o.dev2_scheme = "wnut16";
     o.partial_path = part;
     o.partial_scheme = "btc";
-    o.vectors_path = vec_path;
-    o.out_dir = "/tmp/vcd-test-ner-m4";
-    o.epochs = 8;
-    o.batch = 8;
-    o.char_buckets = 512;
-    o.char_dim = 8;
-    o.hidden = 16;
-    o.lr = 5e-3f;
-    o.ema_decay = 0.9f;
-    o.quiet = 1;
     vcd_ner_train_report r;
     vcd_status rc = vcd_ner_train(&o, &r);
     CHECK_MSG(rc == VCD_OK, "%s", vcd_last_error());
@@ -897,21 +892,9 @@ static void test_kb_training(const char *vec_path)
     const char *dev = write_conll("/tmp/vcd-test-ner-dev.conll", 1);
     const char *kb_path = write_tiny_kb("/tmp/vcd-test-ner-kb.vcdkb");
     vcd_ner_train_options o;
-    vcd_ner_train_options_default(&o);
-    o.train_path = train;
-    o.dev_path = dev;
-    o.vectors_path = vec_path;
+    tiny_model_options(&o, vec_path, train, dev, "/tmp/vcd-test-ner-m5", 6);
     o.kb_path = kb_path;
     o.tune_span_floor = 1;
-    o.out_dir = "/tmp/vcd-test-ner-m5";
-    o.epochs = 6;
-    o.batch = 8;
-    o.char_buckets = 512;
-    o.char_dim = 8;
-    o.hidden = 16;
-    o.lr = 5e-3f;
-    o.ema_decay = 0.9f;
-    o.quiet = 1;
     vcd_remove_tree(o.out_dir);
     vcd_ner_train_report r;
     vcd_status rc = vcd_ner_train(&o, &r);
