@@ -57,7 +57,7 @@ check() {
 awk -F, 'NR == 1 { print; next } { rows[NR] = $0 }
          END { for (k = 1; k <= 7; k++) for (r = 2; r <= NR; r++) { s = rows[r]; sub(/^[^,]*/, "k" k "-&", s); print s } }' \
   "$SAMPLE" >"$T/sample7.csv"
-head -3 "$SAMPLE" >"$T/two.csv"
+{ head -1 "$SAMPLE"; grep -m2 "Trump" "$SAMPLE"; } >"$T/two.csv" # two comments that name someone
 
 check "sample, default tagger" 2 "$SAMPLE"
 check "sample, rule tagger (split per comment)" 2 "$SAMPLE" --tagger rules
