@@ -50,7 +50,7 @@ TOPICS = [
     ("films", r"star wars|jedi|marvel|avengers|spider-?man|disney|batman|superman|"
               r"wonder woman|pixar|iron man|guardians of the galaxy"),
 ]
-LATE = re.compile(r"\bsavitar\b", re.I)
+LATE = re.compile(r"\bsavitars?\b", re.I)
 START = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 END = dt.datetime(2026, 7, 1, tzinfo=dt.timezone.utc)
 LATE_START = dt.datetime(2026, 6, 10, tzinfo=dt.timezone.utc)
