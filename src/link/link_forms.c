@@ -346,19 +346,31 @@ static int u32_cmp(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
+/* A fixed random place for comment d among n: a 64-bit mix of its index.
+ * (A permutation d -> a d mod n would not do: it maps evenly spaced comments
+ * to evenly spaced places, three gap lengths at most, so their nearness
+ * would not be chance's.) */
+static uint32_t scattered(uint32_t d, uint64_t n)
+{
+    uint64_t x = ((uint64_t)d + 1) * 0x9E3779B97F4A7C15ull;
+    x ^= x >> 31;
+    x *= 0xBF58476D1CE4E5B9ull;
+    x ^= x >> 29;
+    return (uint32_t)(x % n);
+}
+
 /* Share of the consecutive comments of each form (seen in two or more) that
- * lie within LINK_NEARBY_DOCS of each other, with comment d at position
- * (step * d) mod n: step 1 is the input's order, a step near n times the
- * golden ratio (coprime to n) scatters every run of neighbours. */
-static double near_share(const vcd_link_forms *lf, uint64_t step, uint64_t n, uint32_t *scratch)
+ * lie within LINK_NEARBY_DOCS of each other: in the input's order, or with
+ * every comment at its scattered place. */
+static double near_share(const vcd_link_forms *lf, int scatter, uint64_t n, uint32_t *scratch)
 {
     uint64_t near = 0, gaps = 0;
     for (size_t f = 0; f < lf->n; f++) {
         const link_form *x = &lf->items[f];
         if (x->n_docs < 2) continue;
         for (uint32_t i = 0; i < x->n_docs; i++)
-            scratch[i] = (uint32_t)((step * x->docs[i]) % n);
-        if (step != 1) qsort(scratch, x->n_docs, sizeof *scratch, u32_cmp);
+            scratch[i] = scatter ? scattered(x->docs[i], n) : x->docs[i];
+        if (scatter) qsort(scratch, x->n_docs, sizeof *scratch, u32_cmp);
         for (uint32_t i = 1; i < x->n_docs; i++)
             near += scratch[i] - scratch[i - 1] <= LINK_NEARBY_DOCS;
         gaps += x->n_docs - 1;
@@ -366,19 +378,10 @@ static double near_share(const vcd_link_forms *lf, uint64_t step, uint64_t n, ui
     return gaps ? (double)near / (double)gaps : 0;
 }
 
-static uint64_t gcd64(uint64_t a, uint64_t b)
-{
-    while (b) {
-        uint64_t t = a % b;
-        a = b;
-        b = t;
-    }
-    return a;
-}
-
 /* How much nearer one form's comments are to each other in the input's
- * order than scattered: an export lists one video's comments together (a
- * lift well above 0), a shuffled file or a stream of tweets does not. */
+ * order than scattered at random: an export lists one video's comments
+ * together (a lift well above 0), a shuffled file or a stream of tweets
+ * does not. */
 static double order_lift(const vcd_link_forms *lf, uint64_t n)
 {
     if (n < 4 * LINK_NEARBY_DOCS) return 0;
@@ -386,10 +389,7 @@ static double order_lift(const vcd_link_forms *lf, uint64_t n)
     for (size_t f = 0; f < lf->n; f++)
         if (lf->items[f].n_docs > max_docs) max_docs = lf->items[f].n_docs;
     uint32_t *scratch = vcd_xmalloc(max_docs * sizeof *scratch);
-    uint64_t step = (uint64_t)((double)n * 0.6180339887) | 1;
-    while (gcd64(step, n) != 1)
-        step += 2;
-    double lift = near_share(lf, 1, n, scratch) - near_share(lf, step, n, scratch);
+    double lift = near_share(lf, 0, n, scratch) - near_share(lf, 1, n, scratch);
     free(scratch);
     return lift;
 }

@@ -323,6 +323,65 @@ static void test_principle_on_comments(void)
     vcd_link_run_free(&run);
 }
 
+/* Order lift of ten forms in 2,000 comments: each form's mentions in one
+ * run of comments (an export's order), the same counts spread over the
+ * file (a shuffle), and no comment positions at all. */
+static double lift_of(uint32_t (*doc_of)(uint32_t form, uint32_t k), int with_mentions)
+{
+    const char *s[] = {"Alpha",   "Bravo", "Charlie", "Delta", "Echo",
+                       "Foxtrot", "Golf",  "Hotel",   "India", "Juliett"};
+    uint32_t counts[10];
+    for (size_t f = 0; f < 10; f++)
+        counts[f] = 20;
+    vcd_forms forms;
+    float vec[10 * 16];
+    make_forms(&forms, s, counts, 10, vec, 16);
+    vcd_mentions ms = {0};
+    for (uint32_t d = 0; d < 2000; d++) /* sorted by document, as the pipeline gives them */
+        for (uint32_t f = 0; f < 10; f++)
+            for (uint32_t k = 0; k < 20; k++)
+                if (doc_of(f, k) == d) {
+                    vcd_mention m = {0};
+                    m.doc = d;
+                    m.form = (int32_t)f;
+                    vcd_mentions_push(&ms, &m);
+                }
+    vcd_link_input in = {&forms, vec, 16, NULL, NULL, with_mentions ? &ms : NULL, NULL};
+    vcd_link_forms *lf;
+    double lift = -1;
+    if (vcd_link_forms_build(&in, &lf) == VCD_OK) {
+        lift = vcd_link_forms_order_lift(lf);
+        vcd_link_forms_free(lf);
+    }
+    vcd_mentions_free(&ms);
+    vcd_forms_free(&forms);
+    return lift;
+}
+
+static uint32_t in_one_run(uint32_t f, uint32_t k)
+{
+    return 200 * f + 3 * k;
+}
+
+/* A seeded shuffle: a fixed 64-bit mix of (form, k). */
+static uint32_t spread(uint32_t f, uint32_t k)
+{
+    uint64_t x = (uint64_t)(20u * f + k + 1) * 0x9E3779B97F4A7C15ull;
+    x ^= x >> 31;
+    x *= 0xBF58476D1CE4E5B9ull;
+    x ^= x >> 29;
+    return (uint32_t)(x % 2000u);
+}
+
+static void test_order_lift(void)
+{
+    double ordered = lift_of(in_one_run, 1), shuffled = lift_of(spread, 1);
+    CHECK_MSG(ordered > 0.5, "one run per form: lift %.3f", ordered);
+    CHECK_MSG(shuffled < VCD_LINK_ORDER_MIN_LIFT && shuffled > -VCD_LINK_ORDER_MIN_LIFT,
+              "spread over the file: lift %.3f", shuffled);
+    CHECK(lift_of(in_one_run, 0) == 0);
+}
+
 int main(void)
 {
     test_evidence();
@@ -330,6 +389,7 @@ int main(void)
     test_cannot_link();
     test_fit();
     test_model_files();
+    test_order_lift();
     test_principle_on_comments();
     return test_finish();
 }
