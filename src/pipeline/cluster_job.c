@@ -507,8 +507,8 @@ void cluster_pair_membership(const vcd_link_pairs *pairs, const int32_t *labels,
     }
 }
 
-vcd_status cluster_linker_load(const vcd_cluster_options *o, const vcd_encoder *enc,
-                               vcd_linker_model *model)
+static vcd_status cluster_linker_load(const vcd_cluster_options *o, const vcd_encoder *enc,
+                                      vcd_linker_model *model)
 {
     const char *kind = vcd_encoder_kind(enc);
     const char *path = o->linker_path ? o->linker_path : vcd_linker_default_path_for(kind);
@@ -523,14 +523,23 @@ vcd_status cluster_linker_load(const vcd_cluster_options *o, const vcd_encoder *
     return VCD_OK;
 }
 
-static vcd_status link_identity(const vcd_cluster_options *o, job_state *j, vcd_cluster_report *r)
+vcd_status cluster_link_score(const vcd_cluster_options *o, vcd_link_run *run, double *cannot_p,
+                              double *order_lift)
 {
     vcd_linker_model model;
-    vcd_status rc = cluster_linker_load(o, j->run.encoder, &model);
+    vcd_status rc = cluster_linker_load(o, run->encoder, &model);
     if (rc) return rc;
-    vcd_linker_score(&model, &j->run.pairs);
-    r->order_lift = vcd_link_forms_order_lift(j->run.link_forms);
-    double cannot = o->cannot_link ? model.cannot_link : 0.0;
+    vcd_linker_score(&model, &run->pairs);
+    *cannot_p = o->cannot_link ? model.cannot_link : 0.0;
+    *order_lift = vcd_link_forms_order_lift(run->link_forms);
+    return VCD_OK;
+}
+
+static vcd_status link_identity(const vcd_cluster_options *o, job_state *j, vcd_cluster_report *r)
+{
+    double cannot;
+    vcd_status rc = cluster_link_score(o, &j->run, &cannot, &r->order_lift);
+    if (rc) return rc;
     vcd_link_cluster(&j->run.pairs, j->run.link_forms, 0.5, cannot, j->labels);
     cluster_pair_membership(&j->run.pairs, j->labels, j->run.forms.n, j->probs);
     /* Every form is an entity, alone if nothing joins it: what is noise is

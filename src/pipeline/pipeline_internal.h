@@ -21,9 +21,11 @@ vcd_status cluster_write_files(const char *dir, const vcd_link_run *run, const d
                                const vcd_entities *entities, int keep_text,
                                struct cJSON **files_out);
 vcd_status cluster_write_manifest(const char *dir, struct cJSON *manifest);
-/* The pair model for this encoder (checked to be fit with it). */
-vcd_status cluster_linker_load(const vcd_cluster_options *o, const vcd_encoder *enc,
-                               vcd_linker_model *model);
+/* Scores the run's pairs with the pair model for its encoder (checked to
+ * be fit with it); *cannot_p is the cannot-link level the options ask for
+ * (0: off) and *order_lift the input's (vcd_link_forms_order_lift). */
+vcd_status cluster_link_score(const vcd_cluster_options *o, vcd_link_run *run, double *cannot_p,
+                              double *order_lift);
 /* Membership of a form in its entity: the highest P(same) of a pair that
  * joins it to another form of the same entity. */
 void cluster_pair_membership(const vcd_link_pairs *pairs, const int32_t *labels, size_t n,

@@ -282,18 +282,15 @@ static int32_t *form_anchors(const update_job *j, vcd_update_report *r)
 
 static vcd_status link_update(const vcd_cluster_options *o, update_job *j, vcd_update_report *r)
 {
-    vcd_linker_model model;
-    vcd_status rc = cluster_linker_load(o, j->run.encoder, &model);
+    double cannot;
+    vcd_status rc = cluster_link_score(o, &j->run, &cannot, &j->cr.order_lift);
     if (rc) return rc;
-    vcd_linker_score(&model, &j->run.pairs);
-    j->cr.order_lift = vcd_link_forms_order_lift(j->run.link_forms);
     size_t n = j->run.forms.n;
     int32_t n_old = (int32_t)j->old.n_entities;
     int32_t *anchor = form_anchors(j, r);
     j->labels = vcd_xmalloc((n + 1) * sizeof *j->labels);
     j->probs = vcd_xmalloc((n + 1) * sizeof *j->probs);
-    size_t groups = vcd_link_cluster_anchored(&j->run.pairs, j->run.link_forms, 0.5,
-                                              o->cannot_link ? model.cannot_link : 0.0, anchor,
+    size_t groups = vcd_link_cluster_anchored(&j->run.pairs, j->run.link_forms, 0.5, cannot, anchor,
                                               n_old, &j->merges, j->labels);
     free(anchor);
     cluster_pair_membership(&j->run.pairs, j->labels, n, j->probs);
