@@ -24,6 +24,9 @@ typedef struct {
 /* Groups mentions into forms, setting m->form. Deterministic: forms are
  * numbered in order of first appearance. */
 void vcd_forms_build(const vcd_corpus *c, vcd_mentions *ms, vcd_forms *out);
+/* Digest of the first n forms' keys in order: whether a state's per-form
+ * data still lines up with forms built again. */
+uint64_t vcd_forms_keys_digest(const vcd_forms *f, size_t n);
 void vcd_forms_free(vcd_forms *f);
 
 typedef struct {

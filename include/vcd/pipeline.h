@@ -60,6 +60,15 @@ typedef struct {
  * fills the report, the others tag and encode their part. */
 vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *report);
 
+/* Per-form sums of mention vectors in fixed point (2^32 = 1.0), as a state
+ * stores them (form_sums.bin): the form vectors are these normalised. */
+typedef struct {
+    const int64_t *sums;    /* n_forms x dim */
+    const uint64_t *counts; /* mentions summed into each form */
+    size_t n_forms, dim;
+    uint64_t keys_digest; /* vcd_forms_keys_digest of those n_forms forms */
+} vcd_form_sums_view;
+
 /* The stages `cluster` and `train-linker` share: ingest, mentions, forms,
  * form vectors, the KB and the scored-later candidate pairs. */
 typedef struct {
@@ -68,6 +77,7 @@ typedef struct {
     vcd_mentions mentions; /* sorted by (document, offset) */
     vcd_forms forms;
     vcd_encoder *encoder;
+    int64_t *form_sums;  /* forms.n x dim, what form_vectors normalise */
     float *form_vectors; /* forms.n x dim */
     size_t dim;
     char *tagger;
@@ -77,6 +87,11 @@ typedef struct {
     /* Documents 0..linked_docs-1 are linked already (update): candidate
      * pairs then need a form that a later document mentions. 0: all. */
     size_t linked_docs;
+    /* update: the state's sums over documents 0..linked_docs-1, used when
+     * they are those of the first prior.n_forms forms (same keys, same
+     * counts); then only later documents' mentions are encoded. */
+    vcd_form_sums_view prior;
+    size_t mentions_encoded;
 } vcd_link_run;
 
 vcd_status vcd_link_run_prepare(const vcd_cluster_options *o, vcd_link_run *run,
@@ -102,7 +117,8 @@ typedef struct {
     size_t docs_read, docs_added, duplicates_skipped;
     size_t mentions_added, forms_added, entities_grown, new_entities, proposed_merges;
     size_t docs, mentions, forms, entities; /* of the state written */
-    int written;                            /* 0: nothing new, the state was left as it was */
+    size_t mentions_encoded; /* the new ones, or every one without the state's sums */
+    int written;             /* 0: nothing new, the state was left as it was */
     double seconds_read, seconds_ingest, seconds_tag, seconds_encode, seconds_link, seconds_write;
 } vcd_update_report;
 

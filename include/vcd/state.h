@@ -16,7 +16,7 @@
 #include "vcd/index.h"
 #include "vcd/link.h"
 
-#define VCD_STATE_MANIFEST_SCHEMA "vcdiscover.manifest/2"
+#define VCD_STATE_MANIFEST_SCHEMA "vcdiscover.manifest/3"
 
 typedef struct vcd_state vcd_state;
 

@@ -17,13 +17,14 @@ static void print_report(const vcd_update_options *o, const vcd_update_report *r
                "\"comments_added\":%zu,\"duplicates_skipped\":%zu,\"mentions_added\":%zu,"
                "\"forms_added\":%zu,\"entities_grown\":%zu,\"new_entities\":%zu,"
                "\"proposed_merges\":%zu,\"docs\":%zu,\"mentions\":%zu,\"forms\":%zu,"
-               "\"entities\":%zu,\"seconds\":{\"read\":%.3f,\"ingest\":%.3f,\"tag\":%.3f,"
+               "\"entities\":%zu,\"mentions_encoded\":%zu,\"seconds\":{\"read\":%.3f,\"ingest\":%."
+               "3f,\"tag\":%.3f,"
                "\"encode\":%.3f,\"link\":%.3f,\"write\":%.3f,\"total\":%.3f}}\n",
                r->written ? "true" : "false", r->docs_read, r->docs_added, r->duplicates_skipped,
                r->mentions_added, r->forms_added, r->entities_grown, r->new_entities,
-               r->proposed_merges, r->docs, r->mentions, r->forms, r->entities, r->seconds_read,
-               r->seconds_ingest, r->seconds_tag, r->seconds_encode, r->seconds_link,
-               r->seconds_write, total);
+               r->proposed_merges, r->docs, r->mentions, r->forms, r->entities, r->mentions_encoded,
+               r->seconds_read, r->seconds_ingest, r->seconds_tag, r->seconds_encode,
+               r->seconds_link, r->seconds_write, total);
         return;
     }
     printf("%zu comments read: %zu new, %zu already in the state (skipped)\n", r->docs_read,

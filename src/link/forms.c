@@ -90,3 +90,11 @@ void vcd_forms_free(vcd_forms *f)
     free(f->items);
     memset(f, 0, sizeof *f);
 }
+
+uint64_t vcd_forms_keys_digest(const vcd_forms *f, size_t n)
+{
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+    for (size_t i = 0; i < n && i < f->n; i++)
+        h = vcd_hash64(f->items[i].key, strlen(f->items[i].key) + 1, h); /* the NUL separates */
+    return h;
+}

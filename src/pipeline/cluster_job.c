@@ -135,16 +135,41 @@ float *cluster_form_vectors(const int64_t *sums, size_t n_forms, size_t dim)
     return v;
 }
 
-/* Form vector = normalised mean of its mentions' vectors. */
-static float *encode_forms(const vcd_cluster_options *o, vcd_encoder *enc, const vcd_corpus *c,
-                           const vcd_mentions *ms, size_t n_forms)
+/* Whether the state's sums (run->prior) are those of the forms built again:
+ * the same first keys, and each of those forms with as many mentions before
+ * linked_docs as the state summed. Any difference (another tagger's
+ * mentions, a state of an older version) means encoding everything. */
+static int prior_applies(const vcd_link_run *run, size_t dim)
 {
-    size_t dim = vcd_encoder_dim(enc);
-    int64_t *sums = vcd_xcalloc(n_forms * dim, sizeof *sums);
-    cluster_encode_sum(o, enc, c, ms->items, ms->n, sums);
-    float *v = cluster_form_vectors(sums, n_forms, dim);
-    free(sums);
-    return v;
+    const vcd_form_sums_view *p = &run->prior;
+    if (!p->sums || p->dim != dim || p->n_forms > run->forms.n ||
+        vcd_forms_keys_digest(&run->forms, p->n_forms) != p->keys_digest)
+        return 0;
+    uint64_t *old = vcd_xcalloc(run->forms.n + 1, sizeof *old);
+    for (size_t i = 0; i < run->mentions.n && run->mentions.items[i].doc < run->linked_docs; i++)
+        old[run->mentions.items[i].form]++;
+    int same = 1;
+    for (size_t f = 0; f < run->forms.n && same; f++)
+        same = old[f] == (f < p->n_forms ? p->counts[f] : 0);
+    free(old);
+    return same;
+}
+
+/* Form vector = normalised mean of its mentions' vectors; the sums stay in
+ * the run for the state. */
+static void encode_forms(const vcd_cluster_options *o, vcd_link_run *run)
+{
+    size_t dim = run->dim, first = 0;
+    run->form_sums = vcd_xcalloc(run->forms.n * dim + 1, sizeof *run->form_sums);
+    if (prior_applies(run, dim)) {
+        memcpy(run->form_sums, run->prior.sums, run->prior.n_forms * dim * sizeof *run->form_sums);
+        while (first < run->mentions.n && run->mentions.items[first].doc < run->linked_docs)
+            first++;
+    }
+    run->mentions_encoded = run->mentions.n - first;
+    cluster_encode_sum(o, run->encoder, run->corpus, run->mentions.items + first,
+                       run->mentions_encoded, run->form_sums);
+    run->form_vectors = cluster_form_vectors(run->form_sums, run->forms.n, dim);
 }
 
 static vcd_status cluster_forms(const vcd_cluster_options *o, const float *X,
@@ -321,8 +346,8 @@ static void job_free(job_state *j)
 }
 
 /* Every state file, in the order written; the manifest records each. */
-static const char *const state_files[] = {"docs.jsonl", "mentions.jsonl", "forms.jsonl",
-                                          "entities.json", STATE_FORM_VECTORS};
+static const char *const state_files[] = {"docs.jsonl",    "mentions.jsonl",   "forms.jsonl",
+                                          "entities.json", STATE_FORM_VECTORS, STATE_FORM_SUMS};
 
 /* Removes the files that say "this directory is a finished state" before
  * any is replaced: the manifest, and the FAISS file older versions wrote. */
@@ -346,7 +371,8 @@ vcd_status cluster_write_files(const char *dir, const vcd_link_run *run, const d
                                    entities)) ||
         (rc = state_write_forms(dir, &run->forms)) ||
         (rc = state_write_entities(dir, &run->forms, entities)) ||
-        (rc = state_write_form_vectors(dir, run->form_vectors, run->forms.n, run->dim)))
+        (rc = state_write_form_vectors(dir, run->form_vectors, run->forms.n, run->dim)) ||
+        (rc = state_write_form_sums(dir, run->form_sums, &run->forms, run->dim)))
         return rc;
     cJSON *files = cJSON_CreateObject();
     for (size_t i = 0; i < sizeof state_files / sizeof *state_files && !rc; i++)
@@ -450,8 +476,7 @@ vcd_status vcd_link_run_finish(const vcd_cluster_options *o, vcd_link_run *run,
     vcd_status rc = vcd_encoder_open(o->encoder_spec, run->vectors, &o->encoder, &run->encoder);
     if (!rc) {
         run->dim = vcd_encoder_dim(run->encoder);
-        run->form_vectors =
-            encode_forms(o, run->encoder, run->corpus, &run->mentions, run->forms.n);
+        encode_forms(o, run);
     }
     r->seconds_encode = now_seconds() - t2;
     return rc ? rc : cluster_link_facts(o, run, r);
@@ -486,6 +511,7 @@ void vcd_link_run_free(vcd_link_run *run)
     vcd_mentions_free(&run->mentions);
     vcd_forms_free(&run->forms);
     vcd_encoder_free(run->encoder);
+    free(run->form_sums);
     free(run->form_vectors);
     free(run->tagger);
     vcd_kb_close(run->kb);

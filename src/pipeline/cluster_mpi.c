@@ -236,8 +236,12 @@ static vcd_status encode_part(const world *w, const vcd_cluster_options *o, vcd_
         MPI_Reduce(w->rank == 0 ? MPI_IN_PLACE : sums + at, sums + at, n, MPI_INT64_T, MPI_SUM, 0,
                    MPI_COMM_WORLD);
     }
-    if (w->rank == 0) run->form_vectors = cluster_form_vectors(sums, run->forms.n, run->dim);
-    free(sums);
+    if (w->rank == 0) {
+        run->form_vectors = cluster_form_vectors(sums, run->forms.n, run->dim);
+        run->form_sums = sums; /* the state keeps them */
+    } else {
+        free(sums);
+    }
     return VCD_OK;
 }
 

@@ -22,6 +22,7 @@
 #include "vcd/state.h"
 #include "vcd/strmap.h"
 #include "vcd/vectors.h"
+#include "../state/state_files.h"
 #include "../state/state_internal.h"
 #include "pipeline_internal.h"
 
@@ -51,6 +52,7 @@ typedef struct {
     vcd_entities entities;
     vcd_link_merges merges;
     vcd_cluster_report cr;
+    vcd_mapped_file sums_file; /* the state's form sums: run.prior points into it */
 } update_job;
 
 static double now_seconds(void)
@@ -73,6 +75,7 @@ static void job_free(update_job *j)
     free(j->probs);
     vcd_entities_free(&j->entities);
     free(j->merges.items);
+    vcd_unmap_file(&j->sums_file);
 }
 
 static size_t count_codepoints(const char *s)
@@ -94,6 +97,20 @@ static size_t byte_offset(const char *s, size_t len, uint32_t cp)
             i++;
     }
     return i;
+}
+
+/* The state's form sums, when it has them (states of older versions do
+ * not: then every mention is encoded again). */
+static vcd_status read_form_sums(const char *dir, update_job *j)
+{
+    const cJSON *files = cJSON_GetObjectItemCaseSensitive(j->manifest, "files");
+    if (!cJSON_GetObjectItemCaseSensitive(files, STATE_FORM_SUMS)) return VCD_OK;
+    vcd_status rc = state_file_map(j->manifest, dir, STATE_FORM_SUMS, &j->sums_file);
+    if (rc) return rc;
+    char *path = vcd_path_join(dir, STATE_FORM_SUMS);
+    rc = state_check_form_sums(path, &j->sums_file, &j->run.prior);
+    free(path);
+    return rc;
 }
 
 /* The state as every reader checks it, plus what an update needs: identity
@@ -122,7 +139,7 @@ static vcd_status read_state(const char *dir, update_job *j)
     for (size_t i = 0; i < j->old.n_mentions; i++)
         if (j->old.mentions[i].entity_id < 0)
             return vcd_fail(VCD_EINPUT, "%s/mentions.jsonl:%zu: mention in no entity", dir, i + 1);
-    return VCD_OK;
+    return read_form_sums(dir, j);
 }
 
 static const char *manifest_str(const cJSON *m, const char *section, const char *key)
@@ -477,8 +494,8 @@ static char *staging_path(const char *dir)
 static int is_state_file(const char *name)
 {
     static const char *const names[] = {"manifest.json", "docs.jsonl",    "mentions.jsonl",
-                                        "forms.jsonl",   "entities.json", "form_vectors.bin",
-                                        VCD_LOCK_FILE};
+                                        "forms.jsonl",   "entities.json", STATE_FORM_VECTORS,
+                                        STATE_FORM_SUMS, VCD_LOCK_FILE};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(name, names[i]) == 0) return 1;
     return 0;
@@ -575,6 +592,7 @@ static vcd_status run_update(const vcd_update_options *uo, update_job *j, vcd_up
     if ((rc = vcd_link_run_finish(o, &j->run, &j->cr))) return rc;
     if ((rc = check_tagger_and_kb(uo->state_dir, j))) return rc;
     r->seconds_encode = j->cr.seconds_encode;
+    r->mentions_encoded = j->run.mentions_encoded;
     if ((rc = link_update(o, j, r))) return rc;
     vcd_entities_build(&j->all, &j->run.mentions, &j->run.forms, j->labels, j->probs, &j->entities);
     if ((rc = renumber(j, uo->state_dir))) return rc;

@@ -6,6 +6,7 @@
 #define VCD_STATE_FILES_H
 
 #include "vcd/fileio.h"
+#include "vcd/pipeline.h"
 
 struct cJSON;
 
@@ -16,6 +17,16 @@ struct cJSON;
 #define STATE_FORM_VECTORS "form_vectors.bin"
 #define STATE_FORM_VECTORS_MAGIC "VCDFVEC1"
 #define STATE_FORM_VECTORS_HEADER 32u
+
+/* The fixed-point sums the form vectors are normalised from (2^32 = 1.0 per
+ * mention, each mention a unit vector), so that `update` adds the vectors of
+ * new mentions to them instead of encoding every mention again:
+ *   magic "VCDFSUM1" (8 bytes), uint32 version, uint32 dim, uint64 n,
+ *   uint64 keys digest (vcd_forms_keys_digest of the n forms), then n uint64
+ *   mention counts and n x dim int64 sums, all little endian. */
+#define STATE_FORM_SUMS "form_sums.bin"
+#define STATE_FORM_SUMS_MAGIC "VCDFSUM1"
+#define STATE_FORM_SUMS_HEADER 32u
 
 /* Adds {"bytes", "lines", "digest"} of dir/name to the manifest's "files"
  * object (the file is read back once, so the record describes what is on
@@ -32,5 +43,12 @@ vcd_status state_write_form_vectors(const char *dir, const float *X, size_t n, s
  * expected, every value finite. On success *rows points into f. */
 vcd_status state_check_form_vectors(const char *path, const vcd_mapped_file *f, size_t n,
                                     size_t dim, const float **rows);
+
+vcd_status state_write_form_sums(const char *dir, const int64_t *sums, const vcd_forms *forms,
+                                 size_t dim);
+/* Checks a mapped form-sum file (header, exact size, every count and sum
+ * within what count unit vectors can add up to) and points *out into f. */
+vcd_status state_check_form_sums(const char *path, const vcd_mapped_file *f,
+                                 vcd_form_sums_view *out);
 
 #endif

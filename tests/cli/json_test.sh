@@ -51,7 +51,7 @@ check "$T/stdout" vcdiscover.cluster-run/1 "input=$T/c.csv" "out=$T/s" "files.ma
   docs=182 skipped_rows=0 mentions entities seconds.total
 ents=$(grep -o '"entities":[0-9]*' "$T/stdout" | cut -d: -f2)
 [ "${ents:-0}" -gt 0 ] && ok || bad "cluster --json reports no entities"
-check "$T/s/manifest.json" vcdiscover.manifest/2 files
+check "$T/s/manifest.json" vcdiscover.manifest/3 files
 check "$T/s/entities.json" vcdiscover.entities/1 entities.0.name entities.0.aliases.0.text
 
 # trends --json: the trends file's document on stdout, the summary on stderr

@@ -1,15 +1,17 @@
 /* libFuzzer: the state directory readers (vcd_state_open for match,
- * vcd_records_load for trends/report/eval).
+ * vcd_records_load for trends/report/eval, and the form-sum check `update`
+ * runs).
  *
  * Input: first byte = mode, then the payload.
  *   mode & 0x0F == 0   the payload is a whole directory: repeated
  *                      [file index byte][uint32 LE length][bytes]
- *   mode & 0x0F in 1-6 the payload replaces that one file of a valid state
+ *   mode & 0x0F in 1-7 the payload replaces that one file of a valid state
  *                      built once from a tiny corpus
  *   mode & 0x80        re-record every file's size, lines and digest in the
  *                      manifest afterwards (as a forger would), so that the
  *                      parsers behind the integrity check are reached too. */
 #include "../../src/state/state_files.h"
+#include "../../src/state/state_internal.h"
 #include "vcd/fileio.h"
 #include "vcd/pipeline.h"
 #include "vcd/state.h"
@@ -22,7 +24,8 @@
 #include <unistd.h>
 
 static const char *const names[] = {"manifest.json", "docs.jsonl",    "mentions.jsonl",
-                                    "forms.jsonl",   "entities.json", STATE_FORM_VECTORS};
+                                    "forms.jsonl",   "entities.json", STATE_FORM_VECTORS,
+                                    STATE_FORM_SUMS};
 enum { N_NAMES = sizeof names / sizeof *names };
 
 static char template_dir[64], work_dir[64];
@@ -98,6 +101,30 @@ static void forge_manifest(void)
     free(path);
 }
 
+/* As `update` reads them: through the manifest, then the checks that keep
+ * its additions from overflowing. */
+static void read_form_sums(void)
+{
+    vcd_status rc;
+    cJSON *man = state_read_json(work_dir, "manifest.json", &rc);
+    vcd_mapped_file f;
+    if (man && state_file_map(man, work_dir, STATE_FORM_SUMS, &f) == VCD_OK) {
+        char *path = vcd_path_join(work_dir, STATE_FORM_SUMS);
+        vcd_form_sums_view v;
+        if (state_check_form_sums(path, &f, &v) == VCD_OK) {
+            uint64_t acc = 0; /* touch every word the check passed */
+            for (size_t i = 0; i < v.n_forms * v.dim; i++)
+                acc ^= (uint64_t)v.sums[i];
+            for (size_t i = 0; i < v.n_forms; i++)
+                if (v.counts[i] == 0) __builtin_trap();
+            if (acc == 1) __builtin_trap(); /* keeps the loop */
+        }
+        free(path);
+        vcd_unmap_file(&f);
+    }
+    cJSON_Delete(man);
+}
+
 static void read_back(void)
 {
     vcd_state *s = NULL;
@@ -109,6 +136,7 @@ static void read_back(void)
         vcd_state_match(s, "AVP", 3, 0.0, hits, &n);
         vcd_state_close(s);
     }
+    read_form_sums();
     vcd_records r;
     if (vcd_records_load(work_dir, &r) == VCD_OK) {
         for (size_t i = 0; i < r.n_mentions; i++)

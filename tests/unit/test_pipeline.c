@@ -110,7 +110,7 @@ static void test_sample(void)
         free(b);
     }
     char *m1 = slurp(out, "manifest.json");
-    CHECK(m1 && strstr(m1, "\"schema\":\t\"vcdiscover.manifest/2\"") != NULL);
+    CHECK(m1 && strstr(m1, "\"schema\":\t\"vcdiscover.manifest/3\"") != NULL);
     free(m1);
 
     /* match reads the state back */

@@ -2,6 +2,7 @@
  * manifest (size, lines, digest), the FAISS index is rebuilt from validated
  * form vectors, and a crafted file with a matching digest is still refused. */
 #include "../../src/state/state_files.h"
+#include "../../src/state/state_internal.h"
 #include "test.h"
 #include "vcd/fileio.h"
 #include "vcd/pipeline.h"
@@ -38,8 +39,8 @@ static char *copy_state(const char *src)
 {
     char *dir = strdup("/tmp/vcd_state_copy_XXXXXX");
     if (!mkdtemp(dir)) return dir;
-    const char *names[] = {"manifest.json", "docs.jsonl",    "mentions.jsonl",
-                           "forms.jsonl",   "entities.json", STATE_FORM_VECTORS};
+    const char *names[] = {"manifest.json", "docs.jsonl",       "mentions.jsonl", "forms.jsonl",
+                           "entities.json", STATE_FORM_VECTORS, STATE_FORM_SUMS};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         char *a = vcd_path_join(src, names[i]), *b = vcd_path_join(dir, names[i]);
         copy_file(a, b);
@@ -211,6 +212,73 @@ static void test_form_vectors(const char *good)
     free(d);
 }
 
+/* form_sums.bin as `update` reads it: through the manifest, then checked. */
+static vcd_status check_sums(const char *dir, vcd_form_sums_view *v, vcd_mapped_file *f)
+{
+    vcd_status rc;
+    cJSON *man = state_read_json(dir, "manifest.json", &rc);
+    if (!rc) rc = state_file_map(man, dir, STATE_FORM_SUMS, f);
+    cJSON_Delete(man);
+    if (rc) return rc;
+    char *path = vcd_path_join(dir, STATE_FORM_SUMS);
+    rc = state_check_form_sums(path, f, v);
+    free(path);
+    if (rc) vcd_unmap_file(f);
+    return rc;
+}
+
+static void expect_sums_refused(const char *dir, const char *why)
+{
+    vcd_form_sums_view v;
+    vcd_mapped_file f;
+    vcd_status rc = check_sums(dir, &v, &f);
+    if (rc == VCD_OK) vcd_unmap_file(&f);
+    CHECK_MSG(rc == VCD_EINPUT && strstr(vcd_last_error(), why), "want \"%s\", got %s", why,
+              rc ? vcd_last_error() : "ok");
+}
+
+static void test_form_sums(const char *good)
+{
+    vcd_form_sums_view v;
+    vcd_mapped_file f;
+    CHECK_MSG(check_sums(good, &v, &f) == VCD_OK, "%s", vcd_last_error());
+    vcd_records r;
+    CHECK(vcd_records_load(good, &r) == VCD_OK);
+    uint64_t total = 0;
+    for (size_t i = 0; i < v.n_forms; i++)
+        total += v.counts[i];
+    CHECK(v.n_forms > 0 && v.dim > 0 && total == r.n_mentions);
+    vcd_records_free(&r);
+    vcd_unmap_file(&f);
+    char *d = copy_state(good);
+    size_t n = file_size(d, STATE_FORM_SUMS);
+    rewrite(d, STATE_FORM_SUMS, n - 8, "");
+    expect_sums_refused(d, "bytes, the manifest records");
+    forge_manifest(d, STATE_FORM_SUMS);
+    expect_sums_refused(d, "cannot hold");
+    vcd_remove_tree(d);
+    free(d);
+    d = copy_state(good);
+    uint64_t zero = 0, huge = (uint64_t)1 << 62;
+    patch(d, STATE_FORM_SUMS, STATE_FORM_SUMS_HEADER, &zero, 8); /* form 0: no mention */
+    forge_manifest(d, STATE_FORM_SUMS);
+    expect_sums_refused(d, "mention count of 0");
+    uint64_t one = 1;
+    patch(d, STATE_FORM_SUMS, STATE_FORM_SUMS_HEADER, &one, 8);
+    patch(d, STATE_FORM_SUMS, STATE_FORM_SUMS_HEADER + 8 * (long)v.n_forms, &huge, 8);
+    forge_manifest(d, STATE_FORM_SUMS);
+    expect_sums_refused(d, "sums more than");
+    uint64_t many = UINT64_MAX / 4;
+    patch(d, STATE_FORM_SUMS, 16, &many, 8); /* header claims more forms than fit */
+    forge_manifest(d, STATE_FORM_SUMS);
+    expect_sums_refused(d, "cannot hold");
+    patch(d, STATE_FORM_SUMS, 0, "VCDFSUM2", 8);
+    forge_manifest(d, STATE_FORM_SUMS);
+    expect_sums_refused(d, "not a form-sum file");
+    vcd_remove_tree(d);
+    free(d);
+}
+
 int main(void)
 {
     char *good = build_state();
@@ -222,6 +290,7 @@ int main(void)
     free(faiss);
     test_damaged_files(good);
     test_form_vectors(good);
+    test_form_sums(good);
     vcd_remove_tree(good);
     free(good);
     return test_finish();
