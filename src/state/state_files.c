@@ -116,19 +116,18 @@ static void put64(unsigned char *p, uint64_t v)
     memcpy(p, &v, 8);
 }
 
-vcd_status state_write_form_vectors(const char *dir, const float *X, size_t n, size_t dim)
+/* dir/name = the byte ranges parts[0..n) in order, written atomically. */
+static vcd_status write_binary(const char *dir, const char *name, const void *const *parts,
+                               const size_t *lens, size_t n)
 {
-    unsigned char h[STATE_FORM_VECTORS_HEADER] = {0};
-    memcpy(h, STATE_FORM_VECTORS_MAGIC, 8);
-    put32(h + 8, 1);
-    put32(h + 12, (uint32_t)dim);
-    put64(h + 16, n);
-    char *path = vcd_path_join(dir, STATE_FORM_VECTORS);
+    char *path = vcd_path_join(dir, name);
     vcd_atomic_file f;
     vcd_status rc = vcd_atomic_open(&f, path);
     if (rc == VCD_OK) {
-        if (fwrite(h, 1, sizeof h, f.fp) == sizeof h &&
-            (n == 0 || fwrite(X, sizeof *X * dim, n, f.fp) == n)) {
+        int ok = 1;
+        for (size_t i = 0; ok && i < n; i++)
+            ok = lens[i] == 0 || fwrite(parts[i], 1, lens[i], f.fp) == lens[i];
+        if (ok) {
             rc = vcd_atomic_commit(&f);
         } else {
             rc = vcd_fail(VCD_ERUNTIME, "%s: write failed: %s", path, strerror(errno));
@@ -137,6 +136,18 @@ vcd_status state_write_form_vectors(const char *dir, const float *X, size_t n, s
     }
     free(path);
     return rc;
+}
+
+vcd_status state_write_form_vectors(const char *dir, const float *X, size_t n, size_t dim)
+{
+    unsigned char h[STATE_FORM_VECTORS_HEADER] = {0};
+    memcpy(h, STATE_FORM_VECTORS_MAGIC, 8);
+    put32(h + 8, 1);
+    put32(h + 12, (uint32_t)dim);
+    put64(h + 16, n);
+    const void *parts[] = {h, X};
+    size_t lens[] = {sizeof h, n * dim * sizeof *X};
+    return write_binary(dir, STATE_FORM_VECTORS, parts, lens, 2);
 }
 
 vcd_status state_check_form_vectors(const char *path, const vcd_mapped_file *f, size_t n,
@@ -178,26 +189,13 @@ vcd_status state_write_form_sums(const char *dir, const int64_t *sums, const vcd
     put32(h + 12, (uint32_t)dim);
     put64(h + 16, forms->n);
     put64(h + 24, vcd_forms_keys_digest(forms, forms->n));
-    char *path = vcd_path_join(dir, STATE_FORM_SUMS);
-    vcd_atomic_file f;
-    vcd_status rc = vcd_atomic_open(&f, path);
-    if (rc) {
-        free(path);
-        return rc;
-    }
-    int ok = fwrite(h, 1, sizeof h, f.fp) == sizeof h;
-    for (size_t i = 0; ok && i < forms->n; i++) {
-        uint64_t count = forms->items[i].count;
-        ok = fwrite(&count, sizeof count, 1, f.fp) == 1;
-    }
-    if (ok && forms->n && dim) ok = fwrite(sums, sizeof *sums * dim, forms->n, f.fp) == forms->n;
-    if (ok) {
-        rc = vcd_atomic_commit(&f);
-    } else {
-        rc = vcd_fail(VCD_ERUNTIME, "%s: write failed: %s", path, strerror(errno));
-        vcd_atomic_abort(&f);
-    }
-    free(path);
+    uint64_t *counts = vcd_xmalloc((forms->n + 1) * sizeof *counts);
+    for (size_t i = 0; i < forms->n; i++)
+        counts[i] = forms->items[i].count;
+    const void *parts[] = {h, counts, sums};
+    size_t lens[] = {sizeof h, forms->n * sizeof *counts, forms->n * dim * sizeof *sums};
+    vcd_status rc = write_binary(dir, STATE_FORM_SUMS, parts, lens, 3);
+    free(counts);
     return rc;
 }
 
