@@ -176,6 +176,25 @@ static int diminutive_variant(const link_form *s, const link_form *l)
            memcmp(s->compact, l->compact, stem) == 0;
 }
 
+/* A noun derived from a name is another thing: "YouTube" / "YouTubers",
+ * "Jake Paul" / "Jake Paulers", "London" / "Londoner", "Christian" /
+ * "Christianity", "Trump" / "Trumpism". The name has five letters or more
+ * ("Coop" / "Cooper" is a truncation) and the ending goes on its last word. */
+static int derived_noun(const link_form *s, const link_form *l)
+{
+    static const char *const endings[] = {"er", "ers", "ism", "ist", "ists", "ity"};
+    size_t sn = s->compact_len, ln = l->compact_len;
+    if (sn < 5 || ln <= sn || s->n_tokens != l->n_tokens || memcmp(s->compact, l->compact, sn))
+        return 0;
+    const char *rest = l->compact + sn;
+    size_t rn = ln - sn;
+    if (s->compact[sn - 1] == 'e' && rest[0] == 'r' && (rn == 1 || (rn == 2 && rest[1] == 's')))
+        return 1; /* YouTube + r(s) */
+    for (size_t i = 0; i < sizeof endings / sizeof *endings; i++)
+        if (strlen(endings[i]) == rn && memcmp(endings[i], rest, rn) == 0) return 1;
+    return 0;
+}
+
 static void spelling_evidence(const link_form *s, const link_form *l, float *x)
 {
     size_t sn = s->compact_len, ln = l->compact_len;
@@ -183,6 +202,7 @@ static void spelling_evidence(const link_form *s, const link_form *l, float *x)
         x[VCD_EV_SAME_LETTERS] = 1;
         return;
     }
+    if (derived_noun(s, l)) return; /* no spelling evidence: name_conflict holds them apart */
     /* the s ends the last word: "Windows S" is no plural of "windows" */
     if (sn >= 3 && ln == sn + 1 && l->compact[sn] == 's' && s->n_tokens == l->n_tokens &&
         memcmp(s->compact, l->compact, sn) == 0) {
@@ -267,20 +287,24 @@ static int alias_rules(const vcd_link_forms *lf, const link_form *a, const link_
     return rule || x[VCD_EV_KB_SAME] > 0 || x[VCD_EV_NICKNAME] > 0 || shares_any_kb(a, b);
 }
 
-/* Two full names that differ in a word ("Barry Allen" / "Ray Allen", "Jake
- * Paul" / "Sean Paul") are two people unless a rule relates them or one
+/* A name and a noun derived from it are two things. Two full names that
+ * differ in a word ("Barry Allen" / "Ray Allen", "Jake Paul" / "Sean Paul")
+ * are two people unless a rule relates them or one
  * longer name the comments use holds both: "Galaxy S8" and "Samsung S8"
  * both shorten "Samsung Galaxy S8". */
 static int names_conflict(const vcd_link_forms *lf, const link_form *a, const link_form *b,
                           int rule)
 {
+    const link_form *s, *l;
+    order_pair(a, b, &s, &l);
+    if (derived_noun(s, l)) return 1;
     return !rule && a->n_tokens >= 2 && b->n_tokens >= 2 && !link_one_name_holds(lf, a, b, 0);
 }
 
 int link_names_conflict(const vcd_link_forms *lf, uint32_t a, uint32_t b)
 {
     const link_form *fa = &lf->items[a], *fb = &lf->items[b];
-    if (a == b || fa->n_tokens < 2 || fb->n_tokens < 2) return 0;
+    if (a == b || fa->n_tokens < 2 || fb->n_tokens < 2) return 0; /* the groups' check */
     float x[VCD_EV_COUNT] = {0};
     return names_conflict(lf, fa, fb, alias_rules(lf, fa, fb, x));
 }

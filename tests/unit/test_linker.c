@@ -74,11 +74,34 @@ static void fixture_close(pair_fixture *t)
 
 static void test_evidence(void)
 {
-    const char *s[] = {
-        "Charles Barkley", "Barkley", "Apple Vision Pro", "AVP",       "iPhone 7",    "iPhone 8",
-        "Logan's",         "Logan",   "Barry Allen",      "Ray Allen", "Philippines", "Philipines",
-        "Disney cruises",  "DC",      "Democrats",        "Dems",      "Willie",      "Willy"};
-    uint32_t counts[] = {14, 39, 5, 3, 39, 27, 3, 56, 8, 7, 44, 3, 1, 18, 8, 4, 27, 3};
+    const char *s[] = {"Charles Barkley",
+                       "Barkley",
+                       "Apple Vision Pro",
+                       "AVP",
+                       "iPhone 7",
+                       "iPhone 8",
+                       "Logan's",
+                       "Logan",
+                       "Barry Allen",
+                       "Ray Allen",
+                       "Philippines",
+                       "Philipines",
+                       "Disney cruises",
+                       "DC",
+                       "Democrats",
+                       "Dems",
+                       "Willie",
+                       "Willy",
+                       "YouTube",
+                       "YouTubers",
+                       "Jake Paul",
+                       "Jake Pauler",
+                       "Coop",
+                       "Cooper",
+                       "Christian",
+                       "Christianity"};
+    uint32_t counts[] = {14, 39, 5, 3,  39, 27,  3,  56, 8, 7, 44, 3,  1,
+                         18, 8,  4, 27, 3,  405, 37, 22, 7, 2, 9,  29, 2};
     pair_fixture t;
     /* the two spellings (10, 11) are neighbours in the encoder's space */
     fixture_open(&t, s, counts, sizeof s / sizeof *s, 11, NULL);
@@ -102,6 +125,18 @@ static void test_evidence(void)
     float x[VCD_EV_COUNT];
     link_evidence(t.lf, &t.lf->items[16], &t.lf->items[17], 0.0f, 0, 0, 0, x);
     CHECK(fabsf(x[VCD_EV_EDIT] - 0.3f) < 1e-6f && x[VCD_EV_NO_RULE] == 0);
+    /* a noun derived from a name is another thing (no spelling evidence,
+     * held apart); a four-letter name's -er is a truncation's end */
+    static const uint32_t derived[][2] = {{18, 19}, {20, 21}, {24, 25}};
+    for (size_t i = 0; i < 3; i++) {
+        link_evidence(t.lf, &t.lf->items[derived[i][0]], &t.lf->items[derived[i][1]], 0.9f, 0, 0, 0,
+                      x);
+        CHECK_MSG(x[VCD_EV_PREFIX] == 0 && x[VCD_EV_EDIT] == 0 && x[VCD_EV_PLURAL] == 0 &&
+                      x[VCD_EV_NAME_CONFLICT] == 1 && vcd_link_pair_apart(x),
+                  "%s / %s", s[derived[i][0]], s[derived[i][1]]);
+    }
+    link_evidence(t.lf, &t.lf->items[22], &t.lf->items[23], 0.9f, 0, 0, 0, x);
+    CHECK(x[VCD_EV_PREFIX] == 1 && !vcd_link_pair_apart(x));
     /* pairs come sorted and unique */
     for (size_t i = 1; i < pairs.n; i++)
         CHECK(
