@@ -195,6 +195,31 @@ static int derived_noun(const link_form *s, const link_form *l)
     return 0;
 }
 
+/* A compass word makes another place: "Northern Ireland" / "Ireland", "South
+ * Africa" / "Africa", "West Virginia" / "Virginia"; "New" too for places
+ * ("New England", "New Mexico"), not for things ("new iPhone"). */
+static int qualified_place(const link_form *s, const link_form *l)
+{
+    static const char *const compass[] = {"north",     "south",     "east",      "west",
+                                          "northern",  "southern",  "eastern",   "western",
+                                          "northeast", "northwest", "southeast", "southwest"};
+    if (l->n_tokens != s->n_tokens + 1) return 0;
+    for (size_t i = 0; i < s->n_tokens; i++)
+        if (!link_token_eq(s, i, l, i + 1)) return 0;
+    const char *w = l->tokens[0];
+    size_t n = l->token_len[0];
+    if (l->type == VCD_TYPE_LOC && n == 3 && memcmp(w, "new", 3) == 0) return 1;
+    for (size_t i = 0; i < sizeof compass / sizeof *compass; i++)
+        if (strlen(compass[i]) == n && memcmp(compass[i], w, n) == 0) return 1;
+    return 0;
+}
+
+/* The longer name is another thing built on the shorter one. */
+static int another_thing(const link_form *s, const link_form *l)
+{
+    return derived_noun(s, l) || qualified_place(s, l);
+}
+
 static void spelling_evidence(const link_form *s, const link_form *l, float *x)
 {
     size_t sn = s->compact_len, ln = l->compact_len;
@@ -202,7 +227,7 @@ static void spelling_evidence(const link_form *s, const link_form *l, float *x)
         x[VCD_EV_SAME_LETTERS] = 1;
         return;
     }
-    if (derived_noun(s, l)) return; /* no spelling evidence: name_conflict holds them apart */
+    if (another_thing(s, l)) return; /* no spelling evidence: name_conflict holds them apart */
     /* the s ends the last word: "Windows S" is no plural of "windows" */
     if (sn >= 3 && ln == sn + 1 && l->compact[sn] == 's' && s->n_tokens == l->n_tokens &&
         memcmp(s->compact, l->compact, sn) == 0) {
@@ -287,7 +312,8 @@ static int alias_rules(const vcd_link_forms *lf, const link_form *a, const link_
     return rule || x[VCD_EV_KB_SAME] > 0 || x[VCD_EV_NICKNAME] > 0 || shares_any_kb(a, b);
 }
 
-/* A name and a noun derived from it are two things. Two full names that
+/* A name and a noun derived from it, or a place and a compass-qualified
+ * place, are two things. Two full names that
  * differ in a word ("Barry Allen" / "Ray Allen", "Jake Paul" / "Sean Paul")
  * are two people unless a rule relates them or one
  * longer name the comments use holds both: "Galaxy S8" and "Samsung S8"
@@ -297,7 +323,7 @@ static int names_conflict(const vcd_link_forms *lf, const link_form *a, const li
 {
     const link_form *s, *l;
     order_pair(a, b, &s, &l);
-    if (derived_noun(s, l)) return 1;
+    if (another_thing(s, l)) return 1;
     return !rule && a->n_tokens >= 2 && b->n_tokens >= 2 && !link_one_name_holds(lf, a, b, 0);
 }
 

@@ -145,6 +145,28 @@ static void test_evidence(void)
     fixture_close(&t);
 }
 
+/* A compass word makes another place; "New" does for places only. */
+static void test_qualified_places(void)
+{
+    const char *s[] = {"Ireland", "Northern Ireland", "England",  "New England",
+                       "iPhone",  "new iPhone",       "Virginia", "West Virginia"};
+    uint32_t counts[] = {20, 2, 24, 1, 86, 3, 5, 4};
+    uint8_t types[] = {VCD_TYPE_LOC,     VCD_TYPE_LOC,     VCD_TYPE_LOC, VCD_TYPE_LOC,
+                       VCD_TYPE_PRODUCT, VCD_TYPE_PRODUCT, VCD_TYPE_PER, VCD_TYPE_PER};
+    pair_fixture t;
+    fixture_open(&t, s, counts, sizeof s / sizeof *s, -1, types);
+    float x[VCD_EV_COUNT];
+    static const uint32_t apart[][2] = {{0, 1}, {2, 3}, {6, 7}};
+    for (size_t i = 0; i < 3; i++) {
+        link_evidence(t.lf, &t.lf->items[apart[i][0]], &t.lf->items[apart[i][1]], 0.9f, 0, 0, 0, x);
+        CHECK_MSG(x[VCD_EV_LAST_TOKEN] == 0 && vcd_link_pair_apart(x), "%s / %s", s[apart[i][0]],
+                  s[apart[i][1]]);
+    }
+    link_evidence(t.lf, &t.lf->items[4], &t.lf->items[5], 0.9f, 0, 0, 0, x);
+    CHECK(x[VCD_EV_LAST_TOKEN] == 1 && !vcd_link_pair_apart(x));
+    fixture_close(&t);
+}
+
 /* Two names with no rule between them are kept apart unless one longer
  * name the comments use holds both: "Galaxy S8" and "Samsung S8" shorten
  * "Samsung Galaxy S8"; "Kelly Clarkson" and "Kelly Rowland" stay apart. A
@@ -420,6 +442,7 @@ static void test_order_lift(void)
 int main(void)
 {
     test_evidence();
+    test_qualified_places();
     test_one_name_holds_both();
     test_cannot_link();
     test_fit();
