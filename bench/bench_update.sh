@@ -53,8 +53,11 @@ run() {
     local ne mg
     ne=$(grep -o '"new_entities":[0-9]*' "$work/u.json" | cut -d: -f2)
     mg=$(grep -o '"proposed_merges":[0-9]*' "$work/u.json" | cut -d: -f2)
-    echo "| ${k#0} | update $tu s | cluster 1..${k#0}: $tc s | $(awk "BEGIN{printf \"%.1fx\", $tc / $tu}") | $ne new entities, $mg proposed merges |" >>"$rows"
+    local enc
+    enc=$(grep -o '"mentions_encoded":[0-9]*' "$work/u.json" | cut -d: -f2)
+    echo "| ${k#0} | update $tu s | cluster 1..${k#0}: $tc s | $(awk "BEGIN{printf \"%.1fx\", $tc / $tu}") | $ne new entities, $mg proposed merges, $enc mentions encoded |" >>"$rows"
   done
+  cp "$work/u.json" "$work/$mode.last.json"
   python3 bench/update_agreement.py agree "$work/$mode.full" "$st" "$gold" >"$work/$mode.agree"
   # each against the labels, for scale
   local s
@@ -92,6 +95,8 @@ counts() {
     echo "| chunk | update | re-cluster | speed-up | update added |"
     echo "| --- | --- | --- | --- | --- |"
     cat "$work/$mode.rows"
+    echo
+    echo "Stages of the last update (its own clock, seconds): $(python3 -c "import json,sys; d=json.load(open(sys.argv[1]))['seconds']; print(', '.join('%s %.2f' % kv for kv in d.items()))" "$work/$mode.last.json")."
     echo
     echo "Agreement of the state after 9 updates with one \`cluster\` over all 10 chunks (mentions: $(counts "$work/$mode.agree")):"
     echo
