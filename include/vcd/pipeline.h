@@ -92,6 +92,7 @@ typedef struct {
      * counts); then only later documents' mentions are encoded. */
     vcd_form_sums_view prior;
     size_t mentions_encoded;
+    int mentions_written; /* mentions.jsonl is in place (MPI: every rank wrote its part) */
 } vcd_link_run;
 
 vcd_status vcd_link_run_prepare(const vcd_cluster_options *o, vcd_link_run *run,

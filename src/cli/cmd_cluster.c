@@ -179,6 +179,7 @@ static const char *const state_files[][2] = {{"entities", "entities.json"},
                                              {"forms", "forms.jsonl"},
                                              {"docs", "docs.jsonl"},
                                              {"form_vectors", "form_vectors.bin"},
+                                             {"form_sums", "form_sums.bin"},
                                              {"manifest", "manifest.json"}};
 
 /* vcdiscover.cluster-run/1: the counts, timings and where everything went,
@@ -233,10 +234,11 @@ static void print_summary(const vcd_cluster_options *o, const vcd_cluster_report
            "(total %.2fs)\n",
            r->seconds_ingest, r->seconds_tag, r->seconds_encode, r->seconds_cluster,
            r->seconds_index, r->seconds_write, total);
-    printf(
-        "wrote "
-        "%s/{manifest.json,entities.json,mentions.jsonl,forms.jsonl,docs.jsonl,form_vectors.bin}\n",
-        o->out_dir);
+    printf("wrote "
+           "%s/"
+           "{manifest.json,entities.json,mentions.jsonl,forms.jsonl,docs.jsonl,form_vectors.bin,"
+           "form_sums.bin}\n",
+           o->out_dir);
 }
 
 int cli_cluster_options_parse(const char *command, int argc, char **argv, vcd_cluster_options *out)

@@ -367,8 +367,8 @@ vcd_status cluster_write_files(const char *dir, const vcd_link_run *run, const d
     vcd_status rc;
     *files_out = NULL;
     if ((rc = state_write_docs(dir, run->corpus, keep_text)) ||
-        (rc = state_write_mentions(dir, run->corpus, &run->mentions, &run->forms, probs,
-                                   entities)) ||
+        (!run->mentions_written &&
+         (rc = state_write_mentions(dir, run->corpus, &run->mentions, probs, entities))) ||
         (rc = state_write_forms(dir, &run->forms)) ||
         (rc = state_write_entities(dir, &run->forms, entities)) ||
         (rc = state_write_form_vectors(dir, run->form_vectors, run->forms.n, run->dim)) ||
@@ -605,7 +605,8 @@ vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *r)
         rc = cluster_mpi_prepare(&spilled, &j.run, r, rc);
     else if (!rc)
         rc = vcd_link_run_prepare(&spilled, &j.run, r);
-    if (worker) {
+    if (worker) { /* its lines of mentions.jsonl, once rank 0 has linked */
+        rc = cluster_mpi_write_mentions(o->out_dir, &j.run, NULL, NULL, rc);
         job_free(&j);
         return rc;
     }
@@ -626,6 +627,11 @@ vcd_status vcd_run_cluster(const vcd_cluster_options *o, vcd_cluster_report *r)
     }
     double t5 = now_seconds();
     r->seconds_index = t5 - t4;
+    if (cluster_mpi_size() > 1) { /* every rank writes its part of mentions.jsonl */
+        remove_stale(o->out_dir);
+        rc = cluster_mpi_write_mentions(o->out_dir, &j.run, j.probs, &j.entities, rc);
+        j.run.mentions_written = rc == VCD_OK;
+    }
     if (!rc) {
         r->mentions = j.run.mentions.n;
         r->forms = j.run.forms.n;

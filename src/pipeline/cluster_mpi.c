@@ -12,8 +12,12 @@
  * mentions of an even document range back with their forms. Each rank
  * encodes those and adds them to per-form sums in fixed point
  * (cluster_encode_sum): integer sums, reduced to rank 0 with MPI_SUM, are
- * exactly the single pass's in any order. Rank 0 then links, clusters and
- * writes the state alone; the other ranks are done.
+ * exactly the single pass's in any order. Rank 0 then links and clusters
+ * alone, and broadcasts each form's entity and membership and each entity's
+ * KB id; every rank renders the mentions.jsonl lines of the part it encoded
+ * and writes them at its offset (MPI_Exscan of the sizes) into one file
+ * with MPI-IO, which rank 0 renames into place. Rank 0 writes the other
+ * files alone.
  *
  * Failures are agreed on after every step: the first failing rank's message
  * becomes every rank's, so all stop together and rank 0 reports it. */
@@ -37,8 +41,17 @@ vcd_status cluster_mpi_prepare(const vcd_cluster_options *o, vcd_link_run *run,
     return rc ? rc : vcd_link_run_prepare(o, run, r);
 }
 
+vcd_status cluster_mpi_write_mentions(const char *dir, vcd_link_run *run, const double *probs,
+                                      const vcd_entities *e, vcd_status rc)
+{
+    (void)dir, (void)run, (void)probs, (void)e;
+    return rc;
+}
+
 #else
 
+#include "../state/state_write.h"
+#include "vcd/fileio.h"
 #include "vcd/mentions.h"
 
 #include <limits.h>
@@ -51,6 +64,8 @@ vcd_status cluster_mpi_prepare(const vcd_cluster_options *o, vcd_link_run *run,
 /* Sums are reduced in pieces of this many values: MPI counts are ints, and
  * the reduction's buffers stay small. */
 #define REDUCE_STEP ((size_t)1 << 22)
+/* Bytes are broadcast and written in pieces of this many (MPI counts are ints). */
+#define SEND_STEP ((size_t)1 << 26)
 
 static int initialized(void)
 {
@@ -230,7 +245,8 @@ static vcd_status encode_part(const world *w, const vcd_cluster_options *o, vcd_
     size_t total = (size_t)n_forms * run->dim;
     int64_t *sums = vcd_xcalloc(total + 1, sizeof *sums);
     cluster_encode_sum(o, run->encoder, run->corpus, part, n_part, sums);
-    free(owned);
+    if (w->rank != 0) /* a worker keeps its part: it writes their lines of mentions.jsonl */
+        run->mentions = (vcd_mentions){owned, n_part, n_part + 1};
     for (size_t at = 0; at < total; at += REDUCE_STEP) {
         int n = (int)(total - at < REDUCE_STEP ? total - at : REDUCE_STEP);
         MPI_Reduce(w->rank == 0 ? MPI_IN_PLACE : sums + at, sums + at, n, MPI_INT64_T, MPI_SUM, 0,
@@ -243,6 +259,171 @@ static vcd_status encode_part(const world *w, const vcd_cluster_options *o, vcd_
         free(sums);
     }
     return VCD_OK;
+}
+
+/* ---- mentions.jsonl, each rank writing the lines of its part ---- */
+
+/* What a worker needs of rank 0's linking for its lines: each form's entity
+ * and membership, each entity's KB id. */
+typedef struct {
+    int32_t *form_entity;
+    double *form_probs;
+    size_t n_forms;
+    char *kb_blob;  /* the KB ids, each ended by a NUL */
+    int64_t *kb_at; /* entity e's id at kb_blob + kb_at[e]; -1: none */
+    size_t n_entities;
+} shared_labels;
+
+static void shared_labels_free(shared_labels *l)
+{
+    free(l->form_entity);
+    free(l->form_probs);
+    free(l->kb_blob);
+    free(l->kb_at);
+}
+
+/* MPI counts are ints: a long array goes in pieces. */
+static void bcast_bytes(void *p, size_t n)
+{
+    for (size_t at = 0; at < n; at += SEND_STEP) {
+        size_t k = n - at < SEND_STEP ? n - at : SEND_STEP;
+        MPI_Bcast((char *)p + at, (int)k, MPI_BYTE, 0, MPI_COMM_WORLD);
+    }
+}
+
+static void bcast_labels(const world *w, const vcd_link_run *run, const double *probs,
+                         const vcd_entities *e, shared_labels *l)
+{
+    unsigned long long n[3] = {0, 0, 0};
+    vcd_buf blob = {0};
+    if (w->rank == 0) {
+        l->n_forms = run->forms.n;
+        l->n_entities = e->n;
+        l->form_entity = vcd_xmalloc((l->n_forms + 1) * sizeof *l->form_entity);
+        l->form_probs = vcd_xmalloc((l->n_forms + 1) * sizeof *l->form_probs);
+        for (size_t f = 0; f < l->n_forms; f++) {
+            l->form_entity[f] = run->forms.items[f].entity_id;
+            l->form_probs[f] = probs[f];
+        }
+        l->kb_at = vcd_xmalloc((l->n_entities + 1) * sizeof *l->kb_at);
+        for (size_t i = 0; i < e->n; i++) {
+            const char *id = state_entity_kb_id(e, (int32_t)i);
+            l->kb_at[i] = id ? (int64_t)blob.len : -1;
+            if (id) vcd_buf_append(&blob, id, strlen(id) + 1);
+        }
+        n[0] = l->n_forms, n[1] = l->n_entities, n[2] = blob.len;
+    }
+    MPI_Bcast(n, 3, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+    if (w->rank != 0) {
+        l->n_forms = (size_t)n[0];
+        l->n_entities = (size_t)n[1];
+        l->form_entity = vcd_xmalloc((l->n_forms + 1) * sizeof *l->form_entity);
+        l->form_probs = vcd_xmalloc((l->n_forms + 1) * sizeof *l->form_probs);
+        l->kb_at = vcd_xmalloc((l->n_entities + 1) * sizeof *l->kb_at);
+        vcd_buf_reserve(&blob, (size_t)n[2] + 1);
+        blob.len = (size_t)n[2];
+    }
+    bcast_bytes(l->form_entity, l->n_forms * sizeof *l->form_entity);
+    bcast_bytes(l->form_probs, l->n_forms * sizeof *l->form_probs);
+    bcast_bytes(l->kb_at, l->n_entities * sizeof *l->kb_at);
+    bcast_bytes(blob.data, blob.len);
+    l->kb_blob = blob.data; /* the labels own it now */
+}
+
+/* This rank's lines: rank 0's part is the head of its mentions (documents
+ * before n_docs / size, as scatter_mentions cut them), a worker's is all of
+ * its mentions, given their entities here. */
+static void render_part(const world *w, vcd_link_run *run, const shared_labels *l, vcd_buf *out)
+{
+    size_t n = run->mentions.n;
+    if (w->rank == 0) n = first_of_doc(&run->mentions, run->corpus->n_docs / (size_t)w->size);
+    for (size_t i = 0; i < n; i++) {
+        vcd_mention *m = &run->mentions.items[i];
+        if (w->rank != 0)
+            m->entity_id =
+                m->form >= 0 && (size_t)m->form < l->n_forms ? l->form_entity[m->form] : -1;
+        const char *kb =
+            m->entity_id >= 0 && (size_t)m->entity_id < l->n_entities && l->kb_at[m->entity_id] >= 0
+                ? l->kb_blob + l->kb_at[m->entity_id]
+                : NULL;
+        vcd_corpus_text_done(run->corpus, m->doc);
+        state_mention_line(run->corpus, m, l->form_probs, kb, out);
+        vcd_buf_putc(out, '\n');
+    }
+    vcd_corpus_text_done(run->corpus, run->corpus->n_docs);
+}
+
+/* Every rank writes its lines at its offset (MPI-IO) into the temporary file
+ * rank 0 opened; the ranks share the state directory's file system. */
+static vcd_status write_parts(const world *w, const char *tmp_path, const vcd_buf *lines)
+{
+    unsigned long long mine = lines->len, at = 0;
+    MPI_Exscan(&mine, &at, 1, MPI_UNSIGNED_LONG_LONG, MPI_SUM, MPI_COMM_WORLD);
+    if (w->rank == 0) at = 0; /* MPI_Exscan leaves rank 0's undefined */
+    MPI_File fh;
+    int err = MPI_File_open(MPI_COMM_WORLD, tmp_path, MPI_MODE_WRONLY, MPI_INFO_NULL, &fh);
+    vcd_status rc = err == MPI_SUCCESS ? VCD_OK
+                                       : vcd_fail(VCD_ERUNTIME, "%s: MPI cannot open it on rank %d",
+                                                  tmp_path, w->rank);
+    if ((rc = agree(w, rc))) return rc;
+    for (size_t done = 0; !rc && done < lines->len; done += SEND_STEP) {
+        size_t k = lines->len - done < SEND_STEP ? lines->len - done : SEND_STEP;
+        MPI_Status st;
+        if (MPI_File_write_at(fh, (MPI_Offset)(at + done), lines->data + done, (int)k, MPI_BYTE,
+                              &st) != MPI_SUCCESS)
+            rc = vcd_fail(VCD_ERUNTIME, "%s: write failed on rank %d", tmp_path, w->rank);
+    }
+    if (MPI_File_close(&fh) != MPI_SUCCESS && !rc)
+        rc = vcd_fail(VCD_ERUNTIME, "%s: close failed on rank %d", tmp_path, w->rank);
+    return agree(w, rc);
+}
+
+/* The temporary file's path, from rank 0 (NULL on every rank when it could
+ * not be made). */
+static char *bcast_path(const vcd_atomic_file *f, int rank)
+{
+    unsigned long long n = rank == 0 && f->tmp_path ? strlen(f->tmp_path) + 1 : 0;
+    MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+    if (!n) return NULL;
+    char *p = rank == 0 ? vcd_xstrdup(f->tmp_path) : vcd_xmalloc((size_t)n);
+    bcast_bytes(p, (size_t)n);
+    return p;
+}
+
+vcd_status cluster_mpi_write_mentions(const char *dir, vcd_link_run *run, const double *probs,
+                                      const vcd_entities *e, vcd_status rc)
+{
+    world w = {.rank = 0, .size = 1};
+    MPI_Comm_rank(MPI_COMM_WORLD, &w.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &w.size);
+    if ((rc = agree(&w, rc))) return rc; /* rank 0's linking, or a worker's part */
+    shared_labels l = {0};
+    bcast_labels(&w, run, probs, e, &l);
+    vcd_buf lines = {0};
+    render_part(&w, run, &l, &lines);
+    shared_labels_free(&l);
+    vcd_atomic_file f = {0};
+    char *path = vcd_path_join(dir, "mentions.jsonl");
+    if (w.rank == 0) rc = vcd_atomic_open(&f, path);
+    if (!rc && w.rank == 0 && !f.tmp_path) { /* a device or FIFO: nothing to write at offsets */
+        vcd_atomic_abort(&f);
+        rc = vcd_fail(VCD_EINPUT, "%s: not a regular file", path);
+    }
+    char *tmp = bcast_path(&f, w.rank);
+    if (!tmp) /* rank 0's error, on every rank */
+        rc = agree(&w, rc ? rc : vcd_fail(VCD_ERUNTIME, "%s: rank 0 could not open it", path));
+    else
+        rc = write_parts(&w, tmp, &lines);
+    if (w.rank == 0 && f.fp) {
+        if (rc)
+            vcd_atomic_abort(&f);
+        else
+            rc = vcd_atomic_commit(&f);
+    }
+    free(tmp);
+    free(path);
+    vcd_buf_free(&lines);
+    return rc;
 }
 
 vcd_status cluster_mpi_prepare(const vcd_cluster_options *o, vcd_link_run *run,

@@ -54,5 +54,13 @@ int cluster_mpi_size(void);
 int cluster_mpi_rank(void);
 vcd_status cluster_mpi_prepare(const vcd_cluster_options *o, vcd_link_run *run,
                                vcd_cluster_report *r, vcd_status rc);
+/* Every rank, after rank 0 linked (rc: this rank's status so far): rank 0
+ * broadcasts each form's entity and membership and each entity's KB id,
+ * every rank renders the mentions.jsonl lines of its part (rank 0: the
+ * first document range's, still at the head of its mentions; a worker: the
+ * mentions it encoded) and writes them at its offset into one temporary
+ * file, which rank 0 renames into dir: the bytes of one process's file. */
+vcd_status cluster_mpi_write_mentions(const char *dir, vcd_link_run *run, const double *probs,
+                                      const vcd_entities *e, vcd_status rc);
 
 #endif

@@ -66,10 +66,36 @@ vcd_status state_write_docs(const char *dir, const vcd_corpus *c, int keep_text)
     return rc;
 }
 
+void state_mention_line(const vcd_corpus *c, const vcd_mention *m, const double *form_probs,
+                        const char *kb_id, vcd_buf *b)
+{
+    const vcd_doc *d = &c->docs[m->doc];
+    vcd_buf_puts(b, "{\"doc_id\":");
+    json_put_string(b, d->id);
+    vcd_buf_printf(b, ",\"start\":%u,\"end\":%u,\"text\":", m->start, m->end);
+    vcd_buf_json_string(b, d->text + m->byte_start, m->byte_end - m->byte_start);
+    vcd_buf_printf(b, ",\"type\":\"%s\",\"source\":\"%s\",\"entity_id\":%d",
+                   vcd_type_name((vcd_entity_type)m->type),
+                   vcd_source_name((vcd_mention_source)m->source), m->entity_id);
+    vcd_buf_puts(b, ",\"kb_id\":");
+    if (kb_id)
+        json_put_string(b, kb_id);
+    else
+        vcd_buf_puts(b, "null");
+    /* score: the tagger's confidence times the cluster membership strength */
+    double member = m->entity_id >= 0 && form_probs ? form_probs[m->form] : 0.0;
+    vcd_buf_printf(b, ",\"score\":%.4f,\"tagger_score\":%.4f,\"membership\":%.4f}",
+                   (double)m->score * (m->entity_id >= 0 ? member : 1.0), (double)m->score, member);
+}
+
+const char *state_entity_kb_id(const vcd_entities *e, int32_t id)
+{
+    return id >= 0 && (size_t)id < e->n ? e->items[id].kb_id : NULL;
+}
+
 typedef struct {
     const vcd_corpus *c;
     const vcd_mentions *ms;
-    const vcd_forms *forms;
     const double *form_probs;
     const vcd_entities *entities;
 } mentions_ctx;
@@ -78,34 +104,14 @@ static void fill_mention(const void *ctx, size_t i, vcd_buf *b)
 {
     const mentions_ctx *mc = ctx;
     const vcd_mention *m = &mc->ms->items[i];
-    const vcd_doc *d = &mc->c->docs[m->doc];
     vcd_corpus_text_done(mc->c, m->doc); /* mentions are in document order */
-    vcd_buf_puts(b, "{\"doc_id\":");
-    json_put_string(b, d->id);
-    vcd_buf_printf(b, ",\"start\":%u,\"end\":%u,\"text\":", m->start, m->end);
-    vcd_buf_json_string(b, d->text + m->byte_start, m->byte_end - m->byte_start);
-    vcd_buf_printf(b, ",\"type\":\"%s\",\"source\":\"%s\",\"entity_id\":%d",
-                   vcd_type_name((vcd_entity_type)m->type),
-                   vcd_source_name((vcd_mention_source)m->source), m->entity_id);
-    const char *kb_id = m->entity_id >= 0 && (size_t)m->entity_id < mc->entities->n
-                            ? mc->entities->items[m->entity_id].kb_id
-                            : NULL;
-    vcd_buf_puts(b, ",\"kb_id\":");
-    if (kb_id)
-        json_put_string(b, kb_id);
-    else
-        vcd_buf_puts(b, "null");
-    /* score: the tagger's confidence times the cluster membership strength */
-    double member = m->entity_id >= 0 && mc->form_probs ? mc->form_probs[m->form] : 0.0;
-    vcd_buf_printf(b, ",\"score\":%.4f,\"tagger_score\":%.4f,\"membership\":%.4f}",
-                   (double)m->score * (m->entity_id >= 0 ? member : 1.0), (double)m->score, member);
+    state_mention_line(mc->c, m, mc->form_probs, state_entity_kb_id(mc->entities, m->entity_id), b);
 }
 
 vcd_status state_write_mentions(const char *dir, const vcd_corpus *c, const vcd_mentions *ms,
-                                const vcd_forms *forms, const double *form_probs,
-                                const vcd_entities *entities)
+                                const double *form_probs, const vcd_entities *entities)
 {
-    mentions_ctx ctx = {c, ms, forms, form_probs, entities};
+    mentions_ctx ctx = {c, ms, form_probs, entities};
     vcd_status rc = write_lines(dir, "mentions.jsonl", ms->n, fill_mention, &ctx);
     vcd_corpus_text_done(c, c->n_docs);
     return rc;
