@@ -93,6 +93,7 @@ typedef struct {
     vcd_form_sums_view prior;
     size_t mentions_encoded;
     int mentions_written; /* mentions.jsonl is in place (MPI: every rank wrote its part) */
+    size_t mentions_part; /* MPI: this rank's part of the mentions (rank 0's: the first ones) */
 } vcd_link_run;
 
 vcd_status vcd_link_run_prepare(const vcd_cluster_options *o, vcd_link_run *run,

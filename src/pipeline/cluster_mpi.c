@@ -247,6 +247,7 @@ static vcd_status encode_part(const world *w, const vcd_cluster_options *o, vcd_
     cluster_encode_sum(o, run->encoder, run->corpus, part, n_part, sums);
     if (w->rank != 0) /* a worker keeps its part: it writes their lines of mentions.jsonl */
         run->mentions = (vcd_mentions){owned, n_part, n_part + 1};
+    run->mentions_part = n_part; /* rank 0's: the head of its mentions */
     for (size_t at = 0; at < total; at += REDUCE_STEP) {
         int n = (int)(total - at < REDUCE_STEP ? total - at : REDUCE_STEP);
         MPI_Reduce(w->rank == 0 ? MPI_IN_PLACE : sums + at, sums + at, n, MPI_INT64_T, MPI_SUM, 0,
@@ -330,13 +331,11 @@ static void bcast_labels(const world *w, const vcd_link_run *run, const double *
     l->kb_blob = blob.data; /* the labels own it now */
 }
 
-/* This rank's lines: rank 0's part is the head of its mentions (documents
- * before n_docs / size, as scatter_mentions cut them), a worker's is all of
- * its mentions, given their entities here. */
+/* This rank's lines: the part it encoded (rank 0's is the head of its
+ * mentions, a worker's all of them, given their entities here). */
 static void render_part(const world *w, vcd_link_run *run, const shared_labels *l, vcd_buf *out)
 {
-    size_t n = run->mentions.n;
-    if (w->rank == 0) n = first_of_doc(&run->mentions, run->corpus->n_docs / (size_t)w->size);
+    size_t n = run->mentions_part < run->mentions.n ? run->mentions_part : run->mentions.n;
     for (size_t i = 0; i < n; i++) {
         vcd_mention *m = &run->mentions.items[i];
         if (w->rank != 0)
