@@ -363,32 +363,42 @@ static vcd_status parse_formats(ingest_session *s, const unsigned char *data, si
     }
 }
 
-/* `mapped`: data is a private read-only file mapping whose pages may be
- * dropped behind the parser. */
-static vcd_status corpus_parse(const char *name, const unsigned char *data, size_t len,
-                               const vcd_ingest_options *opt, int mapped, vcd_corpus **out)
+/* A corpus and the session that fills it (spilled when asked). */
+static vcd_status session_begin(ingest_session *s, const char *name, const vcd_ingest_options *opt)
 {
-    static const vcd_ingest_options defaults = {0};
-    if (!opt) opt = &defaults;
-    *out = NULL;
-    size_t bom;
-    vcd_status brc = ingest_check_bom(name, data, len, &bom);
-    if (brc) return brc;
     vcd_corpus *c = vcd_xcalloc(1, sizeof *c);
     c->source_path = vcd_xstrdup(name);
-    ingest_session s;
-    ingest_session_init(&s, name, opt, c);
-    vcd_status rc = opt->spill_dir ? text_spill_open(opt->spill_dir, &s.spill) : VCD_OK;
+    ingest_session_init(s, name, opt, c);
+    return opt->spill_dir ? text_spill_open(opt->spill_dir, &s->spill) : VCD_OK;
+}
+
+/* One input into the session. `mapped`: data is a private read-only file
+ * mapping whose pages may be dropped behind the parser. */
+static vcd_status session_parse(ingest_session *s, const unsigned char *data, size_t len,
+                                int mapped)
+{
+    size_t bom;
+    vcd_status rc = ingest_check_bom(s->name, data, len, &bom);
+    if (rc) return rc;
     /* Offsets are taken from the mapping's start, which is page-aligned. */
-    if (mapped) s.input_base = data;
-    if (!rc) rc = parse_formats(&s, data + bom, len - bom);
-    ingest_session_done(&s);
+    s->input_base = mapped ? data : NULL;
+    s->input_released = 0;
+    return parse_formats(s, data + bom, len - bom);
+}
+
+/* The session's corpus once every input is parsed (rc: how that went). */
+static vcd_status session_finish(ingest_session *s, const char *name, vcd_status rc,
+                                 vcd_corpus **out)
+{
+    vcd_corpus *c = s->corpus;
+    s->name = name;
+    ingest_session_done(s);
     if (rc == VCD_OK && c->n_docs == 0)
         rc = vcd_fail(VCD_EINPUT, "%s: no usable comments (%zu rows read, %zu skipped)", name,
                       c->stats.rows_read, c->stats.rows_read - c->n_docs);
-    if (rc == VCD_OK && s.spill) rc = ingest_spill_finish(&s);
-    text_spill_free(s.spill);
-    free(s.spill_off);
+    if (rc == VCD_OK && s->spill) rc = ingest_spill_finish(s);
+    text_spill_free(s->spill);
+    free(s->spill_off);
     if (rc != VCD_OK) {
         vcd_corpus_free(c);
         return rc;
@@ -397,14 +407,56 @@ static vcd_status corpus_parse(const char *name, const unsigned char *data, size
     return VCD_OK;
 }
 
+static vcd_status corpus_parse(const char *name, const unsigned char *data, size_t len,
+                               const vcd_ingest_options *opt, int mapped, vcd_corpus **out)
+{
+    static const vcd_ingest_options defaults = {0};
+    if (!opt) opt = &defaults;
+    *out = NULL;
+    size_t bom;
+    vcd_status rc = ingest_check_bom(name, data, len, &bom);
+    if (rc) return rc;
+    ingest_session s;
+    rc = session_begin(&s, name, opt);
+    if (!rc) rc = session_parse(&s, data, len, mapped);
+    return session_finish(&s, name, rc, out);
+}
+
 vcd_status vcd_corpus_parse(const char *name, const unsigned char *data, size_t len,
                             const vcd_ingest_options *opt, vcd_corpus **out)
 {
     return corpus_parse(name, data, len, opt, 0, out);
 }
 
+/* A directory: its input files in name order, one corpus (duplicates are
+ * found across files; row numbers run on; .txt ids are "<file>:<line>"). */
+static vcd_status corpus_load_dir(const char *dir, const vcd_ingest_options *opt, vcd_corpus **out)
+{
+    static const vcd_ingest_options defaults = {0};
+    if (!opt) opt = &defaults;
+    *out = NULL;
+    char **files;
+    size_t n;
+    vcd_status rc = ingest_dir_files(dir, opt, &files, &n);
+    if (rc) return rc;
+    ingest_session s;
+    rc = session_begin(&s, dir, opt);
+    for (size_t i = 0; i < n && !rc; i++) {
+        vcd_mapped_file f;
+        if ((rc = vcd_map_file(files[i], &f))) break;
+        s.name = files[i];
+        s.id_prefix = ingest_base_name(files[i]);
+        rc = session_parse(&s, f.data, f.len, f.mapped);
+        vcd_unmap_file(&f);
+    }
+    rc = session_finish(&s, dir, rc, out);
+    ingest_dir_files_free(files, n);
+    return rc;
+}
+
 vcd_status vcd_corpus_load(const char *path, const vcd_ingest_options *opt, vcd_corpus **out)
 {
+    if (ingest_is_dir(path)) return corpus_load_dir(path, opt, out);
     vcd_mapped_file f;
     vcd_status rc = vcd_map_file(path, &f);
     if (rc) return rc;

@@ -84,6 +84,14 @@ vcd_status ingest_parse_csv_range(ingest_session *s, const unsigned char *data, 
 vcd_status ingest_parse_lines_range(ingest_session *s, vcd_input_format f,
                                     const unsigned char *data, size_t len, size_t start,
                                     size_t end);
+/* Directory input (dir_ingest.c): the input files of dir, full paths, in
+ * strcmp order of their names: regular files not starting with '.', with a
+ * known extension (.csv .txt .jsonl .ndjson) unless opt->format is set. */
+int ingest_is_dir(const char *path);
+vcd_status ingest_dir_files(const char *dir, const vcd_ingest_options *opt, char ***files,
+                            size_t *n);
+void ingest_dir_files_free(char **files, size_t n);
+const char *ingest_base_name(const char *path);
 /* *bom: the UTF-8 byte-order mark's length; a UTF-16/32 one is an error. */
 vcd_status ingest_check_bom(const char *name, const unsigned char *data, size_t len, size_t *bom);
 vcd_input_format ingest_detect_format(const char *path, vcd_input_format f);

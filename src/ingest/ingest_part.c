@@ -19,7 +19,9 @@
 #define PLAN_MAGIC 0x4e4c5056u /* "VPLN" */
 #define PART_MAGIC 0x54525056u /* "VPRT" */
 
-enum { PLAN_FILE, PLAN_STREAM };
+/* FILE: bounds are byte offsets (after a UTF-8 BOM); DIR: indexes into the
+ * file list that follows them. */
+enum { PLAN_FILE, PLAN_STREAM, PLAN_DIR };
 
 typedef struct {
     uint32_t magic, kind, n_parts, pad;
@@ -118,12 +120,52 @@ static size_t utf8_bom(const unsigned char *d, size_t n)
     return n >= 3 && d[0] == 0xEF && d[1] == 0xBB && d[2] == 0xBF ? 3 : 0;
 }
 
+/* Part k reads the files that start in [total * k / n, total * (k + 1) / n)
+ * of their sizes laid end to end: contiguous, so the documents keep their
+ * order. */
+static vcd_status plan_dir(const char *dir, const vcd_ingest_options *opt, size_t n, vcd_buf *plan)
+{
+    char **files;
+    size_t n_files;
+    vcd_status rc = ingest_dir_files(dir, opt, &files, &n_files);
+    if (rc) return rc;
+    uint64_t *size = vcd_xmalloc(n_files * sizeof *size), total = 0;
+    for (size_t i = 0; i < n_files; i++) {
+        struct stat st;
+        size[i] = stat(files[i], &st) == 0 ? (uint64_t)st.st_size : 0;
+        total += size[i];
+    }
+    plan_head h = {.magic = PLAN_MAGIC, .kind = PLAN_DIR, .n_parts = (uint32_t)n};
+    vcd_buf_append(plan, &h, sizeof h);
+    uint64_t at = 0, first = 0;
+    size_t i = 0;
+    vcd_buf_append(plan, &first, sizeof first);
+    for (size_t k = 1; k < n; k++) {
+        uint64_t off = total / n * k + total % n * k / n;
+        while (i < n_files && at < off)
+            at += size[i++];
+        first = i;
+        vcd_buf_append(plan, &first, sizeof first);
+    }
+    first = n_files;
+    vcd_buf_append(plan, &first, sizeof first);
+    for (size_t f = 0; f < n_files; f++) {
+        uint32_t len = (uint32_t)strlen(files[f]);
+        vcd_buf_append(plan, &len, sizeof len);
+        vcd_buf_append(plan, files[f], len);
+    }
+    free(size);
+    ingest_dir_files_free(files, n_files);
+    return VCD_OK;
+}
+
 vcd_status vcd_ingest_plan(const char *path, const vcd_ingest_options *opt, size_t n, vcd_buf *plan)
 {
     static const vcd_ingest_options defaults = {0};
     if (!opt) opt = &defaults;
     if (n == 0) n = 1;
     vcd_buf_clear(plan);
+    if (ingest_is_dir(path)) return plan_dir(path, opt, n, plan);
     plan_head h = {.magic = PLAN_MAGIC, .kind = PLAN_STREAM, .n_parts = (uint32_t)n};
     uint64_t *bounds = vcd_xcalloc(n + 1, sizeof *bounds);
     struct stat st;
@@ -200,28 +242,55 @@ static void put_name(vcd_buf *part, const char *name)
     vcd_buf_append(part, name, n);
 }
 
-/* Parses data[start, end) of one file (after its UTF-8 BOM) in part mode. */
-static vcd_status read_range(const char *path, const vcd_ingest_options *opt,
-                             const vcd_mapped_file *f, size_t hdr_end, size_t start, size_t end,
-                             vcd_buf *part)
+/* Parses data[start, end) of one file (after its UTF-8 BOM) into the part. */
+static vcd_status read_range(ingest_session *s, const char *path, size_t hdr_end, size_t start,
+                             size_t end)
 {
-    size_t bom = utf8_bom(f->data, f->len), len = f->len - bom;
-    const unsigned char *d = f->data + bom;
-    vcd_corpus scratch = {0}; /* counts and column flags; the rows go to the part */
-    ingest_session s;
-    ingest_session_init(&s, path, opt, &scratch);
-    s.part = part;
-    if (f->mapped) s.input_base = f->data;
-    s.csv_hdr_end = hdr_end;
-    vcd_input_format fmt = ingest_detect_format(path, opt->format);
-    s.txt_line_id = fmt == VCD_FORMAT_TXT;
+    vcd_mapped_file f;
+    vcd_status rc = vcd_map_file(path, &f);
+    if (rc) return rc;
+    size_t bom;
+    if ((rc = ingest_check_bom(path, f.data, f.len, &bom))) { /* every part says so */
+        vcd_unmap_file(&f);
+        return rc;
+    }
+    size_t len = f.len - bom;
+    const unsigned char *d = f.data + bom;
+    s->name = path;
+    s->input_base = f.mapped ? f.data : NULL;
+    s->input_released = 0;
+    s->csv_hdr_end = hdr_end;
+    vcd_input_format fmt = ingest_detect_format(path, s->opt->format);
     if (start > len) start = len;
     if (end > len || end < start) end = len;
-    put_name(part, path);
-    vcd_status rc = fmt == VCD_FORMAT_CSV ? ingest_parse_csv_range(&s, d, len, start, end)
-                                          : ingest_parse_lines_range(&s, fmt, d, len, start, end);
-    vcd_strmap_free(s.seen);
-    part_finish(&s, part, PART_RANGED);
+    put_name(s->part, path);
+    rc = fmt == VCD_FORMAT_CSV ? ingest_parse_csv_range(s, d, len, start, end)
+                               : ingest_parse_lines_range(s, fmt, d, len, start, end);
+    vcd_unmap_file(&f);
+    return rc;
+}
+
+/* The files [first, last) of a directory plan, whole. */
+static vcd_status read_files(ingest_session *s, const char *plan, size_t plan_len,
+                             const plan_head *h, uint64_t first, uint64_t last)
+{
+    size_t at = sizeof *h + ((size_t)h->n_parts + 1) * sizeof(uint64_t);
+    vcd_status rc = VCD_OK;
+    for (uint64_t i = 0; i < last && !rc; i++) {
+        uint32_t n;
+        if (plan_len - at < sizeof n) return vcd_fail(VCD_ERUNTIME, "malformed ingest plan");
+        memcpy(&n, plan + at, sizeof n);
+        at += sizeof n;
+        if (plan_len - at < n) return vcd_fail(VCD_ERUNTIME, "malformed ingest plan");
+        if (i >= first) {
+            char *path = vcd_xstrndup(plan + at, n);
+            s->id_prefix = ingest_base_name(path);
+            rc = read_range(s, path, 0, 0, SIZE_MAX);
+            s->id_prefix = NULL;
+            free(path);
+        }
+        at += n;
+    }
     return rc;
 }
 
@@ -245,16 +314,20 @@ vcd_status vcd_ingest_read_part(const char *path, const vcd_ingest_options *opt,
         start = 0;
         end = SIZE_MAX;
     }
-    vcd_mapped_file f;
-    vcd_status rc = vcd_map_file(path, &f);
-    if (rc) return rc;
-    size_t bom;
-    if ((rc = ingest_check_bom(path, f.data, f.len, &bom))) { /* every part says so */
-        vcd_unmap_file(&f);
-        return rc;
+    vcd_corpus scratch = {0}; /* counts and column flags; the rows go to the part */
+    ingest_session s;
+    ingest_session_init(&s, path, opt, &scratch);
+    s.part = part;
+    vcd_status rc;
+    if (h.kind == PLAN_DIR) {
+        rc = read_files(&s, plan, plan_len, &h, start, end);
+    } else {
+        /* txt ids are line numbers, which the builder knows */
+        s.txt_line_id = ingest_detect_format(path, opt->format) == VCD_FORMAT_TXT;
+        rc = read_range(&s, path, (size_t)h.hdr_end, (size_t)start, (size_t)end);
     }
-    rc = read_range(path, opt, &f, (size_t)h.hdr_end, (size_t)start, (size_t)end, part);
-    vcd_unmap_file(&f);
+    vcd_strmap_free(s.seen);
+    part_finish(&s, part, h.kind == PLAN_DIR ? 0 : PART_RANGED);
     return rc;
 }
 

@@ -116,6 +116,17 @@ check "JSON Lines, three ranks" 3 "$T/sample.jsonl" --tagger rules
 { grep -m2 "Trump" "$SAMPLE" | sed 's/^\([^,]*,\)\{5\}//'; } >"$T/two.txt"
 check "two lines, three ranks" 3 "$T/two.txt" --tagger rules
 
+# A directory: the files in name order, each read whole by one rank (files
+# of different sizes and formats; a duplicate id across files).
+mkdir "$T/dir"
+{ sed -n 1p "$SAMPLE"; sed -n 2,300p "$SAMPLE"; } >"$T/dir/a.csv"
+{ sed -n 1p "$SAMPLE"; sed -n 300,320p "$SAMPLE"; } >"$T/dir/b.csv"
+cp "$T/sample.txt" "$T/dir/c.txt"
+cp "$T/sample.jsonl" "$T/dir/d.jsonl"
+echo "not an input" >"$T/dir/README.md"
+check "directory" 2 "$T/dir" --tagger rules
+check "directory, three ranks" 3 "$T/dir" --tagger rules
+
 # --mentions: rank 0 reads the file, the ranks still split the encoding.
 "$BIN" cluster --quiet --tagger rules --input "$SAMPLE" --out "$T/rules" >/dev/null 2>&1 ||
   bad "cluster for a mentions file failed"
