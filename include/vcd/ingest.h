@@ -80,8 +80,19 @@ void vcd_corpus_free(vcd_corpus *c);
  * gives, warnings and errors included. */
 vcd_status vcd_ingest_plan(const char *path, const vcd_ingest_options *opt, size_t n,
                            vcd_buf *plan);
+/* A part's bytes: in the heap, or with opt->spill_dir written to an unlinked
+ * file there as they are parsed and mapped (the rank's memory stays small). */
+typedef struct {
+    const char *data;
+    size_t len;
+    vcd_buf heap;
+    struct vcd_text_spill *spill;
+} vcd_ingest_part;
 vcd_status vcd_ingest_read_part(const char *path, const vcd_ingest_options *opt, const char *plan,
-                                size_t plan_len, size_t k, vcd_buf *part);
+                                size_t plan_len, size_t k, vcd_ingest_part *out);
+/* The bytes before `upto` are done with (sent): their mapped pages may go. */
+void vcd_ingest_part_done(vcd_ingest_part *p, size_t upto);
+void vcd_ingest_part_free(vcd_ingest_part *p);
 typedef struct vcd_corpus_builder vcd_corpus_builder;
 vcd_status vcd_corpus_builder_new(const char *path, const vcd_ingest_options *opt,
                                   vcd_corpus_builder **out);

@@ -38,6 +38,8 @@ typedef struct {
     size_t csv_hdr_end;    /* part mode, CSV: the header is [0, csv_hdr_end) */
     int csv_header_only;   /* reading the header of a later range: other records are not ours */
     const char *id_prefix; /* directory input: txt ids are "<file>:<line>" */
+    struct vcd_text_spill
+        *part_spill; /* part mode with a spill directory: the part is staged there */
 } ingest_session;
 
 /* The spill file (text_spill.c). put() returns the block's offset; a write
@@ -48,6 +50,7 @@ size_t text_spill_put(vcd_text_spill *s, const char *block, size_t n);
  * once every id is put. */
 void text_spill_put_id(vcd_text_spill *s, const char *id, size_t n);
 const char *text_spill_ids(const vcd_text_spill *s);
+size_t text_spill_len(const vcd_text_spill *s);
 vcd_status text_spill_map(vcd_text_spill *s, const char **base);
 /* Drops mapped pages below `upto` (NULL: all) in steps; see vcd_corpus_text_done. */
 void text_spill_done(vcd_text_spill *s, const char *upto);

@@ -65,11 +65,21 @@ static void put_entry(vcd_buf *b, char tag, const void *head, size_t n)
     vcd_buf_append(b, head, n);
 }
 
+/* With a spill file, the part's bytes go there a MiB at a time: a rank
+ * holds its part on disk, not in its heap. */
+static void part_flush(ingest_session *s, size_t at_least)
+{
+    if (!s->part_spill || s->part->len < at_least) return;
+    text_spill_put(s->part_spill, s->part->data, s->part->len);
+    vcd_buf_clear(s->part);
+}
+
 void ingest_part_warning(ingest_session *s, size_t line, const char *why)
 {
     warn_head w = {.row = s->corpus->stats.rows_read, .line = line, .n = (uint32_t)strlen(why)};
     put_entry(s->part, 'W', &w, sizeof w);
     vcd_buf_append(s->part, why, w.n);
+    part_flush(s, 1u << 20);
 }
 
 void ingest_part_row(ingest_session *s, const raw_row *row, const vcd_doc *d, size_t line,
@@ -103,6 +113,7 @@ void ingest_part_row(ingest_session *s, const raw_row *row, const vcd_doc *d, si
     vcd_buf_append(s->part, d->author, h.author_n);
     vcd_buf_append(s->part, key.data, key.len);
     vcd_buf_free(&key);
+    part_flush(s, 1u << 20);
 }
 
 /* ---- the plan ---- */
@@ -217,6 +228,7 @@ static int plan_read(const char *plan, size_t len, plan_head *h, const char **bo
 
 /* ---- one part ---- */
 
+/* The part's counts go last ('E' and the head): a part is written as it is read. */
 static void part_finish(ingest_session *s, vcd_buf *part, uint32_t flags)
 {
     const vcd_corpus *c = s->corpus;
@@ -232,7 +244,7 @@ static void part_finish(ingest_session *s, vcd_buf *part, uint32_t flags)
                    .has_date = (uint32_t)c->has_date_column,
                    .has_likes = (uint32_t)c->has_likes_column,
                    .has_replies = (uint32_t)c->has_replies_column};
-    memcpy(part->data, &h, sizeof h);
+    put_entry(part, 'E', &h, sizeof h);
 }
 
 static void put_name(vcd_buf *part, const char *name)
@@ -294,14 +306,28 @@ static vcd_status read_files(ingest_session *s, const char *plan, size_t plan_le
     return rc;
 }
 
+/* The part: in the heap, or staged in s->part_spill and mapped. */
+static vcd_status part_close(ingest_session *s, vcd_ingest_part *out)
+{
+    if (!s->part_spill) {
+        out->heap = *s->part;
+        out->data = out->heap.data;
+        out->len = out->heap.len;
+        return VCD_OK;
+    }
+    part_flush(s, 0);
+    vcd_buf_free(s->part);
+    out->spill = s->part_spill;
+    out->len = text_spill_len(out->spill);
+    return text_spill_map(out->spill, &out->data);
+}
+
 vcd_status vcd_ingest_read_part(const char *path, const vcd_ingest_options *opt, const char *plan,
-                                size_t plan_len, size_t k, vcd_buf *part)
+                                size_t plan_len, size_t k, vcd_ingest_part *out)
 {
     static const vcd_ingest_options defaults = {0};
     if (!opt) opt = &defaults;
-    vcd_buf_clear(part);
-    part_head empty = {.magic = PART_MAGIC};
-    vcd_buf_append(part, &empty, sizeof empty);
+    memset(out, 0, sizeof *out);
     plan_head h;
     const char *raw;
     if (!plan_read(plan, plan_len, &h, &raw) || k >= h.n_parts)
@@ -309,26 +335,41 @@ vcd_status vcd_ingest_read_part(const char *path, const vcd_ingest_options *opt,
     uint64_t start, end;
     memcpy(&start, raw + k * sizeof start, sizeof start);
     memcpy(&end, raw + (k + 1) * sizeof end, sizeof end);
-    if (h.kind == PLAN_STREAM) {
-        if (k > 0) return VCD_OK;
-        start = 0;
-        end = SIZE_MAX;
-    }
     vcd_corpus scratch = {0}; /* counts and column flags; the rows go to the part */
+    vcd_buf part = {0};
     ingest_session s;
     ingest_session_init(&s, path, opt, &scratch);
-    s.part = part;
-    vcd_status rc;
-    if (h.kind == PLAN_DIR) {
+    s.part = &part;
+    vcd_status rc = opt->spill_dir ? text_spill_open(opt->spill_dir, &s.part_spill) : VCD_OK;
+    if (rc || (h.kind == PLAN_STREAM && k > 0)) {
+        /* a stream is read once, by part 0 */
+    } else if (h.kind == PLAN_DIR) {
         rc = read_files(&s, plan, plan_len, &h, start, end);
     } else {
+        if (h.kind == PLAN_STREAM) {
+            start = 0;
+            end = SIZE_MAX;
+        }
         /* txt ids are line numbers, which the builder knows */
         s.txt_line_id = ingest_detect_format(path, opt->format) == VCD_FORMAT_TXT;
         rc = read_range(&s, path, (size_t)h.hdr_end, (size_t)start, (size_t)end);
     }
     vcd_strmap_free(s.seen);
-    part_finish(&s, part, h.kind == PLAN_DIR ? 0 : PART_RANGED);
-    return rc;
+    part_finish(&s, &part, h.kind == PLAN_DIR ? 0 : PART_RANGED);
+    vcd_status crc = part_close(&s, out);
+    return rc ? rc : crc;
+}
+
+void vcd_ingest_part_done(vcd_ingest_part *p, size_t upto)
+{
+    if (p->spill) text_spill_done(p->spill, upto < p->len ? p->data + upto : NULL);
+}
+
+void vcd_ingest_part_free(vcd_ingest_part *p)
+{
+    vcd_buf_free(&p->heap);
+    text_spill_free(p->spill);
+    memset(p, 0, sizeof *p);
 }
 
 /* ---- the builder ---- */
@@ -448,9 +489,10 @@ static void add_record(vcd_corpus_builder *b, const rec_head *h, const char *p, 
 vcd_status vcd_corpus_builder_add(vcd_corpus_builder *b, const char *part, size_t len)
 {
     part_head h;
-    if (len < sizeof h) return malformed(b);
-    memcpy(&h, part, sizeof h);
+    if (len < sizeof h + 1 || part[len - sizeof h - 1] != 'E') return malformed(b);
+    memcpy(&h, part + len - sizeof h, sizeof h);
     if (h.magic != PART_MAGIC) return malformed(b);
+    len -= sizeof h + 1;
     vcd_corpus *c = b->s.corpus;
     c->stats.rows_read += h.rows_read;
     c->stats.skipped_invalid_utf8 += h.skipped_invalid_utf8;
@@ -466,7 +508,7 @@ vcd_status vcd_corpus_builder_add(vcd_corpus_builder *b, const char *part, size_
     if (h.flags & PART_RANGED) b->line_base += h.lines;
     b->rows_base += h.rows_read;
     int final = (h.flags & PART_FINAL) != 0;
-    for (size_t at = sizeof h; at < len;) {
+    for (size_t at = 0; at < len;) {
         char tag = part[at++];
         if (tag == 'F') {
             uint32_t n;
@@ -530,12 +572,6 @@ vcd_status vcd_corpus_builder_finish(vcd_corpus_builder *b, int allow_empty, vcd
 void vcd_corpus_part(const vcd_corpus *c, size_t lo, size_t hi, vcd_buf *part)
 {
     vcd_buf_clear(part);
-    part_head h = {.magic = PART_MAGIC,
-                   .flags = PART_FINAL,
-                   .has_date = (uint32_t)c->has_date_column,
-                   .has_likes = (uint32_t)c->has_likes_column,
-                   .has_replies = (uint32_t)c->has_replies_column};
-    vcd_buf_append(part, &h, sizeof h);
     for (size_t i = lo; i < hi && i < c->n_docs; i++) {
         const vcd_doc *d = &c->docs[i];
         rec_head r = {.time = d->time,
@@ -552,4 +588,10 @@ void vcd_corpus_part(const vcd_corpus *c, size_t lo, size_t hi, vcd_buf *part)
         vcd_corpus_text_done(c, i);
     }
     vcd_corpus_text_done(c, c->n_docs);
+    part_head h = {.magic = PART_MAGIC,
+                   .flags = PART_FINAL,
+                   .has_date = (uint32_t)c->has_date_column,
+                   .has_likes = (uint32_t)c->has_likes_column,
+                   .has_replies = (uint32_t)c->has_replies_column};
+    put_entry(part, 'E', &h, sizeof h);
 }

@@ -64,8 +64,12 @@ vcd_status cluster_mpi_prepare(const vcd_cluster_options *o, vcd_link_run *run,
 /* Sums are reduced in pieces of this many values: MPI counts are ints, and
  * the reduction's buffers stay small. */
 #define REDUCE_STEP ((size_t)1 << 22)
-/* Byte strings are sent in pieces of this many bytes (MPI counts are ints). */
-#define SEND_STEP ((size_t)1 << 30)
+/* Byte strings are sent in pieces of this many bytes (MPI counts are ints;
+ * a part's mapped pages are dropped behind each piece). */
+#define SEND_STEP ((size_t)1 << 26)
+/* Each rank's documents are sent in parts of about this much text, added to
+ * its corpus as they come: its heap holds one part, not all. */
+#define DOCS_STEP ((size_t)4 << 20)
 
 static int initialized(void)
 {
@@ -117,13 +121,14 @@ static vcd_status agree(const world *w, vcd_status rc)
     return w->rank == first ? rc : vcd_fail((vcd_status)code, "%s", msg);
 }
 
-static void send_buf(const vcd_buf *b, int to)
+static void send_bytes(const char *data, size_t len, int to, vcd_ingest_part *part)
 {
-    unsigned long long n = b->len;
+    unsigned long long n = len;
     MPI_Send(&n, 1, MPI_UNSIGNED_LONG_LONG, to, 0, MPI_COMM_WORLD);
-    for (size_t at = 0; at < b->len; at += SEND_STEP) {
-        int k = (int)(b->len - at < SEND_STEP ? b->len - at : SEND_STEP);
-        MPI_Send(b->data + at, k, MPI_BYTE, to, 0, MPI_COMM_WORLD);
+    for (size_t at = 0; at < len; at += SEND_STEP) {
+        int k = (int)(len - at < SEND_STEP ? len - at : SEND_STEP);
+        MPI_Send(data + at, k, MPI_BYTE, to, 0, MPI_COMM_WORLD);
+        if (part) vcd_ingest_part_done(part, at + (size_t)k);
     }
 }
 
@@ -155,12 +160,14 @@ static void bcast_buf(const world *w, vcd_buf *b)
     }
 }
 
-/* Every rank parses its part of the input; rank 0 builds the corpus of
- * one pass from the parts, in rank order. */
+/* Every rank parses its part of the input (staged in a file in the spill
+ * directory); rank 0 builds the corpus of one pass from the parts, in rank
+ * order. */
 static vcd_status ingest_parts(const world *w, const vcd_cluster_options *o, vcd_corpus **out)
 {
     *out = NULL;
-    vcd_buf plan = {0}, part = {0};
+    vcd_buf plan = {0};
+    vcd_ingest_part part = {0};
     vcd_status rc = VCD_OK;
     if (w->rank == 0) rc = vcd_ingest_plan(o->input, &o->ingest, (size_t)w->size, &plan);
     if (!(rc = agree(w, rc))) {
@@ -170,27 +177,64 @@ static vcd_status ingest_parts(const world *w, const vcd_cluster_options *o, vcd
     }
     vcd_buf_free(&plan);
     if ((rc = agree(w, rc))) {
-        vcd_buf_free(&part);
+        vcd_ingest_part_free(&part);
         return rc;
     }
     if (w->rank != 0) {
-        send_buf(&part, 0);
-        vcd_buf_free(&part);
+        send_bytes(part.data, part.len, 0, &part);
+        vcd_ingest_part_free(&part);
         return VCD_OK;
     }
     vcd_corpus_builder *b;
     rc = vcd_corpus_builder_new(o->input, &o->ingest, &b);
     if (!rc) rc = vcd_corpus_builder_add(b, part.data, part.len);
+    vcd_ingest_part_free(&part);
+    vcd_buf got = {0};
     for (int k = 1; k < w->size; k++) { /* received even after a failure: no rank waits */
-        recv_buf(&part, k);
-        if (!rc) rc = vcd_corpus_builder_add(b, part.data, part.len);
+        recv_buf(&got, k);
+        if (!rc) rc = vcd_corpus_builder_add(b, got.data, got.len);
     }
-    vcd_buf_free(&part);
+    vcd_buf_free(&got);
     if (!rc)
         rc = vcd_corpus_builder_finish(b, 0, out);
     else
         vcd_corpus_builder_free(b);
     return rc;
+}
+
+/* Rank 0 sends documents [lo, hi) to rank `to` in parts of ~DOCS_STEP of
+ * text, then an empty message. */
+static void send_docs(const vcd_corpus *c, size_t lo, size_t hi, int to)
+{
+    vcd_buf part = {0};
+    for (size_t a = lo; a < hi;) {
+        size_t e = a, bytes = 0;
+        while (e < hi && (e == a || bytes < DOCS_STEP))
+            bytes += c->docs[e++].n_codepoints + 64; /* about its bytes, without reading them */
+        vcd_corpus_part(c, a, e, &part);
+        send_bytes(part.data, part.len, to, NULL);
+        a = e;
+    }
+    vcd_buf_free(&part);
+    send_bytes(NULL, 0, to, NULL);
+}
+
+static vcd_status recv_docs(const vcd_cluster_options *o, vcd_corpus **out)
+{
+    vcd_corpus_builder *b;
+    vcd_status rc = vcd_corpus_builder_new(o->input, &o->ingest, &b);
+    vcd_buf part = {0};
+    for (;;) {
+        recv_buf(&part, 0);
+        if (part.len == 0) break;
+        if (!rc) rc = vcd_corpus_builder_add(b, part.data, part.len);
+    }
+    vcd_buf_free(&part);
+    if (rc) {
+        vcd_corpus_builder_free(b);
+        return rc;
+    }
+    return vcd_corpus_builder_finish(b, 1, out);
 }
 
 /* Rank 0's document ranges: even shares moved to the nearer batch bound,
@@ -233,23 +277,12 @@ static vcd_status distribute(world *w, const vcd_cluster_options *o, vcd_link_ru
     for (int k = 0; k <= w->size; k++)
         w->lo[k] = (size_t)lo[k];
     free(lo);
-    vcd_buf part = {0};
     if (w->rank == 0) {
-        for (int k = 1; k < w->size; k++) {
-            vcd_corpus_part(run->corpus, w->lo[k], w->lo[k + 1], &part);
-            send_buf(&part, k);
-        }
+        for (int k = 1; k < w->size; k++)
+            send_docs(run->corpus, w->lo[k], w->lo[k + 1], k);
     } else {
-        recv_buf(&part, 0);
-        vcd_corpus_builder *b;
-        rc = vcd_corpus_builder_new(o->input, &o->ingest, &b);
-        if (!rc) rc = vcd_corpus_builder_add(b, part.data, part.len);
-        if (!rc)
-            rc = vcd_corpus_builder_finish(b, 1, &run->corpus);
-        else
-            vcd_corpus_builder_free(b);
+        rc = recv_docs(o, &run->corpus);
     }
-    vcd_buf_free(&part);
     return agree(w, rc);
 }
 

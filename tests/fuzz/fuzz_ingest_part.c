@@ -52,7 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!f) return 0;
     fwrite(data + 1, 1, size - 1, f);
     fclose(f);
-    vcd_buf w1 = {0}, w2 = {0}, plan = {0}, part = {0};
+    vcd_buf w1 = {0}, w2 = {0}, plan = {0};
+    vcd_ingest_part part = {0};
     vcd_ingest_options o = {.warn = collect, .warn_ctx = &w1};
     o.delimiter = mode % 4 == 3 ? '\t' : 0;
     o.max_field_bytes = (mode & 32) ? 64 : 0;
@@ -64,6 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vcd_corpus_builder *b = NULL;
     if (!rc2) rc2 = vcd_corpus_builder_new(path, &o, &b);
     for (size_t k = 0; k < n && !rc2; k++) {
+        vcd_ingest_part_free(&part);
         rc2 = vcd_ingest_read_part(path, &o, plan.data, plan.len, k, &part);
         if (!rc2) rc2 = vcd_corpus_builder_add(b, part.data, part.len);
     }
@@ -79,6 +81,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vcd_buf_free(&w1);
     vcd_buf_free(&w2);
     vcd_buf_free(&plan);
-    vcd_buf_free(&part);
+    vcd_ingest_part_free(&part);
     return 0;
 }

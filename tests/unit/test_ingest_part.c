@@ -30,6 +30,8 @@ static int same_corpus(const vcd_corpus *a, const vcd_corpus *b)
     return 1;
 }
 
+static const char *spill_dir; /* parts and corpus staged in files there, for odd part counts */
+
 /* One pass vs 1..6 parts: the same corpus (or error) and the same warnings. */
 static void check_parts(const char *path, const char *what)
 {
@@ -40,14 +42,17 @@ static void check_parts(const char *path, const char *what)
     char one_err[512];
     snprintf(one_err, sizeof one_err, "%s", one_rc ? vcd_last_error() : "");
     for (size_t n = 1; n <= 6; n++) {
-        vcd_buf warn = {0}, plan = {0}, part = {0};
+        vcd_buf warn = {0}, plan = {0};
+        vcd_ingest_part part = {0};
         vcd_ingest_options o = {.warn = collect, .warn_ctx = &warn};
+        if (n % 2) o.spill_dir = spill_dir;
         vcd_status rc = vcd_ingest_plan(path, &o, n, &plan);
         vcd_corpus_builder *b = NULL;
         if (!rc) rc = vcd_corpus_builder_new(path, &o, &b);
         vcd_status first = VCD_OK;
         char err[512] = "";
         for (size_t k = 0; k < n && !rc; k++) {
+            vcd_ingest_part_free(&part);
             vcd_status prc = vcd_ingest_read_part(path, &o, plan.data, plan.len, k, &part);
             if (prc && !first) { /* the first failing part's error is the run's */
                 first = prc;
@@ -77,7 +82,7 @@ static void check_parts(const char *path, const char *what)
         vcd_corpus_free(c);
         vcd_buf_free(&warn);
         vcd_buf_free(&plan);
-        vcd_buf_free(&part);
+        vcd_ingest_part_free(&part);
     }
     vcd_corpus_free(one);
     vcd_buf_free(&one_warn);
@@ -295,6 +300,7 @@ int main(void)
 {
     char dir[] = "/tmp/vcd-ingest-part-XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
+    spill_dir = dir;
     test_csv_bounds();
     test_csv_parts(dir);
     test_line_parts(dir);
