@@ -127,6 +127,29 @@ echo "not an input" >"$T/dir/README.md"
 check "directory" 2 "$T/dir" --tagger rules
 check "directory, three ranks" 3 "$T/dir" --tagger rules
 
+# check_error WHAT NP INPUT: NP ranks fail as one process fails (exit code
+# and error line), also when the failing input is a later rank's.
+check_error() {
+  local what=$1 np=$2 input=$3 rc1 rc2
+  "$BIN" cluster --quiet --tagger rules --input "$input" --out "$T/e1" >/dev/null 2>"$T/err.one"
+  rc1=$?
+  "${MPIRUN[@]}" -np "$np" "$BIN" cluster --quiet --tagger rules --input "$input" --out "$T/e2" \
+    >/dev/null 2>"$T/err"
+  rc2=$?
+  if [ "$rc1" = 2 ] && [ "$rc2" = 2 ] && [ "$(grep -c '^vcdiscover: error: ' "$T/err")" = 1 ] &&
+    [ "$(grep '^vcdiscover: error: ' "$T/err.one")" = "$(grep '^vcdiscover: error: ' "$T/err")" ]; then ok; else
+    bad "$what (-np $np): exit $rc1 vs $rc2: $(grep error "$T/err.one") vs $(grep error "$T/err")"; fi
+  rm -rf "$T/e1" "$T/e2"
+}
+mkdir "$T/baddir"
+cp "$T/dir/a.csv" "$T/baddir/a.csv"
+printf 'x,y\n1,2\n' >"$T/baddir/b.csv" # no text column: rank 1's file
+check_error "a later file without a text column" 2 "$T/baddir"
+printf '\xff\xfei\x00d\x00' >"$T/utf16.csv"
+check_error "UTF-16 input" 3 "$T/utf16.csv"
+printf 'id,text\n1,\n2,   \n' >"$T/blank.csv"
+check_error "no usable comments" 2 "$T/blank.csv"
+
 # --mentions: rank 0 reads the file, the ranks still split the encoding.
 "$BIN" cluster --quiet --tagger rules --input "$SAMPLE" --out "$T/rules" >/dev/null 2>&1 ||
   bad "cluster for a mentions file failed"
