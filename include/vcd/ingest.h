@@ -67,6 +67,41 @@ vcd_status vcd_corpus_load(const char *path, const vcd_ingest_options *opt, vcd_
 vcd_status vcd_corpus_parse(const char *name, const unsigned char *data, size_t len,
                             const vcd_ingest_options *opt, vcd_corpus **out);
 void vcd_corpus_free(vcd_corpus *c);
+
+/* One input read by n processes (mpirun; src/pipeline/cluster_mpi.c). A
+ * plan says which bytes each part reads: a .txt or JSON Lines file is cut
+ * after the first newline at or past offsets len * k / n; a CSV after the
+ * first newline past them at which the CSV parser is between records (one
+ * scan of the whole file's quotes, no parsing); anything not a regular file
+ * is read by part 0 alone. A part is parsed on its own into a byte string;
+ * what depends on the rows before it (duplicates, row and line numbers in
+ * ids and messages, which warnings are shown) is settled by the builder,
+ * which takes the parts in order and gives the corpus vcd_corpus_load
+ * gives, warnings and errors included. */
+vcd_status vcd_ingest_plan(const char *path, const vcd_ingest_options *opt, size_t n,
+                           vcd_buf *plan);
+/* A part's bytes: in the heap, or with opt->spill_dir written to an unlinked
+ * file there as they are parsed and mapped (the rank's memory stays small). */
+typedef struct {
+    const char *data;
+    size_t len;
+    vcd_buf heap;
+    struct vcd_text_spill *spill;
+} vcd_ingest_part;
+vcd_status vcd_ingest_read_part(const char *path, const vcd_ingest_options *opt, const char *plan,
+                                size_t plan_len, size_t k, vcd_ingest_part *out);
+/* The bytes before `upto` are done with (sent): their mapped pages may go. */
+void vcd_ingest_part_done(vcd_ingest_part *p, size_t upto);
+void vcd_ingest_part_free(vcd_ingest_part *p);
+typedef struct vcd_corpus_builder vcd_corpus_builder;
+vcd_status vcd_corpus_builder_new(const char *path, const vcd_ingest_options *opt,
+                                  vcd_corpus_builder **out);
+vcd_status vcd_corpus_builder_add(vcd_corpus_builder *b, const char *part, size_t len);
+/* The corpus (an empty one is an error unless allow_empty); frees b. */
+vcd_status vcd_corpus_builder_finish(vcd_corpus_builder *b, int allow_empty, vcd_corpus **out);
+void vcd_corpus_builder_free(vcd_corpus_builder *b);
+/* Documents [lo, hi) of c as a part: a builder makes a corpus of them. */
+void vcd_corpus_part(const vcd_corpus *c, size_t lo, size_t hi, vcd_buf *part);
 /* Index of the document with this id, or -1. Linear scans are avoided by a
  * lazily built hash table owned by the corpus. */
 long vcd_corpus_find(const vcd_corpus *c, const char *id);

@@ -41,7 +41,8 @@ enum {
 
 static cli_option cluster_options[O_COUNT] = {
     [O_INPUT] = {"input", 1,
-                 "comments file (CSV, .txt, .jsonl); default: data/sample_comments.csv"},
+                 "comments file (CSV, .txt, .jsonl) or a directory of them (read in name "
+                 "order); default: data/sample_comments.csv"},
     [O_OUT] = {"out", 1, "state directory to write (default: out)"},
     [O_FORMAT] = {"format", 1, "csv | txt | jsonl (default: from the file extension)"},
     [O_TEXT_COL] = {"text-column", 1,

@@ -76,12 +76,17 @@ void ingest_session_done(ingest_session *s)
 void ingest_warn(ingest_session *s, size_t line, const char *fmt, ...)
 {
     s->warnings++;
-    if (!s->opt->warn || s->warnings > MAX_WARNINGS_SHOWN) return;
+    /* A part keeps every warning: which are shown depends on the rows before it. */
+    if (!s->part && (!s->opt->warn || s->warnings > MAX_WARNINGS_SHOWN)) return;
     char why[512], msg[768];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(why, sizeof why, fmt, ap);
     va_end(ap);
+    if (s->part) {
+        ingest_part_warning(s, line, why);
+        return;
+    }
     snprintf(msg, sizeof msg, "%s:%zu: %s", s->name, line, why);
     s->opt->warn(s->opt->warn_ctx, msg);
 }
@@ -135,37 +140,49 @@ static int span_is_valid_text(const field_span *f)
     return !f->present || vcd_utf8_valid(f->p, f->n);
 }
 
+void ingest_row_key(const raw_row *row, vcd_buf *key)
+{
+    vcd_buf_clear(key);
+    if (row->id.present && row->id.n) {
+        vcd_buf_append(key, row->id.p, row->id.n);
+        return;
+    }
+    /* No id: only rows identical in date, author and text are duplicates.
+     * The map keeps a 128-bit digest of them, not the text: a NUL byte
+     * (never in an id) and two 64-bit hashes. */
+    vcd_buf_append(key, row->date.p ? row->date.p : "", row->date.n);
+    vcd_buf_putc(key, '\x1f');
+    vcd_buf_append(key, row->author.p ? row->author.p : "", row->author.n);
+    vcd_buf_putc(key, '\x1f');
+    vcd_buf_append(key, row->text.p, row->text.n);
+    uint64_t h[2] = {vcd_hash64(key->data, key->len, 0x9e3779b97f4a7c15u),
+                     vcd_hash64(key->data, key->len, 0xc2b2ae3d27d4eb4fu)};
+    vcd_buf_clear(key);
+    vcd_buf_putc(key, '\0');
+    vcd_buf_append(key, h, sizeof h);
+}
+
+int ingest_seen(ingest_session *s, const char *key, size_t n)
+{
+    int inserted;
+    vcd_strmap_upsert(s->seen, key, n, 0, &inserted);
+    return !inserted;
+}
+
 static int row_is_duplicate(ingest_session *s, const raw_row *row)
 {
     vcd_buf key = {0};
-    if (row->id.present && row->id.n) {
-        vcd_buf_append(&key, row->id.p, row->id.n);
-    } else {
-        /* No id: only rows identical in date, author and text are duplicates.
-         * The map keeps a 128-bit digest of them, not the text: a NUL byte
-         * (never in an id) and two 64-bit hashes. */
-        vcd_buf_append(&key, row->date.p ? row->date.p : "", row->date.n);
-        vcd_buf_putc(&key, '\x1f');
-        vcd_buf_append(&key, row->author.p ? row->author.p : "", row->author.n);
-        vcd_buf_putc(&key, '\x1f');
-        vcd_buf_append(&key, row->text.p, row->text.n);
-        uint64_t h[2] = {vcd_hash64(key.data, key.len, 0x9e3779b97f4a7c15u),
-                         vcd_hash64(key.data, key.len, 0xc2b2ae3d27d4eb4fu)};
-        vcd_buf_clear(&key);
-        vcd_buf_putc(&key, '\0');
-        vcd_buf_append(&key, h, sizeof h);
-    }
-    int inserted;
-    vcd_strmap_upsert(s->seen, key.data, key.len, 0, &inserted);
+    ingest_row_key(row, &key);
+    int dup = ingest_seen(s, key.data, key.len);
     vcd_buf_free(&key);
-    return !inserted;
+    return dup;
 }
 
 /* Appends a document whose strings are one block "id\0text\0author\0": kept
  * in the heap, or spilled: the id to the spill's id arena, "text\0author\0"
  * to its file (the pointers are set once it is mapped; until then the
  * document only has its block's offset). */
-static void corpus_push(ingest_session *s, vcd_doc *d, char *block, size_t n)
+void ingest_push_doc(ingest_session *s, vcd_doc *d, char *block, size_t n)
 {
     vcd_corpus *c = s->corpus;
     if (c->n_docs == c->cap) {
@@ -216,13 +233,15 @@ void ingest_add_row(ingest_session *s, const raw_row *in, size_t line)
         c->stats.skipped_empty++;
         return;
     }
-    if (row_is_duplicate(s, &row)) {
+    /* A part cannot know the rows before it: vcd_corpus_builder decides. */
+    if (!s->part && row_is_duplicate(s, &row)) {
         c->stats.skipped_duplicate++;
         ingest_warn(s, line, "duplicate row (id '%.*s'); skipped",
                     (int)(row.id.n < 64 ? row.id.n : 64), row.id.p ? row.id.p : "");
         return;
     }
     vcd_doc d = {.time = VCD_NO_DATE};
+    size_t bad_dates = c->stats.bad_dates, bad_numbers = c->stats.bad_numbers;
     if (row.date.present) {
         field_span ds = row.date;
         trim_span(&ds);
@@ -264,10 +283,16 @@ void ingest_add_row(ingest_session *s, const raw_row *in, size_t line)
     d.n_codepoints = 0;
     for (size_t i = 0; i < text_n; i++)
         d.n_codepoints += ((unsigned char)d.text[i] & 0xC0) != 0x80;
-    corpus_push(s, &d, block, block_n);
+    if (s->part) {
+        ingest_part_row(s, &row, &d, line, (unsigned)(c->stats.bad_dates - bad_dates),
+                        (unsigned)(c->stats.bad_numbers - bad_numbers));
+        free(block);
+        return;
+    }
+    ingest_push_doc(s, &d, block, block_n);
 }
 
-static vcd_input_format detect_format(const char *path, vcd_input_format f)
+vcd_input_format ingest_detect_format(const char *path, vcd_input_format f)
 {
     if (f != VCD_FORMAT_AUTO) return f;
     const char *dot = strrchr(path, '.');
@@ -288,9 +313,22 @@ static const char *utf16_32_bom(const unsigned char *d, size_t n)
     return NULL;
 }
 
+vcd_status ingest_check_bom(const char *name, const unsigned char *data, size_t len, size_t *bom)
+{
+    /* A UTF-8 byte-order mark would otherwise become part of the first header name. */
+    *bom = len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF ? 3 : 0;
+    const char *wide = utf16_32_bom(data + *bom, len - *bom);
+    if (wide)
+        return vcd_fail(VCD_EINPUT,
+                        "%s: the file is %s (byte-order mark); vcdiscover reads UTF-8: convert "
+                        "it, e.g. iconv -f %s -t UTF-8",
+                        name, wide, wide);
+    return VCD_OK;
+}
+
 /* Maps the spill and points every document at its block, dropping the
  * pages behind as it goes (the fix-up reads every block once). */
-static vcd_status spill_finish(ingest_session *s)
+vcd_status ingest_spill_finish(ingest_session *s)
 {
     vcd_corpus *c = s->corpus;
     const char *base;
@@ -315,7 +353,7 @@ static vcd_status spill_finish(ingest_session *s)
 
 static vcd_status parse_formats(ingest_session *s, const unsigned char *data, size_t len)
 {
-    switch (detect_format(s->name, s->opt->format)) {
+    switch (ingest_detect_format(s->name, s->opt->format)) {
     case VCD_FORMAT_TXT:
         return ingest_parse_txt(s, data, len);
     case VCD_FORMAT_JSONL:
@@ -325,37 +363,42 @@ static vcd_status parse_formats(ingest_session *s, const unsigned char *data, si
     }
 }
 
-/* `mapped`: data is a private read-only file mapping whose pages may be
- * dropped behind the parser. */
-static vcd_status corpus_parse(const char *name, const unsigned char *data, size_t len,
-                               const vcd_ingest_options *opt, int mapped, vcd_corpus **out)
+/* A corpus and the session that fills it (spilled when asked). */
+static vcd_status session_begin(ingest_session *s, const char *name, const vcd_ingest_options *opt)
 {
-    static const vcd_ingest_options defaults = {0};
-    if (!opt) opt = &defaults;
-    *out = NULL;
-    /* A UTF-8 byte-order mark would otherwise become part of the first header name. */
-    size_t bom = len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF ? 3 : 0;
-    const char *wide = utf16_32_bom(data + bom, len - bom);
-    if (wide)
-        return vcd_fail(VCD_EINPUT,
-                        "%s: the file is %s (byte-order mark); vcdiscover reads UTF-8: convert "
-                        "it, e.g. iconv -f %s -t UTF-8",
-                        name, wide, wide);
     vcd_corpus *c = vcd_xcalloc(1, sizeof *c);
     c->source_path = vcd_xstrdup(name);
-    ingest_session s;
-    ingest_session_init(&s, name, opt, c);
-    vcd_status rc = opt->spill_dir ? text_spill_open(opt->spill_dir, &s.spill) : VCD_OK;
+    ingest_session_init(s, name, opt, c);
+    return opt->spill_dir ? text_spill_open(opt->spill_dir, &s->spill) : VCD_OK;
+}
+
+/* One input into the session. `mapped`: data is a private read-only file
+ * mapping whose pages may be dropped behind the parser. */
+static vcd_status session_parse(ingest_session *s, const unsigned char *data, size_t len,
+                                int mapped)
+{
+    size_t bom;
+    vcd_status rc = ingest_check_bom(s->name, data, len, &bom);
+    if (rc) return rc;
     /* Offsets are taken from the mapping's start, which is page-aligned. */
-    if (mapped) s.input_base = data;
-    if (!rc) rc = parse_formats(&s, data + bom, len - bom);
-    ingest_session_done(&s);
+    s->input_base = mapped ? data : NULL;
+    s->input_released = 0;
+    return parse_formats(s, data + bom, len - bom);
+}
+
+/* The session's corpus once every input is parsed (rc: how that went). */
+static vcd_status session_finish(ingest_session *s, const char *name, vcd_status rc,
+                                 vcd_corpus **out)
+{
+    vcd_corpus *c = s->corpus;
+    s->name = name;
+    ingest_session_done(s);
     if (rc == VCD_OK && c->n_docs == 0)
         rc = vcd_fail(VCD_EINPUT, "%s: no usable comments (%zu rows read, %zu skipped)", name,
                       c->stats.rows_read, c->stats.rows_read - c->n_docs);
-    if (rc == VCD_OK && s.spill) rc = spill_finish(&s);
-    text_spill_free(s.spill);
-    free(s.spill_off);
+    if (rc == VCD_OK && s->spill) rc = ingest_spill_finish(s);
+    text_spill_free(s->spill);
+    free(s->spill_off);
     if (rc != VCD_OK) {
         vcd_corpus_free(c);
         return rc;
@@ -364,19 +407,61 @@ static vcd_status corpus_parse(const char *name, const unsigned char *data, size
     return VCD_OK;
 }
 
+static vcd_status corpus_parse(const char *name, const unsigned char *data, size_t len,
+                               const vcd_ingest_options *opt, int mapped, vcd_corpus **out)
+{
+    static const vcd_ingest_options defaults = {0};
+    if (!opt) opt = &defaults;
+    *out = NULL;
+    size_t bom;
+    vcd_status rc = ingest_check_bom(name, data, len, &bom);
+    if (rc) return rc;
+    ingest_session s;
+    rc = session_begin(&s, name, opt);
+    if (!rc) rc = session_parse(&s, data, len, mapped);
+    return session_finish(&s, name, rc, out);
+}
+
 vcd_status vcd_corpus_parse(const char *name, const unsigned char *data, size_t len,
                             const vcd_ingest_options *opt, vcd_corpus **out)
 {
     return corpus_parse(name, data, len, opt, 0, out);
 }
 
+/* A directory: its input files in name order, one corpus (duplicates are
+ * found across files; row numbers run on; .txt ids are "<file>:<line>"). */
+static vcd_status corpus_load_dir(const char *dir, const vcd_ingest_options *opt, vcd_corpus **out)
+{
+    static const vcd_ingest_options defaults = {0};
+    if (!opt) opt = &defaults;
+    *out = NULL;
+    char **files;
+    size_t n;
+    vcd_status rc = ingest_dir_files(dir, opt, &files, &n);
+    if (rc) return rc;
+    ingest_session s;
+    rc = session_begin(&s, dir, opt);
+    for (size_t i = 0; i < n && !rc; i++) {
+        vcd_mapped_file f;
+        if ((rc = vcd_map_file(files[i], &f))) break;
+        s.name = files[i];
+        s.id_prefix = ingest_base_name(files[i]);
+        rc = session_parse(&s, f.data, f.len, f.mapped);
+        vcd_unmap_file(&f);
+    }
+    rc = session_finish(&s, dir, rc, out);
+    ingest_dir_files_free(files, n);
+    return rc;
+}
+
 vcd_status vcd_corpus_load(const char *path, const vcd_ingest_options *opt, vcd_corpus **out)
 {
+    if (ingest_is_dir(path)) return corpus_load_dir(path, opt, out);
     vcd_mapped_file f;
     vcd_status rc = vcd_map_file(path, &f);
     if (rc) return rc;
     vcd_ingest_options o = opt ? *opt : (vcd_ingest_options){0};
-    if (o.format == VCD_FORMAT_AUTO) o.format = detect_format(path, VCD_FORMAT_AUTO);
+    if (o.format == VCD_FORMAT_AUTO) o.format = ingest_detect_format(path, VCD_FORMAT_AUTO);
     rc = corpus_parse(path, f.data, f.len, &o, f.mapped, out);
     vcd_unmap_file(&f);
     return rc;

@@ -78,9 +78,10 @@ static void take_header(csv_state *st)
         vcd_buf_append(&st->header_names, f.p, f.n < 60 ? f.n : 60);
     }
     vcd_corpus *c = st->s->corpus;
-    c->has_date_column = st->have_role[COL_DATE];
-    c->has_likes_column = st->have_role[COL_LIKES];
-    c->has_replies_column = st->have_role[COL_REPLIES];
+    /* or-ed: a directory's files each have a header */
+    c->has_date_column |= st->have_role[COL_DATE];
+    c->has_likes_column |= st->have_role[COL_LIKES];
+    c->has_replies_column |= st->have_role[COL_REPLIES];
     if (!st->have_role[COL_TEXT]) {
         const char *want = st->s->opt->text_column ? st->s->opt->text_column : "Comment";
         const char *hint = "";
@@ -112,6 +113,8 @@ static void on_record(int terminator, void *ctx)
     if (st->in_header) {
         take_header(st);
         st->in_header = 0;
+    } else if (st->s->csv_header_only) {
+        /* a record before this part's range: another part's */
     } else if (st->unterminated) {
         st->s->corpus->stats.rows_read++;
         st->s->corpus->stats.skipped_malformed++;
@@ -154,8 +157,39 @@ static void cut_long_field(struct csv_parser *p, csv_state *st)
     st->field_cut = 1;
 }
 
-vcd_status ingest_parse_csv(ingest_session *s, const unsigned char *data, size_t len)
+/* Feeds data[from, to) (from at a line start) a line at a time, and a
+ * long line in pieces so that a field is cut in time (and not even a
+ * newline search reads far ahead); libcsv copies what it keeps, so the
+ * input behind a piece is done with. */
+static void csv_feed(struct csv_parser *parser, csv_state *st, const unsigned char *data,
+                     size_t from, size_t to)
 {
+    ingest_session *s = st->s;
+    size_t pos = from;
+    int line_start = 1;
+    while (pos < to && !st->error) {
+        if (line_start) {
+            st->line++;
+            if (parser->pstate == 0 /* ROW_NOT_BEGUN */) st->next_record = st->line;
+        }
+        size_t n = to - pos < CSV_PIECE ? to - pos : CSV_PIECE;
+        const unsigned char *nl = memchr(data + pos, '\n', n);
+        if (nl) n = (size_t)(nl - (data + pos)) + 1;
+        line_start = nl != NULL;
+        ingest_input_consumed(s, data + pos);
+        if (csv_parse(parser, data + pos, n, on_field, on_record, st) != n)
+            st->error = vcd_fail(VCD_EINPUT, "%s:%zu: %s", s->name, st->line,
+                                 csv_strerror(csv_error(parser)));
+        cut_long_field(parser, st);
+        pos += n;
+    }
+}
+
+vcd_status ingest_parse_csv_range(ingest_session *s, const unsigned char *data, size_t len,
+                                  size_t start, size_t end)
+{
+    if (end > len) end = len;
+    if (start > 0 && start >= end) return VCD_OK; /* an empty part: not even a header */
     struct csv_parser parser;
     if (csv_init(&parser, CSV_APPEND_NULL) != 0)
         return vcd_fail(VCD_ERUNTIME, "%s: cannot initialise the CSV parser", s->name);
@@ -166,27 +200,16 @@ vcd_status ingest_parse_csv(ingest_session *s, const unsigned char *data, size_t
     csv_set_blk_size(&parser, 1u << 20);
     csv_state st = {.s = s, .in_header = 1};
     st.max_field = s->opt->max_field_bytes ? s->opt->max_field_bytes : (1u << 20);
-    /* Fed a line at a time, and a long line in pieces so that a field is
-     * cut in time (and not even a newline search reads far ahead); libcsv
-     * copies what it keeps, so the input behind a piece is done with. */
-    size_t pos = 0;
-    int line_start = 1;
-    while (pos < len && !st.error) {
-        if (line_start) {
-            st.line++;
-            if (parser.pstate == 0 /* ROW_NOT_BEGUN */) st.next_record = st.line;
-        }
-        size_t n = len - pos < CSV_PIECE ? len - pos : CSV_PIECE;
-        const unsigned char *nl = memchr(data + pos, '\n', n);
-        if (nl) n = (size_t)(nl - (data + pos)) + 1;
-        line_start = nl != NULL;
-        ingest_input_consumed(s, data + pos);
-        if (csv_parse(&parser, data + pos, n, on_field, on_record, &st) != n)
-            st.error = vcd_fail(VCD_EINPUT, "%s:%zu: %s", s->name, st.line,
-                                csv_strerror(csv_error(&parser)));
-        cut_long_field(&parser, &st);
-        pos += n;
+    if (start > 0) {
+        /* A later part: the header first; the parser is between rows at
+         * its end and at `start` (ingest_csv_bounds), and the part's lines
+         * are counted from its start. */
+        s->csv_header_only = 1;
+        csv_feed(&parser, &st, data, 0, s->csv_hdr_end < start ? s->csv_hdr_end : start);
+        s->csv_header_only = 0;
+        st.line = 0;
     }
+    csv_feed(&parser, &st, data, start, end);
     /* libcsv would quietly close a quote left open at the end of the input
      * (FIELD_BEGUN == 2 in its state machine); that record is broken. */
     if (parser.pstate == 2 && parser.quoted) {
@@ -196,10 +219,91 @@ vcd_status ingest_parse_csv(ingest_session *s, const unsigned char *data, size_t
     if (!st.error) csv_fini(&parser, on_field, on_record, &st);
     if (!st.error && st.in_header)
         st.error = vcd_fail(VCD_EINPUT, "%s: empty file: no header row", s->name);
+    s->lines = st.line;
     csv_free(&parser);
     vcd_buf_free(&st.fields);
     vcd_buf_free(&st.header_names);
     free(st.offsets);
     free(st.roles);
     return st.error;
+}
+
+vcd_status ingest_parse_csv(ingest_session *s, const unsigned char *data, size_t len)
+{
+    return ingest_parse_csv_range(s, data, len, 0, len);
+}
+
+/* libcsv's states (csv.h), for the bound scan. */
+enum { ROW_NOT_BEGUN, FIELD_NOT_BEGUN, FIELD_BEGUN, FIELD_MIGHT_HAVE_ENDED };
+
+/* libcsv's csv_parse (3.0.3, non-strict, default space and terminator
+ * tests) reduced to its state: which of the four states, whether the field
+ * is quoted, and whether spaces followed a closing quote. Inside a quoted
+ * field only a quote changes anything, so that is a memchr. */
+void ingest_csv_bounds(const unsigned char *d, size_t len, char delim_c, const size_t *offs,
+                       size_t n, size_t *bounds, size_t *hdr_end)
+{
+    unsigned char delim = (unsigned char)delim_c;
+    int state = ROW_NOT_BEGUN, quoted = 0, spaces = 0;
+    size_t rows = 0, k = 0;
+    *hdr_end = len;
+    for (size_t i = 0; i < len;) {
+        unsigned char c = d[i];
+        if (state == FIELD_BEGUN && quoted) {
+            const unsigned char *q = memchr(d + i, '"', len - i);
+            if (!q) break;
+            i = (size_t)(q - d) + 1;
+            state = FIELD_MIGHT_HAVE_ENDED;
+            spaces = 0;
+            continue;
+        }
+        i++;
+        int space = c == ' ' || c == '\t', term = c == '\r' || c == '\n';
+        switch (state) {
+        case ROW_NOT_BEGUN:
+        case FIELD_NOT_BEGUN:
+            if (space && c != delim) continue;
+            if (term) {
+                if (state == FIELD_NOT_BEGUN) rows++;
+                state = ROW_NOT_BEGUN;
+            } else if (c == delim) {
+                state = FIELD_NOT_BEGUN;
+            } else {
+                state = FIELD_BEGUN;
+                quoted = c == '"';
+            }
+            break;
+        case FIELD_BEGUN: /* unquoted: a quote is a character */
+            if (c == delim) {
+                state = FIELD_NOT_BEGUN;
+            } else if (term) {
+                state = ROW_NOT_BEGUN;
+                rows++;
+            }
+            break;
+        default: /* FIELD_MIGHT_HAVE_ENDED */
+            if (c == delim) {
+                state = FIELD_NOT_BEGUN;
+                quoted = 0;
+            } else if (term) {
+                state = ROW_NOT_BEGUN;
+                quoted = 0;
+                rows++;
+            } else if (space) {
+                spaces = 1;
+            } else if (c == '"' && spaces) {
+                spaces = 0;
+            } else {
+                state = FIELD_BEGUN; /* still quoted */
+                spaces = 0;
+            }
+            break;
+        }
+        if (c != '\n' || state != ROW_NOT_BEGUN || rows == 0) continue;
+        if (*hdr_end == len) *hdr_end = i;
+        while (k < n && offs[k] <= i)
+            bounds[k++] = i;
+    }
+    while (k < n)
+        bounds[k++] = len;
 }

@@ -13,7 +13,8 @@ typedef void (*line_fn)(ingest_session *s, const char *p, size_t n, size_t line)
  * a "\r" before it dropped, as vcd_next_line does. */
 #define LINE_STEP (1u << 20)
 
-static void for_each_line(ingest_session *s, const unsigned char *data, size_t len, line_fn fn)
+/* Returns the number of lines. */
+static size_t for_each_line(ingest_session *s, const unsigned char *data, size_t len, line_fn fn)
 {
     size_t pos = 0, line = 0;
     while (pos < len) {
@@ -31,12 +32,14 @@ static void for_each_line(ingest_session *s, const unsigned char *data, size_t l
         fn(s, (const char *)data + pos, n, ++line);
         pos = end + 1;
     }
+    return line;
 }
 
 static void txt_line(ingest_session *s, const char *p, size_t n, size_t line)
 {
-    char id[32];
-    int idn = snprintf(id, sizeof id, "%zu", line);
+    char id[300];
+    int idn = s->id_prefix ? snprintf(id, sizeof id, "%.255s:%zu", s->id_prefix, line)
+                           : snprintf(id, sizeof id, "%zu", line);
     raw_row row = {.text = {p, n, 1}, .id = {id, (size_t)idn, 1}};
     ingest_add_row(s, &row, line);
 }
@@ -44,7 +47,7 @@ static void txt_line(ingest_session *s, const char *p, size_t n, size_t line)
 vcd_status ingest_parse_txt(ingest_session *s, const unsigned char *data, size_t len)
 {
     if (len == 0) return vcd_fail(VCD_EINPUT, "%s: empty file", s->name);
-    for_each_line(s, data, len, txt_line);
+    s->lines = for_each_line(s, data, len, txt_line);
     return VCD_OK;
 }
 
@@ -157,6 +160,15 @@ static void jsonl_line(ingest_session *s, const char *p, size_t n, size_t line)
 vcd_status ingest_parse_jsonl(ingest_session *s, const unsigned char *data, size_t len)
 {
     if (len == 0) return vcd_fail(VCD_EINPUT, "%s: empty file", s->name);
-    for_each_line(s, data, len, jsonl_line);
+    s->lines = for_each_line(s, data, len, jsonl_line);
+    return VCD_OK;
+}
+
+vcd_status ingest_parse_lines_range(ingest_session *s, vcd_input_format f,
+                                    const unsigned char *data, size_t len, size_t start, size_t end)
+{
+    if (len == 0) return vcd_fail(VCD_EINPUT, "%s: empty file", s->name);
+    s->lines =
+        for_each_line(s, data + start, end - start, f == VCD_FORMAT_TXT ? txt_line : jsonl_line);
     return VCD_OK;
 }

@@ -69,6 +69,11 @@ const char *text_spill_ids(const vcd_text_spill *s)
     return s->ids.data;
 }
 
+size_t text_spill_len(const vcd_text_spill *s)
+{
+    return s->len;
+}
+
 size_t text_spill_put(vcd_text_spill *s, const char *block, size_t n)
 {
     size_t off = s->len;

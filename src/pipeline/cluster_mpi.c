@@ -1,15 +1,26 @@
 /* `mpirun -np N vcdiscover cluster`: the per-comment stages split over MPI
  * ranks, one state identical to a single process's.
  *
- * Every rank ingests the whole input (a CSV record boundary cannot be found
- * from a byte offset alone: quoted fields hold newlines). Tagging is split
- * into contiguous document ranges cut at the tagger's batch bounds: the word
- * tagger labels the whole batch of any comment from the batch's start (so
- * its matrix products, and confidences, are those of one pass), and a cut
- * inside a batch would have two ranks label it. Rank 0 gathers the
- * mentions in rank order, which is document order: the array a single pass
- * builds. It sorts them and groups them into forms, and sends each rank the
- * mentions of an even document range back with their forms. Each rank
+ * Ingest: rank 0 makes the plan (vcd_ingest_plan: byte ranges cut at
+ * record bounds; for a CSV one scan of its quotes) and every rank parses
+ * only its range into a part. Rank 0 receives the parts in rank order and
+ * builds the corpus one process builds (duplicates, numbered ids, warnings
+ * and their cap settled in order: vcd_corpus_builder). Rank 0 thus still
+ * holds the whole corpus (link facts, entities and docs.jsonl need it;
+ * docs/SCALE.md plan step 2); no other rank holds more than its part.
+ *
+ * Tagging is split into contiguous document ranges cut at the tagger's
+ * batch bounds, found by rank 0 on the whole corpus: the word tagger labels
+ * the whole batch of any comment from the batch's start (so its matrix
+ * products, and confidences, are those of one pass), and a cut inside a
+ * batch would have two ranks label it. Rank 0 sends each rank the documents
+ * of its range; a range starts on a batch bound, so the rank's batches over
+ * its documents alone are the one pass's. A tagger without batches whose
+ * prepare() reads corpus statistics (the rules tagger's casing counts) runs
+ * on rank 0 alone, over the whole corpus, and the ranges are even. Rank 0
+ * gathers the mentions in rank order, which is document order: the array a
+ * single pass builds. It sorts them and groups them into forms, and sends
+ * each rank back the mentions of its range with their forms. Each rank
  * encodes those and adds them to per-form sums in fixed point
  * (cluster_encode_sum): integer sums, reduced to rank 0 with MPI_SUM, are
  * exactly the single pass's in any order. Rank 0 then links and clusters
@@ -20,7 +31,8 @@
  * files alone.
  *
  * Failures are agreed on after every step: the first failing rank's message
- * becomes every rank's, so all stop together and rank 0 reports it. */
+ * (the first in input order) becomes every rank's, so all stop together and
+ * rank 0 reports it. */
 #include "pipeline_internal.h"
 
 #ifndef VCD_MPI
@@ -53,6 +65,7 @@ vcd_status cluster_mpi_write_mentions(const char *dir, vcd_link_run *run, const 
 #include "../state/state_write.h"
 #include "vcd/fileio.h"
 #include "vcd/mentions.h"
+#include "vcd/vectors.h"
 
 #include <limits.h>
 #include <mpi.h>
@@ -64,8 +77,12 @@ vcd_status cluster_mpi_write_mentions(const char *dir, vcd_link_run *run, const 
 /* Sums are reduced in pieces of this many values: MPI counts are ints, and
  * the reduction's buffers stay small. */
 #define REDUCE_STEP ((size_t)1 << 22)
-/* Bytes are broadcast and written in pieces of this many (MPI counts are ints). */
+/* Byte strings are sent in pieces of this many bytes (MPI counts are ints;
+ * a part's mapped pages are dropped behind each piece). */
 #define SEND_STEP ((size_t)1 << 26)
+/* Each rank's documents are sent in parts of about this much text, added to
+ * its corpus as they come: its heap holds one part, not all. */
+#define DOCS_STEP ((size_t)4 << 20)
 
 static int initialized(void)
 {
@@ -99,6 +116,8 @@ static double now_seconds(void)
 typedef struct {
     int rank, size;
     MPI_Datatype mention; /* one vcd_mention, as bytes (every rank runs this binary) */
+    size_t *lo;           /* rank k holds documents [lo[k], lo[k + 1]); rank 0 holds all */
+    int tag_on_root;      /* the tagger needs the whole corpus: rank 0 tags alone */
 } world;
 
 /* The first failing rank's status and message, on every rank. */
@@ -115,41 +134,199 @@ static vcd_status agree(const world *w, vcd_status rc)
     return w->rank == first ? rc : vcd_fail((vcd_status)code, "%s", msg);
 }
 
-/* Rank k tags documents [lo[k], lo[k + 1]): even shares moved to the nearer
- * batch bound, so no batch is labelled twice. Every rank computes the same
- * bounds (same corpus, same tagger). */
-static void tag_split(const world *w, vcd_tagger *t, const vcd_corpus *c, size_t *lo)
+static void send_bytes(const char *data, size_t len, int to, vcd_ingest_part *part)
 {
+    unsigned long long n = len;
+    MPI_Send(&n, 1, MPI_UNSIGNED_LONG_LONG, to, 0, MPI_COMM_WORLD);
+    for (size_t at = 0; at < len; at += SEND_STEP) {
+        int k = (int)(len - at < SEND_STEP ? len - at : SEND_STEP);
+        MPI_Send(data + at, k, MPI_BYTE, to, 0, MPI_COMM_WORLD);
+        if (part) vcd_ingest_part_done(part, at + (size_t)k);
+    }
+}
+
+static void recv_buf(vcd_buf *b, int from)
+{
+    unsigned long long n;
+    MPI_Recv(&n, 1, MPI_UNSIGNED_LONG_LONG, from, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    vcd_buf_clear(b);
+    vcd_buf_reserve(b, (size_t)n);
+    for (size_t at = 0; at < n; at += SEND_STEP) {
+        int k = (int)(n - at < SEND_STEP ? n - at : SEND_STEP);
+        MPI_Recv(b->data + at, k, MPI_BYTE, from, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    }
+    b->len = (size_t)n;
+}
+
+static void bcast_buf(const world *w, vcd_buf *b)
+{
+    unsigned long long n = b->len;
+    MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+    if (w->rank != 0) {
+        vcd_buf_clear(b);
+        vcd_buf_reserve(b, (size_t)n);
+        b->len = (size_t)n;
+    }
+    for (size_t at = 0; at < n; at += SEND_STEP) {
+        int k = (int)(n - at < SEND_STEP ? n - at : SEND_STEP);
+        MPI_Bcast(b->data + at, k, MPI_BYTE, 0, MPI_COMM_WORLD);
+    }
+}
+
+/* Every rank parses its part of the input (staged in a file in the spill
+ * directory); rank 0 builds the corpus of one pass from the parts, in rank
+ * order. */
+static vcd_status ingest_parts(const world *w, const vcd_cluster_options *o, vcd_corpus **out)
+{
+    *out = NULL;
+    vcd_buf plan = {0};
+    vcd_ingest_part part = {0};
+    vcd_status rc = VCD_OK;
+    if (w->rank == 0) rc = vcd_ingest_plan(o->input, &o->ingest, (size_t)w->size, &plan);
+    if (!(rc = agree(w, rc))) {
+        bcast_buf(w, &plan);
+        rc =
+            vcd_ingest_read_part(o->input, &o->ingest, plan.data, plan.len, (size_t)w->rank, &part);
+    }
+    vcd_buf_free(&plan);
+    if ((rc = agree(w, rc))) {
+        vcd_ingest_part_free(&part);
+        return rc;
+    }
+    if (w->rank != 0) {
+        send_bytes(part.data, part.len, 0, &part);
+        vcd_ingest_part_free(&part);
+        return VCD_OK;
+    }
+    vcd_corpus_builder *b;
+    rc = vcd_corpus_builder_new(o->input, &o->ingest, &b);
+    if (!rc) rc = vcd_corpus_builder_add(b, part.data, part.len);
+    vcd_ingest_part_free(&part);
+    vcd_buf got = {0};
+    for (int k = 1; k < w->size; k++) { /* received even after a failure: no rank waits */
+        recv_buf(&got, k);
+        if (!rc) rc = vcd_corpus_builder_add(b, got.data, got.len);
+    }
+    vcd_buf_free(&got);
+    if (!rc)
+        rc = vcd_corpus_builder_finish(b, 0, out);
+    else
+        vcd_corpus_builder_free(b);
+    return rc;
+}
+
+/* Rank 0 sends documents [lo, hi) to rank `to` in parts of ~DOCS_STEP of
+ * text, then an empty message. */
+static void send_docs(const vcd_corpus *c, size_t lo, size_t hi, int to)
+{
+    vcd_buf part = {0};
+    for (size_t a = lo; a < hi;) {
+        size_t e = a, bytes = 0;
+        while (e < hi && (e == a || bytes < DOCS_STEP))
+            bytes += c->docs[e++].n_codepoints + 64; /* about its bytes, without reading them */
+        vcd_corpus_part(c, a, e, &part);
+        send_bytes(part.data, part.len, to, NULL);
+        a = e;
+    }
+    vcd_buf_free(&part);
+    send_bytes(NULL, 0, to, NULL);
+}
+
+static vcd_status recv_docs(const vcd_cluster_options *o, vcd_corpus **out)
+{
+    vcd_corpus_builder *b;
+    vcd_status rc = vcd_corpus_builder_new(o->input, &o->ingest, &b);
+    vcd_buf part = {0};
+    for (;;) {
+        recv_buf(&part, 0);
+        if (part.len == 0) break;
+        if (!rc) rc = vcd_corpus_builder_add(b, part.data, part.len);
+    }
+    vcd_buf_free(&part);
+    if (rc) {
+        vcd_corpus_builder_free(b);
+        return rc;
+    }
+    return vcd_corpus_builder_finish(b, 1, out);
+}
+
+/* Rank 0's document ranges: even shares moved to the nearer batch bound,
+ * so no batch is labelled twice; even shares for a tagger that must see the
+ * whole corpus (w->tag_on_root) or without tagging (--mentions). */
+static void split_docs(world *w, vcd_tagger *t, const vcd_corpus *c)
+{
+    size_t *lo = w->lo;
     lo[0] = 0;
     for (int k = 1; k < w->size; k++) {
         size_t target = c->n_docs * (size_t)k / (size_t)w->size, s = target, e = target;
-        if (target < c->n_docs) vcd_tagger_batch(t, c, target, &s, &e);
+        if (t && !w->tag_on_root && target < c->n_docs) vcd_tagger_batch(t, c, target, &s, &e);
         size_t cut = target - s <= e - target ? s : e;
         lo[k] = cut < lo[k - 1] ? lo[k - 1] : cut;
     }
     lo[w->size] = c->n_docs;
 }
 
-/* This rank's documents tagged, in document order, into run->mentions. */
-static vcd_status tag_part(const world *w, const vcd_cluster_options *o, vcd_link_run *run)
+/* Rank 0 opens the tagger and splits the documents; every rank gets its
+ * range (rank 0 keeps the whole corpus). *t: rank 0's tagger, prepared. */
+static vcd_status distribute(world *w, const vcd_cluster_options *o, vcd_link_run *run,
+                             vcd_tagger **t)
 {
-    vcd_tagger *t;
-    vcd_status rc =
-        vcd_tagger_open(o->tagger_spec, o->gazetteer_path, run->vectors, o->warn, o->warn_ctx, &t);
+    *t = NULL;
+    vcd_status rc = VCD_OK;
+    if (w->rank == 0 && !o->mentions_path) {
+        rc = vcd_tagger_open(o->tagger_spec, o->gazetteer_path, run->vectors, o->warn, o->warn_ctx,
+                             t);
+        if (!rc) rc = vcd_tagger_prepare(*t, run->corpus);
+        /* statistics of the whole corpus, and no batches to split at */
+        if (!rc) w->tag_on_root = !(*t)->ops->batch && (*t)->ops->prepare;
+    }
+    if (w->rank == 0 && !rc) split_docs(w, *t, run->corpus);
+    if ((rc = agree(w, rc))) return rc;
+    unsigned long long *lo = vcd_xmalloc(((size_t)w->size + 1) * sizeof *lo);
+    for (int k = 0; k <= w->size; k++)
+        lo[k] = w->lo[k];
+    MPI_Bcast(lo, w->size + 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+    MPI_Bcast(&w->tag_on_root, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    for (int k = 0; k <= w->size; k++)
+        w->lo[k] = (size_t)lo[k];
+    free(lo);
+    if (w->rank == 0) {
+        for (int k = 1; k < w->size; k++)
+            send_docs(run->corpus, w->lo[k], w->lo[k + 1], k);
+    } else {
+        rc = recv_docs(o, &run->corpus);
+    }
+    return agree(w, rc);
+}
+
+/* This rank's documents tagged, in document order, into run->mentions
+ * (document numbers of the whole corpus). */
+static vcd_status tag_part(const world *w, const vcd_cluster_options *o, vcd_link_run *run,
+                           vcd_tagger *t)
+{
+    if (w->tag_on_root && w->rank > 0) return VCD_OK;
+    vcd_status rc = VCD_OK;
+    if (!t)
+        rc = vcd_tagger_open(o->tagger_spec, o->gazetteer_path, run->vectors, o->warn, o->warn_ctx,
+                             &t);
     if (rc) return rc;
     const vcd_corpus *c = run->corpus;
-    rc = vcd_tagger_prepare(t, c);
-    size_t *lo = vcd_xmalloc(((size_t)w->size + 1) * sizeof *lo);
-    if (!rc) tag_split(w, t, c, lo);
-    for (size_t d = rc ? 0 : lo[w->rank]; !rc && d < lo[w->rank + 1]; d++) {
+    /* rank 0 holds every document; the others theirs, from 0 */
+    size_t base = w->rank == 0 ? 0 : w->lo[w->rank];
+    size_t from = w->lo[w->rank] - base;
+    size_t to = w->tag_on_root ? c->n_docs : w->lo[w->rank + 1] - base;
+    if (w->rank > 0) rc = vcd_tagger_prepare(t, c);
+    for (size_t d = from; !rc && d < to; d++) {
+        size_t n0 = run->mentions.n;
         rc = t->ops->tag_doc(t, c, d, &run->mentions);
+        for (size_t i = n0; i < run->mentions.n; i++)
+            run->mentions.items[i].doc += (uint32_t)base;
         vcd_corpus_text_done(c, d);
-        if (o->progress && (d - lo[w->rank]) % 4096 == 0)
-            o->progress(o->progress_ctx, "tag", d - lo[w->rank], lo[w->rank + 1] - lo[w->rank]);
+        if (o->progress && (d - from) % 4096 == 0)
+            o->progress(o->progress_ctx, "tag", d - from, to - from);
     }
     vcd_corpus_text_done(c, c->n_docs);
     run->tagger = vcd_xstrdup(vcd_tagger_name(t));
-    free(lo);
     vcd_tagger_free(t);
     return rc;
 }
@@ -199,18 +376,18 @@ static size_t first_of_doc(const vcd_mentions *ms, size_t doc)
     return lo;
 }
 
-/* Rank k gets the mentions of documents [n_docs * k / size, n_docs * (k + 1)
- * / size) with their forms; rank 0's part stays at the head of its array. */
+/* Rank k gets the mentions of its documents [lo[k], lo[k + 1]) with their
+ * forms, numbered from its first document; rank 0's part stays at the head
+ * of its array. */
 static void scatter_mentions(const world *w, const vcd_link_run *run, vcd_mention **part,
                              size_t *n_part, vcd_mention **owned)
 {
     int *counts = vcd_xmalloc((size_t)w->size * sizeof *counts);
     int *displs = vcd_xmalloc((size_t)w->size * sizeof *displs);
     if (w->rank == 0) {
-        size_t n_docs = run->corpus->n_docs;
         for (int k = 0; k < w->size; k++) {
-            size_t a = first_of_doc(&run->mentions, n_docs * (size_t)k / (size_t)w->size);
-            size_t b = first_of_doc(&run->mentions, n_docs * (size_t)(k + 1) / (size_t)w->size);
+            size_t a = first_of_doc(&run->mentions, w->lo[k]);
+            size_t b = first_of_doc(&run->mentions, w->lo[k + 1]);
             displs[k] = (int)a;
             counts[k] = (int)(b - a);
         }
@@ -226,6 +403,8 @@ static void scatter_mentions(const world *w, const vcd_link_run *run, vcd_mentio
     } else {
         *owned = *part = vcd_xmalloc(((size_t)n + 1) * sizeof **part);
         MPI_Scatterv(NULL, NULL, NULL, w->mention, *part, n, w->mention, 0, MPI_COMM_WORLD);
+        for (int i = 0; i < n; i++)
+            (*part)[i].doc -= (uint32_t)w->lo[w->rank];
     }
     free(counts);
     free(displs);
@@ -432,17 +611,30 @@ vcd_status cluster_mpi_prepare(const vcd_cluster_options *o, vcd_link_run *run,
     MPI_Comm_rank(MPI_COMM_WORLD, &w.rank);
     MPI_Comm_size(MPI_COMM_WORLD, &w.size);
     memset(run, 0, sizeof *run);
-    if (!rc) rc = cluster_ingest(o, run, r);
+    double t0 = now_seconds();
     if ((rc = agree(&w, rc))) return rc;
+    rc = ingest_parts(&w, o, &run->corpus);
+    if (!rc && o->vectors_path) rc = vcd_vectors_open(o->vectors_path, &run->vectors);
+    if (!rc && w.rank == 0) {
+        r->docs = run->corpus->n_docs;
+        r->skipped_rows = run->corpus->stats.rows_read - run->corpus->n_docs;
+    }
+    if ((rc = agree(&w, rc))) return rc;
+    w.lo = vcd_xcalloc((size_t)w.size + 1, sizeof *w.lo);
+    r->seconds_ingest = now_seconds() - t0;
+    double t1 = now_seconds(); /* sending each rank its documents counts as tagging */
+    vcd_tagger *t = NULL;
+    rc = distribute(&w, o, run, &t);
     MPI_Type_contiguous((int)sizeof(vcd_mention), MPI_BYTE, &w.mention);
     MPI_Type_commit(&w.mention);
-    double t1 = now_seconds();
-    if (o->mentions_path) { /* nothing to split: rank 0 reads the file */
+    if (rc) {
+        vcd_tagger_free(t);
+    } else if (o->mentions_path) { /* nothing to split: rank 0 reads the file */
         if (w.rank == 0)
             rc = cluster_find_mentions(o, run->corpus, run->vectors, &run->mentions, &run->tagger,
                                        r);
     } else {
-        rc = tag_part(&w, o, run);
+        rc = tag_part(&w, o, run, t);
     }
     if (!(rc = agree(&w, rc))) rc = gather_mentions(&w, &run->mentions);
     if (!rc && w.rank == 0 && run->mentions.n == 0)
@@ -455,6 +647,7 @@ vcd_status cluster_mpi_prepare(const vcd_cluster_options *o, vcd_link_run *run,
     }
     r->seconds_encode = now_seconds() - t2;
     MPI_Type_free(&w.mention);
+    free(w.lo);
     if (rc || w.rank != 0) return rc;
     return cluster_link_facts(o, run, r);
 }
