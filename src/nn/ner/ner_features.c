@@ -33,6 +33,7 @@ void ner_scratch_free(ner_scratch *s)
     for (size_t i = 0; i < s->cap_kb; i++)
         vcd_buf_free(&s->kb_keys[i]);
     free(s->kb_keys);
+    vcd_kb_key_scratch_free(&s->kb_key);
     memset(s, 0, sizeof *s);
 }
 

@@ -177,6 +177,7 @@ typedef struct {
     size_t cap_words;
     vcd_buf *kb_keys; /* the words' KB keys (vcd_kb_key) */
     size_t cap_kb;
+    vcd_kb_key_scratch kb_key; /* so keying a non-ASCII word allocates nothing */
 } ner_scratch;
 void ner_scratch_free(ner_scratch *s);
 /* Every word's match key (ner_word_key) into sc->word_keys. */
