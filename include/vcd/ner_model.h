@@ -64,6 +64,12 @@ typedef struct {
      * needs that very KB as the shipped default (vcd_kb_default_path()):
      * any other is refused with an error. */
     const char *kb_path;
+    /* A text file (one text per line, e.g. raw comments) whose words, with
+     * the gold and partial training sentences' words, give the
+     * capitalisation prior: each word's share of capitalised sightings when
+     * not sentence-initial, an input beside the KB flags (needs kb_path).
+     * The counts ship inside the model; NULL: none. */
+    const char *case_text_path;
     const char *out_dir;
     size_t epochs, batch;
     size_t char_buckets, char_dim, hidden;

@@ -113,6 +113,7 @@ static void word_features(const vcd_ner_model *m, const char *w, size_t n, const
             break;
         }
     set_rank_flags(flags, rank);
+    ner_case_features(m, key, key_len, dense);
     *n_ngrams =
         (uint8_t)word_ngrams(key_len ? key : w, key_len ? key_len : n, c->char_buckets, ngrams);
 }

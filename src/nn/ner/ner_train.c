@@ -360,7 +360,8 @@ static void build_gazetteer(const ner_set *d, size_t n_sentences, const ner_conf
 typedef struct {
     const vcd_ner_train_options *o;
     vcd_ner_model *m;
-    vcd_kb *kb; /* the knowledge base of the flags (o->kb_path), open while training */
+    vcd_kb *kb;        /* the knowledge base of the flags (o->kb_path), open while training */
+    size_t case_words; /* words in the capitalisation prior */
     ner_set train, dev, dev2;
     int32_t *gold;     /* per training word */
     uint64_t *allowed; /* per training word of the partial sentences: nn_crf_allowed */
@@ -692,6 +693,8 @@ static vcd_status check_options(const vcd_ner_train_options *o)
         return vcd_fail(VCD_EINPUT,
                         "train-ner: unknown partial-label scheme '%s' (expected btc or btc-org)",
                         o->partial_scheme ? o->partial_scheme : "");
+    if (o->case_text_path && !o->kb_path)
+        return vcd_fail(VCD_EINPUT, "train-ner: a capitalisation prior (--case-prior) needs --kb");
     if (o->epochs < 1 || o->epochs > 1000 || o->batch < 1 || o->batch > 4096)
         return vcd_fail(VCD_EINPUT, "train-ner: epochs must be 1..1000 and batch 1..4096");
     if (!(o->lr > 0 && o->lr < 1) || !(o->dropout >= 0 && o->dropout < 1) ||
@@ -756,6 +759,15 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
     }
     data_version(data, "vectors", o->vectors_path);
     data_version(data, "kb", o->kb_path);
+    data_version(data, "case_prior_text", o->case_text_path);
+    if (o->case_text_path) {
+        cJSON *cp = cJSON_AddObjectToObject(j, "case_prior");
+        cJSON_AddNumberToObject(cp, "buckets", (double)t->m->cfg.case_buckets);
+        cJSON_AddNumberToObject(cp, "words", (double)t->case_words);
+        cJSON_AddNumberToObject(
+            cp, "buckets_used",
+            (double)ner_case_table_used(t->m->case_table, t->m->cfg.case_buckets));
+    }
     cJSON_AddNumberToObject(j, "epochs", (double)o->epochs);
     if (o->silver_per_epoch)
         cJSON_AddNumberToObject(j, "silver_per_epoch", (double)o->silver_per_epoch);
@@ -804,6 +816,26 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
     return rc;
 }
 
+/* The capitalisation prior from the text file and the gold and partial
+ * training sentences (not the silver ones: they are comments the file
+ * already holds). */
+static vcd_status case_prior(trainer *t)
+{
+    ner_case_counter k = {0};
+    vcd_status rc = ner_case_count_file(&k, t->o->case_text_path);
+    for (size_t s = 0; !rc && s < t->train.n; s++)
+        if (s < t->train.n_first || s >= t->train.n_labelled)
+            ner_case_count_words(&k, &t->train.seqs[s]);
+    if (!rc) {
+        t->m->cfg.case_buckets = NER_CASE_BUCKETS_DEFAULT;
+        t->m->case_table = ner_case_table_build(&k, t->m->cfg.case_buckets);
+        for (size_t i = 0; i < k.n; i++)
+            t->case_words += k.mid[i] >= NER_CASE_MIN_COUNT;
+    }
+    ner_case_counter_free(&k);
+    return rc;
+}
+
 static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
 {
     const vcd_ner_train_options *o = t->o;
@@ -829,6 +861,7 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
         c->kb_digest = vcd_kb_digest(t->kb);
         ner_kb_index_build(t->kb, &t->m->kb);
     }
+    if (o->case_text_path && (rc = case_prior(t))) return rc;
     if ((rc = collect_types(&t->train, c))) return rc;
     ner_model_alloc_params(t->m, o->members);
     /* Gold sentences only: silver labels are gazetteer matches themselves,
