@@ -1,5 +1,5 @@
 /* Capitalisation prior of the default tagger: how often each word is written
- * with a capital when it is not the first word of a sentence, counted on
+ * with a capital letter (first or inner) when it is not the first word of a sentence, counted on
  * unlabelled text (the raw comments, the training tweets' text). A name is
  * capitalised mid-sentence almost every time it is capitalised at all;
  * "oh", "wifi", "spinner", "youtuber" almost never are, and in lower-case
@@ -84,7 +84,10 @@ void ner_case_count_text(ner_case_counter *k, const char *text, size_t len)
         after_colon = t->kind == VCD_TOK_PUNCT && n == 1 && w[0] == ':';
         if (t->kind != VCD_TOK_WORD || !(t->shape & VCD_SHAPE_HAS_LETTER) || initial) continue;
         ner_word_key(w, n, &k->key);
-        if (k->key.len) sighting(k, t->shape & VCD_SHAPE_UPPER_INITIAL);
+        /* "iPhone" and "WiFi" are written with a capital too */
+        if (k->key.len)
+            sighting(k, t->shape & (VCD_SHAPE_UPPER_INITIAL | VCD_SHAPE_INNER_UPPER |
+                                    VCD_SHAPE_ALL_UPPER));
     }
 }
 
