@@ -70,6 +70,11 @@ typedef struct {
      * not sentence-initial, an input beside the KB flags (needs kb_path).
      * The counts ship inside the model; NULL: none. */
     const char *case_text_path;
+    /* With the prior: a silver span whose words were seen capitalised less
+     * often than this share (pooled over its words with counts) is
+     * relabelled O, so the silver labels stop teaching ordinary words
+     * ("wifi", "oh") as names; 0: off. */
+    float silver_case_floor;
     const char *out_dir;
     size_t epochs, batch;
     size_t char_buckets, char_dim, hidden;

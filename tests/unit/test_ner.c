@@ -1015,6 +1015,15 @@ static void test_case_training(const char *vec_path)
         vcd_buf_puts(&text, "then Alice met bob and London , oh well\n");
     CHECK(vcd_write_file_atomic("/tmp/vcd-test-ner-case.txt", text.data, text.len) == VCD_OK);
     vcd_buf_free(&text);
+    /* silver labels: "bob" (20 lower-case sightings in the text) and
+     * "London" (always capitalised) */
+    vcd_buf silver = {0};
+    for (int i = 0; i < 4; i++)
+        vcd_buf_puts(&silver, "then\tO\nbob\tB-person\nsaw\tO\nLondon\tB-location\n\n");
+    CHECK(vcd_write_file_atomic("/tmp/vcd-test-ner-silver.conll", silver.data, silver.len) ==
+          VCD_OK);
+    vcd_buf_free(&silver);
+    const char *extra[] = {"/tmp/vcd-test-ner-silver.conll"};
     vcd_ner_train_options o;
     tiny_model_options(&o, vec_path, train, dev, "/tmp/vcd-test-ner-m6", 3);
     o.case_text_path = "/tmp/vcd-test-ner-case.txt";
@@ -1022,6 +1031,9 @@ static void test_case_training(const char *vec_path)
     CHECK(vcd_ner_train(&o, &r) == VCD_EINPUT); /* the prior needs the KB flags */
     CHECK(strstr(vcd_last_error(), "--kb") != NULL);
     o.kb_path = kb_path;
+    o.silver_case_floor = 0.4f;
+    o.extra_train = extra;
+    o.n_extra_train = 1;
     vcd_remove_tree(o.out_dir);
     vcd_status rc = vcd_ner_train(&o, &r);
     CHECK_MSG(rc == VCD_OK, "%s", vcd_last_error());
@@ -1029,6 +1041,11 @@ static void test_case_training(const char *vec_path)
     vcd_mapped_file f;
     if (vcd_map_file("/tmp/vcd-test-ner-m6/config.json", &f) == VCD_OK) {
         CHECK(has_bytes(&f, "case-prior") && has_bytes(&f, "\"case_prior\""));
+        vcd_unmap_file(&f);
+    }
+    /* the four "bob" spans became O, the "London" ones stayed */
+    if (vcd_map_file("/tmp/vcd-test-ner-m6/train_log.json", &f) == VCD_OK) {
+        CHECK(has_bytes(&f, "\"silver_spans_relabelled_o\":\t4"));
         vcd_unmap_file(&f);
     }
     vcd_vectors *vec = NULL;
@@ -1056,6 +1073,7 @@ static void test_case_training(const char *vec_path)
     vcd_vectors_close(vec);
     vcd_remove_tree(o.out_dir);
     remove("/tmp/vcd-test-ner-case.txt");
+    remove("/tmp/vcd-test-ner-silver.conll");
 }
 
 int main(void)
