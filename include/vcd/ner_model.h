@@ -5,7 +5,8 @@
  * (robust to misspellings and new names), casing / shape / token-kind flags,
  * its GloVe frequency band, gazetteer flags from entity names seen in
  * the training data and, optionally, flags from the knowledge base's names
- * per source (vcd_ner_train_options.kb_path). Two convolution layers (window 3, ReLU) read the
+ * per source (vcd_ner_train_options.kb_path) and a capitalisation prior
+ * counted on unlabelled text (case_text_path). Two convolution layers (window 3, ReLU) read the
  * neighbourhood, a linear layer scores the tags and a linear-chain CRF picks
  * the tag sequence (BIO-valid by construction at decoding time).
  *

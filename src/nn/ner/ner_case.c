@@ -1,9 +1,11 @@
-/* Capitalisation prior of the default tagger: how often each word is written
- * with a capital letter (first or inner) when it is not the first word of a sentence, counted on
- * unlabelled text (the raw comments, the training tweets' text). A name is
- * capitalised mid-sentence almost every time it is capitalised at all;
- * "oh", "wifi", "spinner", "youtuber" almost never are, and in lower-case
- * comments the word's own shape cannot tell the two apart.
+/* Capitalisation prior of the default tagger (train-ner --case-prior): how
+ * often each word is written with a capital letter (first or inner) when it
+ * is not the first word of a sentence, counted on unlabelled text (the raw
+ * comments, the training tweets' text). The hope: a name is capitalised
+ * mid-sentence most of the time, "oh", "wifi", "spinner" rarely, and in a
+ * lower-case comment the word's own shape cannot tell the two apart. On the
+ * 58k comments it separates them only partly (reports/ner.md: names are
+ * written in lower case there too), so the shipped model does not use it.
  *
  * The counts ship inside the model as a hashed table (model.safetensors
  * tensor "case_prior", [buckets, 2]): per bucket, the capitalised share
