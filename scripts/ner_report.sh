@@ -6,7 +6,10 @@
 # and without --kb); the earlier ablations (BTC partial labels or not,
 # selection on dev alone or on the mean), included from
 # reports/ner_ablations_earlier.md as measured then; and the precision
-# measurement on the 58k real comments (scripts/ner_precision.sh).
+# measurement on the 58k real comments (scripts/ner_precision.sh); the error
+# analysis (reports/ner_error_analysis.md) and the capitalisation-prior
+# experiment (reports/ner_case_prior.md, from scripts/ner_case_prior.sh), both
+# included as measured then.
 # Needs ../shared and scripts/setup.sh. Every run is one final training step
 # of scripts/train_default_model.sh (its silver labels: run that first) and is
 # kept in build/ner-report/NAME, so a rerun only trains what is missing
@@ -253,6 +256,14 @@ selection() {
   echo
   echo "(Measured once, before trimming existed: the replaced model tagged 139 spans with such a verb at an"
   echo "end on the bundled sample, 57 of them a lone \"skip\" and 82 \"skip Tesla\"-like.)"
+  echo
+  echo "## Error analysis"
+  echo
+  grep -v '^<!--' reports/ner_error_analysis.md
+  echo
+  echo "## A capitalisation prior from unlabelled text (not shipped)"
+  echo
+  grep -v '^<!--' reports/ner_case_prior.md
   echo
   echo "## Against the issue's targets"
   echo

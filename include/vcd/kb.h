@@ -76,6 +76,18 @@ int vcd_kb_nickname_pair(const vcd_kb *kb, const char *a, size_t an, const char 
 /* The KB's key of `text` (see above) into `out`. */
 void vcd_kb_key(const char *text, size_t n, vcd_buf *out);
 
+/* Buffers vcd_kb_key_with reuses from call to call, so a caller keying
+ * every word of a stream (the tagger) allocates only while they grow.
+ * Zero-initialise; one per thread. */
+typedef struct {
+    vcd_buf clean; /* the input with invalid bytes and NUL as spaces */
+    int32_t *cps;  /* decomposed code points, then their UTF-8 */
+    size_t cap;    /* code points cps holds (plus one spare) */
+} vcd_kb_key_scratch;
+/* vcd_kb_key with caller-owned buffers: byte for byte the same key. */
+void vcd_kb_key_with(const char *text, size_t n, vcd_buf *out, vcd_kb_key_scratch *sc);
+void vcd_kb_key_scratch_free(vcd_kb_key_scratch *sc);
+
 /* Digest of the KB's contents (recorded in state manifests); with added
  * files, a combination of every file's digest in order. */
 uint64_t vcd_kb_digest(const vcd_kb *kb);

@@ -5,7 +5,8 @@
  * (robust to misspellings and new names), casing / shape / token-kind flags,
  * its GloVe frequency band, gazetteer flags from entity names seen in
  * the training data and, optionally, flags from the knowledge base's names
- * per source (vcd_ner_train_options.kb_path). Two convolution layers (window 3, ReLU) read the
+ * per source (vcd_ner_train_options.kb_path) and a capitalisation prior
+ * counted on unlabelled text (case_text_path). Two convolution layers (window 3, ReLU) read the
  * neighbourhood, a linear layer scores the tags and a linear-chain CRF picks
  * the tag sequence (BIO-valid by construction at decoding time).
  *
@@ -64,6 +65,17 @@ typedef struct {
      * needs that very KB as the shipped default (vcd_kb_default_path()):
      * any other is refused with an error. */
     const char *kb_path;
+    /* A text file (one text per line, e.g. raw comments) whose words, with
+     * the gold and partial training sentences' words, give the
+     * capitalisation prior: each word's share of capitalised sightings when
+     * not sentence-initial, an input beside the KB flags (needs kb_path).
+     * The counts ship inside the model; NULL: none. */
+    const char *case_text_path;
+    /* With the prior: a silver span whose words were seen capitalised less
+     * often than this share (pooled over its words with counts) is
+     * relabelled O, so the silver labels stop teaching ordinary words
+     * ("wifi", "oh") as names; 0: off. */
+    float silver_case_floor;
     const char *out_dir;
     size_t epochs, batch;
     size_t char_buckets, char_dim, hidden;

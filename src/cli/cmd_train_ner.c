@@ -44,6 +44,8 @@ enum {
     T_NOTE,
     T_KB,
     T_SPAN_FLOOR,
+    T_CASE_PRIOR,
+    T_SILVER_CASE_FLOOR,
     T_COUNT
 };
 
@@ -116,6 +118,13 @@ static cli_option train_options[T_COUNT] = {
         {"tune-span-confidence", 0,
          "CNN-CRF: after the O offset, choose on the dev sets a confidence below which "
          "a tagged span is dropped (0 .. 0.6)"},
+    [T_SILVER_CASE_FLOOR] = {"silver-case-floor", 1,
+                             "CNN-CRF: a silver span whose words the --case-prior counts show "
+                             "capitalised less often than this (0..1; default 0: off) becomes O"},
+    [T_CASE_PRIOR] = {"case-prior", 1,
+                      "CNN-CRF: a text file (one text per line) whose words, with the training "
+                      "sentences', give each word's share of capitalised mid-sentence sightings "
+                      "as an input (needs --kb; the counts ship inside the model)"},
     [T_EMA] = {"ema", 1,
                "CNN-CRF: decay of the weight average that is scored and kept; 0 = off "
                "(default: 0.998)"},
@@ -186,7 +195,7 @@ static void print_report(const vcd_train_ner_options *o, const vcd_train_ner_rep
 static int read_default_numbers(vcd_ner_train_options *o)
 {
     double lr = o->lr, wd = o->weight_decay, dropout = o->dropout, ema = o->ema_decay;
-    double lower = o->lowercase;
+    double lower = o->lowercase, case_floor = o->silver_case_floor;
     size_t seed = (size_t)o->seed;
     if (cli_size(train_options, T_COUNT, "epochs", 1, 1000, &o->epochs) ||
         cli_size(train_options, T_COUNT, "batch", 1, 4096, &o->batch) ||
@@ -203,8 +212,10 @@ static int read_default_numbers(vcd_ner_train_options *o)
         cli_real(train_options, T_COUNT, "weight-decay", 0, 0.999, &wd) ||
         cli_real(train_options, T_COUNT, "dropout", 0, 0.95, &dropout) ||
         cli_real(train_options, T_COUNT, "ema", 0, 0.99999, &ema) ||
-        cli_real(train_options, T_COUNT, "lowercase", 0, 1, &lower))
+        cli_real(train_options, T_COUNT, "lowercase", 0, 1, &lower) ||
+        cli_real(train_options, T_COUNT, "silver-case-floor", 0, 1, &case_floor))
         return EXIT_USAGE;
+    o->silver_case_floor = (float)case_floor;
     o->lr = (float)lr;
     o->weight_decay = (float)wd;
     o->dropout = (float)dropout;
@@ -279,6 +290,7 @@ static int train_default(int argc, char **argv)
     o.out_dir = train_options[T_OUT].value;
     o.note = train_options[T_NOTE].value;
     o.kb_path = train_options[T_KB].value;
+    o.case_text_path = train_options[T_CASE_PRIOR].value;
     o.tune_span_floor = train_options[T_SPAN_FLOOR].value != NULL;
     o.f16 = train_options[T_F16].value != NULL;
     o.quiet = train_options[T_QUIET].value != NULL;
@@ -359,10 +371,10 @@ int cmd_train_ner(int argc, char **argv)
     if (rc) return rc;
     static const int bert_only[] = {T_INIT_RANDOM, T_WARMUP, T_SCHEDULE, T_CLIP, T_MAX_SEQ};
     static const int cnn_only[] = {
-        T_VECTORS, T_CHAR_BUCKETS, T_CHAR_DIM,  T_HIDDEN,         T_DROPOUT,
-        T_EMA,     T_LSTM,         T_LOWER,     T_MEMBERS,        T_SILVER_PER_EPOCH,
-        T_DEV2,    T_DEV2_MAP,     T_PARTIAL,   T_PARTIAL_SCHEME, T_PARTIAL_PER_EPOCH,
-        T_NOTE,    T_KB,           T_SPAN_FLOOR};
+        T_VECTORS, T_CHAR_BUCKETS, T_CHAR_DIM,   T_HIDDEN,         T_DROPOUT,
+        T_EMA,     T_LSTM,         T_LOWER,      T_MEMBERS,        T_SILVER_PER_EPOCH,
+        T_DEV2,    T_DEV2_MAP,     T_PARTIAL,    T_PARTIAL_SCHEME, T_PARTIAL_PER_EPOCH,
+        T_NOTE,    T_KB,           T_SPAN_FLOOR, T_CASE_PRIOR,     T_SILVER_CASE_FLOOR};
     if (!train_options[T_MODEL].value) {
         rc = reject_options(bert_only, sizeof bert_only / sizeof *bert_only,
                             "needs --model (it is a BERT fine-tuning option)");

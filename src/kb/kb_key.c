@@ -43,36 +43,78 @@ static void key_ascii(const char *s, size_t n, vcd_buf *out)
     }
 }
 
-void vcd_kb_key(const char *text, size_t n, vcd_buf *out)
+/* NFKC, case fold, combining marks stripped, default-ignorable code points
+ * dropped: the options the key has always passed to utf8proc_map, which is
+ * utf8proc_decompose + utf8proc_reencode into a fresh buffer. */
+#define KEY_OPTIONS                                                                                \
+    (UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |                    \
+     UTF8PROC_STRIPMARK | UTF8PROC_IGNORE)
+
+/* Invalid bytes (and NUL) become spaces, so decomposition cannot fail and a
+ * broken byte separates words like any other non-letter. */
+static void sanitise(const char *text, size_t n, vcd_buf *clean)
+{
+    vcd_buf_clear(clean);
+    for (size_t pos = 0; pos < n;) {
+        size_t at = pos;
+        int32_t cp;
+        size_t k = vcd_utf8_next(text, n, &pos, &cp);
+        if (!k || cp == 0) {
+            vcd_buf_putc(clean, ' ');
+            pos = at + 1;
+        } else {
+            vcd_buf_append(clean, text + at, k);
+        }
+    }
+}
+
+/* NFKC + case fold + marks stripped of sc->clean, as UTF-8 in sc->cps;
+ * returns its length in bytes or a negative utf8proc error. */
+static utf8proc_ssize_t normalise(vcd_kb_key_scratch *sc)
+{
+    const utf8proc_uint8_t *s = (const utf8proc_uint8_t *)sc->clean.data;
+    utf8proc_ssize_t len = (utf8proc_ssize_t)sc->clean.len;
+    utf8proc_ssize_t need = utf8proc_decompose(s, len, (utf8proc_int32_t *)sc->cps,
+                                               (utf8proc_ssize_t)sc->cap, KEY_OPTIONS);
+    if (need <= 0) return need; /* only ignorable code points: an empty key, and cps may be NULL */
+    if ((size_t)need > sc->cap) {
+        /* one spare: reencode writes a NUL after the UTF-8, which is at
+         * most 4 bytes per code point, so it fits in place */
+        sc->cap = (size_t)need * 2;
+        sc->cps = vcd_xrealloc(sc->cps, (sc->cap + 1) * sizeof *sc->cps);
+        need = utf8proc_decompose(s, len, (utf8proc_int32_t *)sc->cps, (utf8proc_ssize_t)sc->cap,
+                                  KEY_OPTIONS);
+        if (need < 0) return need;
+    }
+    return utf8proc_reencode((utf8proc_int32_t *)sc->cps, need, KEY_OPTIONS);
+}
+
+void vcd_kb_key_with(const char *text, size_t n, vcd_buf *out, vcd_kb_key_scratch *sc)
 {
     vcd_buf_clear(out);
     int ascii = 1;
     for (size_t i = 0; i < n && ascii; i++)
         ascii = (unsigned char)text[i] < 0x80;
     if (ascii) {
-        key_ascii(text, n, out); /* the common case: no tables, no allocation */
+        key_ascii(text, n, out); /* the common case: no tables */
         return;
     }
-    /* Invalid bytes (and NUL) become spaces first, so utf8proc_map cannot
-     * fail and a broken byte separates words like any other non-letter. */
-    vcd_buf clean = {0};
-    for (size_t pos = 0; pos < n;) {
-        size_t at = pos;
-        int32_t cp;
-        size_t k = vcd_utf8_next(text, n, &pos, &cp);
-        if (!k || cp == 0) {
-            vcd_buf_putc(&clean, ' ');
-            pos = at + 1;
-        } else {
-            vcd_buf_append(&clean, text + at, k);
-        }
-    }
-    utf8proc_uint8_t *mapped = NULL;
-    utf8proc_ssize_t m =
-        utf8proc_map((const utf8proc_uint8_t *)clean.data, (utf8proc_ssize_t)clean.len, &mapped,
-                     UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-                         UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
-    if (m >= 0) append_words(out, mapped, m);
-    free(mapped);
-    vcd_buf_free(&clean);
+    sanitise(text, n, &sc->clean);
+    utf8proc_ssize_t m = normalise(sc);
+    if (m >= 0) append_words(out, (const utf8proc_uint8_t *)sc->cps, m);
+}
+
+void vcd_kb_key_scratch_free(vcd_kb_key_scratch *sc)
+{
+    vcd_buf_free(&sc->clean);
+    free(sc->cps);
+    sc->cps = NULL;
+    sc->cap = 0;
+}
+
+void vcd_kb_key(const char *text, size_t n, vcd_buf *out)
+{
+    vcd_kb_key_scratch sc = {0};
+    vcd_kb_key_with(text, n, out, &sc);
+    vcd_kb_key_scratch_free(&sc);
 }

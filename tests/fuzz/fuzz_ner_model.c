@@ -1,7 +1,8 @@
 /* libFuzzer: the default tagger's config.json and gazetteer.tsv. The input
  * is split at the first NUL: config before it, gazetteer after. Invariants:
  * an accepted config has O first and B-/I- pairs, and KB flags of every
- * source or none (counted in its input width); an accepted gazetteer
+ * source or none and a capitalisation prior only with them (both counted
+ * in its input width); an accepted gazetteer
  * only holds known types and keys of 1..5 single-spaced words. */
 #include "../../src/nn/ner/ner_internal.h"
 
@@ -15,7 +16,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (ner_config_parse("fuzz", (const char *)data, clen, &c) != VCD_OK) return 0;
     if (c.n_labels != 1 + 2 * c.n_types || strcmp(c.labels[0], "O") != 0) __builtin_trap();
     if ((c.kb_sources != 0 && c.kb_sources != NER_KB_SOURCES) ||
-        c.n_dense != c.vec_dim + NER_FLAGS + 2 * c.n_types + 2 * c.kb_sources)
+        (c.case_buckets && !c.kb_sources) ||
+        c.n_dense !=
+            c.vec_dim + NER_FLAGS + 2 * c.n_types + 2 * c.kb_sources + 2 * !!c.case_buckets)
         __builtin_trap();
     if (nul) {
         ner_gazetteer g;

@@ -541,6 +541,13 @@ static void test_hostile_config(void)
         "\"vectors\":{\"dim\":8,\"digest\":\"0000000000000001\"},\"kb\":{\"digest\":"
         "\"0000000000000002\",\"sources\":[\"country\",\"city\",\"demonym\",\"company\","
         "\"ticker\",\"place-code\",\"given-name\"]}}",
+        /* the capitalisation prior without its table's size */
+        "{\"schema\":\"vcdiscover.ner-model/1\",\"architecture\":\"cnn-crf\",\"features\":"
+        "\"glove+shape+rank+gazetteer+kb-sources+case-prior+char-ngrams-2-4/3\",\"labels\":[\"O\","
+        "\"B-a\",\"I-a\"],\"char_buckets\":8,\"char_dim\":2,\"hidden\":3,\"o_penalty\":0,"
+        "\"vectors\":{\"dim\":8,\"digest\":\"0000000000000001\"},\"kb\":{\"digest\":"
+        "\"0000000000000002\",\"sources\":[\"city\",\"country\",\"demonym\",\"company\","
+        "\"ticker\",\"place-code\",\"given-name\"]}}",
         /* an unknown feature set */
         "{\"schema\":\"vcdiscover.ner-model/1\",\"architecture\":\"cnn-crf\",\"features\":"
         "\"glove+shape/9\",\"labels\":[\"O\",\"B-a\",\"I-a\"],\"char_buckets\":8,"
@@ -924,6 +931,151 @@ static void test_kb_training(const char *vec_path)
     vcd_remove_tree(o.out_dir);
 }
 
+/* Capitalisation counts: mid-sentence sightings only, shouted texts and
+ * sentence starts ignored, buckets pooled by hash, the features' layout. */
+static void test_case_prior(const char *vec_path)
+{
+    ner_case_counter k = {0};
+    const char *texts[] = {
+        "we met Alice and then alice again, Alice said oh",
+        "Oh well. Oh no, oh my, oh dear, OH wait", /* "Oh" after "." starts a sentence */
+        "then Alice left with Alice and Alice, oh",
+        "THIS IS ALL SHOUTED ALICE ALICE", /* counts nothing */
+        "RT @x : Wow so Alice",            /* "Wow" after ":" starts a sentence */
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+        ner_case_count_text(&k, texts[i], strlen(texts[i]));
+    size_t alice = vcd_strmap_get(k.map, "alice", 5, SIZE_MAX);
+    size_t oh = vcd_strmap_get(k.map, "oh", 2, SIZE_MAX);
+    CHECK(alice != SIZE_MAX && k.mid[alice] == 7 && k.cap[alice] == 6);
+    CHECK(oh != SIZE_MAX && k.mid[oh] == 5 && k.cap[oh] == 1); /* the one capital: "OH" */
+    CHECK(vcd_strmap_get(k.map, "wow", 3, SIZE_MAX) == SIZE_MAX);
+    CHECK(vcd_strmap_get(k.map, "we", 2, SIZE_MAX) == SIZE_MAX);
+    const char *words[] = {"Oh", "Alice", "oh"};
+    size_t lens[] = {2, 5, 2};
+    vcd_word_seq seq = {words, lens, 3};
+    ner_case_count_words(&k, &seq);
+    CHECK(k.mid[alice] == 8 && k.cap[alice] == 7 && k.mid[oh] == 6 && k.cap[oh] == 1);
+    size_t B = 64;
+    float *t = ner_case_table_build(&k, B);
+    CHECK(ner_case_table_valid(t, B));
+    size_t ba = (size_t)(ner_case_hash("alice", 5) % B), bo = (size_t)(ner_case_hash("oh", 2) % B);
+    if (ba != bo) {
+        CHECK_NEAR(t[2 * ba], (7.0 + 1) / (8 + 2) - 0.5, 1e-6);
+        CHECK_NEAR(t[2 * bo], (1.0 + 1) / (6 + 2) - 0.5, 1e-6);
+        CHECK(t[2 * ba + 1] > 0 && t[2 * ba + 1] < 1);
+    }
+    /* words seen fewer than NER_CASE_MIN_COUNT times leave no trace */
+    CHECK(ner_case_table_used(t, B) <= 2);
+    t[0] = 0.75f;
+    CHECK(!ner_case_table_valid(t, B));
+    t[0] = 0;
+    /* the two inputs sit after the KB flags */
+    vcd_vectors *vec = NULL;
+    CHECK(vcd_vectors_open(vec_path, &vec) == VCD_OK);
+    if (vec) {
+        vcd_ner_model *m = ner_model_alloc(vec);
+        ner_config *c = &m->cfg;
+        c->vec_dim = vcd_vectors_dim(vec);
+        c->char_buckets = 16;
+        c->kb_sources = NER_KB_SOURCES;
+        c->case_buckets = B;
+        m->case_table = ner_case_table_build(&k, B);
+        char **types = vcd_xmalloc(sizeof *types);
+        types[0] = vcd_xstrdup("person");
+        ner_config_set_types(c, types, 1);
+        CHECK(c->n_dense == c->vec_dim + NER_FLAGS + 2 + 2 * NER_KB_SOURCES + 2);
+        ner_features f = {0};
+        ner_scratch sc = {0};
+        ner_features_reserve(&f, c, 3);
+        memset(f.dense, 0, 3 * c->n_dense * sizeof *f.dense);
+        ner_features_sentence(m, &seq, NULL, &f, 0, &sc);
+        size_t at = ner_case_offset(c);
+        CHECK(f.dense[1 * c->n_dense + at] == m->case_table[2 * ba]);
+        CHECK(f.dense[1 * c->n_dense + at + 1] == m->case_table[2 * ba + 1]);
+        CHECK(f.dense[2 * c->n_dense + at] == m->case_table[2 * bo]);
+        ner_scratch_free(&sc);
+        ner_features_free(&f);
+        vcd_ner_model_free(m);
+        vcd_vectors_close(vec);
+    }
+    free(t);
+    ner_case_counter_free(&k);
+}
+
+/* Training with the prior: the table ships in model.safetensors, reloads
+ * identically, and a table with a value out of range is refused. */
+static void test_case_training(const char *vec_path)
+{
+    const char *train = write_conll("/tmp/vcd-test-ner-train.conll", 0);
+    const char *dev = write_conll("/tmp/vcd-test-ner-dev.conll", 1);
+    const char *kb_path = write_tiny_kb("/tmp/vcd-test-ner-kb.vcdkb");
+    vcd_buf text = {0};
+    for (int i = 0; i < 20; i++)
+        vcd_buf_puts(&text, "then Alice met bob and London , oh well\n");
+    CHECK(vcd_write_file_atomic("/tmp/vcd-test-ner-case.txt", text.data, text.len) == VCD_OK);
+    vcd_buf_free(&text);
+    /* silver labels: "bob" (20 lower-case sightings in the text) and
+     * "London" (always capitalised) */
+    vcd_buf silver = {0};
+    for (int i = 0; i < 4; i++)
+        vcd_buf_puts(&silver, "then\tO\nbob\tB-person\nsaw\tO\nLondon\tB-location\n\n");
+    CHECK(vcd_write_file_atomic("/tmp/vcd-test-ner-silver.conll", silver.data, silver.len) ==
+          VCD_OK);
+    vcd_buf_free(&silver);
+    const char *extra[] = {"/tmp/vcd-test-ner-silver.conll"};
+    vcd_ner_train_options o;
+    tiny_model_options(&o, vec_path, train, dev, "/tmp/vcd-test-ner-m6", 3);
+    o.case_text_path = "/tmp/vcd-test-ner-case.txt";
+    vcd_ner_train_report r;
+    CHECK(vcd_ner_train(&o, &r) == VCD_EINPUT); /* the prior needs the KB flags */
+    CHECK(strstr(vcd_last_error(), "--kb") != NULL);
+    o.kb_path = kb_path;
+    o.silver_case_floor = 0.4f;
+    o.extra_train = extra;
+    o.n_extra_train = 1;
+    vcd_remove_tree(o.out_dir);
+    vcd_status rc = vcd_ner_train(&o, &r);
+    CHECK_MSG(rc == VCD_OK, "%s", vcd_last_error());
+    vcd_ner_train_report_free(&r);
+    vcd_mapped_file f;
+    if (vcd_map_file("/tmp/vcd-test-ner-m6/config.json", &f) == VCD_OK) {
+        CHECK(has_bytes(&f, "case-prior") && has_bytes(&f, "\"case_prior\""));
+        vcd_unmap_file(&f);
+    }
+    /* the four "bob" spans became O, the "London" ones stayed */
+    if (vcd_map_file("/tmp/vcd-test-ner-m6/train_log.json", &f) == VCD_OK) {
+        CHECK(has_bytes(&f, "\"silver_spans_relabelled_o\":\t4"));
+        vcd_unmap_file(&f);
+    }
+    vcd_vectors *vec = NULL;
+    vcd_kb *kb = NULL;
+    CHECK(vcd_vectors_open(vec_path, &vec) == VCD_OK);
+    CHECK(vcd_kb_open(kb_path, &kb) == VCD_OK);
+    vcd_ner_model *m = NULL;
+    CHECK(ner_model_open_kb(o.out_dir, vec, kb, &m) == VCD_OK);
+    CHECK(m && m->cfg.case_buckets == NER_CASE_BUCKETS_DEFAULT && m->case_table != NULL);
+    if (m && m->case_table) {
+        size_t b = (size_t)(ner_case_hash("alice", 5) % m->cfg.case_buckets);
+        CHECK(m->case_table[2 * b] > 0.3f && m->case_table[2 * b + 1] > 0); /* 20+ capitalised */
+        b = (size_t)(ner_case_hash("bob", 3) % m->cfg.case_buckets);
+        CHECK(m->case_table[2 * b] < -0.2f); /* 20 lower-case sightings, a few "Bob" */
+        /* a damaged table is refused */
+        m->case_table[2 * b] = 0.9f;
+        CHECK(ner_model_save(m, "/tmp/vcd-test-ner-m6b", 0) == VCD_OK);
+        vcd_ner_model *bad = NULL;
+        CHECK(ner_model_open_kb("/tmp/vcd-test-ner-m6b", vec, kb, &bad) == VCD_EINPUT && !bad);
+        CHECK(strstr(vcd_last_error(), "case_prior") != NULL);
+        vcd_remove_tree("/tmp/vcd-test-ner-m6b");
+    }
+    vcd_ner_model_free(m);
+    vcd_kb_close(kb);
+    vcd_vectors_close(vec);
+    vcd_remove_tree(o.out_dir);
+    remove("/tmp/vcd-test-ner-case.txt");
+    remove("/tmp/vcd-test-ner-silver.conll");
+}
+
 int main(void)
 {
     test_crf();
@@ -941,5 +1093,7 @@ int main(void)
     test_partial_training(vec);
     test_kb_flags(vec);
     test_kb_training(vec);
+    test_case_prior(vec);
+    test_case_training(vec);
     return test_finish();
 }

@@ -33,6 +33,7 @@ void ner_scratch_free(ner_scratch *s)
     for (size_t i = 0; i < s->cap_kb; i++)
         vcd_buf_free(&s->kb_keys[i]);
     free(s->kb_keys);
+    vcd_kb_key_scratch_free(&s->kb_key);
     memset(s, 0, sizeof *s);
 }
 
@@ -112,6 +113,7 @@ static void word_features(const vcd_ner_model *m, const char *w, size_t n, const
             break;
         }
     set_rank_flags(flags, rank);
+    ner_case_features(m, key, key_len, dense);
     *n_ngrams =
         (uint8_t)word_ngrams(key_len ? key : w, key_len ? key_len : n, c->char_buckets, ngrams);
 }

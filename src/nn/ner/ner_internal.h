@@ -59,10 +59,11 @@ typedef struct {
                   * convolution instead */
     size_t vec_dim;
     uint64_t vectors_digest;
-    size_t kb_sources;  /* 0 (no KB flags) or NER_KB_SOURCES */
-    uint64_t kb_digest; /* vcd_kb_digest of the KB the flags come from */
-    size_t n_dense;     /* vec_dim + NER_FLAGS + 2 n_types + 2 kb_sources */
-    size_t in_dim;      /* n_dense + char_dim */
+    size_t kb_sources;   /* 0 (no KB flags) or NER_KB_SOURCES */
+    uint64_t kb_digest;  /* vcd_kb_digest of the KB the flags come from */
+    size_t case_buckets; /* 0 (no capitalisation prior) or the hashed table's rows (ner_case.c) */
+    size_t n_dense;      /* vec_dim + NER_FLAGS + 2 n_types + 2 kb_sources (+ 2 with the prior) */
+    size_t in_dim;       /* n_dense + char_dim */
     /* Subtracted from the "O" score when tagging: the CRF is trained for
      * likelihood, and on noisy text that favours "O" over the F1 optimum,
      * so train-ner picks this offset on the dev set. */
@@ -107,7 +108,8 @@ struct vcd_ner_model {
     ner_config cfg;
     const vcd_vectors *vec;
     ner_gazetteer gaz;
-    ner_kb_index kb; /* when cfg.kb_sources */
+    ner_kb_index kb;   /* when cfg.kb_sources */
+    float *case_table; /* [case_buckets, 2] when cfg.case_buckets (ner_case.c) */
     /* An ensemble of n_members networks of one shape (seeds differ); their
      * emissions and CRF scores are averaged. store holds n_members *
      * n_params floats; training updates member 0. */
@@ -153,6 +155,42 @@ void ner_gazetteer_text(const ner_gazetteer *g, const ner_config *c, vcd_buf *ou
 void ner_kb_index_build(const vcd_kb *kb, ner_kb_index *out);
 void ner_kb_index_free(ner_kb_index *g);
 
+/* ---- capitalisation prior (ner_case.c) ---- */
+/* Words seen fewer times mid-sentence are left out of the table. */
+#define NER_CASE_MIN_COUNT 5
+#define NER_CASE_BUCKETS_DEFAULT ((size_t)1 << 17)
+/* Mid-sentence sightings per word key (ner_word_key), and how many were
+ * capitalised. */
+typedef struct {
+    vcd_strmap *map; /* key -> index */
+    uint64_t *hash;  /* per index: ner_case_hash of the key */
+    uint32_t *mid, *cap;
+    size_t n, alloc;
+    vcd_tokens toks;
+    vcd_buf key, join;
+} ner_case_counter;
+void ner_case_counter_free(ner_case_counter *k);
+uint64_t ner_case_hash(const char *key, size_t n);
+/* Counts one text, tokenized as comments are (sentence starts and texts
+ * shouted in capitals count nothing). */
+void ner_case_count_text(ner_case_counter *k, const char *text, size_t len);
+/* Counts one CoNLL sentence (its words joined by spaces). */
+void ner_case_count_words(ner_case_counter *k, const vcd_word_seq *s);
+/* Counts every line of a text file. */
+vcd_status ner_case_count_file(ner_case_counter *k, const char *path);
+/* The [buckets, 2] table (owned by the caller). */
+float *ner_case_table_build(const ner_case_counter *k, size_t buckets);
+size_t ner_case_table_used(const float *table, size_t buckets);
+/* Every share in [-0.5, 0.5] and confidence in [0, 1] (a loaded table). */
+int ner_case_table_valid(const float *table, size_t buckets);
+/* First dense input of the prior's two. */
+static inline size_t ner_case_offset(const ner_config *c)
+{
+    return c->vec_dim + NER_FLAGS + 2 * c->n_types + 2 * c->kb_sources;
+}
+/* Writes the word's two inputs into its dense row (nothing without a table). */
+void ner_case_features(const vcd_ner_model *m, const char *key, size_t n, float *dense);
+
 /* ---- features (ner_features.c) ---- */
 typedef struct {
     size_t rows;
@@ -177,6 +215,7 @@ typedef struct {
     size_t cap_words;
     vcd_buf *kb_keys; /* the words' KB keys (vcd_kb_key) */
     size_t cap_kb;
+    vcd_kb_key_scratch kb_key; /* so keying a non-ASCII word allocates nothing */
 } ner_scratch;
 void ner_scratch_free(ner_scratch *s);
 /* Every word's match key (ner_word_key) into sc->word_keys. */

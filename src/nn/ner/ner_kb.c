@@ -52,6 +52,7 @@ void ner_kb_index_build(const vcd_kb *kb, ner_kb_index *out)
     out->map = vcd_strmap_new();
     out->digest = vcd_kb_digest(kb);
     vcd_buf key = {0};
+    vcd_kb_key_scratch key_scratch = {0};
     const char **alias = NULL;
     vcd_kb_strength *strength = NULL;
     size_t cap = 0;
@@ -67,7 +68,7 @@ void ner_kb_index_build(const vcd_kb *kb, ner_kb_index *out)
         for (size_t i = 0; i < total; i++) {
             int src = alias_source(id, strength[i]);
             if (src < 0) continue;
-            vcd_kb_key(alias[i], strlen(alias[i]), &key);
+            vcd_kb_key_with(alias[i], strlen(alias[i]), &key, &key_scratch);
             mark(out->map, key.data, key.len, src);
         }
     }
@@ -79,6 +80,7 @@ void ner_kb_index_build(const vcd_kb *kb, ner_kb_index *out)
     free(alias);
     free(strength);
     vcd_buf_free(&key);
+    vcd_kb_key_scratch_free(&key_scratch);
 }
 
 void ner_kb_index_free(ner_kb_index *g)
@@ -96,7 +98,7 @@ static void sentence_kb_keys(const vcd_word_seq *s, ner_scratch *sc)
         sc->cap_kb = s->n;
     }
     for (size_t i = 0; i < s->n; i++)
-        vcd_kb_key(s->words[i], s->lens[i], &sc->kb_keys[i]);
+        vcd_kb_key_with(s->words[i], s->lens[i], &sc->kb_keys[i], &sc->kb_key);
 }
 
 /* Longest match, leftmost first, per source: at each word, the longest name

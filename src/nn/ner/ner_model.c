@@ -18,6 +18,9 @@
  * set and says so, so older folders keep loading. */
 #define NER_FEATURES "glove+shape+rank+gazetteer+kb-sources+char-ngrams-2-4/2"
 #define NER_FEATURES_NO_KB "glove+shape+rank+gazetteer+char-ngrams-2-4/1"
+/* NER_FEATURES plus the capitalisation prior (ner_case.c): "case_prior"
+ * gives the table's rows, the tensor "case_prior" holds it. */
+#define NER_FEATURES_CASE "glove+shape+rank+gazetteer+kb-sources+case-prior+char-ngrams-2-4/3"
 
 void ner_config_free(ner_config *c)
 {
@@ -58,7 +61,7 @@ void ner_config_set_types(ner_config *c, char **types, size_t n_types)
             c->label_bio[l] = 1 + k;
             c->label_type[l] = (int32_t)t;
         }
-    c->n_dense = c->vec_dim + NER_FLAGS + 2 * n_types + 2 * c->kb_sources;
+    c->n_dense = c->vec_dim + NER_FLAGS + 2 * n_types + 2 * c->kb_sources + 2 * !!c->case_buckets;
     c->in_dim = c->n_dense + c->char_dim;
 }
 
@@ -163,7 +166,15 @@ static cJSON *config_json(const ner_config *c)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "schema", NER_SCHEMA);
     cJSON_AddStringToObject(o, "architecture", c->lstm ? "cnn-bilstm-crf" : "cnn-crf");
-    cJSON_AddStringToObject(o, "features", c->kb_sources ? NER_FEATURES : NER_FEATURES_NO_KB);
+    cJSON_AddStringToObject(o, "features",
+                            c->case_buckets ? NER_FEATURES_CASE
+                            : c->kb_sources ? NER_FEATURES
+                                            : NER_FEATURES_NO_KB);
+    if (c->case_buckets) {
+        cJSON *cp = cJSON_AddObjectToObject(o, "case_prior");
+        cJSON_AddNumberToObject(cp, "buckets", (double)c->case_buckets);
+        cJSON_AddNumberToObject(cp, "min_count", NER_CASE_MIN_COUNT);
+    }
     cJSON *labels = cJSON_AddArrayToObject(o, "labels");
     for (size_t i = 0; i < c->n_labels; i++)
         cJSON_AddItemToArray(labels, cJSON_CreateString(c->labels[i]));
@@ -263,15 +274,19 @@ vcd_status ner_config_parse(const char *name, const char *text, size_t len, ner_
     const char *schema = vcd_json_string(o, "schema"), *arch = vcd_json_string(o, "architecture");
     const char *feat = vcd_json_string(o, "features");
     int bilstm = arch && strcmp(arch, "cnn-bilstm-crf") == 0;
-    int with_kb = feat && strcmp(feat, NER_FEATURES) == 0;
+    int with_case = feat && strcmp(feat, NER_FEATURES_CASE) == 0;
+    int with_kb = with_case || (feat && strcmp(feat, NER_FEATURES) == 0);
     if (!schema || strcmp(schema, NER_SCHEMA) || !arch || (!bilstm && strcmp(arch, "cnn-crf")) ||
         !feat || (!with_kb && strcmp(feat, NER_FEATURES_NO_KB))) {
         rc = vcd_fail(VCD_EINPUT,
-                      "%s: not a %s cnn-crf or cnn-bilstm-crf model with features %s or %s", name,
-                      NER_SCHEMA, NER_FEATURES, NER_FEATURES_NO_KB);
+                      "%s: not a %s cnn-crf or cnn-bilstm-crf model with features %s, %s or %s",
+                      name, NER_SCHEMA, NER_FEATURES_CASE, NER_FEATURES, NER_FEATURES_NO_KB);
         goto done;
     }
     if (with_kb && (rc = parse_kb(name, cJSON_GetObjectItemCaseSensitive(o, "kb"), out))) goto done;
+    if (with_case && (rc = vcd_json_size(name, cJSON_GetObjectItemCaseSensitive(o, "case_prior"),
+                                         "buckets", 1, (size_t)1 << 22, &out->case_buckets)))
+        goto done;
     if (bilstm && (rc = vcd_json_size(name, o, "lstm", 1, 1024, &out->lstm))) goto done;
     out->members = 1;
     if (cJSON_GetObjectItemCaseSensitive(o, "members") &&
@@ -333,6 +348,24 @@ static vcd_status load_config(vcd_ner_model *m, const char *dir)
     return rc;
 }
 
+/* The capitalisation prior's table: [case_buckets, 2], every value in range. */
+static vcd_status load_case_prior(vcd_ner_model *m, const vcd_safetensors *st, const char *path)
+{
+    const vcd_tensor *t = vcd_safetensors_find(st, "case_prior");
+    size_t B = m->cfg.case_buckets;
+    if (!t || t->ndim != 2 || t->shape[0] != B || t->shape[1] != 2 ||
+        (t->dtype != VCD_DT_F32 && t->dtype != VCD_DT_F16))
+        return vcd_fail(VCD_EINPUT, "%s: tensor case_prior missing or not F32/F16 [%zu, 2]", path,
+                        B);
+    m->case_table = vcd_tensor_to_f32(t);
+    if (!ner_case_table_valid(m->case_table, B))
+        return vcd_fail(VCD_EINPUT,
+                        "%s: tensor case_prior: a share outside [-0.5, 0.5] or a confidence "
+                        "outside [0, 1]",
+                        path);
+    return VCD_OK;
+}
+
 static vcd_status load_weights(vcd_ner_model *m, const char *dir)
 {
     char *path = vcd_path_join(dir, "model.safetensors");
@@ -341,9 +374,10 @@ static vcd_status load_weights(vcd_ner_model *m, const char *dir)
     vcd_tensor_f32 want[24];
     char names[24][48];
     size_t per_member = rc ? 0 : param_tensors(m, 0, want, names);
-    if (!rc && vcd_safetensors_count(st) != per_member * m->n_members)
+    size_t extra = m->cfg.case_buckets ? 1 : 0;
+    if (!rc && vcd_safetensors_count(st) != per_member * m->n_members + extra)
         rc = vcd_fail(VCD_EINPUT, "%s: expected %zu tensors, found %zu", path,
-                      per_member * m->n_members, vcd_safetensors_count(st));
+                      per_member * m->n_members + extra, vcd_safetensors_count(st));
     for (size_t k = 0; !rc && k < m->n_members; k++) {
         size_t n = param_tensors(m, k, want, names);
         for (size_t i = 0; !rc && i < n; i++) {
@@ -361,6 +395,7 @@ static vcd_status load_weights(vcd_ner_model *m, const char *dir)
             free(v);
         }
     }
+    if (!rc && extra) rc = load_case_prior(m, st, path);
     vcd_safetensors_close(st);
     free(path);
     return rc;
@@ -475,6 +510,7 @@ void vcd_ner_model_free(vcd_ner_model *m)
     ner_config_free(&m->cfg);
     ner_gazetteer_free(&m->gaz);
     ner_kb_index_free(&m->kb);
+    free(m->case_table);
     free(m->store);
     free(m->member);
     free(m->decode_trans);
@@ -495,11 +531,13 @@ vcd_status ner_model_save(const vcd_ner_model *m, const char *dir, int f16)
 {
     vcd_status rc = vcd_ensure_dir(dir);
     if (rc) return rc;
-    vcd_tensor_f32 *t = vcd_xmalloc(24 * m->n_members * sizeof *t);
+    vcd_tensor_f32 *t = vcd_xmalloc((24 * m->n_members + 1) * sizeof *t);
     char(*names)[48] = vcd_xmalloc(24 * m->n_members * sizeof *names);
     size_t n = 0;
     for (size_t k = 0; k < m->n_members; k++)
         n += param_tensors(m, k, t + n, names + n);
+    if (m->cfg.case_buckets)
+        t[n++] = (vcd_tensor_f32){"case_prior", m->case_table, m->cfg.case_buckets, 2};
     char *path = vcd_path_join(dir, "model.safetensors");
     rc = vcd_safetensors_write_f32(path, t, n, f16);
     free(t);

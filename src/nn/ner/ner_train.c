@@ -360,7 +360,10 @@ static void build_gazetteer(const ner_set *d, size_t n_sentences, const ner_conf
 typedef struct {
     const vcd_ner_train_options *o;
     vcd_ner_model *m;
-    vcd_kb *kb; /* the knowledge base of the flags (o->kb_path), open while training */
+    vcd_kb *kb;              /* the knowledge base of the flags (o->kb_path), open while training */
+    size_t case_words;       /* words in the capitalisation prior */
+    ner_case_counter case_k; /* its counts, until the silver spans are vetted */
+    size_t silver_case_dropped; /* silver spans relabelled O (silver_case_floor) */
     ner_set train, dev, dev2;
     int32_t *gold;     /* per training word */
     uint64_t *allowed; /* per training word of the partial sentences: nn_crf_allowed */
@@ -386,6 +389,7 @@ static void trainer_free(trainer *t)
 {
     vcd_ner_model_free(t->m);
     vcd_kb_close(t->kb);
+    ner_case_counter_free(&t->case_k);
     set_free(&t->train);
     set_free(&t->dev);
     set_free(&t->dev2);
@@ -692,6 +696,12 @@ static vcd_status check_options(const vcd_ner_train_options *o)
         return vcd_fail(VCD_EINPUT,
                         "train-ner: unknown partial-label scheme '%s' (expected btc or btc-org)",
                         o->partial_scheme ? o->partial_scheme : "");
+    if (o->silver_case_floor > 0 && !o->case_text_path)
+        return vcd_fail(VCD_EINPUT, "train-ner: --silver-case-floor needs --case-prior");
+    if (!(o->silver_case_floor >= 0 && o->silver_case_floor <= 1))
+        return vcd_fail(VCD_EINPUT, "train-ner: --silver-case-floor must be in [0, 1]");
+    if (o->case_text_path && !o->kb_path)
+        return vcd_fail(VCD_EINPUT, "train-ner: a capitalisation prior (--case-prior) needs --kb");
     if (o->epochs < 1 || o->epochs > 1000 || o->batch < 1 || o->batch > 4096)
         return vcd_fail(VCD_EINPUT, "train-ner: epochs must be 1..1000 and batch 1..4096");
     if (!(o->lr > 0 && o->lr < 1) || !(o->dropout >= 0 && o->dropout < 1) ||
@@ -756,6 +766,20 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
     }
     data_version(data, "vectors", o->vectors_path);
     data_version(data, "kb", o->kb_path);
+    data_version(data, "case_prior_text", o->case_text_path);
+    if (o->case_text_path) {
+        cJSON *cp = cJSON_AddObjectToObject(j, "case_prior");
+        cJSON_AddNumberToObject(cp, "buckets", (double)t->m->cfg.case_buckets);
+        cJSON_AddNumberToObject(cp, "words", (double)t->case_words);
+        if (o->silver_case_floor > 0) {
+            cJSON_AddNumberToObject(cp, "silver_case_floor", o->silver_case_floor);
+            cJSON_AddNumberToObject(cp, "silver_spans_relabelled_o",
+                                    (double)t->silver_case_dropped);
+        }
+        cJSON_AddNumberToObject(
+            cp, "buckets_used",
+            (double)ner_case_table_used(t->m->case_table, t->m->cfg.case_buckets));
+    }
     cJSON_AddNumberToObject(j, "epochs", (double)o->epochs);
     if (o->silver_per_epoch)
         cJSON_AddNumberToObject(j, "silver_per_epoch", (double)o->silver_per_epoch);
@@ -804,6 +828,53 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
     return rc;
 }
 
+/* The capitalisation prior from the text file and the gold and partial
+ * training sentences (not the silver ones: they are comments the file
+ * already holds). */
+static vcd_status case_prior(trainer *t)
+{
+    ner_case_counter *k = &t->case_k;
+    vcd_status rc = ner_case_count_file(k, t->o->case_text_path);
+    for (size_t s = 0; !rc && s < t->train.n; s++)
+        if (s < t->train.n_first || s >= t->train.n_labelled)
+            ner_case_count_words(k, &t->train.seqs[s]);
+    if (!rc) {
+        t->m->cfg.case_buckets = NER_CASE_BUCKETS_DEFAULT;
+        t->m->case_table = ner_case_table_build(k, t->m->cfg.case_buckets);
+        for (size_t i = 0; i < k->n; i++)
+            t->case_words += k->mid[i] >= NER_CASE_MIN_COUNT;
+    }
+    return rc;
+}
+
+/* Relabels O every silver span whose words, pooled, were seen capitalised
+ * less often than o->silver_case_floor of their (at least
+ * NER_CASE_MIN_COUNT) mid-sentence sightings; a span with no counted word
+ * stays. Chunks lose their type, which no label has. */
+static void vet_silver_spans(trainer *t)
+{
+    ner_set *d = &t->train;
+    const ner_case_counter *k = &t->case_k;
+    vcd_buf key = {0};
+    for (size_t s = d->n_first; s < d->n_labelled; s++)
+        for (size_t j = d->chunk_at[s]; j < d->chunk_at[s + 1]; j++) {
+            vcd_chunk *ch = &d->chunks[j];
+            double mid = 0, cap = 0;
+            for (size_t w = ch->start; w < ch->end; w++) {
+                ner_word_key(d->seqs[s].words[w], d->seqs[s].lens[w], &key);
+                size_t i = k->map ? vcd_strmap_get(k->map, key.data, key.len, SIZE_MAX) : SIZE_MAX;
+                if (i == SIZE_MAX || k->mid[i] < NER_CASE_MIN_COUNT) continue;
+                mid += k->mid[i];
+                cap += k->cap[i];
+            }
+            if (mid > 0 && cap < t->o->silver_case_floor * mid) {
+                ch->type_len = 0;
+                t->silver_case_dropped++;
+            }
+        }
+    vcd_buf_free(&key);
+}
+
 static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
 {
     const vcd_ner_train_options *o = t->o;
@@ -829,7 +900,9 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
         c->kb_digest = vcd_kb_digest(t->kb);
         ner_kb_index_build(t->kb, &t->m->kb);
     }
+    if (o->case_text_path && (rc = case_prior(t))) return rc;
     if ((rc = collect_types(&t->train, c))) return rc;
+    if (o->case_text_path && o->silver_case_floor > 0) vet_silver_spans(t);
     ner_model_alloc_params(t->m, o->members);
     /* Gold sentences only: silver labels are gazetteer matches themselves,
      * and their names would teach the model to trust the flags blindly. */
