@@ -74,6 +74,12 @@ typedef struct {
     const vcd_corpus *corpus;     /* NULL: no co-occurrence or context */
     const vcd_mentions *mentions; /* sorted by document; NULL with corpus */
     const vcd_vectors *words;     /* context word vectors; may be NULL */
+    /* update: the state's raw context sums of forms 0..n_prior_contexts-1
+     * (words' dim each) over the mentions of documents before skip_docs,
+     * which are then not read again: the sums continue in the order one
+     * pass adds them, so the contexts are that pass's, bit for bit. */
+    const float *prior_contexts;
+    size_t n_prior_contexts, skip_docs;
 } vcd_link_input;
 
 vcd_status vcd_link_forms_build(const vcd_link_input *in, vcd_link_forms **out);
@@ -87,6 +93,9 @@ void vcd_link_forms_free(vcd_link_forms *lf);
  * heavily, means little: on the labelled comments shuffled, form-pair
  * recall falls from 62% to 13% (README, limitations). */
 double vcd_link_forms_order_lift(const vcd_link_forms *lf);
+/* Each form's context before normalisation (n x *dim; NULL without
+ * contexts): what a state keeps for `update`. */
+const float *vcd_link_forms_context_sums(const vcd_link_forms *lf, size_t *dim);
 #define VCD_LINK_ORDER_MIN_LIFT 0.1
 
 typedef struct {

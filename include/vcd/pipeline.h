@@ -66,7 +66,9 @@ typedef struct {
     const int64_t *sums;    /* n_forms x dim */
     const uint64_t *counts; /* mentions summed into each form */
     size_t n_forms, dim;
-    uint64_t keys_digest; /* vcd_forms_keys_digest of those n_forms forms */
+    uint64_t keys_digest;  /* vcd_forms_keys_digest of those n_forms forms */
+    const float *contexts; /* n_forms x ctx_dim raw context sums; NULL: none */
+    size_t ctx_dim;
 } vcd_form_sums_view;
 
 /* The stages `cluster` and `train-linker` share: ingest, mentions, forms,
@@ -91,6 +93,7 @@ typedef struct {
      * they are those of the first prior.n_forms forms (same keys, same
      * counts); then only later documents' mentions are encoded. */
     vcd_form_sums_view prior;
+    int prior_used; /* the prior matched: only later documents were encoded */
     size_t mentions_encoded;
     int mentions_written; /* mentions.jsonl is in place (MPI: every rank wrote its part) */
     size_t mentions_part; /* MPI: this rank's part of the mentions (rank 0's: the first ones) */

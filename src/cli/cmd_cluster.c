@@ -181,6 +181,7 @@ static const char *const state_files[][2] = {{"entities", "entities.json"},
                                              {"docs", "docs.jsonl"},
                                              {"form_vectors", "form_vectors.bin"},
                                              {"form_sums", "form_sums.bin"},
+                                             {"form_contexts", "form_contexts.bin"},
                                              {"manifest", "manifest.json"}};
 
 /* vcdiscover.cluster-run/1: the counts, timings and where everything went,

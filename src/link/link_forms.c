@@ -153,15 +153,23 @@ uint32_t link_cooccurrence(const vcd_link_forms *lf, uint32_t a, uint32_t b)
  * comments it is mentioned in, outside the span (comments are short: the
  * whole comment is the window). It separates two people who share a first
  * name by what is said around them. */
-static void build_contexts(vcd_link_forms *lf, const vcd_corpus *c, const vcd_mentions *ms,
-                           const vcd_vectors *words)
+static void build_contexts(vcd_link_forms *lf, const vcd_link_input *in)
 {
-    size_t d = vcd_vectors_dim(words);
+    const vcd_corpus *c = in->corpus;
+    const vcd_mentions *ms = in->mentions;
+    const vcd_vectors *words = in->words;
+    size_t d = vcd_vectors_dim(words), first = 0;
     lf->ctx_dim = d;
-    lf->contexts = vcd_xcalloc(lf->n * d, sizeof *lf->contexts);
+    lf->context_sums = vcd_xcalloc(lf->n * d + 1, sizeof *lf->context_sums);
+    if (in->prior_contexts && in->n_prior_contexts <= lf->n) {
+        memcpy(lf->context_sums, in->prior_contexts,
+               in->n_prior_contexts * d * sizeof *lf->context_sums);
+        while (first < ms->n && ms->items[first].doc < in->skip_docs)
+            first++;
+    }
     vcd_tokens tk = {0};
     vcd_buf key = {0};
-    for (size_t i = 0; i < ms->n;) {
+    for (size_t i = first; i < ms->n;) {
         size_t j = i;
         while (j < ms->n && ms->items[j].doc == ms->items[i].doc)
             j++;
@@ -170,7 +178,7 @@ static void build_contexts(vcd_link_forms *lf, const vcd_corpus *c, const vcd_me
         vcd_tokenize(text, strlen(text), &tk);
         for (size_t m = i; m < j; m++) {
             const vcd_mention *mm = &ms->items[m];
-            float *acc = lf->contexts + (size_t)mm->form * d;
+            float *acc = lf->context_sums + (size_t)mm->form * d;
             for (size_t t = 0; t < tk.n; t++) {
                 const vcd_token *tok = &tk.toks[t];
                 if (tok->kind != VCD_TOK_WORD) continue;
@@ -187,6 +195,8 @@ static void build_contexts(vcd_link_forms *lf, const vcd_corpus *c, const vcd_me
         i = j;
     }
     vcd_corpus_text_done(c, c->n_docs);
+    lf->contexts = vcd_xmalloc((lf->n * d + 1) * sizeof *lf->contexts);
+    memcpy(lf->contexts, lf->context_sums, lf->n * d * sizeof *lf->contexts);
     for (size_t f = 0; f < lf->n; f++) {
         float *v = lf->contexts + f * d;
         double s = 0;
@@ -438,8 +448,7 @@ vcd_status vcd_link_forms_build(const vcd_link_input *in, vcd_link_forms **out)
         count_cooccurrence(lf, in->mentions);
         collect_docs(lf, in->mentions, in->corpus ? in->corpus->n_docs : 0);
     }
-    if (in->mentions && in->corpus && in->words)
-        build_contexts(lf, in->corpus, in->mentions, in->words);
+    if (in->mentions && in->corpus && in->words) build_contexts(lf, in);
     *out = lf;
     return VCD_OK;
 }
@@ -447,6 +456,12 @@ vcd_status vcd_link_forms_build(const vcd_link_input *in, vcd_link_forms **out)
 double vcd_link_forms_order_lift(const vcd_link_forms *lf)
 {
     return lf ? lf->order_lift : 0;
+}
+
+const float *vcd_link_forms_context_sums(const vcd_link_forms *lf, size_t *dim)
+{
+    *dim = lf && lf->context_sums ? lf->ctx_dim : 0;
+    return lf ? lf->context_sums : NULL;
 }
 
 void vcd_link_forms_free(vcd_link_forms *lf)
@@ -458,6 +473,7 @@ void vcd_link_forms_free(vcd_link_forms *lf)
     }
     free(lf->items);
     free(lf->contexts);
+    free(lf->context_sums);
     free(lf->cooc_keys);
     free(lf->cooc_counts);
     free(lf->words);

@@ -57,7 +57,8 @@ struct vcd_link_forms {
     size_t n;
     size_t dim, ctx_dim;
     const vcd_kb *kb;
-    float *contexts;
+    float *contexts;        /* n x ctx_dim, unit rows */
+    float *context_sums;    /* the same before normalisation */
     vcd_strmap *by_compact; /* compact key -> form */
     /* Co-occurrence: pair key (a << 32 | b) -> comments; sorted array. */
     uint64_t *cooc_keys;

@@ -161,7 +161,8 @@ static void encode_forms(const vcd_cluster_options *o, vcd_link_run *run)
 {
     size_t dim = run->dim, first = 0;
     run->form_sums = vcd_xcalloc(run->forms.n * dim + 1, sizeof *run->form_sums);
-    if (prior_applies(run, dim)) {
+    run->prior_used = prior_applies(run, dim);
+    if (run->prior_used) {
         memcpy(run->form_sums, run->prior.sums, run->prior.n_forms * dim * sizeof *run->form_sums);
         while (first < run->mentions.n && run->mentions.items[first].doc < run->linked_docs)
             first++;
@@ -346,8 +347,9 @@ static void job_free(job_state *j)
 }
 
 /* Every state file, in the order written; the manifest records each. */
-static const char *const state_files[] = {"docs.jsonl",    "mentions.jsonl",   "forms.jsonl",
-                                          "entities.json", STATE_FORM_VECTORS, STATE_FORM_SUMS};
+static const char *const state_files[] = {"docs.jsonl",       "mentions.jsonl",   "forms.jsonl",
+                                          "entities.json",    STATE_FORM_VECTORS, STATE_FORM_SUMS,
+                                          STATE_FORM_CONTEXTS};
 
 /* Removes the files that say "this directory is a finished state" before
  * any is replaced: the manifest, and the FAISS file older versions wrote. */
@@ -361,6 +363,13 @@ static void remove_stale(const char *dir)
     }
 }
 
+static vcd_status write_contexts(const char *dir, const vcd_link_run *run)
+{
+    size_t dim;
+    const float *sums = vcd_link_forms_context_sums(run->link_forms, &dim);
+    return state_write_form_contexts(dir, sums, dim, &run->forms);
+}
+
 vcd_status cluster_write_files(const char *dir, const vcd_link_run *run, const double *probs,
                                const vcd_entities *entities, int keep_text, cJSON **files_out)
 {
@@ -372,7 +381,8 @@ vcd_status cluster_write_files(const char *dir, const vcd_link_run *run, const d
         (rc = state_write_forms(dir, &run->forms)) ||
         (rc = state_write_entities(dir, &run->forms, entities)) ||
         (rc = state_write_form_vectors(dir, run->form_vectors, run->forms.n, run->dim)) ||
-        (rc = state_write_form_sums(dir, run->form_sums, &run->forms, run->dim)))
+        (rc = state_write_form_sums(dir, run->form_sums, &run->forms, run->dim)) ||
+        (rc = write_contexts(dir, run)))
         return rc;
     cJSON *files = cJSON_CreateObject();
     for (size_t i = 0; i < sizeof state_files / sizeof *state_files && !rc; i++)
@@ -497,6 +507,13 @@ vcd_status cluster_link_facts(const vcd_cluster_options *o, vcd_link_run *run,
     if (!rc) {
         vcd_link_input in = {&run->forms, run->form_vectors, run->dim,    run->kb,
                              run->corpus, &run->mentions,    run->vectors};
+        const vcd_form_sums_view *p = &run->prior;
+        if (run->prior_used && p->contexts && run->vectors &&
+            p->ctx_dim == vcd_vectors_dim(run->vectors)) {
+            in.prior_contexts = p->contexts; /* the state's mentions are summed already */
+            in.n_prior_contexts = p->n_forms;
+            in.skip_docs = run->linked_docs;
+        }
         rc = vcd_link_forms_build(&in, &run->link_forms);
     }
     if (!rc) rc = link_candidates(run);

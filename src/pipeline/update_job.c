@@ -52,7 +52,8 @@ typedef struct {
     vcd_entities entities;
     vcd_link_merges merges;
     vcd_cluster_report cr;
-    vcd_mapped_file sums_file; /* the state's form sums: run.prior points into it */
+    vcd_mapped_file sums_file;     /* the state's form sums: run.prior points into it */
+    vcd_mapped_file contexts_file; /* and its form contexts */
 } update_job;
 
 static double now_seconds(void)
@@ -76,6 +77,7 @@ static void job_free(update_job *j)
     vcd_entities_free(&j->entities);
     free(j->merges.items);
     vcd_unmap_file(&j->sums_file);
+    vcd_unmap_file(&j->contexts_file);
 }
 
 static size_t count_codepoints(const char *s)
@@ -99,8 +101,8 @@ static size_t byte_offset(const char *s, size_t len, uint32_t cp)
     return i;
 }
 
-/* The state's form sums, when it has them (states of older versions do
- * not: then every mention is encoded again). */
+/* The state's form sums and contexts, when it has them (states of older
+ * versions do not: then every mention is encoded and read again). */
 static vcd_status read_form_sums(const char *dir, update_job *j)
 {
     const cJSON *files = cJSON_GetObjectItemCaseSensitive(j->manifest, "files");
@@ -109,6 +111,12 @@ static vcd_status read_form_sums(const char *dir, update_job *j)
     if (rc) return rc;
     char *path = vcd_path_join(dir, STATE_FORM_SUMS);
     rc = state_check_form_sums(path, &j->sums_file, &j->run.prior);
+    free(path);
+    if (rc || !cJSON_GetObjectItemCaseSensitive(files, STATE_FORM_CONTEXTS)) return rc;
+    rc = state_file_map(j->manifest, dir, STATE_FORM_CONTEXTS, &j->contexts_file);
+    if (rc) return rc;
+    path = vcd_path_join(dir, STATE_FORM_CONTEXTS);
+    rc = state_check_form_contexts(path, &j->contexts_file, &j->run.prior);
     free(path);
     return rc;
 }
@@ -493,9 +501,9 @@ static char *staging_path(const char *dir)
 
 static int is_state_file(const char *name)
 {
-    static const char *const names[] = {"manifest.json", "docs.jsonl",    "mentions.jsonl",
-                                        "forms.jsonl",   "entities.json", STATE_FORM_VECTORS,
-                                        STATE_FORM_SUMS, VCD_LOCK_FILE};
+    static const char *const names[] = {"manifest.json", "docs.jsonl",        "mentions.jsonl",
+                                        "forms.jsonl",   "entities.json",     STATE_FORM_VECTORS,
+                                        STATE_FORM_SUMS, STATE_FORM_CONTEXTS, VCD_LOCK_FILE};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (strcmp(name, names[i]) == 0) return 1;
     return 0;

@@ -254,3 +254,46 @@ vcd_status state_check_form_sums(const char *path, const vcd_mapped_file *f,
     if (rc) memset(out, 0, sizeof *out);
     return rc;
 }
+
+vcd_status state_write_form_contexts(const char *dir, const float *sums, size_t dim,
+                                     const vcd_forms *forms)
+{
+    unsigned char h[STATE_FORM_CONTEXTS_HEADER] = {0};
+    memcpy(h, STATE_FORM_CONTEXTS_MAGIC, 8);
+    put32(h + 8, 1);
+    put32(h + 12, sums ? (uint32_t)dim : 0);
+    put64(h + 16, forms->n);
+    put64(h + 24, vcd_forms_keys_digest(forms, forms->n));
+    const void *parts[] = {h, sums};
+    size_t lens[] = {sizeof h, sums ? forms->n * dim * sizeof *sums : 0};
+    return write_binary(dir, STATE_FORM_CONTEXTS, parts, lens, 2);
+}
+
+vcd_status state_check_form_contexts(const char *path, const vcd_mapped_file *f,
+                                     vcd_form_sums_view *v)
+{
+    uint32_t version, dim;
+    uint64_t n, digest;
+    v->contexts = NULL;
+    v->ctx_dim = 0;
+    if (f->len < STATE_FORM_CONTEXTS_HEADER || memcmp(f->data, STATE_FORM_CONTEXTS_MAGIC, 8) != 0)
+        return vcd_fail(VCD_EINPUT, "%s: not a form-context file", path);
+    memcpy(&version, f->data + 8, 4);
+    memcpy(&dim, f->data + 12, 4);
+    memcpy(&n, f->data + 16, 8);
+    memcpy(&digest, f->data + 24, 8);
+    if (version != 1) return vcd_fail(VCD_EINPUT, "%s: unsupported version %u", path, version);
+    if (n != v->n_forms || digest != v->keys_digest)
+        return vcd_fail(VCD_EINPUT, "%s: not the contexts of %s's forms", path, STATE_FORM_SUMS);
+    if (dim > 4096 || f->len != STATE_FORM_CONTEXTS_HEADER + (size_t)n * dim * 4)
+        return vcd_fail(VCD_EINPUT, "%s: %zu bytes, expected %llu forms of dimension %u", path,
+                        f->len, (unsigned long long)n, dim);
+    // cppcheck-suppress invalidPointerCast
+    const float *X = (const float *)(f->data + STATE_FORM_CONTEXTS_HEADER);
+    for (size_t i = 0; i < (size_t)n * dim; i++)
+        if (!isfinite(X[i]))
+            return vcd_fail(VCD_EINPUT, "%s: form %zu has a non-finite context", path, i / dim);
+    v->contexts = dim ? X : NULL;
+    v->ctx_dim = dim;
+    return VCD_OK;
+}

@@ -28,6 +28,14 @@ struct cJSON;
 #define STATE_FORM_SUMS_MAGIC "VCDFSUM1"
 #define STATE_FORM_SUMS_HEADER 32u
 
+/* The raw context sums of the forms (link_forms.c's, before normalisation),
+ * so that `update` reads only the new comments for contexts:
+ *   magic "VCDFCTX1" (8 bytes), uint32 version, uint32 dim (0: no
+ *   contexts), uint64 n, uint64 keys digest, then n x dim float32. */
+#define STATE_FORM_CONTEXTS "form_contexts.bin"
+#define STATE_FORM_CONTEXTS_MAGIC "VCDFCTX1"
+#define STATE_FORM_CONTEXTS_HEADER 32u
+
 /* Adds {"bytes", "lines", "digest"} of dir/name to the manifest's "files"
  * object (the file is read back once, so the record describes what is on
  * disk). */
@@ -50,5 +58,13 @@ vcd_status state_write_form_sums(const char *dir, const int64_t *sums, const vcd
  * within what count unit vectors can add up to) and points *out into f. */
 vcd_status state_check_form_sums(const char *path, const vcd_mapped_file *f,
                                  vcd_form_sums_view *out);
+
+vcd_status state_write_form_contexts(const char *dir, const float *sums, size_t dim,
+                                     const vcd_forms *forms);
+/* Checks a mapped context file against the form sums `v` already checked
+ * (same forms, same keys) and sets v->contexts and v->ctx_dim (NULL, 0 for a
+ * state without contexts). */
+vcd_status state_check_form_contexts(const char *path, const vcd_mapped_file *f,
+                                     vcd_form_sums_view *v);
 
 #endif

@@ -605,7 +605,7 @@ rows=$(($(wc -l <"$SAMPLE") - 1))
 half=$((rows / 2))
 head -n $((half + 1)) "$SAMPLE" >"$T/ua.csv"
 { head -n 1 "$SAMPLE"; tail -n +$((half + 2)) "$SAMPLE"; } >"$T/ub.csv"
-state_files="manifest.json docs.jsonl mentions.jsonl forms.jsonl entities.json form_vectors.bin form_sums.bin"
+state_files="manifest.json docs.jsonl mentions.jsonl forms.jsonl entities.json form_vectors.bin form_sums.bin form_contexts.bin"
 same_state() { # DIR_A DIR_B: every state file byte-identical
   for f in $state_files; do cmp -s "$1/$f" "$2/$f" || return 1; done
 }
@@ -666,8 +666,9 @@ cp -r "$T/us0" "$T/ui"
 mkdir -p "$T/ui.update-tmp" && printf 'junk' >"$T/ui.update-tmp/manifest.json"
 expect 0 "update after an interrupted one" -- "$BIN" update "${U[@]}" --state "$T/ui" --input "$T/ub.csv"
 [ ! -e "$T/ui.update-tmp" ] && same_state "$T/ui" "$T/uo1" && ok || bad "leftover staging directory not replaced"
-# the state's form sums: an update encodes only the new mentions, and its form
-# vectors are a one-shot cluster's over all the comments, byte for byte (given
+# the state's form sums and contexts: an update encodes and reads only the new
+# mentions, and its form vectors and contexts are a one-shot cluster's over all
+# the comments, byte for byte (given
 # the same mentions: the rules tagger counts capitals over the whole input)
 expect 0 "cluster everything at once" -- "$BIN" cluster "${U[@]}" --input "$SAMPLE" --out "$T/ufull"
 M=(--mentions "$T/ufull/mentions.jsonl" --quiet)
@@ -677,6 +678,7 @@ expect 0 "update, these mentions" -- "$BIN" update "${U[@]}" "${M[@]}" --json --
 added=$(grep -o '"mentions_added":[0-9]*' "$T/stdout" | cut -d: -f2)
 [ -n "$added" ] && [ "$added" -gt 0 ] && grep -q "\"mentions_encoded\":$added," "$T/stdout" && ok || bad "update encoded more than the new mentions: $(cat "$T/stdout")"
 cmp -s "$T/ums/form_vectors.bin" "$T/umf/form_vectors.bin" && cmp -s "$T/ums/form_sums.bin" "$T/umf/form_sums.bin" &&
+  cmp -s "$T/ums/form_contexts.bin" "$T/umf/form_contexts.bin" &&
   ok || bad "updated form vectors differ from a one-shot cluster's"
 # a state without form sums (as older versions wrote): every mention encoded, the same state
 cp -r "$T/us0" "$T/uns"

@@ -5,7 +5,7 @@
  * Input: first byte = mode, then the payload.
  *   mode & 0x0F == 0   the payload is a whole directory: repeated
  *                      [file index byte][uint32 LE length][bytes]
- *   mode & 0x0F in 1-7 the payload replaces that one file of a valid state
+ *   mode & 0x0F in 1-8 the payload replaces that one file of a valid state
  *                      built once from a tiny corpus
  *   mode & 0x80        re-record every file's size, lines and digest in the
  *                      manifest afterwards (as a forger would), so that the
@@ -23,9 +23,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const names[] = {"manifest.json", "docs.jsonl",    "mentions.jsonl",
-                                    "forms.jsonl",   "entities.json", STATE_FORM_VECTORS,
-                                    STATE_FORM_SUMS};
+static const char *const names[] = {"manifest.json", "docs.jsonl",       "mentions.jsonl",
+                                    "forms.jsonl",   "entities.json",    STATE_FORM_VECTORS,
+                                    STATE_FORM_SUMS, STATE_FORM_CONTEXTS};
 enum { N_NAMES = sizeof names / sizeof *names };
 
 static char template_dir[64], work_dir[64];
@@ -101,6 +101,18 @@ static void forge_manifest(void)
     free(path);
 }
 
+static void read_form_contexts(const cJSON *man, vcd_form_sums_view *v)
+{
+    vcd_mapped_file f;
+    if (state_file_map(man, work_dir, STATE_FORM_CONTEXTS, &f) != VCD_OK) return;
+    char *path = vcd_path_join(work_dir, STATE_FORM_CONTEXTS);
+    if (state_check_form_contexts(path, &f, v) == VCD_OK)
+        for (size_t i = 0; i < v->n_forms * v->ctx_dim; i++)
+            if (!(v->contexts[i] == v->contexts[i])) __builtin_trap(); /* finite, checked */
+    free(path);
+    vcd_unmap_file(&f);
+}
+
 /* As `update` reads them: through the manifest, then the checks that keep
  * its additions from overflowing. */
 static void read_form_sums(void)
@@ -118,6 +130,7 @@ static void read_form_sums(void)
             for (size_t i = 0; i < v.n_forms; i++)
                 if (v.counts[i] == 0) __builtin_trap();
             if (acc == 1) __builtin_trap(); /* keeps the loop */
+            read_form_contexts(man, &v);
         }
         free(path);
         vcd_unmap_file(&f);

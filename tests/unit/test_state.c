@@ -9,6 +9,7 @@
 #include "vcd/state.h"
 
 #include <cJSON.h>
+#include <math.h>
 #include <sys/stat.h>
 
 static char *build_state(void)
@@ -39,8 +40,9 @@ static char *copy_state(const char *src)
 {
     char *dir = strdup("/tmp/vcd_state_copy_XXXXXX");
     if (!mkdtemp(dir)) return dir;
-    const char *names[] = {"manifest.json", "docs.jsonl",       "mentions.jsonl", "forms.jsonl",
-                           "entities.json", STATE_FORM_VECTORS, STATE_FORM_SUMS};
+    const char *names[] = {"manifest.json", "docs.jsonl",       "mentions.jsonl",
+                           "forms.jsonl",   "entities.json",    STATE_FORM_VECTORS,
+                           STATE_FORM_SUMS, STATE_FORM_CONTEXTS};
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         char *a = vcd_path_join(src, names[i]), *b = vcd_path_join(dir, names[i]);
         copy_file(a, b);
@@ -237,6 +239,69 @@ static void expect_sums_refused(const char *dir, const char *why)
               rc ? vcd_last_error() : "ok");
 }
 
+/* form_contexts.bin against the sums of the same state, as `update` reads it. */
+static vcd_status check_contexts(const char *dir, vcd_form_sums_view *v)
+{
+    vcd_mapped_file fs, fc;
+    vcd_status rc = check_sums(dir, v, &fs);
+    if (rc) return rc;
+    cJSON *man = state_read_json(dir, "manifest.json", &rc);
+    if (!rc) rc = state_file_map(man, dir, STATE_FORM_CONTEXTS, &fc);
+    cJSON_Delete(man);
+    if (!rc) {
+        char *path = vcd_path_join(dir, STATE_FORM_CONTEXTS);
+        rc = state_check_form_contexts(path, &fc, v);
+        free(path);
+        vcd_unmap_file(&fc);
+    }
+    vcd_unmap_file(&fs);
+    return rc;
+}
+
+static void expect_contexts_refused(const char *dir, const char *why)
+{
+    vcd_form_sums_view v;
+    vcd_status rc = check_contexts(dir, &v);
+    CHECK_MSG(rc == VCD_EINPUT && strstr(vcd_last_error(), why), "want \"%s\", got %s", why,
+              rc ? vcd_last_error() : "ok");
+}
+
+static void test_form_contexts(const char *good)
+{
+    vcd_form_sums_view v;
+    CHECK_MSG(check_contexts(good, &v) == VCD_OK, "%s", vcd_last_error());
+    char *d = copy_state(good);
+    size_t n = file_size(d, STATE_FORM_CONTEXTS);
+    /* contexts of dimension 1, the first one NaN */
+    rewrite(d, STATE_FORM_CONTEXTS, STATE_FORM_CONTEXTS_HEADER, "");
+    char *path = vcd_path_join(d, STATE_FORM_CONTEXTS);
+    FILE *fp = fopen(path, "ab");
+    float nan_value = NAN, zero = 0;
+    for (size_t i = 0; fp && i < v.n_forms; i++)
+        CHECK(fwrite(i ? &zero : &nan_value, 4, 1, fp) == 1);
+    if (fp) fclose(fp);
+    free(path);
+    uint32_t one_dim = 1;
+    patch(d, STATE_FORM_CONTEXTS, 12, &one_dim, 4);
+    forge_manifest(d, STATE_FORM_CONTEXTS);
+    expect_contexts_refused(d, "non-finite");
+    uint64_t other = 12345;
+    patch(d, STATE_FORM_CONTEXTS, 24, &other, 8); /* another state's forms */
+    forge_manifest(d, STATE_FORM_CONTEXTS);
+    expect_contexts_refused(d, "not the contexts of");
+    vcd_remove_tree(d);
+    free(d);
+    d = copy_state(good);
+    rewrite(d, STATE_FORM_CONTEXTS, n, "abcd");
+    forge_manifest(d, STATE_FORM_CONTEXTS);
+    expect_contexts_refused(d, "bytes, expected");
+    patch(d, STATE_FORM_CONTEXTS, 0, "VCDFCTX9", 8);
+    forge_manifest(d, STATE_FORM_CONTEXTS);
+    expect_contexts_refused(d, "not a form-context file");
+    vcd_remove_tree(d);
+    free(d);
+}
+
 static void test_form_sums(const char *good)
 {
     vcd_form_sums_view v;
@@ -291,6 +356,7 @@ int main(void)
     test_damaged_files(good);
     test_form_vectors(good);
     test_form_sums(good);
+    test_form_contexts(good);
     vcd_remove_tree(good);
     free(good);
     return test_finish();
