@@ -99,6 +99,13 @@ typedef struct {
     char *kb_id; /* the KB entry it was linked to; NULL: newly discovered */
 } vcd_record_entity;
 
+/* A merge `update` proposed and did not make: entities a and b (a < b)
+ * would have joined, by a pair of P(same) p. */
+typedef struct {
+    int32_t a, b;
+    float p;
+} vcd_record_merge;
+
 typedef struct {
     int has_dates, has_likes, has_replies;
     char *input_path;
@@ -108,6 +115,10 @@ typedef struct {
     size_t n_mentions;
     vcd_record_entity *entities; /* entities[i].id == i */
     size_t n_entities;
+    /* every update's listed proposals, each pair once with its latest p,
+     * highest p first */
+    vcd_record_merge *merges;
+    size_t n_merges;
 } vcd_records;
 
 vcd_status vcd_records_load(const char *dir, vcd_records *out);

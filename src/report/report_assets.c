@@ -24,7 +24,7 @@ const char report_css[] =
     "margin:16px 0}"
     ".card{background:#fff;border:1px solid var(--line);border-radius:8px;padding:10px 14px}"
     ".card b{display:block;font-size:22px;font-weight:600}"
-    ".card span{color:var(--muted);font-size:12px}"
+    ".card span,.muted{color:var(--muted);font-size:12px}"
     "table{border-collapse:collapse;width:100%}"
     "th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;"
     "vertical-align:middle}"

@@ -199,6 +199,58 @@ static vcd_status read_manifest(vcd_records *r, const char *dir, cJSON **out)
     return VCD_OK;
 }
 
+static int merge_cmp(const void *x, const void *y)
+{
+    const vcd_record_merge *a = x, *b = y;
+    if (a->p != b->p) return a->p > b->p ? -1 : 1;
+    if (a->a != b->a) return a->a < b->a ? -1 : 1;
+    return (a->b > b->b) - (a->b < b->b);
+}
+
+/* One listed proposal of updates[u].merges[k], checked against the
+ * entities; a later update's p replaces an earlier one's for the pair. */
+static vcd_status add_merge(vcd_records *r, vcd_strmap *seen, const cJSON *m, const char *dir,
+                            int u, int k)
+{
+    double a = state_num(m, "a", -1), b = state_num(m, "b", -1), p = state_num(m, "p", -1);
+    double n = (double)r->n_entities;
+    if (!(a >= 0 && a < n && b >= 0 && b < n && a != b && a == (int32_t)a && b == (int32_t)b &&
+          p >= 0 && p <= 1))
+        return vcd_fail(VCD_EINPUT,
+                        "%s/manifest.json: updates[%d].merges[%d]: not two of the %zu entities "
+                        "and a probability",
+                        dir, u, k, r->n_entities);
+    vcd_record_merge x = {(int32_t)(a < b ? a : b), (int32_t)(a < b ? b : a), (float)p};
+    int32_t key[2] = {x.a, x.b};
+    int inserted;
+    size_t *at = vcd_strmap_upsert(seen, (const char *)key, sizeof key, r->n_merges, &inserted);
+    if (!inserted) {
+        r->merges[*at].p = x.p;
+        return VCD_OK;
+    }
+    r->merges = vcd_xrealloc(r->merges, (r->n_merges + 1) * sizeof *r->merges);
+    r->merges[r->n_merges++] = x;
+    return VCD_OK;
+}
+
+/* The merges every update proposed (manifest `updates[].merges`). */
+static vcd_status read_merges(vcd_records *r, const cJSON *man, const char *dir)
+{
+    const cJSON *ups = cJSON_GetObjectItemCaseSensitive(man, "updates");
+    vcd_status rc = VCD_OK;
+    vcd_strmap *seen = vcd_strmap_new();
+    int u = 0;
+    for (const cJSON *up = cJSON_IsArray(ups) ? ups->child : NULL; up && !rc; up = up->next, u++) {
+        const cJSON *ms = cJSON_GetObjectItemCaseSensitive(up, "merges");
+        int k = 0;
+        for (const cJSON *m = cJSON_IsArray(ms) ? ms->child : NULL; m && !rc; m = m->next, k++)
+            rc = add_merge(r, seen, m, dir, u, k);
+    }
+    vcd_strmap_free(seen);
+    if (!rc && r->n_merges) qsort(r->merges, r->n_merges, sizeof *r->merges, merge_cmp);
+    return rc;
+}
+
 vcd_status vcd_records_load(const char *dir, vcd_records *out)
 {
     memset(out, 0, sizeof *out);
@@ -206,6 +258,7 @@ vcd_status vcd_records_load(const char *dir, vcd_records *out)
     cJSON *man = NULL;
     vcd_status rc = read_manifest(out, dir, &man);
     if (!rc) rc = state_read_entities(man, dir, &out->entities, &out->n_entities);
+    if (!rc) rc = read_merges(out, man, dir);
     if (!rc) rc = for_each_line(out, man, dir, "docs.jsonl", read_doc, &doc_cap);
     mention_ctx mc = {0, vcd_strmap_new()};
     for (size_t i = 0; !rc && i < out->n_docs; i++) {
@@ -232,6 +285,7 @@ void vcd_records_free(vcd_records *r)
     free(r->mentions);
     state_free_entities(r->entities, r->n_entities);
     free(r->input_path);
+    free(r->merges);
     memset(r, 0, sizeof *r);
 }
 

@@ -630,6 +630,12 @@ grep -q '"updates"' "$T/us/manifest.json" && grep -q "\"comments_added\":[[:spac
 [ ! -e "$T/us.update-tmp" ] && ok || bad "staging directory left behind"
 expect 0 "trends on an updated state" -- "$BIN" trends --state "$T/us" --out "$T/utr.json"
 expect 0 "report on an updated state" -- "$BIN" report --state "$T/us" --out "$T/ur.html"
+n_prop=$(grep -o '"proposed_merges":[[:space:]]*[0-9]*' "$T/us/manifest.json" | grep -o '[0-9]*$' | head -n 1)
+if [ "${n_prop:-0}" -gt 0 ]; then
+  grep -q 'id="merges"' "$T/ur.html" && grep -q ">$n_prop pairs of entities" "$T/ur.html" && ok || bad "the report does not list the $n_prop proposed merges"
+else
+  grep -q 'id="merges"' "$T/ur.html" && bad "a merges section without proposals" || ok
+fi
 expect 0 "match on an updated state" -- "$BIN" match --state "$T/us" "Trump"
 cp -r "$T/us" "$T/us1"
 expect 0 "second update with the same input" -- "$BIN" update "${U[@]}" --state "$T/us" --input "$T/ub.csv"

@@ -302,6 +302,51 @@ static void test_form_contexts(const char *good)
     free(d);
 }
 
+/* The proposals of the manifest's updates: each pair once, latest P; an id
+ * that is no entity is refused. */
+static void set_updates(const char *dir, const char *updates_json)
+{
+    char *path = vcd_path_join(dir, "manifest.json");
+    vcd_mapped_file f;
+    CHECK(vcd_map_file(path, &f) == VCD_OK);
+    cJSON *man = cJSON_ParseWithLength((const char *)f.data, f.len);
+    vcd_unmap_file(&f);
+    cJSON_DeleteItemFromObjectCaseSensitive(man, "updates");
+    cJSON_AddItemToObject(man, "updates", cJSON_Parse(updates_json));
+    char *s = cJSON_Print(man);
+    CHECK(vcd_write_file_atomic(path, s, strlen(s)) == VCD_OK);
+    cJSON_free(s);
+    cJSON_Delete(man);
+    free(path);
+}
+
+static void test_proposed_merges(const char *good)
+{
+    char *d = copy_state(good);
+    set_updates(d, "[{\"merges\":[{\"a\":1,\"b\":0,\"p\":0.6},{\"a\":2,\"b\":1,\"p\":0.9}]},"
+                   "{\"merges\":[{\"a\":0,\"b\":1,\"p\":0.7}]}]");
+    vcd_records r;
+    CHECK_MSG(vcd_records_load(d, &r) == VCD_OK, "%s", vcd_last_error());
+    CHECK(r.n_merges == 2 && r.merges[0].a == 1 && r.merges[0].b == 2 &&
+          fabsf(r.merges[0].p - 0.9f) < 1e-6f && r.merges[1].a == 0 && r.merges[1].b == 1 &&
+          fabsf(r.merges[1].p - 0.7f) < 1e-6f);
+    vcd_records_free(&r);
+    const char *bad[] = {"[{\"merges\":[{\"a\":0,\"b\":99999999,\"p\":0.5}]}]",
+                         "[{\"merges\":[{\"a\":1,\"b\":1,\"p\":0.5}]}]",
+                         "[{\"merges\":[{\"a\":0,\"b\":1,\"p\":1.5}]}]",
+                         "[{\"merges\":[{\"a\":0.5,\"b\":1,\"p\":0.5}]}]",
+                         "[{\"merges\":[{\"b\":1,\"p\":0.5}]}]"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        set_updates(d, bad[i]);
+        vcd_status rc = vcd_records_load(d, &r);
+        CHECK_MSG(rc == VCD_EINPUT && strstr(vcd_last_error(), "updates[0].merges[0]"), "%s: %s",
+                  bad[i], rc ? vcd_last_error() : "accepted");
+        if (rc == VCD_OK) vcd_records_free(&r);
+    }
+    vcd_remove_tree(d);
+    free(d);
+}
+
 static void test_form_sums(const char *good)
 {
     vcd_form_sums_view v;
@@ -357,6 +402,7 @@ int main(void)
     test_form_vectors(good);
     test_form_sums(good);
     test_form_contexts(good);
+    test_proposed_merges(good);
     vcd_remove_tree(good);
     free(good);
     return test_finish();
