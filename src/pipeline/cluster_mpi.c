@@ -158,6 +158,16 @@ static void recv_buf(vcd_buf *b, int from)
     b->len = (size_t)n;
 }
 
+/* MPI counts are ints: a long array goes in pieces. */
+static void bcast_bytes(void *p, size_t n)
+{
+    for (size_t at = 0; at < n; at += SEND_STEP) {
+        size_t k = n - at < SEND_STEP ? n - at : SEND_STEP;
+        MPI_Bcast((char *)p + at, (int)k, MPI_BYTE, 0, MPI_COMM_WORLD);
+    }
+}
+
+/* Rank 0's buffer, length first, on every rank. */
 static void bcast_buf(const world *w, vcd_buf *b)
 {
     unsigned long long n = b->len;
@@ -167,10 +177,7 @@ static void bcast_buf(const world *w, vcd_buf *b)
         vcd_buf_reserve(b, (size_t)n);
         b->len = (size_t)n;
     }
-    for (size_t at = 0; at < n; at += SEND_STEP) {
-        int k = (int)(n - at < SEND_STEP ? n - at : SEND_STEP);
-        MPI_Bcast(b->data + at, k, MPI_BYTE, 0, MPI_COMM_WORLD);
-    }
+    bcast_bytes(b->data, (size_t)n);
 }
 
 /* Every rank parses its part of the input (staged in a file in the spill
@@ -462,19 +469,10 @@ static void shared_labels_free(shared_labels *l)
     free(l->kb_at);
 }
 
-/* MPI counts are ints: a long array goes in pieces. */
-static void bcast_bytes(void *p, size_t n)
-{
-    for (size_t at = 0; at < n; at += SEND_STEP) {
-        size_t k = n - at < SEND_STEP ? n - at : SEND_STEP;
-        MPI_Bcast((char *)p + at, (int)k, MPI_BYTE, 0, MPI_COMM_WORLD);
-    }
-}
-
 static void bcast_labels(const world *w, const vcd_link_run *run, const double *probs,
                          const vcd_entities *e, shared_labels *l)
 {
-    unsigned long long n[3] = {0, 0, 0};
+    unsigned long long n[2] = {0, 0};
     vcd_buf blob = {0};
     if (w->rank == 0) {
         l->n_forms = run->forms.n;
@@ -491,22 +489,20 @@ static void bcast_labels(const world *w, const vcd_link_run *run, const double *
             l->kb_at[i] = id ? (int64_t)blob.len : -1;
             if (id) vcd_buf_append(&blob, id, strlen(id) + 1);
         }
-        n[0] = l->n_forms, n[1] = l->n_entities, n[2] = blob.len;
+        n[0] = l->n_forms, n[1] = l->n_entities;
     }
-    MPI_Bcast(n, 3, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+    MPI_Bcast(n, 2, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
     if (w->rank != 0) {
         l->n_forms = (size_t)n[0];
         l->n_entities = (size_t)n[1];
         l->form_entity = vcd_xmalloc((l->n_forms + 1) * sizeof *l->form_entity);
         l->form_probs = vcd_xmalloc((l->n_forms + 1) * sizeof *l->form_probs);
         l->kb_at = vcd_xmalloc((l->n_entities + 1) * sizeof *l->kb_at);
-        vcd_buf_reserve(&blob, (size_t)n[2] + 1);
-        blob.len = (size_t)n[2];
     }
     bcast_bytes(l->form_entity, l->n_forms * sizeof *l->form_entity);
     bcast_bytes(l->form_probs, l->n_forms * sizeof *l->form_probs);
     bcast_bytes(l->kb_at, l->n_entities * sizeof *l->kb_at);
-    bcast_bytes(blob.data, blob.len);
+    bcast_buf(w, &blob);
     l->kb_blob = blob.data; /* the labels own it now */
 }
 
@@ -558,14 +554,17 @@ static vcd_status write_parts(const world *w, const char *tmp_path, const vcd_bu
 
 /* The temporary file's path, from rank 0 (NULL on every rank when it could
  * not be made). */
-static char *bcast_path(const vcd_atomic_file *f, int rank)
+static char *bcast_path(const world *w, const vcd_atomic_file *f)
 {
-    unsigned long long n = rank == 0 && f->tmp_path ? strlen(f->tmp_path) + 1 : 0;
-    MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
-    if (!n) return NULL;
-    char *p = rank == 0 ? vcd_xstrdup(f->tmp_path) : vcd_xmalloc((size_t)n);
-    bcast_bytes(p, (size_t)n);
-    return p;
+    vcd_buf p = {0};
+    if (w->rank == 0 && f->tmp_path) vcd_buf_puts(&p, f->tmp_path);
+    bcast_buf(w, &p);
+    if (!p.len) {
+        vcd_buf_free(&p);
+        return NULL;
+    }
+    vcd_buf_putc(&p, '\0');
+    return p.data;
 }
 
 vcd_status cluster_mpi_write_mentions(const char *dir, vcd_link_run *run, const double *probs,
@@ -587,7 +586,7 @@ vcd_status cluster_mpi_write_mentions(const char *dir, vcd_link_run *run, const 
         vcd_atomic_abort(&f);
         rc = vcd_fail(VCD_EINPUT, "%s: not a regular file", path);
     }
-    char *tmp = bcast_path(&f, w.rank);
+    char *tmp = bcast_path(&w, &f);
     if (!tmp) /* rank 0's error, on every rank */
         rc = agree(&w, rc ? rc : vcd_fail(VCD_ERUNTIME, "%s: rank 0 could not open it", path));
     else

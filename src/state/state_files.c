@@ -116,6 +116,45 @@ static void put64(unsigned char *p, uint64_t v)
     memcpy(p, &v, 8);
 }
 
+/* The 32-byte header every binary state file opens with: an 8-byte magic,
+ * uint32 version (1), uint32 dim, uint64 n, and a uint64 the file gives a
+ * meaning (0, or the digest of the forms' keys). */
+#define BINARY_HEADER 32u
+_Static_assert(STATE_FORM_VECTORS_HEADER == BINARY_HEADER &&
+                   STATE_FORM_SUMS_HEADER == BINARY_HEADER &&
+                   STATE_FORM_CONTEXTS_HEADER == BINARY_HEADER,
+               "one header layout");
+
+typedef struct {
+    uint32_t dim;
+    uint64_t n, word;
+} binary_header;
+
+static void put_header(unsigned char *h, const char *magic, uint32_t dim, uint64_t n, uint64_t word)
+{
+    memset(h, 0, BINARY_HEADER);
+    memcpy(h, magic, 8);
+    put32(h + 8, 1);
+    put32(h + 12, dim);
+    put64(h + 16, n);
+    put64(h + 24, word);
+}
+
+/* `what`: the file's kind, for the message ("form-vector"). */
+static vcd_status get_header(const char *path, const vcd_mapped_file *f, const char *magic,
+                             const char *what, binary_header *h)
+{
+    uint32_t version;
+    if (f->len < BINARY_HEADER || memcmp(f->data, magic, 8) != 0)
+        return vcd_fail(VCD_EINPUT, "%s: not a %s file", path, what);
+    memcpy(&version, f->data + 8, 4);
+    memcpy(&h->dim, f->data + 12, 4);
+    memcpy(&h->n, f->data + 16, 8);
+    memcpy(&h->word, f->data + 24, 8);
+    if (version != 1) return vcd_fail(VCD_EINPUT, "%s: unsupported version %u", path, version);
+    return VCD_OK;
+}
+
 /* dir/name = the byte ranges parts[0..n) in order, written atomically. */
 static vcd_status write_binary(const char *dir, const char *name, const void *const *parts,
                                const size_t *lens, size_t n)
@@ -140,11 +179,8 @@ static vcd_status write_binary(const char *dir, const char *name, const void *co
 
 vcd_status state_write_form_vectors(const char *dir, const float *X, size_t n, size_t dim)
 {
-    unsigned char h[STATE_FORM_VECTORS_HEADER] = {0};
-    memcpy(h, STATE_FORM_VECTORS_MAGIC, 8);
-    put32(h + 8, 1);
-    put32(h + 12, (uint32_t)dim);
-    put64(h + 16, n);
+    unsigned char h[BINARY_HEADER];
+    put_header(h, STATE_FORM_VECTORS_MAGIC, (uint32_t)dim, n, 0);
     const void *parts[] = {h, X};
     size_t lens[] = {sizeof h, n * dim * sizeof *X};
     return write_binary(dir, STATE_FORM_VECTORS, parts, lens, 2);
@@ -153,17 +189,12 @@ vcd_status state_write_form_vectors(const char *dir, const float *X, size_t n, s
 vcd_status state_check_form_vectors(const char *path, const vcd_mapped_file *f, size_t n,
                                     size_t dim, const float **rows)
 {
-    uint32_t version, d;
-    uint64_t count;
-    if (f->len < STATE_FORM_VECTORS_HEADER || memcmp(f->data, STATE_FORM_VECTORS_MAGIC, 8) != 0)
-        return vcd_fail(VCD_EINPUT, "%s: not a form-vector file", path);
-    memcpy(&version, f->data + 8, 4);
-    memcpy(&d, f->data + 12, 4);
-    memcpy(&count, f->data + 16, 8);
-    if (version != 1) return vcd_fail(VCD_EINPUT, "%s: unsupported version %u", path, version);
-    if (d != dim || count != n)
+    binary_header h = {0};
+    vcd_status rc = get_header(path, f, STATE_FORM_VECTORS_MAGIC, "form-vector", &h);
+    if (rc) return rc;
+    if (h.dim != dim || h.n != n)
         return vcd_fail(VCD_EINPUT, "%s: %llu vectors of dimension %u, expected %zu of %zu", path,
-                        (unsigned long long)count, d, n, dim);
+                        (unsigned long long)h.n, h.dim, n, dim);
     if (dim && n > (SIZE_MAX - STATE_FORM_VECTORS_HEADER) / 4 / dim)
         return vcd_fail(VCD_EINPUT, "%s: too many vectors", path);
     if (f->len != STATE_FORM_VECTORS_HEADER + n * dim * 4)
@@ -183,12 +214,9 @@ vcd_status state_check_form_vectors(const char *path, const vcd_mapped_file *f, 
 vcd_status state_write_form_sums(const char *dir, const int64_t *sums, const vcd_forms *forms,
                                  size_t dim)
 {
-    unsigned char h[STATE_FORM_SUMS_HEADER] = {0};
-    memcpy(h, STATE_FORM_SUMS_MAGIC, 8);
-    put32(h + 8, 1);
-    put32(h + 12, (uint32_t)dim);
-    put64(h + 16, forms->n);
-    put64(h + 24, vcd_forms_keys_digest(forms, forms->n));
+    unsigned char h[BINARY_HEADER];
+    put_header(h, STATE_FORM_SUMS_MAGIC, (uint32_t)dim, forms->n,
+               vcd_forms_keys_digest(forms, forms->n));
     uint64_t *counts = vcd_xmalloc((forms->n + 1) * sizeof *counts);
     for (size_t i = 0; i < forms->n; i++)
         counts[i] = forms->items[i].count;
@@ -225,16 +253,12 @@ static vcd_status check_sum_rows(const char *path, const vcd_form_sums_view *v)
 vcd_status state_check_form_sums(const char *path, const vcd_mapped_file *f,
                                  vcd_form_sums_view *out)
 {
-    uint32_t version, dim;
-    uint64_t n, digest;
+    binary_header h = {0};
     memset(out, 0, sizeof *out);
-    if (f->len < STATE_FORM_SUMS_HEADER || memcmp(f->data, STATE_FORM_SUMS_MAGIC, 8) != 0)
-        return vcd_fail(VCD_EINPUT, "%s: not a form-sum file", path);
-    memcpy(&version, f->data + 8, 4);
-    memcpy(&dim, f->data + 12, 4);
-    memcpy(&n, f->data + 16, 8);
-    memcpy(&digest, f->data + 24, 8);
-    if (version != 1) return vcd_fail(VCD_EINPUT, "%s: unsupported version %u", path, version);
+    vcd_status rc = get_header(path, f, STATE_FORM_SUMS_MAGIC, "form-sum", &h);
+    if (rc) return rc;
+    uint32_t dim = h.dim;
+    uint64_t n = h.n;
     size_t room = (f->len - STATE_FORM_SUMS_HEADER) / 8; /* 8-byte words after the header */
     if (n > room || (dim && (room - n) / dim < n) || (!dim && n != room))
         return vcd_fail(VCD_EINPUT, "%s: %zu bytes cannot hold %llu forms of dimension %u", path,
@@ -249,8 +273,8 @@ vcd_status state_check_form_sums(const char *path, const vcd_mapped_file *f,
     out->sums = (const int64_t *)(f->data + STATE_FORM_SUMS_HEADER + 8 * n);
     out->n_forms = n;
     out->dim = dim;
-    out->keys_digest = digest;
-    vcd_status rc = check_sum_rows(path, out);
+    out->keys_digest = h.word;
+    rc = check_sum_rows(path, out);
     if (rc) memset(out, 0, sizeof *out);
     return rc;
 }
@@ -258,12 +282,9 @@ vcd_status state_check_form_sums(const char *path, const vcd_mapped_file *f,
 vcd_status state_write_form_contexts(const char *dir, const float *sums, size_t dim,
                                      const vcd_forms *forms)
 {
-    unsigned char h[STATE_FORM_CONTEXTS_HEADER] = {0};
-    memcpy(h, STATE_FORM_CONTEXTS_MAGIC, 8);
-    put32(h + 8, 1);
-    put32(h + 12, sums ? (uint32_t)dim : 0);
-    put64(h + 16, forms->n);
-    put64(h + 24, vcd_forms_keys_digest(forms, forms->n));
+    unsigned char h[BINARY_HEADER];
+    put_header(h, STATE_FORM_CONTEXTS_MAGIC, sums ? (uint32_t)dim : 0, forms->n,
+               vcd_forms_keys_digest(forms, forms->n));
     const void *parts[] = {h, sums};
     size_t lens[] = {sizeof h, sums ? forms->n * dim * sizeof *sums : 0};
     return write_binary(dir, STATE_FORM_CONTEXTS, parts, lens, 2);
@@ -272,18 +293,14 @@ vcd_status state_write_form_contexts(const char *dir, const float *sums, size_t 
 vcd_status state_check_form_contexts(const char *path, const vcd_mapped_file *f,
                                      vcd_form_sums_view *v)
 {
-    uint32_t version, dim;
-    uint64_t n, digest;
+    binary_header h = {0};
     v->contexts = NULL;
     v->ctx_dim = 0;
-    if (f->len < STATE_FORM_CONTEXTS_HEADER || memcmp(f->data, STATE_FORM_CONTEXTS_MAGIC, 8) != 0)
-        return vcd_fail(VCD_EINPUT, "%s: not a form-context file", path);
-    memcpy(&version, f->data + 8, 4);
-    memcpy(&dim, f->data + 12, 4);
-    memcpy(&n, f->data + 16, 8);
-    memcpy(&digest, f->data + 24, 8);
-    if (version != 1) return vcd_fail(VCD_EINPUT, "%s: unsupported version %u", path, version);
-    if (n != v->n_forms || digest != v->keys_digest)
+    vcd_status rc = get_header(path, f, STATE_FORM_CONTEXTS_MAGIC, "form-context", &h);
+    if (rc) return rc;
+    uint32_t dim = h.dim;
+    uint64_t n = h.n;
+    if (n != v->n_forms || h.word != v->keys_digest)
         return vcd_fail(VCD_EINPUT, "%s: not the contexts of %s's forms", path, STATE_FORM_SUMS);
     if (dim > 4096 || f->len != STATE_FORM_CONTEXTS_HEADER + (size_t)n * dim * 4)
         return vcd_fail(VCD_EINPUT, "%s: %zu bytes, expected %llu forms of dimension %u", path,
