@@ -239,7 +239,7 @@ static void print_summary(const vcd_cluster_options *o, const vcd_cluster_report
     printf("wrote "
            "%s/"
            "{manifest.json,entities.json,mentions.jsonl,forms.jsonl,docs.jsonl,form_vectors.bin,"
-           "form_sums.bin}\n",
+           "form_sums.bin,form_contexts.bin}\n",
            o->out_dir);
 }
 
