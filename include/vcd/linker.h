@@ -128,8 +128,77 @@ typedef struct {
     double bias;
 } vcd_linker_weights;
 
+/* The match choice model: which known entity a free-standing name names,
+ * or none of them. Each candidate form of the query gets a logit from the
+ * query's evidence against it (the features a query has) and two facts of
+ * what it would name: log(1 + the form's mentions) and log(1 + its
+ * entity's mentions). Then
+ *
+ *   P(entity | query) = sum of exp(logit) over the entity's candidates
+ *                       / (1 + sum of exp(logit) over all candidates)
+ *
+ * where the 1 is "none of these" (logit 0). A choice, not a pair: a name
+ * that only one known entity could shorten is likely that one, however
+ * weak the rule alone ("Dunk" / "Dunkey"), and of two entities a name fits
+ * the more talked-about is the likelier. Fit by linker_train.c on queries
+ * simulated from the labelled forms: each alias asked with itself left
+ * out, each name asked with its whole entity left out. */
+enum {
+    VCD_CHOICE_FORM_MENTIONS = VCD_EV_COUNT, /* log(1 + mentions of the form) */
+    VCD_CHOICE_ENTITY_MENTIONS,              /* log(1 + mentions of its entity) */
+    VCD_CHOICE_FEATURES
+};
+/* Forms that no alias rule relates to the query stay candidates only among
+ * the nearest this many by encoder cosine, or by how near their comments
+ * lie to the query's: a bounded softmax, the same in fitting and in
+ * `match`. */
+#define VCD_CHOICE_NEAREST 16
+
+/* Names in the model file: the evidence's, form_mentions, entity_mentions. */
+const char *vcd_choice_feature_name(int f);
+
+typedef struct {
+    double w[VCD_CHOICE_FEATURES];
+    double bias;
+    int fitted; /* 0: a model without one; match then uses the query weights */
+} vcd_linker_choice;
+
+typedef struct {
+    float x[VCD_CHOICE_FEATURES];
+    int32_t entity;
+    uint32_t form;
+} vcd_choice_candidate;
+
+typedef struct {
+    const float *x; /* n_forms x VCD_EV_COUNT: the query against each form */
+    size_t n_forms;
+    const int32_t *form_entity;      /* -1: not a candidate */
+    const uint32_t *form_mentions;   /* n_forms */
+    const uint64_t *entity_mentions; /* by entity id */
+} vcd_choice_input;
+
+/* The query's candidates, in form order, into out (room for n_forms):
+ * forms with an entity, not kept apart from the query
+ * (vcd_link_pair_apart), related by a rule or among the VCD_CHOICE_NEAREST
+ * nearest of the rest by cosine or by nearby comments. Returns how many. */
+size_t vcd_choice_candidates(const vcd_choice_input *in, vcd_choice_candidate *out);
+/* p_entity[i] = P(candidate i's entity | query); logit[i] may be NULL. */
+void vcd_choice_score(const vcd_linker_choice *c, const vcd_choice_candidate *cand, size_t n,
+                      double *logit, double *p_entity);
+/* Maximum likelihood with an L2 penalty (Newton steps on the convex part's
+ * Hessian, with backtracking), over episodes: episode k holds candidates
+ * start[k] .. start[k + 1] - 1 and its answer target[k] (an entity id, or
+ * -1 for none of these). An episode whose answer has no candidate teaches
+ * nothing and is skipped. Deterministic. */
+vcd_status vcd_choice_fit(const vcd_choice_candidate *cand, const size_t *start,
+                          const int32_t *target, size_t n_episodes, double l2,
+                          vcd_linker_choice *c);
+
 typedef struct {
     vcd_linker_weights pair, query;
+    /* choice: for a free-standing query; choice_corpus: for one found in
+     * the comments (every feature) */
+    vcd_linker_choice choice, choice_corpus;
     double cannot_link; /* P below which a pair keeps its groups apart */
     char encoder[64];   /* encoder kind the model was fit with */
 } vcd_linker_model;
@@ -206,11 +275,26 @@ size_t vcd_link_cluster_anchored(const vcd_link_pairs *pairs, const vcd_link_for
  * Returns the number linked. */
 size_t vcd_entities_link_kb(vcd_entities *e, const vcd_link_forms *lf, const vcd_forms *forms);
 
-/* P(same) of a free-standing query (match) against every form of `lf`,
- * written to p[0 .. n_forms); the evidence of each pair to x (n_forms rows
- * of VCD_EV_COUNT) when x is not NULL. `qvec` is the query's unit vector in
- * the forms' space. Apart pairs (vcd_link_pair_apart) get 0. */
-void vcd_link_query_score(const vcd_link_forms *lf, const vcd_linker_model *m, const char *text,
-                          size_t n, const float *qvec, float *p, float *x);
+/* Every token of the comments, indexed so that a query's occurrences are
+ * found (occurrences.c). `ms`: the run's mentions, sorted by document, with
+ * their forms (the forms of the lf the query is scored against); `words`:
+ * the context word vectors (NULL: no context). Both, and c's texts, must
+ * outlive the index. */
+typedef struct vcd_link_occurrences vcd_link_occurrences;
+vcd_link_occurrences *vcd_link_occurrences_build(const vcd_corpus *c, const vcd_mentions *ms,
+                                                 const vcd_vectors *words);
+void vcd_link_occurrences_free(vcd_link_occurrences *o);
+
+/* A query (match) against every form of `lf`: the evidence of each pair to
+ * x (n_forms rows of VCD_EV_COUNT; may be NULL) and a P(same) to
+ * p[0 .. n_forms). `qvec` is the query's unit vector in the forms' space.
+ * When the query occurs in the comments of `occ` (may be NULL), its
+ * occurrences make it a form and the evidence is a pair's, scored by the
+ * pair weights; else it is free-standing (the query-masked features are 0)
+ * and scored by the query weights. Apart pairs (vcd_link_pair_apart) get 0.
+ * Returns 1 when the query was found in the comments. */
+int vcd_link_query_score(const vcd_link_forms *lf, const vcd_linker_model *m,
+                         const vcd_link_occurrences *occ, const char *text, size_t n,
+                         const float *qvec, float *p, float *x);
 
 #endif

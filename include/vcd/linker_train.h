@@ -15,6 +15,15 @@ typedef struct {
 
 #define VCD_LINKER_BINS 10
 
+/* Thresholds 0.05, 0.10, ..., 0.50. */
+#define VCD_MATCH_GRID 10
+#define VCD_MATCH_GRID_STEP 0.05
+
+typedef struct {
+    size_t aliases, absent;
+    size_t top1[VCD_MATCH_GRID], no_match[VCD_MATCH_GRID];
+} vcd_linker_match_oof;
+
 typedef struct {
     vcd_cluster_scores scores; /* B-cubed and friends over the gold mentions */
     vcd_form_pairs form_pairs;
@@ -28,7 +37,21 @@ typedef struct {
     size_t bin_count[VCD_LINKER_BINS], bin_positive[VCD_LINKER_BINS];
     double bin_mean_p[VCD_LINKER_BINS];
     vcd_linker_partition out_of_fold, in_sample;
+    /* match, out of fold (the choice models of 4/5 of the entities asked
+     * about the fifth) at each threshold of VCD_MATCH_GRID: aliases asked
+     * with themselves left out, and how many came back as their entity;
+     * names asked with their entity left out, and how many got no match.
+     * [0]: as match asks (with the comments where the name occurs), [1]:
+     * every name free-standing. */
+    vcd_linker_match_oof match[2];
 } vcd_linker_fit_report;
+
+/* Fits model->choice (vcd/linker.h) on queries simulated from the labelled
+ * forms (ent: each run form's gold entity, -1 for none; fold: each gold
+ * entity's fold), after model->query is fit; fills the match_* counts. */
+vcd_status vcd_choice_train(const vcd_link_run *run, const int32_t *ent, size_t n_entities,
+                            const int32_t *fold, const vcd_linker_train_options *opt,
+                            vcd_linker_model *model, vcd_linker_fit_report *report);
 
 /* `model` comes in with encoder and cannot_link set; leaves with weights. */
 vcd_status vcd_linker_train(const vcd_link_run *run, const vcd_gold *gold,

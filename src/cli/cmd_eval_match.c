@@ -231,7 +231,7 @@ int cmd_eval_match(int argc, char **argv)
         [M_HOLDOUT] = {"holdout-frac", 1,
                        "entities with 2+ forms that lose one alias (default: 0.2)"},
         [M_ABSENT] = {"absent-frac", 1, "entities removed from the state (default: 0.1)"},
-        [M_THRESHOLD] = {"threshold", 1, "match score for 'a match', as in match (default: 0.35)"},
+        [M_THRESHOLD] = {"threshold", 1, "match score for 'a match', as in match (default: 0.15)"},
         [M_WORK] = {"work", 1, "keep the reduced gold files and states here (default: a temp dir)"},
         [M_ERRORS] = {"errors", 1, "list up to N wrong answers per seed"},
         [M_JSON] = {"json", 0, "print JSON (schema vcdiscover.eval-match/1)"},

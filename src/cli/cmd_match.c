@@ -10,7 +10,7 @@ enum { O_STATE, O_TOP, O_THRESHOLD, O_VECTORS, O_JSON, O_COUNT };
 static cli_option match_options[O_COUNT] = {
     [O_STATE] = {"state", 1, "state directory written by 'cluster' (default: out)"},
     [O_TOP] = {"top", 1, "number of candidates to show (default: 5)"},
-    [O_THRESHOLD] = {"threshold", 1, "minimum P(same) for a match, 0..1 (default: 0.35)"},
+    [O_THRESHOLD] = {"threshold", 1, "minimum P(entity) for a match, 0..1 (default: 0.15)"},
     [O_VECTORS] = {"vectors", 1, "word vector file, if it moved since 'cluster'"},
     [O_JSON] = {"json", 0, "print JSON (schema vcdiscover.match/1)"},
 };

@@ -4,7 +4,9 @@
  * the shared stages (encoder, KB, vectors, input format). */
 #include "cli.h"
 #include "vcd/linker_train.h"
+#include "vcd/state.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +42,15 @@ static void report_json(vcd_buf *b, const vcd_linker_fit_report *r,
     partition_json(b, "out_of_fold", &r->out_of_fold);
     vcd_buf_putc(b, ',');
     partition_json(b, "in_sample", &r->in_sample);
+    for (int k = 0; k < 2; k++) {
+        const vcd_linker_match_oof *m = &r->match[k];
+        vcd_buf_printf(b, ",\"match_out_of_fold_%s\":{\"aliases\":%zu,\"absent\":%zu,\"grid\":[",
+                       k ? "free_standing" : "with_comments", m->aliases, m->absent);
+        for (int g = 0; g < VCD_MATCH_GRID; g++)
+            vcd_buf_printf(b, "%s{\"threshold\":%.2f,\"top1\":%zu,\"no_match\":%zu}", g ? "," : "",
+                           VCD_MATCH_GRID_STEP * (g + 1), m->top1[g], m->no_match[g]);
+        vcd_buf_puts(b, "]}");
+    }
     vcd_buf_putc(b, '}');
 }
 
@@ -61,12 +72,31 @@ static void print_text(const vcd_linker_fit_report *r, const vcd_linker_model *m
                100 * p[i]->scores.bcubed_f1, 100 * p[i]->form_pairs.recall,
                p[i]->form_pairs.correct_pairs, p[i]->form_pairs.same_entity_pairs,
                100 * p[i]->form_pairs.precision, p[i]->form_pairs.together_pairs);
+    for (int k = 0; k < 2; k++) {
+        const vcd_linker_match_oof *mo = &r->match[k];
+        printf("match out of fold, %s: %zu aliases left out (top-1 correct), %zu names of entities "
+               "left out (no match), by threshold:\n",
+               k ? "every name free-standing" : "with the comments", mo->aliases, mo->absent);
+        for (int g = 0; g < VCD_MATCH_GRID; g++)
+            printf("  %.2f: %6.2f%%  %6.2f%%%s\n", VCD_MATCH_GRID_STEP * (g + 1),
+                   mo->aliases ? 100.0 * (double)mo->top1[g] / (double)mo->aliases : 0.0,
+                   mo->absent ? 100.0 * (double)mo->no_match[g] / (double)mo->absent : 0.0,
+                   fabs(VCD_MATCH_GRID_STEP * (g + 1) - VCD_MATCH_THRESHOLD) < 1e-9 ? "  (default)"
+                                                                                    : "");
+    }
     const vcd_linker_weights *w[2] = {&m->pair, &m->query};
     for (int i = 0; i < 2; i++) {
         printf("%s weights:", i ? "query" : "pair");
         for (int f = 0; f < VCD_EV_COUNT; f++)
             printf(" %s=%.3f", vcd_evidence_name((vcd_evidence_feature)f), w[i]->w[f]);
         printf(" bias=%.3f\n", w[i]->bias);
+    }
+    const vcd_linker_choice *c[2] = {&m->choice, &m->choice_corpus};
+    for (int i = 0; i < 2; i++) {
+        printf("%s weights:", i ? "choice_corpus" : "choice");
+        for (int f = 0; f < VCD_CHOICE_FEATURES; f++)
+            printf(" %s=%.3f", vcd_choice_feature_name(f), c[i]->w[f]);
+        printf(" bias=%.3f\n", c[i]->bias);
     }
 }
 

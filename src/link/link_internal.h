@@ -105,6 +105,27 @@ int link_kb_conflict(const link_form *a, const link_form *b);
  * forms, and whether the query itself is one more longer form `f` fits. */
 void link_query_fits(const vcd_link_forms *lf, const link_form *q, uint32_t *fits, uint64_t *mass);
 int link_fits_into(const link_form *s, const link_form *l);
+/* A query's facts as a form, from its occurrences in the comments
+ * (occurrences.c): the comments it is in (ascending), how often, the unit
+ * context of the words around it (NULL without word vectors), and per form
+ * the comments where a mention of that form lies outside every occurrence. */
+typedef struct {
+    uint32_t *docs;
+    uint32_t n_docs, count;
+    float *context;
+    uint32_t *cooccur; /* n_forms */
+} link_query_facts;
+
+/* Fills q (to free with link_query_facts_free) and returns how many
+ * occurrences there are; 0 (q empty) when the query never occurs or o is
+ * NULL. */
+size_t link_query_occurrences(const vcd_link_occurrences *o, const char *text, size_t n,
+                              size_t n_forms, link_query_facts *q);
+void link_query_facts_free(link_query_facts *q);
+
+/* Solves A x = b for a symmetric positive definite A (n x n) in place by
+ * Cholesky (x in b); returns 0 when A is not positive definite. */
+int link_cholesky_solve(double *A, double *b, size_t n);
 /* Comments in which forms a and b (a < b) both appear. */
 uint32_t link_cooccurrence(const vcd_link_forms *lf, uint32_t a, uint32_t b);
 

@@ -9,8 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-void vcd_link_query_score(const vcd_link_forms *lf, const vcd_linker_model *m, const char *text,
-                          size_t n, const float *qvec, float *p, float *x)
+/* The query as a form of the comments: its occurrences' facts. */
+static void take_facts(link_form *q, const link_query_facts *f)
+{
+    q->count = f->count;
+    q->docs = f->docs;
+    q->n_docs = f->n_docs;
+    q->context = f->context;
+}
+
+int vcd_link_query_score(const vcd_link_forms *lf, const vcd_linker_model *m,
+                         const vcd_link_occurrences *occ, const char *text, size_t n,
+                         const float *qvec, float *p, float *x)
 {
     vcd_buf key = {0};
     vcd_match_key(text, n, &key);
@@ -21,9 +31,13 @@ void vcd_link_query_score(const vcd_link_forms *lf, const vcd_linker_model *m, c
     q.type = VCD_TYPE_UNK;
     q.vector = qvec;
     link_form_kb(lf->kb, text, n, &q);
+    link_query_facts facts;
+    int found = link_query_occurrences(occ, text, n, lf->n, &facts) > 0;
+    if (found) take_facts(&q, &facts);
     uint32_t q_fits;
     uint64_t q_mass;
     link_query_fits(lf, &q, &q_fits, &q_mass);
+    const vcd_linker_weights *w = found ? &m->pair : &m->query;
     float row[VCD_EV_COUNT] = {0};
     for (size_t f = 0; f < lf->n; f++) {
         const link_form *fm = &lf->items[f];
@@ -40,11 +54,13 @@ void vcd_link_query_score(const vcd_link_forms *lf, const vcd_linker_model *m, c
             fits = fm->fits + (uint32_t)into;
             mass = fm->fit_mass + (into && q.n_tokens >= 2 ? q.count : 0);
         }
-        link_evidence(lf, &q, fm, (float)cos, 0, fits, mass, xr);
-        for (int k = 0; k < VCD_EV_COUNT; k++)
+        link_evidence(lf, &q, fm, (float)cos, found ? facts.cooccur[f] : 0, fits, mass, xr);
+        for (int k = 0; !found && k < VCD_EV_COUNT; k++)
             if (vcd_evidence_query_masked((vcd_evidence_feature)k)) xr[k] = 0;
-        p[f] = vcd_link_pair_apart(xr) ? 0.0f : (float)vcd_linker_prob(&m->query, xr);
+        p[f] = vcd_link_pair_apart(xr) ? 0.0f : (float)vcd_linker_prob(w, xr);
     }
     free(q.block);
+    link_query_facts_free(&facts);
     vcd_buf_free(&key);
+    return found;
 }

@@ -3,6 +3,7 @@
  * its training distribution by construction (its score equations match
  * predicted and observed rates), which is what `match` needs to print a
  * probability; train-linker checks it out of fold. */
+#include "link_internal.h"
 #include "vcd/fileio.h"
 #include "vcd/linker.h"
 
@@ -49,9 +50,7 @@ void vcd_linker_score(const vcd_linker_model *m, vcd_link_pairs *pairs)
                                 : (float)vcd_linker_prob(&m->pair, pairs->items[i].x);
 }
 
-/* Solves A x = b for a symmetric positive definite A (n x n) in place by
- * Cholesky; returns 0 when A is not positive definite. */
-static int cholesky_solve(double *A, double *b, size_t n)
+int link_cholesky_solve(double *A, double *b, size_t n)
 {
     for (size_t j = 0; j < n; j++) {
         double d = A[j * n + j];
@@ -113,7 +112,7 @@ vcd_status vcd_linker_fit(const vcd_link_pairs *pairs, const uint8_t *y, double 
         for (int a = 0; a < N_PARAMS; a++)
             for (int b = a + 1; b < N_PARAMS; b++)
                 H[a * N_PARAMS + b] = H[b * N_PARAMS + a];
-        if (!cholesky_solve(H, g, N_PARAMS))
+        if (!link_cholesky_solve(H, g, N_PARAMS))
             return vcd_fail(VCD_ERUNTIME, "linker fit: singular Hessian (too few pairs?)");
         double step = 0;
         for (int a = 0; a < N_PARAMS; a++) {
@@ -168,6 +167,44 @@ static vcd_status weights_from_json(const char *path, const char *name, const cJ
     return VCD_OK;
 }
 
+const char *vcd_choice_feature_name(int f)
+{
+    if (f == VCD_CHOICE_FORM_MENTIONS) return "form_mentions";
+    if (f == VCD_CHOICE_ENTITY_MENTIONS) return "entity_mentions";
+    return vcd_evidence_name((vcd_evidence_feature)f);
+}
+
+static void choice_json(cJSON *o, const vcd_linker_choice *c)
+{
+    cJSON_AddNumberToObject(o, "bias", c->bias);
+    cJSON *ws = cJSON_AddObjectToObject(o, "weights");
+    for (int f = 0; f < VCD_CHOICE_FEATURES; f++)
+        cJSON_AddNumberToObject(ws, vcd_choice_feature_name(f), c->w[f]);
+}
+
+/* A model without it (fit before it existed) loads with fitted = 0. */
+static vcd_status choice_from_json(const char *path, const char *name, const cJSON *o,
+                                   vcd_linker_choice *c)
+{
+    memset(c, 0, sizeof *c);
+    if (!o) return VCD_OK;
+    const cJSON *bias = cJSON_GetObjectItemCaseSensitive(o, "bias");
+    const cJSON *ws = cJSON_GetObjectItemCaseSensitive(o, "weights");
+    if (!cJSON_IsNumber(bias) || !isfinite(bias->valuedouble) || fabs(bias->valuedouble) > 1e6 ||
+        !cJSON_IsObject(ws))
+        return vcd_fail(VCD_EINPUT, "%s: \"%s\" needs a finite bias and weights", path, name);
+    c->bias = bias->valuedouble;
+    for (int f = 0; f < VCD_CHOICE_FEATURES; f++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(ws, vcd_choice_feature_name(f));
+        if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || fabs(v->valuedouble) > 1e6)
+            return vcd_fail(VCD_EINPUT, "%s: %s weight '%s' missing or not a finite number", path,
+                            name, vcd_choice_feature_name(f));
+        c->w[f] = v->valuedouble;
+    }
+    c->fitted = 1;
+    return VCD_OK;
+}
+
 char *vcd_linker_model_json(const vcd_linker_model *m, const char *fit_report_json)
 {
     cJSON *j = cJSON_CreateObject();
@@ -176,6 +213,9 @@ char *vcd_linker_model_json(const vcd_linker_model *m, const char *fit_report_js
     cJSON_AddNumberToObject(j, "cannot_link", m->cannot_link);
     weights_json(cJSON_AddObjectToObject(j, "pair"), &m->pair);
     weights_json(cJSON_AddObjectToObject(j, "query"), &m->query);
+    if (m->choice.fitted) choice_json(cJSON_AddObjectToObject(j, "choice"), &m->choice);
+    if (m->choice_corpus.fitted)
+        choice_json(cJSON_AddObjectToObject(j, "choice_corpus"), &m->choice_corpus);
     if (fit_report_json) {
         cJSON *r = cJSON_Parse(fit_report_json);
         if (r) cJSON_AddItemToObject(j, "fit", r);
@@ -205,6 +245,13 @@ static vcd_status model_from_json(const char *path, const cJSON *j, vcd_linker_m
     if (!rc)
         rc = weights_from_json(path, "query", cJSON_GetObjectItemCaseSensitive(j, "query"),
                                &m->query);
+    if (!rc)
+        rc = choice_from_json(path, "choice", cJSON_GetObjectItemCaseSensitive(j, "choice"),
+                              &m->choice);
+    if (!rc)
+        rc = choice_from_json(path, "choice_corpus",
+                              cJSON_GetObjectItemCaseSensitive(j, "choice_corpus"),
+                              &m->choice_corpus);
     return rc;
 }
 

@@ -217,6 +217,7 @@ vcd_status vcd_linker_train(const vcd_link_run *run, const vcd_gold *gold,
                 if (vcd_evidence_query_masked((vcd_evidence_feature)f)) sub.items[i].x[f] = 0;
         rc = vcd_linker_fit(&sub, sub_y, opt->l2, &model->query);
     }
+    if (rc == VCD_OK) rc = vcd_choice_train(run, ent, gold->n_entities, fold, opt, model, report);
     if (rc == VCD_OK) {
         vcd_linker_score(model, &scored);
         cluster_all(&scored, run->link_forms, model->cannot_link, labels);

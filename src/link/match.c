@@ -14,6 +14,7 @@
 #include "../state/state_internal.h"
 #include "vcd/link.h"
 #include "vcd/linker.h"
+#include "vcd/strmap.h"
 #include "vcd/text.h"
 
 #include <math.h>
@@ -150,24 +151,9 @@ static const char *primary_evidence(const float *x)
     return "embedding";
 }
 
-static vcd_status identity_match(vcd_state *s, const char *query, size_t top_k, double threshold,
-                                 vcd_match_hit *hits, size_t *n_hits)
+/* A model without the choice weights: each entity's best pair P. */
+static void best_pair_per_entity(const vcd_state *s, const float *p, long *best)
 {
-    size_t dim = vcd_encoder_dim(s->encoder), qn = strlen(query);
-    if (!s->link_forms) {
-        vcd_forms view = {s->forms, s->n_forms};
-        vcd_link_input in = {&view, s->form_vectors, dim, s->kb, NULL, NULL, NULL};
-        vcd_status rc = vcd_link_forms_build(&in, &s->link_forms);
-        if (rc) return rc;
-    }
-    int hashtag = query[0] == '#';
-    float *qv = vcd_xmalloc(dim * sizeof *qv);
-    vcd_encode_query(s->encoder, query, qn, qv);
-    float *p = vcd_xmalloc(s->n_forms * sizeof *p);
-    float *x = vcd_xmalloc(s->n_forms * VCD_EV_COUNT * sizeof *x);
-    vcd_link_query_score(s->link_forms, &s->linker, query + hashtag, qn - (size_t)hashtag, qv, p,
-                         x);
-    long *best = vcd_xmalloc(s->n_entities * sizeof *best);
     for (size_t e = 0; e < s->n_entities; e++)
         best[e] = -1;
     for (size_t f = 0; f < s->n_forms; f++) {
@@ -175,6 +161,137 @@ static vcd_status identity_match(vcd_state *s, const char *query, size_t top_k, 
         if (e < 0 || (size_t)e >= s->n_entities) continue;
         if (best[e] < 0 || p[f] > p[best[e]]) best[e] = (long)f;
     }
+}
+
+/* The choice model: p[f] becomes P(f's entity | query) at the entity's
+ * candidate with the highest logit (best[e], shown as its evidence), and
+ * 0 at every other form. */
+static void choose(const vcd_state *s, const vcd_linker_choice *choice, const float *x, float *p,
+                   long *best)
+{
+    size_t n = s->n_forms;
+    int32_t *form_entity = vcd_xmalloc(n * sizeof *form_entity);
+    uint32_t *form_mentions = vcd_xmalloc(n * sizeof *form_mentions);
+    uint64_t *entity_mentions = vcd_xmalloc(s->n_entities * sizeof *entity_mentions);
+    for (size_t f = 0; f < n; f++) {
+        int32_t e = s->forms[f].entity_id;
+        form_entity[f] = e >= 0 && (size_t)e < s->n_entities ? e : -1;
+        form_mentions[f] = s->forms[f].count;
+        p[f] = 0;
+    }
+    for (size_t e = 0; e < s->n_entities; e++) {
+        entity_mentions[e] = s->entities[e].size;
+        best[e] = -1;
+    }
+    vcd_choice_input in = {x, n, form_entity, form_mentions, entity_mentions};
+    vcd_choice_candidate *cand = vcd_xmalloc(n * sizeof *cand);
+    size_t k = vcd_choice_candidates(&in, cand);
+    double *logit = vcd_xmalloc((k ? k : 1) * sizeof *logit);
+    double *pe = vcd_xmalloc((k ? k : 1) * sizeof *pe);
+    vcd_choice_score(choice, cand, k, logit, pe);
+    double *top = vcd_xmalloc(s->n_entities * sizeof *top);
+    for (size_t i = 0; i < k; i++) {
+        int32_t e = cand[i].entity;
+        if (best[e] >= 0 && logit[i] <= top[e]) continue;
+        best[e] = (long)cand[i].form;
+        top[e] = logit[i];
+        p[cand[i].form] = (float)pe[i];
+    }
+    for (size_t i = 0; i < k; i++)
+        if ((long)cand[i].form != best[cand[i].entity]) p[cand[i].form] = 0;
+    free(top);
+    free(pe);
+    free(logit);
+    free(cand);
+    free(entity_mentions);
+    free(form_mentions);
+    free(form_entity);
+}
+
+static int mention_cmp(const void *a, const void *b)
+{
+    const vcd_mention *x = a, *y = b;
+    if (x->doc != y->doc) return (x->doc > y->doc) - (x->doc < y->doc);
+    return (x->byte_start > y->byte_start) - (x->byte_start < y->byte_start);
+}
+
+/* The state's comments and mentions as the link facts read them; nothing
+ * when the state has no comment text. */
+static vcd_status read_comments(vcd_state *s)
+{
+    s->records = vcd_xcalloc(1, sizeof *s->records);
+    vcd_status rc = vcd_records_load(s->dir, s->records);
+    if (rc) return rc;
+    const vcd_records *r = s->records;
+    for (size_t i = 0; i < r->n_docs; i++)
+        if (!r->docs[i].text) return VCD_OK;
+    s->corpus.docs = vcd_xcalloc(r->n_docs + 1, sizeof *s->corpus.docs);
+    for (size_t i = 0; i < r->n_docs; i++)
+        s->corpus.docs[i] = (vcd_doc){.id = r->docs[i].id, .text = r->docs[i].text};
+    s->corpus.n_docs = s->corpus.cap = r->n_docs;
+    vcd_strmap *form_of = vcd_strmap_new();
+    for (size_t f = 0; f < s->n_forms; f++)
+        vcd_strmap_upsert(form_of, s->forms[f].key, strlen(s->forms[f].key), f, NULL);
+    vcd_buf key = {0};
+    for (size_t i = 0; i < r->n_mentions; i++) {
+        const vcd_record_mention *m = &r->mentions[i];
+        const char *text = r->docs[m->doc].text;
+        size_t len = strlen(text), bs = vcd_utf8_offset(text, len, m->start),
+               be = vcd_utf8_offset(text, len, m->end);
+        vcd_span_key(m->text, strlen(m->text), m->source == VCD_SRC_HASHTAG, &key);
+        size_t f = vcd_strmap_get(form_of, key.data ? key.data : "", key.len, SIZE_MAX);
+        if (bs > len || be > len || bs > be || f == SIZE_MAX) continue;
+        vcd_mention x = {m->doc,  m->start,  m->end,          (uint32_t)bs, (uint32_t)be,
+                         m->type, m->source, m->tagger_score, (int32_t)f,   m->entity_id};
+        vcd_mentions_push(&s->mentions, &x);
+    }
+    qsort(s->mentions.items, s->mentions.n, sizeof *s->mentions.items, mention_cmp);
+    vcd_buf_free(&key);
+    vcd_strmap_free(form_of);
+    return VCD_OK;
+}
+
+/* The link facts of the state's forms (as clustering saw them, when the
+ * state has its comments) and the index of the comments' words. */
+static vcd_status build_link_facts(vcd_state *s)
+{
+    vcd_status rc = read_comments(s);
+    if (rc) return rc;
+    vcd_forms view = {s->forms, s->n_forms};
+    vcd_link_input in = {&view, s->form_vectors, vcd_encoder_dim(s->encoder), s->kb, NULL, NULL,
+                         NULL};
+    if (s->corpus.n_docs) {
+        in.corpus = &s->corpus;
+        in.mentions = &s->mentions;
+        in.words = s->vectors;
+    }
+    rc = vcd_link_forms_build(&in, &s->link_forms);
+    if (!rc && in.corpus)
+        s->occurrences = vcd_link_occurrences_build(&s->corpus, &s->mentions, s->vectors);
+    return rc;
+}
+
+static vcd_status identity_match(vcd_state *s, const char *query, size_t top_k, double threshold,
+                                 vcd_match_hit *hits, size_t *n_hits)
+{
+    size_t dim = vcd_encoder_dim(s->encoder), qn = strlen(query);
+    if (!s->link_forms) {
+        vcd_status rc = build_link_facts(s);
+        if (rc) return rc;
+    }
+    int hashtag = query[0] == '#';
+    float *qv = vcd_xmalloc(dim * sizeof *qv);
+    vcd_encode_query(s->encoder, query, qn, qv);
+    float *p = vcd_xmalloc(s->n_forms * sizeof *p);
+    float *x = vcd_xmalloc(s->n_forms * VCD_EV_COUNT * sizeof *x);
+    int found = vcd_link_query_score(s->link_forms, &s->linker, s->occurrences, query + hashtag,
+                                     qn - (size_t)hashtag, qv, p, x);
+    const vcd_linker_choice *choice = found ? &s->linker.choice_corpus : &s->linker.choice;
+    long *best = vcd_xmalloc(s->n_entities * sizeof *best);
+    if (choice->fitted)
+        choose(s, choice, x, p, best);
+    else
+        best_pair_per_entity(s, p, best);
     vcd_match_hit *all = vcd_xmalloc((s->n_entities + 1) * sizeof *all);
     size_t n_all = 0;
     for (size_t e = 0; e < s->n_entities; e++) {

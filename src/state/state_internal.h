@@ -19,6 +19,14 @@ struct vcd_state {
     vcd_kb *kb;                    /* the KB `cluster` linked with; NULL: none */
     vcd_linker_model linker;
     vcd_link_forms *link_forms; /* built on the first match */
+    char *dir;
+    /* match's view of the comments, read with link_forms (match.c): a
+     * query that occurs in them is weighed as a form. Empty for a state
+     * written with --no-text. */
+    vcd_records *records;
+    vcd_corpus corpus; /* docs point into records */
+    vcd_mentions mentions;
+    vcd_link_occurrences *occurrences;
 };
 
 /* Shared by the readers: a whole JSON file of the state directory (a missing

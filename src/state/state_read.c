@@ -213,6 +213,7 @@ vcd_status vcd_state_open(const char *dir, const char *vectors_override, vcd_sta
     cJSON *man = state_read_json(dir, "manifest.json", &rc);
     if (rc) return rc;
     vcd_state *s = vcd_xcalloc(1, sizeof *s);
+    s->dir = vcd_xstrndup(dir, strlen(dir));
     const char *schema = state_str(man, "schema");
     if (!schema || strcmp(schema, VCD_STATE_MANIFEST_SCHEMA) != 0)
         rc = vcd_fail(VCD_EINPUT, "%s/manifest.json: schema is not %s (re-run `cluster`)", dir,
@@ -248,6 +249,12 @@ void vcd_state_close(vcd_state *s)
     free(s->form_vectors);
     vcd_kb_close(s->kb);
     vcd_link_forms_free(s->link_forms);
+    vcd_link_occurrences_free(s->occurrences);
+    free(s->mentions.items);
+    free(s->corpus.docs);
+    if (s->records) vcd_records_free(s->records);
+    free(s->records);
+    free(s->dir);
     free(s);
 }
 
