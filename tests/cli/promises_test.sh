@@ -14,40 +14,7 @@ ROOT=$HERE/../..
 SAMPLE=$ROOT/data/sample_comments.csv
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-
-# expect CODE DESCRIPTION [REGEX] -- command...: the exit code; for 1 and 2
-# exactly one error line, the last line on stderr (the lines before it may
-# only be warnings), in the form "<where>: <why>" and, given REGEX, matching
-# "^vcdiscover: error: REGEX"; for 0 no error line at all.
-ERR_FORMAT='^vcdiscover: error: [^ ][^:]*(:[0-9]+)?: [^ ]'
-expect() {
-  local want=$1 what=$2 re=""
-  shift 2
-  if [ "$1" != "--" ]; then re=$1; shift; fi
-  shift
-  "$@" >"$T/stdout" 2>"$T/stderr"
-  local got=$?
-  if [ "$got" != "$want" ]; then bad "$what: exit $got, want $want ($(head -c 300 "$T/stderr"))"; return; fi
-  if [ "$want" = 0 ]; then
-    grep -q '^vcdiscover: error: ' "$T/stderr" && { bad "$what: exit 0 with an error line"; return; }
-    ok; return
-  fi
-  local last
-  last=$(tail -n 1 "$T/stderr")
-  if [ "$(grep -c '^vcdiscover: error: ' "$T/stderr")" != 1 ] || ! grep -q '^vcdiscover: error: ' <<<"$last" ||
-    grep -vq '^vcdiscover: \(warning\|error\): ' "$T/stderr"; then
-    bad "$what: not one error line after warnings: $(head -c 400 "$T/stderr")"; return
-  fi
-  grep -Eq "$ERR_FORMAT" <<<"$last" || { bad "$what: not '<where>: <why>': $last"; return; }
-  if [ -n "$re" ] && ! grep -Eq "^vcdiscover: error: $re" <<<"$last"; then
-    bad "$what: error line '$last' does not match '$re'"; return
-  fi
-  ok
-}
-json_num() { grep -o "\"$1\":[-0-9.e]*" | head -n 1 | cut -d: -f2; } # KEY < text
+. "$HERE/expect.sh"
 R=(--tagger rules --no-vectors --kb none --quiet)
 
 # ---- 1. atomic replace: a rerun renames new files in and removes the old
@@ -286,35 +253,28 @@ expect 0 "with text: report" -- "$BIN" report --state "$T/s" --out "$T/r.html"
 grep -q '<blockquote class="example">' "$T/r.html" && ! grep -q 'written with --no-text' "$T/r.html" && ok ||
   bad "with text: the report shows no example"
 
-# ---- 10. eval clusters against a gold written by hand (not the state's own output) ----
-# Predicted (one form = one entity): Zorblat x4, Mivvo x2, Quux x1; Plonk is
-# not in the state. Gold: Zorblat is two entities (E1 x2, E2 x2), Mivvo and
-# Quux are one (E3), Plonk E4. By hand: B-cubed P = (4 x 2/4 + 4 x 1)/8 =
-# 0.75, R = (4 x 1 + 2 x 2/3 + 1/3 + 1)/8 = 0.8333; ARI = (3 - 1.25)/(6 - 1.25)
-# = 0.3684 (pairs together in both 3, predicted 7, gold 5, of 28).
-printf 'ID,Comment\n1,Zorblat rocks\n2,Zorblat again\n3,Zorblat here\n4,Zorblat now\n5,Mivvo wins\n6,Mivvo loses\n7,Quux shows\n8,Plonk only\n' >"$T/g.csv"
-: >"$T/gm.jsonl"
-: >"$T/gold.jsonl"
-for spec in 1:Zorblat:E1 2:Zorblat:E1 3:Zorblat:E2 4:Zorblat:E2 5:Mivvo:E3 6:Mivvo:E3 7:Quux:E3 8:Plonk:E4; do
-  IFS=: read -r d w e <<<"$spec"
-  [ "$d" != 8 ] && printf '{"doc_id":"%s","text":"%s","start":0,"end":%d}\n' "$d" "$w" ${#w} >>"$T/gm.jsonl"
-  printf '{"doc_id":"%s","text":"%s","start":0,"end":%d,"entity":"%s"}\n' "$d" "$w" ${#w} "$e" >>"$T/gold.jsonl"
-done
-expect 0 "eval clusters: the predicted state" -- "$BIN" cluster --no-vectors --kb none --quiet --input "$T/g.csv" --mentions "$T/gm.jsonl" --out "$T/g"
+# ---- 10. eval clusters against a gold written by hand (not the state's own
+# output): tests/data/eval_hand/README.md has the scores worked out ----
+G=$ROOT/tests/data/eval_hand
+expect 0 "eval clusters: the predicted state" -- "$BIN" cluster --no-vectors --kb none --quiet --input "$G/comments.csv" --mentions "$G/mentions.jsonl" --out "$T/g"
 [ "$(cut -d, -f3 "$T/g/forms.jsonl" | tr '\n' ' ')" = '"surface":"Zorblat" "surface":"Mivvo" "surface":"Quux" ' ] &&
   [ "$(grep -c '"id":' "$T/g/entities.json")" = 3 ] && ok || bad "eval clusters: the state is not the one scored by hand: $(cat "$T/g/forms.jsonl")"
-expect 0 "eval clusters: hand gold" -- "$BIN" eval clusters --gold "$T/gold.jsonl" --pred "$T/g" --json --errors 5
-s=$(cat "$T/stdout")
-for kv in gold_mentions:8 found:7 missed:1 gold_entities:4 predicted_clusters:4 bcubed_precision:0.75 \
-  same_entity_pairs:1 together_pairs:0 correct_pairs:0; do
-  [ "$(json_num "${kv%%:*}" <<<"$s")" = "${kv#*:}" ] && ok || bad "eval clusters: ${kv%%:*} is $(json_num "${kv%%:*}" <<<"$s"), by hand ${kv#*:}"
+for how in "--pred $T/g" "--baseline lowercase"; do
+  # shellcheck disable=SC2086 # $how is two words
+  expect 0 "eval clusters: hand gold, $how" -- "$BIN" eval clusters --gold "$G/gold.jsonl" $how --json --errors 5
+  s=$(cat "$T/stdout")
+  for kv in gold_mentions:8 gold_entities:4 predicted_clusters:4 bcubed_precision:0.75 same_entity_pairs:1 together_pairs:0 correct_pairs:0; do
+    [ "$(json_num "${kv%%:*}" <<<"$s")" = "${kv#*:}" ] && ok || bad "eval clusters ($how): ${kv%%:*} is $(json_num "${kv%%:*}" <<<"$s"), by hand ${kv#*:}"
+  done
+  for kv in bcubed_recall:0.833333 ari:0.368421 bcubed_f1:0.789474; do
+    awk -v x="$(json_num "${kv%%:*}" <<<"$s")" -v y="${kv#*:}" 'BEGIN { exit !(x - y < 1e-6 && y - x < 1e-6) }' && ok ||
+      bad "eval clusters ($how): ${kv%%:*} is $(json_num "${kv%%:*}" <<<"$s"), by hand ${kv#*:}"
+  done
+  grep -q '"missed_pairs":\[{"a":"Mivvo","b":"Quux","count_a":2,"count_b":1,"entity_a":"E3","entity_b":"E3"' <<<"$s" && ok ||
+    bad "eval clusters ($how): the missed Mivvo/Quux pair is not listed"
 done
-for kv in bcubed_recall:0.833333 ari:0.368421 bcubed_f1:0.789474; do
-  awk -v x="$(json_num "${kv%%:*}" <<<"$s")" -v y="${kv#*:}" 'BEGIN { exit !(x - y < 1e-6 && y - x < 1e-6) }' && ok ||
-    bad "eval clusters: ${kv%%:*} is $(json_num "${kv%%:*}" <<<"$s"), by hand ${kv#*:}"
-done
-grep -q '"missed_pairs":\[{"a":"Mivvo","b":"Quux","count_a":2,"count_b":1,"entity_a":"E3","entity_b":"E3"' <<<"$s" && ok ||
-  bad "eval clusters: the missed Mivvo/Quux pair is not listed"
+expect 0 "eval clusters: hand gold, missed mentions" -- "$BIN" eval clusters --gold "$G/gold.jsonl" --pred "$T/g" --json
+[ "$(json_num found <"$T/stdout")" = 7 ] && [ "$(json_num missed <"$T/stdout")" = 1 ] && ok || bad "eval clusters: Plonk not counted as missed"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
