@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the CLI test scripts (sourced; needs $T, a scratch directory).
 # ok / bad count checks; expect runs a command and checks what the README
 # promises of every exit: "Exit codes: 0 success, 1 runtime failure, 2 bad

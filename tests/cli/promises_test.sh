@@ -14,6 +14,7 @@ ROOT=$HERE/../..
 SAMPLE=$ROOT/data/sample_comments.csv
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+# shellcheck source-path=SCRIPTDIR source=expect.sh
 . "$HERE/expect.sh"
 R=(--tagger rules --no-vectors --kb none --quiet)
 
@@ -32,7 +33,7 @@ for f in docs.jsonl entities.json mentions.jsonl; do
     [ "$(stat -c %h "$T/old.$f")" = 1 ] && ok || bad "atomic: $f was rewritten in place, not renamed over"
 done
 grep -q '"id":"7"' "$T/at/docs.jsonl" && ! grep -q '"id":"1"' "$T/at/docs.jsonl" && ok || bad "atomic: rerun did not write new docs"
-ls "$T/at" | grep -q '\.tmp' && bad "atomic: temporaries left" || ok
+compgen -G "$T/at/*.tmp*" >/dev/null && bad "atomic: temporaries left" || ok
 # a rerun that fails after writing has begun (entities.json, the fourth file,
 # cannot be replaced): the new docs.jsonl is in, and no manifest sits beside it
 [ -e "$T/at/manifest.json" ] || bad "atomic: no manifest before the failing rerun"
