@@ -43,6 +43,15 @@ expect 2 "atomic: rerun failing at entities.json" '[^ ]*/at/entities\.json: is a
 grep -q '"id":"1"' "$T/at/docs.jsonl" && ok || bad "atomic: the failing rerun wrote nothing first (test is void)"
 [ ! -e "$T/at/manifest.json" ] && ok || bad "atomic: old manifest.json left beside new files after a failed rerun"
 expect 2 "atomic: match on the unfinished state" '[^ ]*/at/manifest\.json: missing' -- "$BIN" match Zorblat --state "$T/at"
+# the same with a runtime failure (exit 1): forms.jsonl, the third file, is
+# a link to a full device (a link is followed, a device streamed to)
+rmdir "$T/at/entities.json"
+expect 0 "atomic: a whole state again" -- "$BIN" cluster "${R[@]}" --input "$T/a2.csv" --out "$T/at"
+[ -e "$T/at/manifest.json" ] && rm "$T/at/forms.jsonl" && ln -s /dev/full "$T/at/forms.jsonl" && ok || bad "atomic: no state to break"
+expect 1 "atomic: rerun failing on a full device" '[^ ]*/at/forms\.jsonl: write failed: No space left on device' -- \
+  "$BIN" cluster "${R[@]}" --input "$T/a1.csv" --out "$T/at"
+grep -q '"id":"1"' "$T/at/docs.jsonl" && [ ! -e "$T/at/manifest.json" ] && [ -L "$T/at/forms.jsonl" ] && ok ||
+  bad "atomic: a rerun failing on a full device left the old manifest (or replaced the link)"
 
 # ---- 2. exit-code classes: 0 success, 2 bad usage or input, 1 runtime ----
 expect 0 "exit 0: help" -- "$BIN" --help
