@@ -150,7 +150,8 @@ int cli_write_output(const char *path, const vcd_buf *b)
 {
     if (strcmp(path, "-") == 0) {
         if (fwrite(b->data, 1, b->len, stdout) != b->len || fflush(stdout) != 0)
-            return cli_error(EXIT_RUNTIME, "writing to standard output failed");
+            return cli_error(EXIT_RUNTIME, "writing to standard output failed: %s",
+                             strerror(errno ? errno : EIO));
         return 0;
     }
     vcd_status rc = vcd_write_file_atomic(path, b->data, b->len);

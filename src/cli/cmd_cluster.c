@@ -120,7 +120,7 @@ static int parse_enums(vcd_cluster_options *o)
     /* --algo picks a vector clusterer, which only the legacy design has */
     if (cluster_options[O_ALGO].value) {
         if (cluster_options[O_LINK].value && o->link != VCD_LINK_LEGACY)
-            return cli_error(EXIT_USAGE, "--algo applies to --link legacy only");
+            return cli_error(EXIT_USAGE, "--algo: applies to --link legacy only");
         o->link = VCD_LINK_LEGACY;
     }
     if ((v = cluster_options[O_SELECTION].value)) {
@@ -158,9 +158,9 @@ static int parse_numbers(vcd_cluster_options *o)
     o->seed = seed;
     if (rc) return EXIT_USAGE;
     if (o->algo != VCD_ALGO_KMEANS && cli_get(cluster_options, O_COUNT, "k"))
-        return cli_error(EXIT_USAGE, "--k applies to --algo kmeans only");
+        return cli_error(EXIT_USAGE, "--k: applies to --algo kmeans only");
     if (o->algo == VCD_ALGO_KMEANS && o->kmeans_k == 0)
-        return cli_error(EXIT_USAGE, "--algo kmeans needs --k N");
+        return cli_error(EXIT_USAGE, "--algo: kmeans needs --k N");
     return 0;
 }
 

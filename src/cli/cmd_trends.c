@@ -49,7 +49,7 @@ int cli_trends_options(const cli_option *opts, size_t n, vcd_trends_options *o)
         cli_real(opts, n, "min-ratio", 0.0, 1e12, &o->min_ratio))
         return EXIT_USAGE;
     if (o->since != VCD_NO_DATE && o->until != VCD_NO_DATE && o->until <= o->since)
-        return cli_error(EXIT_USAGE, "--until must be after --since");
+        return cli_error(EXIT_USAGE, "--until: must be after --since");
     return 0;
 }
 
@@ -98,7 +98,7 @@ int cmd_trends(int argc, char **argv)
     st = vcd_trends_compute(&r, &o, &t);
     if (st) {
         vcd_records_free(&r);
-        return cli_fail(st);
+        return cli_fail(vcd_fail(st, "%s: %s", dir, vcd_last_error())); /* <where>: <why> */
     }
     char *default_out = vcd_path_join(dir, "trends.json");
     const char *out = trends_options[O_OUT].value ? trends_options[O_OUT].value : default_out;

@@ -33,8 +33,10 @@ static void usage(FILE *out)
 static int run(int argc, char **argv)
 {
     if (argc < 2) {
-        usage(stderr);
-        return cli_error(EXIT_USAGE, "no command given");
+        /* one line, as every error (the commands: vcdiscover --help) */
+        return cli_error(
+            EXIT_USAGE,
+            "usage: vcdiscover <command> [options] (no command given; see vcdiscover --help)");
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
@@ -57,7 +59,7 @@ static int run(int argc, char **argv)
     if (strcmp(cmd, "silver") == 0) return cmd_silver(argc - 2, argv + 2);
     if (strcmp(cmd, "vectors") == 0) return cmd_vectors(argc - 2, argv + 2);
     if (strcmp(cmd, "kb") == 0) return cmd_kb(argc - 2, argv + 2);
-    return cli_error(EXIT_USAGE, "unknown command '%s' (see vcdiscover --help)", cmd);
+    return cli_error(EXIT_USAGE, "%s: unknown command (see vcdiscover --help)", cmd);
 }
 
 int main(int argc, char **argv)

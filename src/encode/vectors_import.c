@@ -6,6 +6,7 @@
 #include "vcd/vectors.h"
 #include "vectors_format.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -191,14 +192,14 @@ static vcd_status import_text(builder *b, const unsigned char *data, size_t len)
         }
         if (b->dim == 0) {
             if (k < 2 || k > MAX_FIELDS) {
-                rc = vcd_fail(VCD_EINPUT, "line %zu: cannot infer the vector dimension", line);
+                rc = vcd_fail(VCD_EINPUT, "%zu: cannot infer the vector dimension", line);
                 break;
             }
             b->dim = k - 1;
             if (header_dim && header_dim != b->dim) {
                 rc = vcd_fail(VCD_EINPUT,
-                              "line %zu: %zu values, but the header (line 1) says %zu dimensions",
-                              line, b->dim, header_dim);
+                              "%zu: %zu values, but the header (line 1) says %zu dimensions", line,
+                              b->dim, header_dim);
                 break;
             }
         }
@@ -516,7 +517,9 @@ vcd_status vcd_vectors_import(const char *in_path, vcd_vectors_format fmt, const
     size_t n;
     rc = vcd_vectors_import_memory(f.data, f.len, fmt, max_words, &buf, &n, stats);
     vcd_unmap_file(&f);
-    if (rc) return vcd_fail(rc, "%s: %s", in_path, vcd_last_error());
+    /* a line's error starts with its number: "<file>:<line>: <why>" */
+    const char *why = vcd_last_error();
+    if (rc) return vcd_fail(rc, isdigit((unsigned char)why[0]) ? "%s:%s" : "%s: %s", in_path, why);
     rc = vcd_write_file_atomic(out_path, buf, n);
     free(buf);
     return rc;

@@ -33,7 +33,7 @@ static vcd_status index_vocab(vcd_wordpiece *wp, const char *name)
         line[n] = '\0'; /* the copy has one spare byte at the end */
         if (n > 0 && line[n - 1] == '\r') line[--n] = '\0';
         if (!vcd_utf8_valid(line, n))
-            return vcd_fail(VCD_EINPUT, "%s: line %zu: invalid UTF-8", name, id + 1);
+            return vcd_fail(VCD_EINPUT, "%s:%zu: invalid UTF-8", name, id + 1);
         wp->tokens[id] = line;
         wp->token_len[id] = n;
         int inserted;
