@@ -29,7 +29,7 @@ for name in "${targets[@]}"; do
   status=0
   # new inputs go to $work; the seed corpus in the tree is only read
   "$build/tests/fuzz/$name" -max_total_time="$seconds" -max_len=4096 -rss_limit_mb=2048 \
-    -timeout=10 -artifact_prefix="$work/" "$work" "$corpus" >"$work/log" 2>&1 || status=$?
+    -timeout=30 -artifact_prefix="$work/" "$work" "$corpus" >"$work/log" 2>&1 || status=$?
   if [ "$status" -ne 0 ] || grep -Eq "$report" "$work/log"; then
     grep -E -m1 -A25 "$report|deadly signal|ERROR: libFuzzer: timeout" "$work/log" || tail -40 "$work/log"
     echo "fuzz: $name failed (exit $status; log and input kept in $work)" >&2
