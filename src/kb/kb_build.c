@@ -406,13 +406,21 @@ static void set32(vcd_buf *b, size_t at, uint32_t v)
     memcpy(b->data + at, &v, 4);
 }
 
+/* An entry whose name is nothing but separators ("(", "--") gets no alias,
+ * so no lookup can reach it; the reader refuses entries without aliases, so
+ * the file leaves it out. */
+static int entry_is_findable(const kb_entry *e)
+{
+    return e->n_aliases > 0;
+}
+
 vcd_status vcd_kb_builder_serialize(const vcd_kb_builder *b, vcd_buf *out)
 {
     vcd_buf_clear(out);
-    size_t n = b->n_entries;
-    size_t *order = vcd_xmalloc((n ? n : 1) * sizeof *order);
-    for (size_t i = 0; i < n; i++)
-        order[i] = i;
+    size_t n = 0;
+    size_t *order = vcd_xmalloc((b->n_entries ? b->n_entries : 1) * sizeof *order);
+    for (size_t i = 0; i < b->n_entries; i++)
+        if (entry_is_findable(&b->entries[i])) order[n++] = i;
     sort_builder = b;
     qsort(order, n, sizeof *order, entry_order_cmp);
 
@@ -527,7 +535,8 @@ vcd_status vcd_kb_builder_write(const vcd_kb_builder *b, const char *path)
 void vcd_kb_builder_counts(const vcd_kb_builder *b, vcd_kb_build_counts *out)
 {
     memset(out, 0, sizeof *out);
-    out->entries = b->n_entries;
+    for (size_t i = 0; i < b->n_entries; i++)
+        out->entries += entry_is_findable(&b->entries[i]);
     out->aliases = b->n_aliases;
     out->pairs = b->n_pairs;
     /* Distinct keys over all entries: what the key index will hold. */
