@@ -32,9 +32,18 @@ echo "== ctest (AddressSanitizer + UndefinedBehaviorSanitizer)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVCD_SANITIZE=ON \
   -DVCD_FAISS_C_LIB="$faiss_c" >/dev/null
 cmake --build build-asan -j"$jobs" >/dev/null
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=suppressions="$here/tests/lsan.supp" \
-  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+# Reports also go to files: a CLI call whose exit status a test does not
+# check (stderr sent to /dev/null) must still fail the run.
+rm -f build-asan/san.*
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:log_path="$here/build-asan/san" \
+  LSAN_OPTIONS=suppressions="$here/tests/lsan.supp" \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path="$here/build-asan/san" \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
+if ls build-asan/san.* >/dev/null 2>&1; then
+  head -60 build-asan/san.*
+  echo "sanitizers reported errors (build-asan/san.*)" >&2
+  exit 1
+fi
 
 if [ "$fuzz_seconds" -gt 0 ]; then
   echo "== libFuzzer (${fuzz_seconds}s per target; any sanitizer report fails)"

@@ -339,7 +339,8 @@ typedef struct {
     const char *work_dir;               /* NULL: a temporary directory, removed afterwards */
     const uint64_t *seeds;
     size_t n_seeds;
-    double holdout_frac, absent_frac, threshold;
+    double holdout_frac, absent_frac;
+    double threshold; /* -1: the linker model's, per query (vcd_state_match_threshold) */
     vcd_eval_warn_fn warn;
     void *warn_ctx;
 } vcd_match_eval_options;

@@ -160,6 +160,10 @@ const char *vcd_choice_feature_name(int f);
 typedef struct {
     double w[VCD_CHOICE_FEATURES];
     double bias;
+    /* match's default: of the grid VCD_MATCH_GRID, the threshold with the
+     * most aliases right among those leaving >= 90% of unknown names
+     * unmatched, out of fold (train-linker) */
+    double threshold;
     int fitted; /* 0: a model without one; match then uses the query weights */
 } vcd_linker_choice;
 

@@ -37,19 +37,26 @@ typedef struct {
     const char *alias;    /* the alias that matched best */
 } vcd_match_hit;
 
-/* The default P(entity | query) below which match answers "no match". A
- * wrong entity is worse than none, so the rule is: the threshold of the
- * grid 0.05, 0.10, ..., 0.50 with the most aliases answered right among
- * those that leave at least 90% of unknown names unmatched, out of fold in
- * `train-linker` (364 aliases, 1,170 names of the labelled dev comments;
- * fold seeds 1-3 agree): 0.15 gives 80.5% / 91.4% (0.10: 81.6% / 87.7%,
- * 0.20: 79.7% / 93.0%). reports/clustering.md checks it with `eval match`. */
-#define VCD_MATCH_THRESHOLD 0.15
+/* The P(entity | query) below which match answers "no match" comes with
+ * the linker model (vcd_linker_choice.threshold), one for a name found in
+ * the comments and one for a free-standing name, chosen by train-linker:
+ * the threshold of the grid 0.05, ..., 0.50 with the most aliases answered
+ * right among those that leave at least 90% of unknown names unmatched,
+ * out of fold (a wrong entity is worse than none). For the labelled dev
+ * comments: 0.15 with the comments (80.5% / 91.4%), 0.35 free-standing
+ * (74.7% / 90.9%); reports/clustering.md. This is the fallback of a model
+ * without them and of a legacy state. */
+#define VCD_MATCH_THRESHOLD 0.35
 
 /* Ranks known entities for a query mention. Only hits with score >=
- * threshold are returned (none means "no match"). */
+ * threshold are returned (none means "no match"); a threshold < 0 means
+ * vcd_state_match_threshold's. */
 vcd_status vcd_state_match(vcd_state *s, const char *query, size_t top_k, double threshold,
                            vcd_match_hit *hits, size_t *n_hits);
+/* The model's threshold for this query: whether it occurs in the state's
+ * comments picks which. A query error gives VCD_MATCH_THRESHOLD; the match
+ * itself reports it. */
+double vcd_state_match_threshold(vcd_state *s, const char *query);
 
 /* The state's encoder applied to a mention without context (dimension
  * vcd_state_dim); used for silhouettes and augmentation candidates. */

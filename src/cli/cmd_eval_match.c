@@ -84,8 +84,12 @@ static void print_wrong(const vcd_match_eval_run *r, size_t max)
 static void print_text(const vcd_match_eval *e, const vcd_match_eval_options *o, size_t errors)
 {
     printf("eval match: %zu gold mentions (%zu lines skipped); hold out %.2f of the entities "
-           "with 2+ forms, remove %.2f of the entities; threshold %.2f\n",
-           e->gold_mentions, e->skipped_lines, o->holdout_frac, o->absent_frac, o->threshold);
+           "with 2+ forms, remove %.2f of the entities; threshold ",
+           e->gold_mentions, e->skipped_lines, o->holdout_frac, o->absent_frac);
+    if (o->threshold < 0)
+        printf("the linker model's\n");
+    else
+        printf("%.2f\n", o->threshold);
     for (size_t i = 0; i < e->n_runs; i++) {
         const vcd_match_eval_run *r = &e->runs[i];
         printf("seed %llu: state of %zu entities from %zu mentions\n", (unsigned long long)r->seed,
@@ -158,9 +162,12 @@ static void print_json(const vcd_match_eval *e, const vcd_match_eval_options *o,
     vcd_buf_printf(&b,
                    "{\"schema\":\"vcdiscover.eval-match/1\",\"gold_mentions\":%zu,"
                    "\"skipped_lines\":%zu,\"holdout_frac\":%.17g,\"absent_frac\":%.17g,"
-                   "\"threshold\":%.17g,\"runs\":[",
-                   e->gold_mentions, e->skipped_lines, o->holdout_frac, o->absent_frac,
-                   o->threshold);
+                   "\"threshold\":",
+                   e->gold_mentions, e->skipped_lines, o->holdout_frac, o->absent_frac);
+    if (o->threshold < 0)
+        vcd_buf_puts(&b, "null,\"runs\":[");
+    else
+        vcd_buf_printf(&b, "%.17g,\"runs\":[", o->threshold);
     for (size_t i = 0; i < e->n_runs; i++) {
         const vcd_match_eval_run *r = &e->runs[i];
         vcd_buf_printf(&b,
@@ -201,7 +208,7 @@ static int parse_own(cli_option *opts, vcd_match_eval_options *m, uint64_t *seed
     size_t seed = 1;
     m->holdout_frac = 0.2;
     m->absent_frac = 0.1;
-    m->threshold = VCD_MATCH_THRESHOLD;
+    m->threshold = -1; /* the linker model's, per query */
     if (cli_size(opts, M_COUNT, "seed", 0, SIZE_MAX, &seed) ||
         cli_real(opts, M_COUNT, "holdout-frac", 0, 1, &m->holdout_frac) ||
         cli_real(opts, M_COUNT, "absent-frac", 0, 1, &m->absent_frac) ||
@@ -231,7 +238,8 @@ int cmd_eval_match(int argc, char **argv)
         [M_HOLDOUT] = {"holdout-frac", 1,
                        "entities with 2+ forms that lose one alias (default: 0.2)"},
         [M_ABSENT] = {"absent-frac", 1, "entities removed from the state (default: 0.1)"},
-        [M_THRESHOLD] = {"threshold", 1, "match score for 'a match', as in match (default: 0.15)"},
+        [M_THRESHOLD] = {"threshold", 1,
+                         "match score for 'a match' (default: the linker model's, as in match)"},
         [M_WORK] = {"work", 1, "keep the reduced gold files and states here (default: a temp dir)"},
         [M_ERRORS] = {"errors", 1, "list up to N wrong answers per seed"},
         [M_JSON] = {"json", 0, "print JSON (schema vcdiscover.eval-match/1)"},

@@ -10,7 +10,8 @@ enum { O_STATE, O_TOP, O_THRESHOLD, O_VECTORS, O_JSON, O_COUNT };
 static cli_option match_options[O_COUNT] = {
     [O_STATE] = {"state", 1, "state directory written by 'cluster' (default: out)"},
     [O_TOP] = {"top", 1, "number of candidates to show (default: 5)"},
-    [O_THRESHOLD] = {"threshold", 1, "minimum P(entity) for a match, 0..1 (default: 0.15)"},
+    [O_THRESHOLD] = {"threshold", 1,
+                     "minimum P(entity) for a match, 0..1 (default: the linker model's)"},
     [O_VECTORS] = {"vectors", 1, "word vector file, if it moved since 'cluster'"},
     [O_JSON] = {"json", 0, "print JSON (schema vcdiscover.match/1)"},
 };
@@ -52,7 +53,7 @@ int cmd_match(int argc, char **argv)
     if (!vcd_utf8_valid(pos[0], strlen(pos[0])))
         return cli_error(EXIT_USAGE, "match: the mention text is not valid UTF-8");
     size_t top = 5;
-    double threshold = VCD_MATCH_THRESHOLD;
+    double threshold = -1; /* the linker model's */
     if (cli_size(match_options, O_COUNT, "top", 1, 1000, &top) ||
         cli_real(match_options, O_COUNT, "threshold", 0.0, 1.0, &threshold))
         return EXIT_USAGE;
@@ -62,6 +63,7 @@ int cmd_match(int argc, char **argv)
     if (st) return cli_fail(st);
     vcd_match_hit *hits = vcd_xcalloc(top, sizeof *hits);
     size_t n = 0;
+    if (threshold < 0) threshold = vcd_state_match_threshold(s, pos[0]);
     st = vcd_state_match(s, pos[0], top, threshold, hits, &n);
     if (st == VCD_OK) {
         if (match_options[O_JSON].value) {

@@ -225,6 +225,7 @@ static void ask(vcd_state *st, const vcd_gold *g, const query *q, const int32_t 
     size_t n = 0;
     const vcd_gold_form *f = &g->forms[q->form];
     if (vcd_state_match(st, f->surface, 1, 0.0, &hit, &n) != VCD_OK) n = 0;
+    if (threshold < 0) threshold = vcd_state_match_threshold(st, f->surface);
     int matched = n && hit.score >= threshold;
     int32_t found =
         n && hit.entity_id >= 0 && (size_t)hit.entity_id < n_entities ? truth[hit.entity_id] : -1;
@@ -351,8 +352,8 @@ static vcd_status check_options(const vcd_match_eval_options *o)
     if (!(o->holdout_frac >= 0 && o->holdout_frac <= 1) ||
         !(o->absent_frac >= 0 && o->absent_frac <= 1))
         return vcd_fail(VCD_EINPUT, "eval match: fractions must be in 0..1");
-    if (!(o->threshold >= 0 && o->threshold <= 1))
-        return vcd_fail(VCD_EINPUT, "eval match: threshold must be in 0..1");
+    if (!(o->threshold >= 0 && o->threshold <= 1) && o->threshold != -1)
+        return vcd_fail(VCD_EINPUT, "eval match: threshold must be in 0..1 (or -1: the model's)");
     return VCD_OK;
 }
 

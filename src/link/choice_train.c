@@ -221,6 +221,18 @@ static vcd_status fit_kind(const episodes *all, const int32_t *fold, int32_t k, 
     return rc;
 }
 
+/* The rule of VCD_MATCH_THRESHOLD on one out-of-fold grid (ties: the higher
+ * threshold; none leaving 90% unmatched: the highest). */
+static double pick_threshold(const vcd_linker_match_oof *m)
+{
+    int best = VCD_MATCH_GRID - 1;
+    for (int g = VCD_MATCH_GRID - 1; g >= 0; g--)
+        if (10 * m->no_match[g] >= 9 * m->absent &&
+            (10 * m->no_match[best] < 9 * m->absent || m->top1[g] > m->top1[best]))
+            best = g;
+    return VCD_MATCH_GRID_STEP * (best + 1);
+}
+
 vcd_status vcd_choice_train(const vcd_link_run *run, const int32_t *ent, size_t n_entities,
                             const int32_t *fold, const vcd_linker_train_options *opt,
                             vcd_linker_model *model, vcd_linker_fit_report *report)
@@ -240,6 +252,8 @@ vcd_status vcd_choice_train(const vcd_link_run *run, const int32_t *ent, size_t 
     }
     if (!rc) rc = fit_kind(&all, fold, -1, 1, opt->l2, &model->choice_corpus, NULL);
     if (!rc) rc = fit_kind(&all, fold, -1, 0, opt->l2, &model->choice, NULL);
+    model->choice_corpus.threshold = pick_threshold(&report->match[0]);
+    model->choice.threshold = pick_threshold(&report->match[1]);
     episodes_free(&all);
     return rc;
 }

@@ -177,6 +177,7 @@ const char *vcd_choice_feature_name(int f)
 static void choice_json(cJSON *o, const vcd_linker_choice *c)
 {
     cJSON_AddNumberToObject(o, "bias", c->bias);
+    cJSON_AddNumberToObject(o, "threshold", c->threshold);
     cJSON *ws = cJSON_AddObjectToObject(o, "weights");
     for (int f = 0; f < VCD_CHOICE_FEATURES; f++)
         cJSON_AddNumberToObject(ws, vcd_choice_feature_name(f), c->w[f]);
@@ -194,6 +195,10 @@ static vcd_status choice_from_json(const char *path, const char *name, const cJS
         !cJSON_IsObject(ws))
         return vcd_fail(VCD_EINPUT, "%s: \"%s\" needs a finite bias and weights", path, name);
     c->bias = bias->valuedouble;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "threshold");
+    if (!cJSON_IsNumber(t) || !(t->valuedouble >= 0 && t->valuedouble <= 1))
+        return vcd_fail(VCD_EINPUT, "%s: \"%s\" needs a threshold in [0, 1]", path, name);
+    c->threshold = t->valuedouble;
     for (int f = 0; f < VCD_CHOICE_FEATURES; f++) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(ws, vcd_choice_feature_name(f));
         if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || fabs(v->valuedouble) > 1e6)

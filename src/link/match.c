@@ -12,6 +12,7 @@
  * Below the threshold the answer is "no match": a wrong entity is worse than
  * none for the analyst and for recall augmentation. */
 #include "../state/state_internal.h"
+#include "link_internal.h"
 #include "vcd/link.h"
 #include "vcd/linker.h"
 #include "vcd/strmap.h"
@@ -308,6 +309,20 @@ static vcd_status identity_match(vcd_state *s, const char *query, size_t top_k, 
     return VCD_OK;
 }
 
+double vcd_state_match_threshold(vcd_state *s, const char *query)
+{
+    size_t qn = strlen(query);
+    if (!s->identity || qn == 0 || qn > 1000) return VCD_MATCH_THRESHOLD;
+    if (!s->link_forms && build_link_facts(s) != VCD_OK) return VCD_MATCH_THRESHOLD;
+    int hashtag = query[0] == '#';
+    link_query_facts facts;
+    int found = link_query_occurrences(s->occurrences, query + hashtag, qn - (size_t)hashtag,
+                                       s->n_forms, &facts) > 0;
+    link_query_facts_free(&facts);
+    const vcd_linker_choice *c = found ? &s->linker.choice_corpus : &s->linker.choice;
+    return c->fitted ? c->threshold : VCD_MATCH_THRESHOLD;
+}
+
 vcd_status vcd_state_match(vcd_state *s, const char *query, size_t top_k, double threshold,
                            vcd_match_hit *hits, size_t *n_hits)
 {
@@ -315,6 +330,7 @@ vcd_status vcd_state_match(vcd_state *s, const char *query, size_t top_k, double
     size_t qn = strlen(query);
     if (qn == 0 || qn > 1000) return vcd_fail(VCD_EINPUT, "match: query must be 1..1000 bytes");
     if (s->n_entities == 0 || s->n_forms == 0) return VCD_OK;
+    if (threshold < 0) threshold = vcd_state_match_threshold(s, query);
     return s->identity ? identity_match(s, query, top_k, threshold, hits, n_hits)
                        : legacy_match(s, query, top_k, threshold, hits, n_hits);
 }

@@ -171,11 +171,13 @@ static void test_model_json(void)
     m.choice.w[VCD_EV_NEARBY] = 0.25;
     m.choice_corpus.w[VCD_CHOICE_ENTITY_MENTIONS] = -0.5;
     m.choice_corpus.bias = -3;
+    m.choice_corpus.threshold = 0.15;
     char *json = vcd_linker_model_json(&m, NULL);
     vcd_linker_model back;
     CHECK(vcd_linker_model_parse("m", json, strlen(json), &back) == VCD_OK);
     CHECK(back.choice.fitted && back.choice_corpus.fitted);
     CHECK(back.choice.w[VCD_EV_NEARBY] == 0.25 && back.choice_corpus.bias == -3 &&
+          back.choice_corpus.threshold == 0.15 &&
           back.choice_corpus.w[VCD_CHOICE_ENTITY_MENTIONS] == -0.5);
     cJSON *j = cJSON_Parse(json);
     cJSON_DeleteItemFromObject(j, "choice");
@@ -183,6 +185,13 @@ static void test_model_json(void)
     char *old = cJSON_Print(j);
     CHECK(vcd_linker_model_parse("m", old, strlen(old), &back) == VCD_OK);
     CHECK(!back.choice.fitted && back.choice_corpus.fitted);
+    cJSON *t = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "choice_corpus"), "threshold");
+    cJSON_SetNumberValue(t, 1.5);
+    char *far = cJSON_Print(j);
+    CHECK(vcd_linker_model_parse("m", far, strlen(far), &back) == VCD_EINPUT &&
+          strstr(vcd_last_error(), "threshold"));
+    free(far);
+    cJSON_SetNumberValue(t, 0.25);
     cJSON_DeleteItemFromObject(w, "entity_mentions");
     char *bad = cJSON_Print(j);
     CHECK(vcd_linker_model_parse("m", bad, strlen(bad), &back) == VCD_EINPUT &&
