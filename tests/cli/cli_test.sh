@@ -610,6 +610,20 @@ awk -v x="$(lift "$T/ldate")" 'BEGIN { exit !(x < 0.1) }' && ok || bad "date ord
 grep -q "^note: the input does not list comments about one thing together" "$T/stdout" && ok || bad "no note on an input without export order"
 expect 0 "match that finds nothing" -- "$BIN" match --state "$T/lid" "chocolate cake recipe"
 grep -q "no match" "$T/stdout" && ok || bad "unrelated query matched: $(cat "$T/stdout")"
+# the threshold is the linker model's: one for a name the comments hold, one
+# for a free-standing name (and for any name of a state without its text)
+thr_of() { grep -o '"threshold":[0-9.]*' "$T/stdout" | cut -d: -f2; }
+mfile=$(dirname "$0")/../../data/models/linker/linker.json
+model_thr() { awk -v k="\"$1\":" '$1 == k { f = 1 } f && $1 == "\"threshold\":" { gsub(/[^0-9.]/, "", $2); print $2; exit }' "$mfile"; }
+same_num() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a + 0 == b + 0) }'; }
+expect 0 "match a name in the comments (JSON)" '"query":"Trump","threshold":' -- "$BIN" match --state "$T/lid" Trump --json
+same_num "$(thr_of)" "$(model_thr choice_corpus)" && ok || bad "found name: threshold $(thr_of), not the model's"
+expect 0 "match a name not in the comments (JSON)" '"matches":\[\]' -- "$BIN" match --state "$T/lid" "chocolate cake recipe" --json
+same_num "$(thr_of)" "$(model_thr choice)" && ok || bad "free-standing name: threshold $(thr_of), not the model's"
+expect 0 "cluster --no-text for match" -- "$BIN" cluster --tagger rules "${V[@]}" --no-text --out "$T/lnt"
+expect 0 "match on a state without its text" '"name":"Trump"' -- "$BIN" match --state "$T/lnt" Trump --json
+same_num "$(thr_of)" "$(model_thr choice)" && ok || bad "no-text state: threshold $(thr_of), not the free-standing one"
+expect 0 "match with an explicit threshold" '"threshold":0\.500,' -- "$BIN" match --state "$T/lid" Trump --json --threshold 0.5
 expect 2 "train-linker without --gold" 'train-linker: --gold is required' -- "$BIN" train-linker --input "$SAMPLE"
 expect 2 "train-linker on a garbage gold file" '[^ ]*/junk\.json: no usable gold mention' -- "$BIN" train-linker --gold "$T/junk.json" --input "$SAMPLE"
 expect 0 "legacy link still works" '^wrote [^ ]*/lleg/\{manifest\.json,' -- "$BIN" cluster --tagger rules "${V[@]}" --link legacy --out "$T/lleg"
