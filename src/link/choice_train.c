@@ -40,8 +40,8 @@ static void episodes_free(episodes *e)
 /* Room for n more candidates and one more episode; where they go. */
 static vcd_choice_candidate *reserve(episodes *e, size_t n)
 {
-    if (e->n + n > e->cap) {
-        e->cap = 2 * (e->n + n);
+    if (e->n + n > e->cap || !e->cand) {
+        e->cap = 2 * (e->n + n) + 1;
         e->cand = vcd_xrealloc(e->cand, e->cap * sizeof *e->cand);
     }
     if (e->n_episodes + 2 > e->cap_episodes) {
