@@ -14,6 +14,8 @@
 #   --no-baseline   skip the unmutated ctest run (it must pass; on by default)
 #   --keep          keep the scratch directory (its path is printed)
 #   --check         only check that every mutation applies to this tree
+#   --tests REGEX   run only the ctest tests matching REGEX (ctest -R): quick
+#                   checks of a new test; the score is the whole suite's
 # Needs the FAISS C API of scripts/setup.sh: <repo>/build/deps/lib/libfaiss_c.a,
 # or $VCD_FAISS_C_LIB. ../shared next to the repo and data/vectors, when
 # present, are linked into the scratch copy so the parity tests run too.
@@ -44,6 +46,7 @@ budget=900
 baseline=1
 keep=0
 check_only=0
+tests_regex=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --list) list="${2:?--list needs a file}"; shift ;;
@@ -53,7 +56,8 @@ while [ $# -gt 0 ]; do
     --no-baseline) baseline=0 ;;
     --keep) keep=1 ;;
     --check) check_only=1 ;;
-    -h | --help) sed -n '2,30p' "$0"; exit 0 ;;
+    --tests) tests_regex="${2:?--tests needs a regex}"; shift ;;
+    -h | --help) sed -n '2,32p' "$0"; exit 0 ;;
     *) die "unknown option $1 (see --help)" ;;
   esac
   shift
@@ -206,9 +210,10 @@ build_tree || {
 
 # run_suite LOG: 0 = every test passed, 1 = a test failed, 3 = the budget ran out
 run_suite() {
-  local rc=0
-  (cd "$build" && run_nice timeout -k 10 "$budget" ctest --stop-on-failure --output-on-failure) \
-    >"$1" 2>&1 || rc=$?
+  local rc=0 only=()
+  if [ -n "$tests_regex" ]; then only=(-R "$tests_regex"); fi
+  (cd "$build" && run_nice timeout -k 10 "$budget" ctest --stop-on-failure --output-on-failure \
+    "${only[@]}") >"$1" 2>&1 || rc=$?
   if [ "$rc" -eq 0 ]; then return 0; fi
   if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then return 3; fi
   return 1
@@ -276,6 +281,7 @@ valid=$((n_caught + n_survived))
 pct=0
 if [ "$valid" -gt 0 ]; then pct=$(((1000 * n_caught / valid + 5) / 10)); fi
 printf '\ncaught %d of %d (%d%%)' "$n_caught" "$valid" "$pct"
+if [ -n "$tests_regex" ]; then printf ' by the tests matching %s only' "$tests_regex"; fi
 if [ "$n_invalid" -gt 0 ]; then printf '; %d invalid (do not compile: fix the list)' "$n_invalid"; fi
 printf '\n'
 if [ "$n_survived" -gt 0 ]; then
