@@ -179,7 +179,9 @@ scratch=$(mktemp -d "${TMPDIR:-/tmp}/vcd-mutate.XXXXXX")
 tree="$scratch/vcdiscover"
 build="$tree/build"
 current="" # the file mutated right now, restored on any exit
+suite_pid="" # the running ctest's process group (timeout's pid)
 cleanup() {
+  if [ -n "$suite_pid" ]; then kill -TERM -- "-$suite_pid" 2>/dev/null || true; wait 2>/dev/null || true; fi
   if [ -n "$current" ]; then cp "$scratch/original" "$tree/$current"; fi
   if [ "$keep" -eq 1 ]; then say "scratch kept: $scratch"; else rm -rf "$scratch"; fi
 }
@@ -212,8 +214,13 @@ build_tree || {
 run_suite() {
   local rc=0 only=()
   if [ -n "$tests_regex" ]; then only=(-R "$tests_regex"); fi
-  (cd "$build" && run_nice timeout -k 10 "$budget" ctest --stop-on-failure --output-on-failure \
-    "${only[@]}") >"$1" 2>&1 || rc=$?
+  # timeout puts ctest and the tests in a process group of its own: on an
+  # interrupt the cleanup ends that group, not just ctest.
+  (cd "$build" && exec nice -n 10 timeout -k 10 "$budget" ctest --stop-on-failure \
+    --output-on-failure "${only[@]}") >"$1" 2>&1 &
+  suite_pid=$!
+  wait "$suite_pid" || rc=$?
+  suite_pid=""
   if [ "$rc" -eq 0 ]; then return 0; fi
   if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then return 3; fi
   return 1
