@@ -105,6 +105,22 @@ static void test_warning_cap(void)
     vcd_buf_free(&csv);
 }
 
+/* Two columns fit one role ("comment" and "text"): the first one is used. */
+static void test_first_column_wins(void)
+{
+    vcd_ingest_options o = {0};
+    vcd_corpus *c;
+    warnings w;
+    CHECK(parse("id,comment,text,date,published_at\n1,first,second,2024-01-02,2025-05-05\n", &o,
+                &c, &w) == VCD_OK);
+    CHECK(c->n_docs == 1);
+    if (c->n_docs == 1) {
+        CHECK_MSG(strcmp(c->docs[0].text, "first") == 0, "%s", c->docs[0].text);
+        CHECK(c->docs[0].time == 1704153600);
+    }
+    vcd_corpus_free(c);
+}
+
 static void test_leap_years(void)
 {
     int64_t t;
@@ -123,6 +139,7 @@ int main(void)
     test_duplicates_without_ids();
     test_crlf_jsonl();
     test_warning_cap();
+    test_first_column_wins();
     test_leap_years();
     return test_finish();
 }
