@@ -5,6 +5,7 @@
 #include "test.h"
 #include "vcd/fileio.h"
 #include "vcd/pipeline.h"
+#include "vcd/state.h"
 
 #include <sys/stat.h>
 
@@ -45,11 +46,31 @@ static void test_failed_rewrite_leaves_no_manifest(const char *dir)
     free(docs);
 }
 
+/* Counts survive the state: 0 likes stays 0 (not absent), as in the input. */
+static void test_zero_counts_kept(const char *dir)
+{
+    vcd_status rc = run(dir);
+    CHECK_MSG(rc == VCD_OK, "%s", rc ? vcd_last_error() : "");
+    vcd_records r;
+    CHECK(vcd_records_load(dir, &r) == VCD_OK);
+    size_t zero_likes = 0, zero_replies = 0, absent = 0;
+    for (size_t i = 0; i < r.n_docs; i++) {
+        zero_likes += r.docs[i].likes == 0;
+        zero_replies += r.docs[i].replies == 0;
+        absent += r.docs[i].likes < 0 || r.docs[i].replies < 0;
+    }
+    /* the fixture's first comment has 0 likes and 0 replies; none is blank */
+    CHECK(r.n_docs > 0 && r.docs[0].likes == 0 && r.docs[0].replies == 0);
+    CHECK(zero_likes > 0 && zero_replies > 0 && absent == 0);
+    vcd_records_free(&r);
+}
+
 int main(void)
 {
     char dir[] = "/tmp/vcd_pipeline_mut_XXXXXX";
     if (!mkdtemp(dir)) return 1;
     test_failed_rewrite_leaves_no_manifest(dir);
+    test_zero_counts_kept(dir);
     vcd_remove_tree(dir);
     return test_finish();
 }
