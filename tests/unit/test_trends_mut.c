@@ -109,8 +109,53 @@ static void test_decision_edges(void)
     vcd_trends_free(&t);
 }
 
+/* Weighted series: each comment weighs 1 + its likes (replies), an absent
+ * count (-1) as 0; an entity named twice in a comment counts it once. */
+static void test_weighted_series(void)
+{
+    int64_t monday = 0;
+    CHECK(vcd_parse_iso8601("2026-03-02", 10, &monday) == VCD_OK);
+    vcd_record_doc d[4] = {{"a", "", NULL, monday, -1, -1},
+                           {"b", "", NULL, monday + 3600, 4, 2},
+                           {"c", "", NULL, monday + 7 * 86400, 0, -1},
+                           {"e", "", NULL, monday + 7 * 86400 + 60, 10, 0}};
+    vcd_record_mention m[4] = {{0, 0, 1, 0, 0, 0, "x"},
+                               {1, 0, 1, 0, 0, 0, "x"},
+                               {1, 2, 3, 0, 0, 0, "x"},
+                               {2, 0, 1, 0, 0, 0, "x"}};
+    vcd_record_entity ent = {0, "x", 0, 0, NULL, 0};
+    vcd_records r = {0};
+    r.has_dates = 1;
+    r.docs = d;
+    r.n_docs = 4;
+    r.mentions = m;
+    r.n_mentions = 4;
+    r.entities = &ent;
+    r.n_entities = 1;
+    vcd_trends_options o;
+    vcd_trends_options_default(&o);
+    o.window = 1;
+    o.baseline = 1;
+    vcd_trends t;
+    CHECK(vcd_trends_compute(&r, &o, &t) == VCD_OK);
+    CHECK(t.n_buckets == 2);
+    if (t.n_buckets == 2) {
+        const vcd_trend_point *p0 = &t.entities[0].series[0], *p1 = &t.entities[0].series[1];
+        CHECK(p0->mentions == 3 && p0->comments == 2 && p1->mentions == 1 && p1->comments == 1);
+        CHECK_NEAR(p0->likes_weighted, 1 + 1 + 4, 0);
+        CHECK_NEAR(p0->replies_weighted, 1 + 1 + 2, 0);
+        CHECK_NEAR(p1->likes_weighted, 1, 0);
+        CHECK_NEAR(p1->replies_weighted, 1, 0);
+        CHECK_NEAR(p0->share, 1.0, 0);
+        CHECK_NEAR(p1->share, 0.5, 1e-15);
+    }
+    CHECK(t.entities[0].mentions == 4 && t.entities[0].comments == 3);
+    vcd_trends_free(&t);
+}
+
 int main(void)
 {
     test_decision_edges();
+    test_weighted_series();
     return test_finish();
 }
