@@ -129,6 +129,11 @@ static void test_leap_years(void)
     CHECK(vcd_parse_iso8601("2100-02-29", 10, &t) == VCD_EINPUT);
     CHECK(vcd_parse_iso8601("2400-02-29", 10, &t) == VCD_OK);
     CHECK(vcd_parse_iso8601("2023-04-31", 10, &t) == VCD_EINPUT);
+    /* 24:00 is the end of the day; nothing later is a time of day */
+    CHECK(vcd_parse_iso8601("2024-01-01T24:00:00Z", 20, &t) == VCD_OK && t == 1704153600);
+    CHECK(vcd_parse_iso8601("2024-01-01T24:30:00Z", 20, &t) == VCD_EINPUT);
+    CHECK(vcd_parse_iso8601("2024-01-01T24:00:01Z", 20, &t) == VCD_EINPUT);
+    CHECK(vcd_parse_iso8601("2024-01-01T23:60:00Z", 20, &t) == VCD_EINPUT);
     CHECK(vcd_parse_iso8601("2024-01-01T00:00:00-05:00", 25, &t) == VCD_OK && t == 1704085200);
 }
 

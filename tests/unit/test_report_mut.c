@@ -2,6 +2,7 @@
  * aliases, KB ids, comment ids, authors, comment text, the input path. Here
  * each carries markup, quotes and an ampersand; none may reach the page raw,
  * in text or in an attribute (the search keys). */
+#include "../../src/report/report_internal.h"
 #include "test.h"
 #include "vcd/report.h"
 #include "vcd/text.h"
@@ -85,8 +86,36 @@ static void test_every_field_escaped(void)
     vcd_buf_free(&b);
 }
 
+/* Bars are scaled to the largest count: it spans the plot, the others are
+ * proportional, none leaves the chart. */
+static void test_bar_scale(void)
+{
+    const char *labels[] = {"1", "2-3", "4+"};
+    const size_t counts[] = {3, 6, 1};
+    vcd_buf b = {0};
+    report_bar_chart(&b, "sizes", labels, counts, 3);
+    vcd_buf_putc(&b, 0);
+    double y[3], h[3];
+    size_t n = 0;
+    for (const char *p = strstr(b.data, "<rect"); p && n < 3; p = strstr(p + 1, "<rect")) {
+        const char *py = strstr(p, " y=\""), *ph = strstr(p, " height=\"");
+        CHECK(py && ph && sscanf(py, " y=\"%lf", &y[n]) == 1 &&
+              sscanf(ph, " height=\"%lf", &h[n]) == 1);
+        n++;
+    }
+    CHECK(n == 3);
+    if (n == 3) {
+        CHECK(h[1] > 50 && y[0] >= 0 && y[1] >= 0 && y[2] >= 0);
+        CHECK_NEAR(h[0] / h[1], 0.5, 0.01);
+        CHECK_NEAR(h[2] / h[1], 1.0 / 6, 0.01);
+        CHECK_NEAR(y[0] + h[0], y[1] + h[1], 0.11); /* one baseline */
+    }
+    vcd_buf_free(&b);
+}
+
 int main(void)
 {
     test_every_field_escaped();
+    test_bar_scale();
     return test_finish();
 }
