@@ -111,8 +111,8 @@ static void test_first_column_wins(void)
     vcd_ingest_options o = {0};
     vcd_corpus *c;
     warnings w;
-    CHECK(parse("id,comment,text,date,published_at\n1,first,second,2024-01-02,2025-05-05\n", &o,
-                &c, &w) == VCD_OK);
+    CHECK(parse("id,comment,text,date,published_at\n1,first,second,2024-01-02,2025-05-05\n", &o, &c,
+                &w) == VCD_OK);
     CHECK(c->n_docs == 1);
     if (c->n_docs == 1) {
         CHECK_MSG(strcmp(c->docs[0].text, "first") == 0, "%s", c->docs[0].text);
