@@ -389,6 +389,57 @@ static void test_form_sums(const char *good)
     free(d);
 }
 
+/* Sets "entity_id" of the first line of dir/name (JSON Lines) to `eid`. */
+static void set_first_entity_id(const char *dir, const char *name, double eid)
+{
+    char *path = vcd_path_join(dir, name);
+    vcd_mapped_file f;
+    CHECK(vcd_map_file(path, &f) == VCD_OK);
+    const char *nl = memchr(f.data, '\n', f.len);
+    size_t first = nl ? (size_t)(nl - (const char *)f.data) : f.len;
+    cJSON *o = cJSON_ParseWithLength((const char *)f.data, first);
+    CHECK(o && cJSON_GetObjectItemCaseSensitive(o, "entity_id"));
+    cJSON_ReplaceItemInObjectCaseSensitive(o, "entity_id", cJSON_CreateNumber(eid));
+    char *line = cJSON_PrintUnformatted(o);
+    vcd_buf b = {0};
+    vcd_buf_puts(&b, line);
+    vcd_buf_append(&b, f.data + first, f.len - first);
+    vcd_unmap_file(&f);
+    CHECK(vcd_write_file_atomic(path, b.data, b.len) == VCD_OK);
+    vcd_buf_free(&b);
+    cJSON_free(line);
+    cJSON_Delete(o);
+    free(path);
+}
+
+/* An entity id one past the last entity, with a manifest forged to match:
+ * refused by the reader of each file, not used as an index. */
+static void test_entity_ids_in_range(const char *good)
+{
+    vcd_records r;
+    CHECK(vcd_records_load(good, &r) == VCD_OK);
+    double n = (double)r.n_entities;
+    vcd_records_free(&r);
+    CHECK(n > 0);
+    char *d = copy_state(good);
+    set_first_entity_id(d, "mentions.jsonl", n - 1); /* the last entity: fine */
+    forge_manifest(d, "mentions.jsonl");
+    vcd_status rc = vcd_records_load(d, &r);
+    CHECK_MSG(rc == VCD_OK, "%s", vcd_last_error());
+    if (rc == VCD_OK) vcd_records_free(&r);
+    set_first_entity_id(d, "mentions.jsonl", n);
+    forge_manifest(d, "mentions.jsonl");
+    check_refused(d, "mentions.jsonl", "entity_id", 0, 1);
+    vcd_remove_tree(d);
+    free(d);
+    d = copy_state(good);
+    set_first_entity_id(d, "forms.jsonl", n);
+    forge_manifest(d, "forms.jsonl");
+    check_refused(d, "forms.jsonl", "points at entity", 1, 0);
+    vcd_remove_tree(d);
+    free(d);
+}
+
 int main(void)
 {
     char *good = build_state();
@@ -403,6 +454,7 @@ int main(void)
     test_form_sums(good);
     test_form_contexts(good);
     test_proposed_merges(good);
+    test_entity_ids_in_range(good);
     vcd_remove_tree(good);
     free(good);
     return test_finish();
