@@ -21,6 +21,8 @@ expect 2 "number too small" '--min-cluster-size: expected an integer in 2\.\.' -
 expect 2 "bad enum" '--algo: expected hdbscan or kmeans, got '"'"'dbscan'"'"'' -- "$BIN" cluster --algo dbscan
 expect 2 "kmeans without k" '--algo: kmeans needs --k N' -- "$BIN" cluster --algo kmeans
 expect 2 "bad threshold" '--threshold: expected a number in 0\.\.1, got '"'"'7'"'"'' -- "$BIN" match AVP --threshold 7
+expect 2 "a real option of nan" '--threshold: expected a number in 0\.\.1, got '"'"'nan'"'"'' -- "$BIN" match AVP --threshold nan
+expect 2 "an integer option with trailing junk" '--top: expected an integer in 1\.\.1000, got '"'"'5x'"'"'' -- "$BIN" match AVP --top 5x
 expect 2 "match without text" 'match: give the mention text, e\.g\. vcdiscover match "AVP"' -- "$BIN" match
 
 # hostile inputs: each a clear error or counted skips, never a crash
