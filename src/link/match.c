@@ -216,10 +216,23 @@ static int mention_cmp(const void *a, const void *b)
     return (x->byte_start > y->byte_start) - (x->byte_start < y->byte_start);
 }
 
+/* What an earlier, failed read_comments left (a later match tries again). */
+static void drop_comments(vcd_state *s)
+{
+    if (s->records) vcd_records_free(s->records);
+    free(s->records);
+    free(s->corpus.docs);
+    free(s->mentions.items);
+    s->records = NULL;
+    memset(&s->corpus, 0, sizeof s->corpus);
+    memset(&s->mentions, 0, sizeof s->mentions);
+}
+
 /* The state's comments and mentions as the link facts read them; nothing
  * when the state has no comment text. */
 static vcd_status read_comments(vcd_state *s)
 {
+    drop_comments(s);
     s->records = vcd_xcalloc(1, sizeof *s->records);
     vcd_status rc = vcd_records_load(s->dir, s->records);
     if (rc) return rc;
