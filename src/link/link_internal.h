@@ -122,6 +122,8 @@ typedef struct {
 size_t link_query_occurrences(const vcd_link_occurrences *o, const char *text, size_t n,
                               size_t n_forms, link_query_facts *q);
 void link_query_facts_free(link_query_facts *q);
+/* Whether the query occurs at all, without its facts (which threshold). */
+int link_query_occurs(const vcd_link_occurrences *o, const char *text, size_t n);
 
 /* Solves A x = b for a symmetric positive definite A (n x n) in place by
  * Cholesky (x in b); returns 0 when A is not positive definite. */

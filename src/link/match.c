@@ -328,10 +328,7 @@ double vcd_state_match_threshold(vcd_state *s, const char *query)
     if (!s->identity || qn == 0 || qn > 1000) return VCD_MATCH_THRESHOLD;
     if (!s->link_forms && build_link_facts(s) != VCD_OK) return VCD_MATCH_THRESHOLD;
     int hashtag = query[0] == '#';
-    link_query_facts facts;
-    int found = link_query_occurrences(s->occurrences, query + hashtag, qn - (size_t)hashtag,
-                                       s->n_forms, &facts) > 0;
-    link_query_facts_free(&facts);
+    int found = link_query_occurs(s->occurrences, query + hashtag, qn - (size_t)hashtag);
     const vcd_linker_choice *c = found ? &s->linker.choice_corpus : &s->linker.choice;
     return c->fitted ? c->threshold : VCD_MATCH_THRESHOLD;
 }

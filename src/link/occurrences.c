@@ -227,6 +227,16 @@ static void cooccurrences(const vcd_link_occurrences *o, const occurrence *occ, 
     free(seen);
 }
 
+int link_query_occurs(const vcd_link_occurrences *o, const char *text, size_t n)
+{
+    uint64_t h[LINK_QUERY_TOKENS];
+    size_t k = o ? query_hashes(text, n, h) : 0;
+    occurrence *occ = NULL;
+    size_t found = k ? find(o, h, k, &occ) : 0;
+    free(occ);
+    return found > 0;
+}
+
 size_t link_query_occurrences(const vcd_link_occurrences *o, const char *text, size_t n,
                               size_t n_forms, link_query_facts *q)
 {

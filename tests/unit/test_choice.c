@@ -153,6 +153,8 @@ static void test_occurrences(void)
     CHECK(link_query_occurrences(o, "Mayweather won", 14, 2, &q) == 1);
     link_query_facts_free(&q);
     CHECK(link_query_occurrences(o, "Floyd said", 10, 2, &q) == 0 && q.docs == NULL);
+    CHECK(link_query_occurs(o, "MAYWEATHER", 10) && !link_query_occurs(o, "Floyd said", 10) &&
+          !link_query_occurs(NULL, "Floyd", 5));
     CHECK(link_query_occurrences(o, "", 0, 2, &q) == 0);
     CHECK(link_query_occurrences(NULL, "Floyd", 5, 2, &q) == 0);
     vcd_link_occurrences_free(o);
