@@ -594,7 +594,7 @@ expect 2 "--algo with --link identity" '--algo: applies to --link legacy only' -
 expect 2 "missing --kb file" '[^ ]*/nope\.vcdkb: cannot open: No such file or directory' -- "$BIN" cluster "${V[@]}" --kb "$T/nope.vcdkb" --out "$T/l1"
 printf '{"schema":"vcdiscover.linker/2","encoder":"pooled","cannot_link":0.02}' >"$T/badlinker.json"
 expect 2 "pair model without weights" '[^ ]*/badlinker\.json: not a vcdiscover\.linker/1 model' -- "$BIN" cluster "${V[@]}" --linker "$T/badlinker.json" --out "$T/l1"
-head -c 100 /dev/urandom >"$T/junk.json"
+printf '\x01\xff\xfe{junk' >"$T/junk.json" # never JSON (random bytes could start like a number)
 expect 2 "pair model of random bytes" '[^ ]*/junk\.json: not valid JSON' -- "$BIN" cluster "${V[@]}" --linker "$T/junk.json" --out "$T/l1"
 expect 0 "identity cluster of the sample" -- "$BIN" cluster --tagger rules "${V[@]}" --out "$T/lid"
 grep -q '"link":[[:space:]]*"identity"' "$T/lid/manifest.json" && ok || bad "manifest does not record identity linking"
