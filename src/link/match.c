@@ -271,7 +271,8 @@ static vcd_status read_comments(vcd_state *s)
         x.form = (int32_t)f;
         vcd_mentions_push(&s->mentions, &x);
     }
-    qsort(s->mentions.items, s->mentions.n, sizeof *s->mentions.items, mention_cmp);
+    if (s->mentions.n) /* none placed: items is NULL, which qsort must not get */
+        qsort(s->mentions.items, s->mentions.n, sizeof *s->mentions.items, mention_cmp);
     vcd_buf_free(&key);
     vcd_strmap_free(form_of);
     return VCD_OK;
