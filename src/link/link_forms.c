@@ -135,17 +135,15 @@ static void count_cooccurrence(vcd_link_forms *lf, const vcd_mentions *ms)
     free(keys);
 }
 
+static uint64_t u64_at(const void *keys, size_t i)
+{
+    return ((const uint64_t *)keys)[i];
+}
+
 uint32_t link_cooccurrence(const vcd_link_forms *lf, uint32_t a, uint32_t b)
 {
     uint64_t key = (uint64_t)a << 32 | b;
-    size_t lo = 0, hi = lf->n_cooc;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (lf->cooc_keys[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = link_lower_bound(lf->cooc_keys, lf->n_cooc, u64_at, key);
     return lo < lf->n_cooc && lf->cooc_keys[lo] == key ? lf->cooc_counts[lo] : 0;
 }
 
@@ -239,17 +237,14 @@ static void build_words(vcd_link_forms *lf)
     if (lf->n_words) qsort(lf->words, lf->n_words, sizeof *lf->words, word_cmp);
 }
 
+static uint64_t word_hash_at(const void *words, size_t i)
+{
+    return ((const link_word *)words)[i].hash;
+}
+
 size_t link_words_lower_bound(const vcd_link_forms *lf, uint64_t h)
 {
-    size_t lo = 0, hi = lf->n_words;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (lf->words[mid].hash < h)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return link_lower_bound(lf->words, lf->n_words, word_hash_at, h);
 }
 
 int link_token_eq(const link_form *a, size_t i, const link_form *b, size_t j)

@@ -70,6 +70,24 @@ struct vcd_link_forms {
     double order_lift; /* vcd_link_forms_order_lift */
 };
 
+/* The first i in [0, n) whose key(items, i) is not below `want` (n when
+ * every key is): the one binary search over the link code's sorted arrays,
+ * whose keys must not decrease with i. Inline, so that each caller's key
+ * function folds into a plain load. */
+static inline size_t link_lower_bound(const void *items, size_t n,
+                                      uint64_t (*key)(const void *items, size_t i), uint64_t want)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (key(items, mid) < want)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* Facts of one string as a form (the query path builds one from text). */
 void link_form_fill(link_form *f, const char *surface, size_t sn, const char *key, size_t kn);
 /* The KB entries `surface` names, of f->type unless it is unknown. */

@@ -164,27 +164,38 @@ static void best_pair_per_entity(const vcd_state *s, const float *p, long *best)
     }
 }
 
+/* The choice model's inputs that depend on the state alone, built once
+ * (freed by vcd_state_close). */
+static void choice_tables(vcd_state *s)
+{
+    if (s->choice_form_entity) return;
+    s->choice_form_entity = vcd_xmalloc((s->n_forms + 1) * sizeof *s->choice_form_entity);
+    s->choice_form_mentions = vcd_xmalloc((s->n_forms + 1) * sizeof *s->choice_form_mentions);
+    s->choice_entity_mentions =
+        vcd_xmalloc((s->n_entities + 1) * sizeof *s->choice_entity_mentions);
+    for (size_t f = 0; f < s->n_forms; f++) {
+        int32_t e = s->forms[f].entity_id;
+        s->choice_form_entity[f] = e >= 0 && (size_t)e < s->n_entities ? e : -1;
+        s->choice_form_mentions[f] = s->forms[f].count;
+    }
+    for (size_t e = 0; e < s->n_entities; e++)
+        s->choice_entity_mentions[e] = s->entities[e].size;
+}
+
 /* The choice model: p[f] becomes P(f's entity | query) at the entity's
  * candidate with the highest logit (best[e], shown as its evidence), and
  * 0 at every other form. */
-static void choose(const vcd_state *s, const vcd_linker_choice *choice, const float *x, float *p,
+static void choose(vcd_state *s, const vcd_linker_choice *choice, const float *x, float *p,
                    long *best)
 {
     size_t n = s->n_forms;
-    int32_t *form_entity = vcd_xmalloc(n * sizeof *form_entity);
-    uint32_t *form_mentions = vcd_xmalloc(n * sizeof *form_mentions);
-    uint64_t *entity_mentions = vcd_xmalloc(s->n_entities * sizeof *entity_mentions);
-    for (size_t f = 0; f < n; f++) {
-        int32_t e = s->forms[f].entity_id;
-        form_entity[f] = e >= 0 && (size_t)e < s->n_entities ? e : -1;
-        form_mentions[f] = s->forms[f].count;
+    choice_tables(s);
+    for (size_t f = 0; f < n; f++)
         p[f] = 0;
-    }
-    for (size_t e = 0; e < s->n_entities; e++) {
-        entity_mentions[e] = s->entities[e].size;
+    for (size_t e = 0; e < s->n_entities; e++)
         best[e] = -1;
-    }
-    vcd_choice_input in = {x, n, form_entity, form_mentions, entity_mentions};
+    vcd_choice_input in = {x, n, s->choice_form_entity, s->choice_form_mentions,
+                           s->choice_entity_mentions};
     vcd_choice_candidate *cand = vcd_xmalloc(n * sizeof *cand);
     size_t k = vcd_choice_candidates(&in, cand);
     double *logit = vcd_xmalloc((k ? k : 1) * sizeof *logit);
@@ -204,9 +215,6 @@ static void choose(const vcd_state *s, const vcd_linker_choice *choice, const fl
     free(pe);
     free(logit);
     free(cand);
-    free(entity_mentions);
-    free(form_mentions);
-    free(form_entity);
 }
 
 static int mention_cmp(const void *a, const void *b)
@@ -229,7 +237,13 @@ static void drop_comments(vcd_state *s)
 }
 
 /* The state's comments and mentions as the link facts read them; nothing
- * when the state has no comment text. */
+ * when the state has no comment text. A mention is placed in its comment by
+ * state_record_mention, as `update` places the state's mentions; the rest
+ * differs on purpose: match skips a mention it cannot place (it answers
+ * from what it can read; update refuses a state it would extend), gives it
+ * the state's form of its key (update builds the forms anew over old and
+ * new comments) and needs neither the documents' other fields nor a state
+ * with text. */
 static vcd_status read_comments(vcd_state *s)
 {
     drop_comments(s);
@@ -249,17 +263,16 @@ static vcd_status read_comments(vcd_state *s)
     vcd_buf key = {0};
     for (size_t i = 0; i < r->n_mentions; i++) {
         const vcd_record_mention *m = &r->mentions[i];
-        const char *text = r->docs[m->doc].text;
-        size_t len = strlen(text), bs = vcd_utf8_offset(text, len, m->start),
-               be = vcd_utf8_offset(text, len, m->end);
+        vcd_mention x;
+        if (!state_record_mention(r, i, &x)) continue; /* damaged: match answers without it */
         vcd_span_key(m->text, strlen(m->text), m->source == VCD_SRC_HASHTAG, &key);
         size_t f = vcd_strmap_get(form_of, key.data ? key.data : "", key.len, SIZE_MAX);
-        if (bs > len || be > len || bs > be || f == SIZE_MAX) continue;
-        vcd_mention x = {m->doc,  m->start,  m->end,          (uint32_t)bs, (uint32_t)be,
-                         m->type, m->source, m->tagger_score, (int32_t)f,   m->entity_id};
+        if (f == SIZE_MAX) continue;
+        x.form = (int32_t)f;
         vcd_mentions_push(&s->mentions, &x);
     }
-    qsort(s->mentions.items, s->mentions.n, sizeof *s->mentions.items, mention_cmp);
+    if (s->mentions.n) /* none placed: items is NULL, which qsort must not get */
+        qsort(s->mentions.items, s->mentions.n, sizeof *s->mentions.items, mention_cmp);
     vcd_buf_free(&key);
     vcd_strmap_free(form_of);
     return VCD_OK;

@@ -154,16 +154,19 @@ typedef struct {
     uint32_t doc, byte_start, byte_end, token;
 } occurrence;
 
+static uint64_t posting_hash(const void *postings, size_t i)
+{
+    return ((const posting *)postings)[i].hash;
+}
+
+static uint64_t mention_doc(const void *mentions, size_t i)
+{
+    return ((const vcd_mention *)mentions)[i].doc;
+}
+
 static size_t find(const vcd_link_occurrences *o, const uint64_t *h, size_t k, occurrence **out)
 {
-    size_t lo = 0, hi = o->n_tokens, n = 0, cap = 0;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (o->postings[mid].hash < h[0])
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = link_lower_bound(o->postings, o->n_tokens, posting_hash, h[0]), n = 0, cap = 0;
     *out = NULL;
     for (size_t p = lo; p < o->n_tokens && o->postings[p].hash == h[0]; p++) {
         size_t i = o->postings[p].token;
@@ -204,14 +207,7 @@ static void cooccurrences(const vcd_link_occurrences *o, const occurrence *occ, 
         size_t j = i;
         while (j < n && occ[j].doc == occ[i].doc)
             j++;
-        size_t lo = 0, hi = ms->n;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (ms->items[mid].doc < occ[i].doc)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
+        size_t lo = link_lower_bound(ms->items, ms->n, mention_doc, occ[i].doc);
         for (size_t m = lo; m < ms->n && ms->items[m].doc == occ[i].doc; m++) {
             const vcd_mention *mm = &ms->items[m];
             int inside = 0;

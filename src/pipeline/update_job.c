@@ -21,6 +21,7 @@
 #include "vcd/pipeline.h"
 #include "vcd/state.h"
 #include "vcd/strmap.h"
+#include "vcd/text.h"
 #include "vcd/vectors.h"
 #include "../state/state_files.h"
 #include "../state/state_internal.h"
@@ -78,27 +79,6 @@ static void job_free(update_job *j)
     free(j->merges.items);
     vcd_unmap_file(&j->sums_file);
     vcd_unmap_file(&j->contexts_file);
-}
-
-static size_t count_codepoints(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
-/* Byte offset of code point `cp` in s, or SIZE_MAX past the end. */
-static size_t byte_offset(const char *s, size_t len, uint32_t cp)
-{
-    size_t i = 0;
-    for (uint32_t k = 0; k < cp; k++) {
-        if (i >= len) return SIZE_MAX;
-        i++;
-        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
-            i++;
-    }
-    return i;
 }
 
 /* The state's form sums and contexts, when it has them (states of older
@@ -214,8 +194,8 @@ static void build_union(update_job *j, vcd_update_report *r)
     vcd_strmap *ids = vcd_strmap_new();
     for (size_t i = 0; i < old->n_docs; i++) {
         const vcd_record_doc *d = &old->docs[i];
-        j->all.docs[i] = (vcd_doc){
-            d->id, d->text, d->author, d->time, d->likes, d->replies, count_codepoints(d->text)};
+        size_t cps = vcd_utf8_length(d->text, strlen(d->text));
+        j->all.docs[i] = (vcd_doc){d->id, d->text, d->author, d->time, d->likes, d->replies, cps};
         vcd_strmap_upsert(ids, d->id, strlen(d->id), i, NULL);
     }
     size_t n = old->n_docs;
@@ -245,16 +225,11 @@ static vcd_status old_mentions(update_job *j, const char *dir)
 {
     for (size_t i = 0; i < j->old.n_mentions; i++) {
         const vcd_record_mention *m = &j->old.mentions[i];
-        const char *text = j->all.docs[m->doc].text;
-        size_t len = strlen(text);
-        size_t bs = byte_offset(text, len, m->start), be = byte_offset(text, len, m->end);
-        size_t tn = strlen(m->text);
-        if (bs == SIZE_MAX || be == SIZE_MAX || be - bs != tn || memcmp(text + bs, m->text, tn))
+        vcd_mention x;
+        if (!state_record_mention(&j->old, i, &x))
             return vcd_fail(VCD_EINPUT,
                             "%s/mentions.jsonl:%zu: span %u..%u is not \"%s\" in its comment", dir,
                             i + 1, m->start, m->end, m->text);
-        vcd_mention x = {m->doc,  m->start,  m->end,          (uint32_t)bs, (uint32_t)be,
-                         m->type, m->source, m->tagger_score, -1,           m->entity_id};
         vcd_mentions_push(&j->run.mentions, &x);
     }
     return VCD_OK;

@@ -27,6 +27,13 @@ struct vcd_state {
     vcd_corpus corpus; /* docs point into records */
     vcd_mentions mentions;
     vcd_link_occurrences *occurrences;
+    /* The choice model's inputs that depend on the state alone (match.c):
+     * each form's entity (-1: none) and mentions, each entity's mentions.
+     * Built by the first match that weighs choices, reused by every later
+     * one (eval match asks hundreds). */
+    int32_t *choice_form_entity;
+    uint32_t *choice_form_mentions;
+    uint64_t *choice_entity_mentions;
 };
 
 /* Shared by the readers: a whole JSON file of the state directory (a missing
@@ -42,5 +49,12 @@ const char *state_str(const struct cJSON *o, const char *key);
 vcd_status state_read_entities(const struct cJSON *manifest, const char *dir,
                                vcd_record_entity **out, size_t *n);
 void state_free_entities(vcd_record_entity *entities, size_t n);
+
+/* Mention i of r as a mention of the corpus of r's documents: its code
+ * point span as byte offsets into its comment, form -1. Returns 0 when the
+ * comment has no text or the span there does not spell the mention's text
+ * (a damaged state): `match` skips such a mention, `update` refuses the
+ * state. Both read the state's mentions through this one function. */
+int state_record_mention(const vcd_records *r, size_t i, vcd_mention *out);
 
 #endif

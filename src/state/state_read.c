@@ -250,6 +250,9 @@ void vcd_state_close(vcd_state *s)
     vcd_kb_close(s->kb);
     vcd_link_forms_free(s->link_forms);
     vcd_link_occurrences_free(s->occurrences);
+    free(s->choice_form_entity);
+    free(s->choice_form_mentions);
+    free(s->choice_entity_mentions);
     free(s->mentions.items);
     free(s->corpus.docs);
     if (s->records) vcd_records_free(s->records);

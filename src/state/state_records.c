@@ -289,6 +289,43 @@ void vcd_records_free(vcd_records *r)
     memset(r, 0, sizeof *r);
 }
 
+/* Byte offset of code point `cp` in s, or SIZE_MAX past the end (unlike
+ * vcd_utf8_offset, which stops at the end: a span past its comment is
+ * damage, not a span to the end). */
+static size_t byte_offset(const char *s, size_t len, uint32_t cp)
+{
+    size_t i = 0;
+    for (uint32_t k = 0; k < cp; k++) {
+        if (i >= len) return SIZE_MAX;
+        i++;
+        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+    }
+    return i;
+}
+
+int state_record_mention(const vcd_records *r, size_t i, vcd_mention *out)
+{
+    const vcd_record_mention *m = &r->mentions[i];
+    const char *text = r->docs[m->doc].text;
+    if (!text) return 0;
+    size_t len = strlen(text), tn = strlen(m->text);
+    size_t bs = byte_offset(text, len, m->start), be = byte_offset(text, len, m->end);
+    if (bs == SIZE_MAX || be == SIZE_MAX || be - bs != tn || memcmp(text + bs, m->text, tn))
+        return 0;
+    *out = (vcd_mention){.doc = m->doc,
+                         .start = m->start,
+                         .end = m->end,
+                         .byte_start = (uint32_t)bs,
+                         .byte_end = (uint32_t)be,
+                         .type = m->type,
+                         .source = m->source,
+                         .score = m->tagger_score,
+                         .form = -1,
+                         .entity_id = m->entity_id};
+    return 1;
+}
+
 /* Two stable counting sorts, by document then by entity. */
 void vcd_records_group_by_entity(const vcd_records *r, size_t **order_out, size_t **start_out)
 {
