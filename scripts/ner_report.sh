@@ -8,7 +8,7 @@
 # reports/ner_ablations_earlier.md as measured then; and the precision
 # measurement on the 58k real comments (scripts/ner_precision.sh); the error
 # analysis (reports/ner_error_analysis.md) and the capitalisation-prior
-# experiment (reports/ner_case_prior.md, from scripts/ner_case_prior.sh), both
+# experiment (reports/ner_case_prior.md, from scripts/ner_variants.sh), both
 # included as measured then.
 # Needs ../shared and scripts/setup.sh. Every run is one final training step
 # of scripts/train_default_model.sh (its silver labels: run that first) and is

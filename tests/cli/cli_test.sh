@@ -269,7 +269,7 @@ if [ -f "$VEC" ]; then
   expect 0 "train-ner --silver-per-epoch" -- "$BIN" train-ner --train "$T/tiny6.conll" --silver "$T/silver.conll" \
     --out "$T/cnnsp" --epochs 2 --batch 8 --hidden 16 --char-buckets 1024 --char-dim 8 --silver-per-epoch 5
   grep -q '"silver_per_epoch":[[:space:]]*5' "$T/cnnsp/train_log.json" && ok || bad "silver_per_epoch not logged"
-  expect 2 "--silver-per-epoch without --silver" 'train-ner: --silver-per-epoch needs --silver' -- "$BIN" train-ner --train "$T/tiny6.conll" --out "$T/cx" \
+  expect 2 "--silver-per-epoch without --silver" 'train-ner: --silver-per-epoch and --silver-open need --silver' -- "$BIN" train-ner --train "$T/tiny6.conll" --out "$T/cx" \
     --silver-per-epoch 5
   # partial labels (BTC scheme) and a second dev set in WNUT 2016 types
   printf 'Carl\tB-PER\nvisits\tO\nAmazon\tB-ORG\nin\tO\nRome\tB-LOC\n\n' >"$T/btc.conll"
@@ -307,6 +307,16 @@ if [ -f "$VEC" ]; then
     --gold "$T/sgold.conll" --out "$T/sg.conll" --json
   grep -q '"names_gold_text":1' "$T/stdout" && ! grep -qP '^QWZX\tB-' "$T/sg.conll" && ok || \
     bad "silver --gold kept a name the gold data leaves unlabelled: $(cat "$T/stdout")"
+  # a sentence-initial "Hey" left O in labelled data counts against the name;
+  # "Zorblat" inside the longer name "Zorblat Quux" counts for it
+  printf 'Hey\tPER\nZorblat\tPER\n' >"$T/sgaz2.tsv"
+  for i in 1 2 3 4 5 6; do printf 'we said Hey to Zorblat today\n'; done >"$T/scomments2.txt"
+  for i in 1 2 3; do printf 'Hey\tO\nyou\tO\n\nZorblat\tB-person\nQuux\tI-person\nwins\tO\n\n'; done >"$T/sgold2.conll"
+  expect 0 "silver --gold, first words and longer names" -- "$BIN" silver --input "$T/scomments2.txt" \
+    --gazetteer "$T/sgaz2.tsv" --gold "$T/sgold2.conll" --out "$T/sg2.conll" --json
+  grep -q '"names_gold_text":1' "$T/stdout" && ! grep -qP '^Hey\tB-' "$T/sg2.conll" && \
+    [ "$(grep -cP '^Zorblat\tB-person$' "$T/sg2.conll")" = 6 ] && ok || \
+    bad "silver --gold: first-word or longer-name evidence misread: $(cat "$T/stdout")"
   expect 2 "silver with a missing --gold" '[^ ]*/none\.conll: cannot open: No such file or directory' -- "$BIN" silver --input "$T/scomments.txt" --gazetteer "$T/sgaz.tsv" \
     --gold "$T/none.conll" --out "$T/sx.conll"
   [ ! -e "$T/sx.conll" ] && ok || bad "failed silver left a file"

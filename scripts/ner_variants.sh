@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# The capitalisation prior (train-ner --case-prior) against the shipped
-# configuration: the final step of scripts/train_default_model.sh (KB flags,
-# span confidence floor, same silver labels) trained three ways per seed --
+# Variants of the shipped tagger's final training step (scripts/
+# train_default_model.sh: KB flags, span confidence floor, same silver
+# labels), trained per seed --
 #   base: as shipped
+#   open: + --silver-open (a silver O word may be O, a product or a creative
+#         work: partial labels, as BTC's O words already are)
+#   ens2: + --members 2 (two networks, seeds s and s + 1, averaged)
 #   case: + --case-prior build/default-model/comments.txt (each word's share
 #         of capitalised mid-sentence sightings in the raw comments and the
 #         gold and BTC training text, two inputs per word)
@@ -10,29 +13,31 @@
 #         capitalised in under 40% of their sightings is relabelled O)
 #   f25:  case + --silver-case-floor 0.25
 # -- and scored on WNUT 2017 dev, WNUT 2016 test (mapped), WNUT 2016 dev2015
-# (chose nothing) and the not-entity share on the 58k comments
-# (scripts/ner_precision.sh). Prints markdown tables: one row per run, then
-# mean (min..max) per variant over the seeds that have every variant.
+# (chose nothing), the not-entity share on the 58k comments
+# (scripts/ner_precision.sh) and product / creative-work recall on both dev
+# sets. Prints markdown tables: one row per run, then mean (min..max) per
+# variant over the seeds that have every variant.
 #
-# Runs are kept in $NER_CASE_RUNS (default build/ner-case; delete to
-# retrain); each takes one final training step (~6-9 minutes here).
-# Usage: scripts/ner_case_prior.sh [SEED...]   (default 42 43 44; needs the
+# Runs are kept in $NER_RUNS (default build/ner-variants; delete to
+# retrain), trained on the silver labels in $NER_SILVER (default the
+# chain's); each takes one final training step (~6-9 minutes here).
+# Usage: scripts/ner_variants.sh [SEED...]   (default 42 43 44; needs the
 #        chain's silver labels and comments: run scripts/train_default_model.sh)
-#        NER_CASE_VARIANTS="base filt" picks variants (default: base case filt f25;
-#        the first is the one the last column subtracts).
+#        NER_VARIANTS="base open" picks variants (default: base open; the
+#        first is the one the last column subtracts).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 W=../shared/data/wnut17
 W16=../shared/data/wnut16
 bin=build/vcdiscover
-runs=${NER_CASE_RUNS:-build/ner-case}
-silver=build/default-model/silver.conll
+runs=${NER_RUNS:-build/ner-variants}
+silver=${NER_SILVER:-build/default-model/silver.conll}
 comments=build/default-model/comments.txt
-[ -f "$W/dev.conll" ] && [ -f "$W16/test.conll" ] || { echo "ner_case_prior: ../shared not found" >&2; exit 2; }
-[ -f "$silver" ] && [ -f "$comments" ] || { echo "ner_case_prior: run scripts/train_default_model.sh first" >&2; exit 2; }
+[ -f "$W/dev.conll" ] && [ -f "$W16/test.conll" ] || { echo "ner_variants: ../shared not found" >&2; exit 2; }
+[ -f "$silver" ] && [ -f "$comments" ] || { echo "ner_variants: run scripts/train_default_model.sh first" >&2; exit 2; }
 seeds=${*:-42 43 44}
-variants=${NER_CASE_VARIANTS:-base case filt f25}
+variants=${NER_VARIANTS:-base open}
 opts=$(scripts/train_default_model.sh --options)
 mkdir -p "$runs"
 out=$(mktemp -d)
@@ -49,7 +54,9 @@ train() { # NAME SEED extra...
     --out "$runs/$name" $opts --seed "$seed" --quiet "$@" >/dev/null
 }
 f1() { awk '$1 == "overall" {printf "%.2f", $4}' "$1"; }
-# score NAME: "dev w16 w15 share" of a run as saved (with its floor)
+recall() { awk -v t="$2" '$1 == t {printf "%.2f", $3}' "$1"; }
+# score NAME: "dev w16 w15 share dev-product dev-work w16-product w16-work"
+# of a run as saved (with its floor)
 score() {
   local m=$runs/$1 s
   for set in dev:"$W/dev.conll": w16:"$W16/test.conll":wnut16 w15:"$W16/dev2015.conll":wnut16; do
@@ -58,26 +65,30 @@ score() {
     $bin eval ner --gold "$gold" ${map:+--gold-map "$map"} --pred "$out/$k.pred" >"$out/$k"
   done
   s=$(scripts/ner_precision.sh --model "$m" --top 0 | sed -n 's/^not-entity share of mentions on labelled forms: \([0-9.]*\)%$/\1/p')
-  echo "$(f1 "$out/dev") $(f1 "$out/w16") $(f1 "$out/w15") $s"
+  echo "$(f1 "$out/dev") $(f1 "$out/w16") $(f1 "$out/w15") $s" \
+    "$(recall "$out/dev" product) $(recall "$out/dev" creative-work)" \
+    "$(recall "$out/w16" product) $(recall "$out/w16" creative-work)"
 }
 for s in $seeds; do
   for v in $variants; do
     case $v in
       base) train "base_s$s" "$s" ;;
+      open) train "open_s$s" "$s" --silver-open ;;
+      ens2) train "ens2_s$s" "$s" --members 2 ;;
       case) train "case_s$s" "$s" --case-prior "$comments" ;;
       filt) train "filt_s$s" "$s" --case-prior "$comments" --silver-case-floor 0.4 ;;
       f25) train "f25_s$s" "$s" --case-prior "$comments" --silver-case-floor 0.25 ;;
-      *) echo "ner_case_prior: unknown variant $v" >&2; exit 2 ;;
+      *) echo "ner_variants: unknown variant $v" >&2; exit 2 ;;
     esac
   done
 done
-echo "| run | WNUT 2017 dev | WNUT 2016 test | mean | WNUT 2016 dev2015 | not-entity share (58k) |"
-echo "| --- | --- | --- | --- | --- | --- |"
+echo "| run | WNUT 2017 dev | WNUT 2016 test | mean | WNUT 2016 dev2015 | not-entity share (58k) | product / creative-work recall, dev | the same, WNUT 2016 |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 for s in $seeds; do
   for v in $variants; do
-    read -r d w h sh <<<"$(score "${v}_s$s")"
+    read -r d w h sh dp dc wp wc <<<"$(score "${v}_s$s")"
     echo "$v $s $d $w $h $sh" >>"$out/rows"
-    echo "| ${v}_s$s | $d | $w | $(awk -v a="$d" -v b="$w" 'BEGIN {printf "%.2f", (a + b) / 2}') | $h | $sh% |"
+    echo "| ${v}_s$s | $d | $w | $(awk -v a="$d" -v b="$w" 'BEGIN {printf "%.2f", (a + b) / 2}') | $h | $sh% | $dp / $dc | $wp / $wc |"
   done
 done
 echo
