@@ -9,6 +9,8 @@
 #include <utf8proc.h>
 
 #define REPLACEMENT 0xFFFD
+#define NONE SIZE_MAX
+#define PROBE_MAX_BYTES (4 * VCD_OVERLAP_PROBE_CPS)
 
 /* One step of UTF-8 decoding as CPython's errors='replace' sees it: a valid
  * sequence gives its code point; otherwise the maximal subpart of a valid
@@ -156,6 +158,7 @@ struct vcd_overlap {
     char *bytes;      /* every probe, back to back */
     size_t *start;    /* n + 1 offsets into bytes, probes sorted by bytes */
     uint64_t *prefix; /* the first 8 bytes of each probe, big-endian: sorted as the probes */
+    size_t *shorter;  /* the longest probe that is a proper prefix of this one, or NONE */
     size_t n;
     uint8_t first2[8192]; /* bit per first two bytes: most text positions stop here */
 };
@@ -208,6 +211,33 @@ static size_t sentence_probes(const vcd_conll *c, vcd_buf *keys, size_t **lens)
     return n;
 }
 
+static size_t probe_len(const vcd_overlap *o, size_t i)
+{
+    return o->start[i + 1] - o->start[i];
+}
+
+/* 1 when probe a is a proper prefix of probe b. */
+static int probe_prefix_of(const vcd_overlap *o, size_t a, size_t b)
+{
+    return probe_len(o, a) < probe_len(o, b) &&
+           memcmp(o->bytes + o->start[a], o->bytes + o->start[b], probe_len(o, a)) == 0;
+}
+
+/* shorter[i]: sorted, a probe's prefixes come before it, so a stack of the
+ * probes that are prefixes of the current one finds each in one pass. */
+static void link_shorter(vcd_overlap *o)
+{
+    o->shorter = vcd_xmalloc((o->n + 1) * sizeof *o->shorter);
+    size_t *stack = vcd_xmalloc((o->n + 1) * sizeof *stack), depth = 0;
+    for (size_t i = 0; i < o->n; i++) {
+        while (depth && !probe_prefix_of(o, stack[depth - 1], i))
+            depth--;
+        o->shorter[i] = depth ? stack[depth - 1] : NONE;
+        stack[depth++] = i;
+    }
+    free(stack);
+}
+
 /* Sorts the probes, keeps each once and indexes them by prefix. */
 static vcd_overlap *overlap_index(const vcd_buf *keys, const size_t *lens, size_t n)
 {
@@ -232,6 +262,7 @@ static vcd_overlap *overlap_index(const vcd_buf *keys, const size_t *lens, size_
     }
     o->start[o->n] = off;
     free(refs);
+    link_shorter(o);
     return o;
 }
 
@@ -300,15 +331,33 @@ void vcd_overlap_free(vcd_overlap *o)
     free(o->bytes);
     free(o->start);
     free(o->prefix);
+    free(o->shorter);
     free(o);
 }
 
-/* Does a probe start at p (rest bytes left, at least 8)? Binary search for
- * the first probe with p's 8-byte prefix, then compare those that share it. */
-static int probe_at(const vcd_overlap *o, const char *p, size_t rest)
+/* Compares probe i with the text t (tn bytes) as strings; *lcp gets their
+ * common prefix length. */
+static int probe_cmp_text(const vcd_overlap *o, size_t i, const char *t, size_t tn, size_t *lcp)
 {
-    uint64_t key = prefix8(p);
-    size_t lo = 0, hi = o->n;
+    const char *p = o->bytes + o->start[i];
+    size_t pn = probe_len(o, i), m = pn < tn ? pn : tn, k = 0;
+    while (k < m && p[k] == t[k])
+        k++;
+    *lcp = k;
+    if (k < m) return (unsigned char)p[k] < (unsigned char)t[k] ? -1 : 1;
+    return (pn > tn) - (pn < tn);
+}
+
+/* Does a probe start at t (tn bytes left, at least 12)? The probes that are
+ * prefixes of t sort at or before it and are prefixes of the last probe q
+ * that does, so: binary search for q among the probes with t's 8-byte
+ * prefix, then down q's chain of shorter probes to one within the common
+ * prefix of q and t. Bounded work per position, however alike the probes. */
+static int probe_at(const vcd_overlap *o, const char *t, size_t tn)
+{
+    if (tn > PROBE_MAX_BYTES) tn = PROBE_MAX_BYTES;
+    uint64_t key = prefix8(t);
+    size_t lo = 0, hi = o->n, lcp;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (o->prefix[mid] < key)
@@ -316,11 +365,21 @@ static int probe_at(const vcd_overlap *o, const char *p, size_t rest)
         else
             hi = mid;
     }
-    for (size_t i = lo; i < o->n && o->prefix[i] == key; i++) {
-        size_t len = o->start[i + 1] - o->start[i];
-        if (len <= rest && memcmp(o->bytes + o->start[i], p, len) == 0) return 1;
+    size_t first = lo;
+    hi = o->n;
+    while (lo < hi) { /* the first probe with this prefix sorting after t */
+        size_t mid = lo + (hi - lo) / 2;
+        if (o->prefix[mid] == key && probe_cmp_text(o, mid, t, tn, &lcp) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    return 0;
+    if (lo == first) return 0;
+    size_t q = lo - 1;
+    probe_cmp_text(o, q, t, tn, &lcp);
+    while (q != NONE && probe_len(o, q) > lcp)
+        q = o->shorter[q];
+    return q != NONE;
 }
 
 int vcd_overlap_test(const vcd_overlap *o, const char *text, size_t n, vcd_buf *scratch)

@@ -94,6 +94,27 @@ static void test_probes(void)
     vcd_overlap_free(NULL);
 }
 
+/* A probe that is a prefix of another: the search finds the longest probe
+ * sorting before the text and walks down to the shorter one. */
+static void test_nested_probes(void)
+{
+    static const char nested[] = "abcdefghijkl\tO\n\nabcdefghijklmnop\tO\n\nabcdefghijklmnoq\tO\n";
+    vcd_conll c;
+    CHECK(vcd_conll_parse("nested.conll", (const unsigned char *)nested, sizeof nested - 1, &c) ==
+          VCD_OK);
+    vcd_overlap *o = NULL;
+    CHECK(vcd_overlap_build(&c, "nested.conll", &o) == VCD_OK);
+    vcd_conll_free(&c);
+    if (!o) return;
+    CHECK(vcd_overlap_probe_count(o) == 3);
+    CHECK(found(o, "xx abcdefghijklmz")); /* after both longer ones: the 12 matches */
+    CHECK(found(o, "abcdefghijklmnoq"));
+    CHECK(found(o, "abcdefghijklmnopq"));
+    CHECK(!found(o, "abcdefghijkm"));         /* sorts after all three, matches none */
+    CHECK(!found(o, "abcdefghijk abcdefgh")); /* "abcdefghijkabcdefgh" holds none */
+    vcd_overlap_free(o);
+}
+
 static void test_no_probe(void)
 {
     static const char small[] = "Short\tO\none\tO\n\n";
@@ -132,6 +153,7 @@ int main(void)
 {
     test_normalize();
     test_probes();
+    test_nested_probes();
     test_no_probe();
     test_filter_lines();
     return test_finish();
