@@ -5,8 +5,8 @@
 #
 #   1. a gold-only model on WNUT 2017 train (dev picks the epoch)
 #   2. the 58,357 raw YouTube comments minus those that share a text with
-#      WNUT dev (most dev texts come from them; matched on lower-cased
-#      letters and digits with Debian's python3, this step only)
+#      WNUT dev (most dev texts come from them; `drop-overlap`: matched on
+#      lower-cased letters and digits, the first 40 of each dev text)
 #   3. `cluster` those comments with the gold-only model, then `silver`:
 #      the state's entity aliases + data/gazetteer.tsv -> BIO labels, leaving
 #      out names WNUT train mostly leaves untagged
@@ -60,25 +60,7 @@ mkdir -p "$work"
 $bin train-ner --train "$W/train.conll" --dev "$W/dev.conll" --out "$work/gold" $OPTS \
   --seed "$SEED" --epochs "$GOLD_EPOCHS" --quiet
 
-/usr/bin/python3 - "$W/dev.conll" "$comments" "$work/comments.txt" <<'PY'
-import re, sys
-dev, src, dst = sys.argv[1:4]
-norm = lambda s: re.sub(r'[\W_]+', '', s.lower())
-keys, cur = [], []
-for line in open(dev, encoding='utf-8'):
-    w = line.rstrip('\n').split('\t')[0]
-    if w.strip(): cur.append(w)
-    elif cur: keys.append(norm(''.join(cur))); cur = []
-if cur: keys.append(norm(''.join(cur)))
-probes = [k[:40] for k in keys if len(k) >= 12]
-kept = dropped = 0
-with open(dst, 'w', encoding='utf-8') as f:
-    for line in open(src, encoding='utf-8', errors='replace'):
-        n = norm(line)
-        if any(p in n for p in probes): dropped += 1; continue
-        f.write(line); kept += 1
-print(f"train_default_model: {kept} comments kept, {dropped} share a text with dev", file=sys.stderr)
-PY
+$bin drop-overlap --conll "$W/dev.conll" --input "$comments" --out "$work/comments.txt"
 
 VCDISCOVER_NER_MODEL=$work/gold $bin cluster --input "$work/comments.txt" --format txt \
   --out "$work/state" --quiet

@@ -212,6 +212,24 @@ expect 2 "eval match bad cluster option" '--algo: expected hdbscan or kmeans, go
 expect 2 "eval match without gold" 'eval match: --gold is required' -- "$BIN" eval match --input "$T/em.txt"
 expect 2 "eval match unusable gold" '[^ ]*/badgold\.jsonl: no usable gold mention' -- "$BIN" eval match --gold "$T/badgold.jsonl" --input "$T/em.txt" --format txt "${V[@]}"
 expect 0 "eval match help" '^  --holdout-frac X  ' -- "$BIN" eval match --help
+# drop-overlap: comments that share a text with a CoNLL file (letters and
+# digits, lower case); lines end at LF, CR LF or CR, invalid UTF-8 becomes U+FFFD
+printf 'Hello\tO\n,\tO\nWorld\tB-x\nx1\tO\n\nshort\tO\n\nÇa\tO\nva\tO\ntrès\tO\nbien\tO\n' >"$T/do.conll"
+printf 'keep me\r\nI said: HELLO WORLD_X1 !\rca va tres bien\nÇA VA TRÈS BIEN\nbad \xff\xe2\x82 byte\nshort and sweet? no: hello world x\nlast' >"$T/do.txt"
+printf 'keep me\nca va tres bien\nbad \xef\xbf\xbd\xef\xbf\xbd byte\nshort and sweet? no: hello world x\nlast' >"$T/do.want"
+expect 0 "drop-overlap" '^drop-overlap: 5 comments kept, 2 share a text with [^ ]*/do\.conll$' -- "$BIN" drop-overlap --conll "$T/do.conll" --input "$T/do.txt" --out "$T/do.out" --json
+cmp -s "$T/do.out" "$T/do.want" && ok || bad "drop-overlap kept: $(od -c "$T/do.out" | head -5)"
+grep -qx '{"schema":"vcdiscover.drop-overlap/1","probes":2,"kept":5,"dropped":2,"invalid_lines":1}' "$T/stdout" && ok || bad "drop-overlap --json: $(cat "$T/stdout")"
+expect 2 "drop-overlap without --conll" 'drop-overlap: --conll, --input and --out are required' -- "$BIN" drop-overlap --input "$T/do.txt" --out "$T/do2.out"
+expect 2 "drop-overlap missing CoNLL" '[^ ]*/nope\.conll: cannot open' -- "$BIN" drop-overlap --conll "$T/nope.conll" --input "$T/do.txt" --out "$T/do2.out"
+expect 2 "drop-overlap missing input" '[^ ]*/nope\.txt: cannot open' -- "$BIN" drop-overlap --conll "$T/do.conll" --input "$T/nope.txt" --out "$T/do2.out"
+printf 'Hello\tO\nw\xffrld\tO\n' >"$T/dobad.conll"
+expect 2 "drop-overlap invalid CoNLL" '[^ ]*/dobad\.conll:2: invalid UTF-8 or NUL byte' -- "$BIN" drop-overlap --conll "$T/dobad.conll" --input "$T/do.txt" --out "$T/do2.out"
+printf 'short\tO\n\n' >"$T/doshort.conll"
+expect 2 "drop-overlap CoNLL without a probe" '[^ ]*/doshort\.conll: no sentence has 12 or more letters and digits to match' -- "$BIN" drop-overlap --conll "$T/doshort.conll" --input "$T/do.txt" --out "$T/do2.out"
+{ printf 'Hello\tO\n'; head -c 1048577 /dev/zero | tr '\0' 'x'; printf '\tO\n'; } >"$T/dobig.conll"
+expect 2 "drop-overlap CoNLL with a 1 MB line" '[^ ]*/dobig\.conll:2: line of 1048579 bytes \(more than 1048576\): not CoNLL' -- "$BIN" drop-overlap --conll "$T/dobig.conll" --input "$T/do.txt" --out "$T/do2.out"
+[ ! -e "$T/do2.out" ] && ok || bad "a failed drop-overlap left its output"
 SHARED=${VCD_SHARED:-$(dirname "$0")/../../../shared}
 # The default CNN-CRF tagger: training, tagging, silver labels, fallback.
 printf 'Alice\tB-person\nlives\tO\nin\tO\nParis\tB-location\n\nBob\tB-person\nworks\tO\nat\tO\nGoogle\tB-corporation\n\nthe\tO\nNew\tB-location\nYork\tI-location\nshow\tO\n\n' >"$T/tiny.conll"

@@ -81,6 +81,11 @@ check "$T/linker.json" vcdiscover.linker/1 pair.bias query.bias fit.pairs
 run "$BIN" kb lookup "Paris" --json && ok || bad "kb lookup --json: $(cat "$T/stderr")"
 check "$T/stdout" vcdiscover.kb_lookup/1 query=Paris
 
+printf 'Hello\tO\nworld\tO\nagain\tO\n' >"$T/do.conll"
+printf 'hello world again\nkeep\n' >"$T/do.txt"
+run "$BIN" drop-overlap --conll "$T/do.conll" --input "$T/do.txt" --out "$T/do.out" --json && ok || bad "drop-overlap --json: $(cat "$T/stderr")"
+check "$T/stdout" vcdiscover.drop-overlap/1 probes=1 kept=1 dropped=1
+
 # docs/JSON.md documents every schema the code writes or reads
 schemas=$(grep -rhoE 'vcdiscover\.[a-z_-]+/[0-9]+' "$SRC/src" "$SRC/include" | sort -u)
 [ -n "$schemas" ] && ok || bad "no schema names found in the sources"
