@@ -214,7 +214,8 @@ static void test_crf_partial(void)
     CHECK(de[0] == 0 && de[PN * PL - 1] == 0);
 }
 
-/* Lower-case common verbs leave span ends; capitalised ones and inner ones stay. */
+/* Lower-case common verbs leave span ends; capitalised ones and inner ones
+ * stay. A span of titles only is dropped. */
 static void test_trim_verbs(void)
 {
     ner_config c = {0};
@@ -235,6 +236,20 @@ static void test_trim_verbs(void)
     CHECK(memcmp(labels, want, sizeof want) == 0);
     for (int i = 0; i < 14; i++)
         CHECK_MSG(labels[i] == want[i], "word %d (%s): %d, want %d", i, w[i], labels[i], want[i]);
+    /* a span that is only a title names nobody: "Mr ." and "MRS." go, "Mr
+     * Bean" and "Drake" stay, and so does "Dr" of a longer title word */
+    const char *t[] = {"Mr", ".", "said", "MRS.", "Mr", "Bean", "Drake", "Dre"};
+    size_t tl[8];
+    for (int i = 0; i < 8; i++)
+        tl[i] = strlen(t[i]);
+    vcd_word_seq ts = {t, tl, 8};
+    int32_t tlab[8] = {3, 4, 0, 3, 3, 4, 3, 3};
+    int32_t twant[8] = {0, 0, 0, 0, 3, 4, 3, 3};
+    size_t tstarts[2] = {0, 8};
+    ner_trim_verbs(&c, &ts, 1, tstarts, tlab);
+    for (int i = 0; i < 8; i++)
+        CHECK_MSG(tlab[i] == twant[i], "title word %d (%s): %d, want %d", i, t[i], tlab[i],
+                  twant[i]);
     ner_config_free(&c);
 }
 

@@ -1,7 +1,9 @@
 /* Repair after decoding: a lower-case common verb at either end of a tagged
  * span leaves the span ("skip Tesla" -> "Tesla"), and a span that is only
- * such a verb is dropped; so is a span the model is unsure of, when the
- * model has a confidence floor. */
+ * such a verb is dropped; so is a span that is only a title ("Mr.": it
+ * names nobody until a name follows, and annotators tag "Mr Bean" whole),
+ * and a span the model is unsure of, when the model has a confidence
+ * floor. */
 #include "ner_internal.h"
 #include "ner_verbs.h"
 
@@ -13,7 +15,7 @@ typedef struct {
     size_t n;
 } word_ref;
 
-static int cmp_verb(const void *key, const void *elem)
+static int cmp_word(const void *key, const void *elem)
 {
     const word_ref *w = key;
     const char *v = *(const char *const *)elem;
@@ -26,7 +28,32 @@ static int is_common_verb(const vcd_word_seq *s, size_t i)
 {
     word_ref w = {s->words[i], s->lens[i]};
     return bsearch(&w, ner_common_verbs, sizeof ner_common_verbs / sizeof *ner_common_verbs,
-                   sizeof *ner_common_verbs, cmp_verb) != NULL;
+                   sizeof *ner_common_verbs, cmp_word) != NULL;
+}
+
+/* Titles, lower-cased, sorted for bsearch. */
+static const char *const titles[] = {"dr", "miss", "mister", "mr", "mrs", "ms", "sir"};
+
+static int is_title_or_period(const vcd_word_seq *s, size_t i)
+{
+    char low[8];
+    size_t n = s->lens[i];
+    if (n && s->words[i][n - 1] == '.') n--; /* "Mr." as one word, or a lone "." */
+    if (n == 0) return 1;
+    if (n >= sizeof low) return 0;
+    for (size_t k = 0; k < n; k++) {
+        char ch = s->words[i][k];
+        low[k] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+    }
+    word_ref w = {low, n};
+    return bsearch(&w, titles, sizeof titles / sizeof *titles, sizeof *titles, cmp_word) != NULL;
+}
+
+static int only_titles(const vcd_word_seq *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++)
+        if (!is_title_or_period(s, i)) return 0;
+    return 1;
 }
 
 /* labels: the decoder's BIO-valid tags of one sentence. */
@@ -48,6 +75,9 @@ static void trim_sentence(const ner_config *c, const vcd_word_seq *s, int32_t *l
             labels[from++] = 0;
         while (to > from && is_common_verb(s, to - 1))
             labels[--to] = 0;
+        if (from < to && only_titles(s, from, to))
+            while (from < to)
+                labels[from++] = 0;
         if (from < to) labels[from] = begin;
         a = b;
     }
