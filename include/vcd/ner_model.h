@@ -58,11 +58,6 @@ typedef struct {
     const char *const *extra_train; /* more CoNLL files (e.g. silver labels) */
     size_t n_extra_train;
     size_t silver_per_epoch; /* extra sentences drawn afresh each epoch; 0: all of them */
-    /* Silver labels as partial ones: a silver "O" word may be O, a product
-     * or a creative work (the tagger behind the silver names rarely finds
-     * those types, so their absence there is no evidence), its named spans
-     * stay as labelled. */
-    int silver_open;
     const char *vectors_path;
     /* A .vcdkb whose names become input flags, one B/I pair per source
      * (city, country, demonym, company, ticker, place code, given name);

@@ -36,7 +36,6 @@ enum {
     T_LOWER,
     T_MEMBERS,
     T_SILVER_PER_EPOCH,
-    T_SILVER_OPEN,
     T_DEV2,
     T_DEV2_MAP,
     T_PARTIAL,
@@ -94,9 +93,6 @@ static cli_option train_options[T_COUNT] = {
     [T_SILVER_PER_EPOCH] = {"silver-per-epoch", 1,
                             "CNN-CRF: each epoch trains on all gold sentences and this many "
                             "silver ones, drawn afresh (default: all silver)"},
-    [T_SILVER_OPEN] = {"silver-open", 0,
-                       "CNN-CRF: a silver O word may be O, a product or a creative work "
-                       "(partial labels), its named spans stay as labelled"},
     [T_DEV2] = {"dev2", 1,
                 "CNN-CRF: a second dev set (another domain, CoNLL): epochs and the O offset are "
                 "chosen by the mean of both dev F1s"},
@@ -296,7 +292,6 @@ static int train_default(int argc, char **argv)
     o.kb_path = train_options[T_KB].value;
     o.case_text_path = train_options[T_CASE_PRIOR].value;
     o.tune_span_floor = train_options[T_SPAN_FLOOR].value != NULL;
-    o.silver_open = train_options[T_SILVER_OPEN].value != NULL;
     o.f16 = train_options[T_F16].value != NULL;
     o.quiet = train_options[T_QUIET].value != NULL;
     o.vectors_path = train_options[T_VECTORS].value ? train_options[T_VECTORS].value
@@ -308,9 +303,8 @@ static int train_default(int argc, char **argv)
     }
     if (!o.train_path || !o.out_dir)
         return cli_error(EXIT_USAGE, "train-ner: --train and --out are required");
-    if ((o.silver_per_epoch || o.silver_open) && !extra)
-        return cli_error(EXIT_USAGE,
-                         "train-ner: --silver-per-epoch and --silver-open need --silver");
+    if (o.silver_per_epoch && !extra)
+        return cli_error(EXIT_USAGE, "train-ner: --silver-per-epoch needs --silver");
     if ((o.partial_per_epoch || train_options[T_PARTIAL_SCHEME].value) && !o.partial_path)
         return cli_error(EXIT_USAGE,
                          "train-ner: --partial-per-epoch and --partial-scheme need --partial");
@@ -377,11 +371,10 @@ int cmd_train_ner(int argc, char **argv)
     if (rc) return rc;
     static const int bert_only[] = {T_INIT_RANDOM, T_WARMUP, T_SCHEDULE, T_CLIP, T_MAX_SEQ};
     static const int cnn_only[] = {
-        T_VECTORS,    T_CHAR_BUCKETS, T_CHAR_DIM,   T_HIDDEN,         T_DROPOUT,
-        T_EMA,        T_LSTM,         T_LOWER,      T_MEMBERS,        T_SILVER_PER_EPOCH,
-        T_DEV2,       T_DEV2_MAP,     T_PARTIAL,    T_PARTIAL_SCHEME, T_PARTIAL_PER_EPOCH,
-        T_NOTE,       T_KB,           T_SPAN_FLOOR, T_CASE_PRIOR,     T_SILVER_CASE_FLOOR,
-        T_SILVER_OPEN};
+        T_VECTORS, T_CHAR_BUCKETS, T_CHAR_DIM,   T_HIDDEN,         T_DROPOUT,
+        T_EMA,     T_LSTM,         T_LOWER,      T_MEMBERS,        T_SILVER_PER_EPOCH,
+        T_DEV2,    T_DEV2_MAP,     T_PARTIAL,    T_PARTIAL_SCHEME, T_PARTIAL_PER_EPOCH,
+        T_NOTE,    T_KB,           T_SPAN_FLOOR, T_CASE_PRIOR,     T_SILVER_CASE_FLOOR};
     if (!train_options[T_MODEL].value) {
         rc = reject_options(bert_only, sizeof bert_only / sizeof *bert_only,
                             "needs --model (it is a BERT fine-tuning option)");

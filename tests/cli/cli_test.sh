@@ -287,7 +287,7 @@ if [ -f "$VEC" ]; then
   expect 0 "train-ner --silver-per-epoch" -- "$BIN" train-ner --train "$T/tiny6.conll" --silver "$T/silver.conll" \
     --out "$T/cnnsp" --epochs 2 --batch 8 --hidden 16 --char-buckets 1024 --char-dim 8 --silver-per-epoch 5
   grep -q '"silver_per_epoch":[[:space:]]*5' "$T/cnnsp/train_log.json" && ok || bad "silver_per_epoch not logged"
-  expect 2 "--silver-per-epoch without --silver" 'train-ner: --silver-per-epoch and --silver-open need --silver' -- "$BIN" train-ner --train "$T/tiny6.conll" --out "$T/cx" \
+  expect 2 "--silver-per-epoch without --silver" 'train-ner: --silver-per-epoch needs --silver' -- "$BIN" train-ner --train "$T/tiny6.conll" --out "$T/cx" \
     --silver-per-epoch 5
   # partial labels (BTC scheme) and a second dev set in WNUT 2016 types
   printf 'Carl\tB-PER\nvisits\tO\nAmazon\tB-ORG\nin\tO\nRome\tB-LOC\n\n' >"$T/btc.conll"

@@ -241,34 +241,17 @@ int ner_partial_scheme_known(const char *scheme)
  * ORG as covering WNUT's groups too (bands, teams and parties are
  * organisations), so a BTC "O" word is not a group. Every set keeps a
  * BIO-valid path (O outside chunks, B- then I- of one type inside). */
-static const char *const unlabelled_types[] = {"product", "creative-work", "group"};
-
-/* The tags of a word outside every annotated chunk: O or B-/I- of the
- * first n_open unlabelled types. */
-static uint64_t outside_bits(const ner_config *c, size_t n_open)
-{
-    return 1 | type_bits(c, unlabelled_types, n_open, 1) |
-           type_bits(c, unlabelled_types, n_open, 2);
-}
-
-/* Silver sentences under silver_open: a labelled word keeps its tag, an O
- * word may also be a product or creative work. */
-static void silver_masks(const ner_set *d, const ner_config *c, const int32_t *gold,
-                         uint64_t *allowed)
-{
-    uint64_t outside = outside_bits(c, 2);
-    for (size_t w = d->row[d->n_first]; w < d->row[d->n_labelled]; w++)
-        allowed[w] = gold[w] ? (uint64_t)1 << gold[w] : outside;
-}
-
 static vcd_status partial_masks(const ner_set *d, const ner_config *c, const char *scheme,
                                 const char *name, uint64_t *allowed)
 {
+    static const char *const unlabelled[] = {"product", "creative-work", "group"};
     if (!ner_partial_scheme_known(scheme))
         return vcd_fail(VCD_EINPUT,
                         "train-ner: unknown partial-label scheme '%s' (expected btc or btc-org)",
                         scheme ? scheme : "");
-    uint64_t outside = outside_bits(c, strcmp(scheme, "btc") == 0 ? 3 : 2);
+    size_t n_open = strcmp(scheme, "btc") == 0 ? 3 : 2;
+    uint64_t outside =
+        1 | type_bits(c, unlabelled, n_open, 1) | type_bits(c, unlabelled, n_open, 2);
     for (size_t s = d->n_labelled; s < d->n; s++) {
         uint64_t *a = allowed + d->row[s];
         for (size_t w = 0; w < d->seqs[s].n; w++)
@@ -569,8 +552,7 @@ static size_t gather_batch(trainer *t, const size_t *idx, size_t n)
                len * NER_MAX_NGRAMS * sizeof(uint32_t));
         memcpy(t->batch_f.n_ngrams + dst, t->train_f.n_ngrams + src, len);
         memcpy(t->batch_gold + dst, t->gold + src, len * sizeof *t->gold);
-        t->batch_partial[k] =
-            idx[k] >= d->n_labelled || (t->o->silver_open && idx[k] >= d->n_first);
+        t->batch_partial[k] = idx[k] >= d->n_labelled;
         if (t->batch_partial[k])
             memcpy(t->batch_allowed + dst, t->allowed + src, len * sizeof *t->allowed);
         if (t->o->lowercase > 0 && vcd_rng_uniform(&t->rng) < (double)t->o->lowercase)
@@ -774,7 +756,6 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
         data_version(data, i == 0 ? "silver" : "extra", o->extra_train[i]);
     data_version(data, "partial", o->partial_path);
     if (o->dev2_scheme) cJSON_AddStringToObject(j, "dev2_scheme", o->dev2_scheme);
-    if (o->silver_open) cJSON_AddStringToObject(j, "silver_open", "product creative-work");
     if (o->dev2_path) cJSON_AddStringToObject(j, "selection", "mean of dev and dev2 F1");
     if (o->partial_path) {
         cJSON_AddStringToObject(j, "partial_scheme", o->partial_scheme);
@@ -938,7 +919,6 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
     if (o->partial_path &&
         (rc = partial_masks(&t->train, c, o->partial_scheme, o->partial_path, t->allowed)))
         return rc;
-    if (o->silver_open) silver_masks(&t->train, c, t->gold, t->allowed);
     t->batch_partial = vcd_xcalloc(o->batch + 1, 1);
     features_for_set(t->m, &t->train, 1, &t->train_f);
     if (o->dev_path) {
