@@ -3,6 +3,7 @@
  * former Python step wrote; where utf8proc's Unicode tables (15.0) are newer
  * than Python's (14.0), a code point new in 15.0 counts as a letter here. */
 #include "vcd/overlap.h"
+#include "vcd/text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -53,45 +54,6 @@ static size_t utf8_step(const unsigned char *s, size_t n, int32_t *cp)
     return i;
 }
 
-static int is_alnum(int32_t cp)
-{
-    switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-/* Unicode's Case_Ignorable: Mn, Me, Cf, Lm, Sk and the Word_Break classes
- * MidLetter, MidNumLet and Single_Quote. Only a capital sigma's context asks. */
-static int is_case_ignorable(int32_t cp)
-{
-    switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_ME:
-    case UTF8PROC_CATEGORY_CF:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_SK:
-        return 1;
-    default:
-        break;
-    }
-    static const int32_t mid[] = {0x27,   0x2E,   0x3A,   0xB7,   0x387,  0x55F,
-                                  0x5F4,  0x2018, 0x2019, 0x2024, 0x2027, 0xFE13,
-                                  0xFE52, 0xFE55, 0xFF07, 0xFF0E, 0xFF1A};
-    for (size_t i = 0; i < sizeof mid / sizeof *mid; i++)
-        if (mid[i] == cp) return 1;
-    return 0;
-}
-
 /* Unicode's Cased: upper, lower or title case letters and the few other code
  * points with a case mapping or the Other_Lowercase / Other_Uppercase
  * property (modifier letters such as U+02B0, circled letters). */
@@ -124,7 +86,7 @@ static int32_t lower_sigma(const unsigned char *s, size_t n, size_t after, int p
         int32_t cp;
         pos += utf8_step(s + pos, n - pos, &cp);
         if (cp < 0) return 0x3C2; /* U+FFFD: neither cased nor case-ignorable */
-        if (!is_case_ignorable(cp)) return is_cased(cp) ? 0x3C3 : 0x3C2;
+        if (!vcd_is_case_ignorable(cp)) return is_cased(cp) ? 0x3C3 : 0x3C2;
     }
     return 0x3C2;
 }
@@ -143,8 +105,8 @@ size_t vcd_overlap_normalize(const char *text, size_t n, vcd_buf *out)
         /* U+0130 lowers to "i" + U+0307, a mark dropped below: utf8proc's
          * simple mapping to "i" is the same text. */
         int32_t low = cp == 0x3A3 ? lower_sigma(s, n, pos, prev_cased) : utf8proc_tolower(cp);
-        if (!is_case_ignorable(cp)) prev_cased = is_cased(cp);
-        if (!is_alnum(low)) continue;
+        if (!vcd_is_case_ignorable(cp)) prev_cased = is_cased(cp);
+        if (!vcd_is_letter_or_number(low)) continue;
         utf8proc_uint8_t enc[4];
         vcd_buf_append(out, enc, (size_t)utf8proc_encode_char(low, enc));
         cps++;

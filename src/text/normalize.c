@@ -126,3 +126,26 @@ int vcd_is_letter_or_number(int32_t cp)
         return 0;
     }
 }
+
+/* Unicode's Case_Ignorable: Mn, Me, Cf, Lm, Sk and the Word_Break classes
+ * MidLetter, MidNumLet and Single_Quote. Python's str.lower()
+ * asks it of a capital sigma's neighbours (final sigma). */
+int vcd_is_case_ignorable(int32_t cp)
+{
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_CF:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_SK:
+        return 1;
+    default:
+        break;
+    }
+    static const int32_t mid[] = {0x27,   0x2E,   0x3A,   0xB7,   0x387,  0x55F,
+                                  0x5F4,  0x2018, 0x2019, 0x2024, 0x2027, 0xFE13,
+                                  0xFE52, 0xFE55, 0xFF07, 0xFF0E, 0xFF1A};
+    for (size_t i = 0; i < sizeof mid / sizeof *mid; i++)
+        if (mid[i] == cp) return 1;
+    return 0;
+}

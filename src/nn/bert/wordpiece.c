@@ -9,6 +9,7 @@
  *              word with no cover or longer than max_chars_per_word.
  * Each stage keeps, for every code point, the index of the input code point
  * it came from, so offsets survive insertions and expansions. */
+#include "vcd/text.h"
 #include "vcd/wordpiece.h"
 #include <stdlib.h>
 #include <string.h>
@@ -104,22 +105,6 @@ static int is_cased(uint32_t cp)
     return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL || c == UTF8PROC_CATEGORY_LT;
 }
 
-/* Unicode's Case_Ignorable, closely enough for the final-sigma context. */
-static int is_case_ignorable(uint32_t cp)
-{
-    switch (utf8proc_category((int32_t)cp)) {
-    case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_ME:
-    case UTF8PROC_CATEGORY_CF:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_SK:
-        return 1;
-    default:
-        return cp == '\'' || cp == '.' || cp == ':' || cp == 0xB7 || cp == 0x2018 || cp == 0x2019 ||
-               cp == 0x2024 || cp == 0xFE52 || cp == 0xFF07 || cp == 0xFF0E;
-    }
-}
-
 /* Python's str.lower() turns a capital sigma into the final form when a
  * cased letter precedes it and none follows (case-ignorables skipped). */
 static int sigma_is_final(const uint32_t *cp, size_t n, size_t i)
@@ -128,13 +113,13 @@ static int sigma_is_final(const uint32_t *cp, size_t n, size_t i)
     int before = 0;
     while (j > 0) {
         j--;
-        if (is_case_ignorable(cp[j])) continue;
+        if (vcd_is_case_ignorable((int32_t)cp[j])) continue;
         before = is_cased(cp[j]);
         break;
     }
     if (!before) return 0;
     for (size_t k = i + 1; k < n; k++) {
-        if (is_case_ignorable(cp[k])) continue;
+        if (vcd_is_case_ignorable((int32_t)cp[k])) continue;
         return !is_cased(cp[k]);
     }
     return 1;
