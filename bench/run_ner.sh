@@ -27,6 +27,8 @@ model=data/models/default
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 docs=$(grep -c '' "$comments")
+# the OpenBLAS kernel set this machine runs (bench_hdbscan reports it)
+blas=$(build/bench/bench_hdbscan 2000 8 5 | grep -o '"openblas_core": "[^"]*"' | cut -d'"' -f4)
 
 best_wall=999999 best_rss=0
 for i in $(seq "$repeat"); do
@@ -51,7 +53,7 @@ fi
 
 {
   echo
-  echo "## $(date -u +%Y-%m-%d) default tagger on $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  echo "## $(date -u +%Y-%m-%d) default tagger on $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), OpenBLAS core $blas"
   echo
   echo "| measurement | value | target |"
   echo "| --- | --- | --- |"

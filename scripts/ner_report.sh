@@ -2,18 +2,15 @@
 # Writes reports/ner.md: the committed default tagger on both validation
 # sets (WNUT 2017 dev, YouTube; WNUT 2016 test, Twitter, types mapped) and on
 # WNUT 2016's 2015 dev tweets (used for nothing else), per type; the
-# ablation of the knowledge-base flags over three seeds (the final step with
-# and without --kb); the earlier ablations (BTC partial labels or not,
-# selection on dev alone or on the mean), included from
-# reports/ner_ablations_earlier.md as measured then; and the precision
-# measurement on the 58k real comments (scripts/ner_precision.sh); the error
-# analysis (reports/ner_error_analysis.md) and the capitalisation-prior
-# experiment (reports/ner_case_prior.md, from scripts/ner_variants.sh), both
-# included as measured then.
-# Needs ../shared and scripts/setup.sh. Every run is one final training step
-# of scripts/train_default_model.sh (its silver labels: run that first) and is
-# kept in build/ner-report/NAME, so a rerun only trains what is missing
-# (delete the folder to retrain).
+# precision measurement on the 58k real comments (scripts/ner_precision.sh)
+# against the model it replaced and over a range of confidence floors. The
+# ablations are training runs and are included as measured, each file naming
+# the script and commit that made it: reports/ner_variants.md
+# (scripts/ner_variants.sh: this model's configuration against its single
+# network, three seeds), reports/ner_kb_ablation.md (the KB flags, with
+# scripts/ner_cv.sh), reports/ner_ablations_earlier.md (BTC partial labels,
+# selection), reports/ner_error_analysis.md and reports/ner_case_prior.md.
+# Needs ../shared and scripts/setup.sh; tags, never trains (a few minutes).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -22,36 +19,14 @@ W16=../shared/data/wnut16
 BTC=../shared/data/btc/train.conll
 model=data/models/default
 bin=build/vcdiscover
-runs=build/ner-report
-silver=build/default-model/silver.conll
 [ -f "$W/dev.conll" ] && [ -f "$W16/test.conll" ] || { echo "ner_report: ../shared not found" >&2; exit 2; }
-[ -f "$silver" ] || { echo "ner_report: run scripts/train_default_model.sh first ($silver)" >&2; exit 2; }
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-mkdir -p "$runs"
-opts=$(scripts/train_default_model.sh --options)
-seeds="42 43 44"
 # the recorded command without its --note (the licences; data/models/default/README.md has them)
 cmd=$(grep -o '"command":[[:space:]]*"[^"]*"' "$model/train_log.json" | sed 's/.*"\(vcdiscover [^"]*\)"/\1/; s/ --note .*//')
-# the model this change replaced, for the precision comparison (skipped without git history)
-prev=${NER_REPORT_PREV:-7dc8a70}
-
-# run NAME SEED extra-args: one final training step, kept in $runs/NAME
-run() {
-  local name=$1 seed=$2
-  shift 2
-  [ -f "$runs/$name/train_log.json" ] && return 0
-  # shellcheck disable=SC2086
-  $bin train-ner --train "$W/train.conll" --dev "$W/dev.conll" --silver "$silver" $opts --seed "$seed" \
-    --out "$runs/$name" --quiet "$@" >/dev/null
-}
-dev2=(--dev2 "$W16/test.conll" --dev2-map wnut16)
-btcorg=(--partial "$BTC" --partial-scheme btc-org)
-kb=data/kb/default.vcdkb
-for s in $seeds; do
-  run "btcorg_s$s" "$s" "${dev2[@]}" "${btcorg[@]}"
-  run "btcorgkb_s$s" "$s" "${dev2[@]}" "${btcorg[@]}" --kb "$kb"
-done
+# the models this one replaced, for the precision comparison ("commit:what";
+# skipped without git history)
+prevs=${NER_REPORT_PREV:-"dc513a7:one network, silver labels before the evidence fix 7dc8a70:WNUT train + silver, selected on WNUT 2017 dev alone"}
 
 num() { grep -o "\"$1\":[[:space:]]*[0-9.]*" "$2" | head -1 | grep -o '[0-9.]*$' | xargs printf '%.2f'; }
 # tables NAME MODEL: eval tables of a model on the three sets into $out/NAME.{dev,w16,w15}
@@ -66,22 +41,9 @@ tables() {
 f1() { awk '$1 == "overall" {printf "%.2f", $4}' "$1"; }
 col() { awk -v t="$2" -v c="$3" '$1 == t {printf "%.2f", $c}' "$1"; }
 tables shipped "$model"
-for s in $seeds; do
-  tables "btcorg_s$s" "$runs/btcorg_s$s"
-  tables "btcorgkb_s$s" "$runs/btcorgkb_s$s"
-done
 $bin ner --tagger rules --input "$W/dev.conll" --out "$out/rules.pred"
 $bin eval ner --gold "$W/dev.conll" --pred "$out/rules.pred" >"$out/rules.dev"
 
-# mean and spread (min..max) of column values
-stats() { awk '{s += $1; if (NR == 1 || $1 < lo) lo = $1; if (NR == 1 || $1 > hi) hi = $1} END {printf "%.2f (%.2f..%.2f)", s / NR, lo, hi}'; }
-# per-epoch dev and dev2 F1 (no O offset) of a run: the epoch dev alone picks and the epoch the mean picks
-selection() {
-  paste <(grep -o '"dev_f1":[[:space:]]*[0-9.]*' "$1" | grep -o '[0-9.]*$') \
-    <(grep -o '"dev2_f1":[[:space:]]*[0-9.]*' "$1" | grep -o '[0-9.]*$') |
-    awk '{d[NR] = $1; t[NR] = $2; if (!a || $1 > d[a]) a = NR; if (!b || $1 + $2 > d[b] + t[b]) b = NR}
-      END {printf "| %d | %.2f | %.2f | %d | %.2f | %.2f |", a, d[a], t[a], b, d[b], t[b]}'
-}
 {
   echo "# Default tagger on two validation sets"
   echo
@@ -115,75 +77,13 @@ selection() {
   cat "$out/rules.dev"
   echo '```'
   echo
+  echo "## This model against its single network"
+  echo
+  grep -v -e '^<!--' -e '^     ' reports/ner_variants.md
+  echo
   echo "## Knowledge-base flags"
   echo
-  echo "The final training step of \`scripts/train_default_model.sh\` (\`$opts\`, WNUT 2017 train +"
-  echo "silver + BTC \`btc-org\` partial labels, selected on the mean of both dev sets) with and without"
-  echo "\`--kb $kb\`: input flags per KB source (GeoNames city, country, demonym, company name,"
-  echo "ticker symbol, place code, given name), a B and an I flag each, lit by the longest KB name of"
-  echo "that source starting at a word. They sit next to the gold-training-name gazetteer's flags, so the"
-  echo "network learns how far to trust each source. Mean (min..max) over seeds $seeds, both settings on"
-  echo "today's chain (same silver labels)."
-  echo
-  echo "| final step | WNUT 2017 dev | WNUT 2016 test | mean | WNUT 2016 dev2015 |"
-  echo "| --- | --- | --- | --- | --- |"
-  for v in btcorg btcorgkb; do
-    row="| no KB flags |"
-    [ $v = btcorgkb ] && row="| KB flags (\`--kb\`) |"
-    for set in dev w16 mean w15; do
-      for s in $seeds; do
-        if [ $set = mean ]; then
-          awk -v a="$(f1 "$out/${v}_s$s.dev")" -v b="$(f1 "$out/${v}_s$s.w16")" 'BEGIN {print (a + b) / 2}'
-        else f1 "$out/${v}_s$s.$set"; echo; fi
-      done | stats >"$out/cell"
-      row="$row $(cat "$out/cell") |"
-    done
-    echo "$row"
-  done
-  echo
-  # the paired difference of the mean F1, per seed
-  for s in $seeds; do
-    echo "$(f1 "$out/btcorg_s$s.dev") $(f1 "$out/btcorg_s$s.w16") $(f1 "$out/btcorgkb_s$s.dev") $(f1 "$out/btcorgkb_s$s.w16")"
-  done | awk '{d = ($3 + $4 - $1 - $2) / 2; s += d; txt = txt sprintf("%s%+.2f", NR > 1 ? ", " : "", d)}
-    END {printf "Mean F1 of both dev sets, KB flags minus none, per seed: %s; mean %+.2f.\n", txt, s / NR}'
-  echo
-  echo "### Per type, seed 42: without / with the KB flags"
-  echo
-  echo "| type | dev F1 | dev recall | WNUT 2016 F1 | WNUT 2016 recall |"
-  echo "| --- | --- | --- | --- | --- |"
-  two() { echo "$(col "$out/btcorg_s42.$1" "$2" "$3") / $(col "$out/btcorgkb_s42.$1" "$2" "$3")"; }
-  for ty in corporation creative-work group location person product overall; do
-    echo "| $ty | $(two dev $ty 4) | $(two dev $ty 3) | $(two w16 $ty 4) | $(two w16 $ty 3) |"
-  done
-  echo
-  echo "### Product and creative-work recall, per run"
-  echo
-  echo "| run | dev product | dev creative-work | WNUT 2016 product | WNUT 2016 creative-work |"
-  echo "| --- | --- | --- | --- | --- |"
-  for r in $(for s in $seeds; do echo "btcorg_s$s btcorgkb_s$s"; done); do
-    echo "| $r | $(col "$out/$r.dev" product 3) | $(col "$out/$r.dev" creative-work 3) | $(col "$out/$r.w16" product 3) | $(col "$out/$r.w16" creative-work 3) |"
-  done
-  echo
-  echo "### Selection"
-  echo
-  echo "Per-epoch F1s from each run's \`train_log.json\` (no \"O\" offset): the epoch dev alone picks and the"
-  echo "epoch the mean picks, with both F1s at each."
-  echo
-  echo "| run | dev picks epoch | dev F1 | WNUT 2016 F1 | mean picks epoch | dev F1 | WNUT 2016 F1 |"
-  echo "| --- | --- | --- | --- | --- | --- | --- |"
-  for r in $(for s in $seeds; do echo "btcorg_s$s btcorgkb_s$s"; done); do
-    echo "| $r $(selection "$runs/$r/train_log.json")"
-  done
-  echo
-  echo "### Cross-validation on WNUT 2017 train"
-  echo
-  echo "\`scripts/ner_cv.sh\`: WNUT 2017 train cut into 3 folds (sentence i in fold i mod 3); each fold held out"
-  echo "in turn, the final step trained on the other two (+ the same silver and BTC data, seed 42, selected on"
-  echo "both dev sets as always) with and without the KB flags, and scored on the held-out fold, which chose"
-  echo "nothing. Paired per fold. Caveat: the silver labels come from the chain's gold-only model, trained on"
-  echo "all of WNUT train, so a held-out fold's names can reach training through the silver comments."
-  echo
-  scripts/ner_cv.sh
+  grep -v -e '^<!--' -e '^     ' reports/ner_kb_ablation.md
   echo
   echo "## Earlier ablations of the final training step"
   echo
@@ -204,33 +104,17 @@ selection() {
   echo '```'
   scripts/ner_precision.sh
   echo '```'
-  others=()
-  if grep -q '"min_span_confidence"' "$model/config.json"; then
-    others+=(btcorgkb_s42:"the same weights without the confidence floor")
-  fi
-  if grep -q '"kb":' "$model/config.json"; then
-    others+=(btcorg_s42:"the same step without the KB flags or the floor: the model they replace")
-  else
-    others+=(btcorgkb_s42:"the same step with the KB flags, not shipped")
-  fi
-  for r in "${others[@]}"; do
+  while read -r prev what; do
+    git cat-file -e "$prev:data/models/default/model.safetensors" 2>/dev/null || continue
+    mkdir -p "$out/$prev"
+    for f in config.json model.safetensors gazetteer.tsv; do git show "$prev:data/models/default/$f" >"$out/$prev/$f"; done
     echo
-    echo "Run \`${r%%:*}\` (${r#*:}):"
+    echo "The model of commit $prev ($what), same trimming:"
     echo
     echo '```'
-    scripts/ner_precision.sh --model "$runs/${r%%:*}"
+    scripts/ner_precision.sh --model "$out/$prev"
     echo '```'
-  done
-  if git cat-file -e "$prev:data/models/default/model.safetensors" 2>/dev/null; then
-    mkdir -p "$out/prev"
-    for f in config.json model.safetensors gazetteer.tsv; do git show "$prev:data/models/default/$f" >"$out/prev/$f"; done
-    echo
-    echo "The model it replaced (commit $prev: WNUT train + silver, selected on WNUT 2017 dev alone), same trimming:"
-    echo
-    echo '```'
-    scripts/ner_precision.sh --model "$out/prev"
-    echo '```'
-  fi
+  done < <(echo "$prevs" | sed 's/ \([0-9a-f]\{7,\}\):/\n\1 /g; s/^\([0-9a-f]\{7,\}\):/\1 /')
   echo
   echo "### A confidence floor: precision against recall"
   echo

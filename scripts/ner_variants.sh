@@ -2,10 +2,9 @@
 # Variants of the shipped tagger's final training step (scripts/
 # train_default_model.sh: KB flags, span confidence floor, same silver
 # labels), trained per seed --
-#   base: as shipped
-#   open: + --silver-open (a silver O word may be O, a product or a creative
-#         work: partial labels, as BTC's O words already are)
-#   ens2: + --members 2 (two networks, seeds s and s + 1, averaged)
+#   base: one network (train_default_model.sh --options)
+#   ens2: + --members 2 (two networks, seeds s and s + 1, averaged): as
+#         shipped
 #   case: + --case-prior build/default-model/comments.txt (each word's share
 #         of capitalised mid-sentence sightings in the raw comments and the
 #         gold and BTC training text, two inputs per word)
@@ -23,7 +22,7 @@
 # chain's); each takes one final training step (~6-9 minutes here).
 # Usage: scripts/ner_variants.sh [SEED...]   (default 42 43 44; needs the
 #        chain's silver labels and comments: run scripts/train_default_model.sh)
-#        NER_VARIANTS="base open" picks variants (default: base open; the
+#        NER_VARIANTS="base ens2" picks variants (default: base ens2; the
 #        first is the one the last column subtracts).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -37,7 +36,7 @@ comments=build/default-model/comments.txt
 [ -f "$W/dev.conll" ] && [ -f "$W16/test.conll" ] || { echo "ner_variants: ../shared not found" >&2; exit 2; }
 [ -f "$silver" ] && [ -f "$comments" ] || { echo "ner_variants: run scripts/train_default_model.sh first" >&2; exit 2; }
 seeds=${*:-42 43 44}
-variants=${NER_VARIANTS:-base open}
+variants=${NER_VARIANTS:-base ens2}
 opts=$(scripts/train_default_model.sh --options)
 mkdir -p "$runs"
 out=$(mktemp -d)
@@ -73,7 +72,6 @@ for s in $seeds; do
   for v in $variants; do
     case $v in
       base) train "base_s$s" "$s" ;;
-      open) train "open_s$s" "$s" --silver-open ;;
       ens2) train "ens2_s$s" "$s" --members 2 ;;
       case) train "case_s$s" "$s" --case-prior "$comments" ;;
       filt) train "filt_s$s" "$s" --case-prior "$comments" --silver-case-floor 0.4 ;;

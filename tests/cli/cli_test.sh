@@ -356,15 +356,15 @@ if [ -f "$VEC" ]; then
       expect 0 "ner on WNUT dev with the default model" -- "$BIN" ner --input "$DEV" --out "$T/dev.pred"
       expect 0 "eval ner on WNUT dev" -- "$BIN" eval ner --gold "$DEV" --pred "$T/dev.pred" --json
       f1=$(grep -o '"f1":[0-9.]*' "$T/stdout" | head -1 | cut -d: -f2)
-      # measured 0.5704 (reports/ner.md); the threshold leaves a two-point margin
-      awk -v f="$f1" 'BEGIN {exit !(f >= 0.5504)}' && ok || bad "default model WNUT dev F1 $f1 < 0.5504"
+      # measured 0.5640 (reports/ner.md); the threshold leaves a two-point margin
+      awk -v f="$f1" 'BEGIN {exit !(f >= 0.5440)}' && ok || bad "default model WNUT dev F1 $f1 < 0.5440"
       W16=$SHARED/data/wnut16/test.conll
       if [ -f "$W16" ]; then
         expect 0 "ner on WNUT 2016 test with the default model" -- "$BIN" ner --input "$W16" --out "$T/w16.pred"
         expect 0 "eval ner on WNUT 2016 test, mapped" -- "$BIN" eval ner --gold "$W16" --gold-map wnut16 --pred "$T/w16.pred" --json
         f1=$(grep -o '"f1":[0-9.]*' "$T/stdout" | head -1 | cut -d: -f2)
-        # measured 0.5422 (reports/ner.md); a two-point margin
-        awk -v f="$f1" 'BEGIN {exit !(f >= 0.5222)}' && ok || bad "default model WNUT 2016 test F1 $f1 < 0.5222"
+        # measured 0.5564 (reports/ner.md); a two-point margin
+        awk -v f="$f1" 'BEGIN {exit !(f >= 0.5364)}' && ok || bad "default model WNUT 2016 test F1 $f1 < 0.5364"
       else
         echo "SKIP: default model WNUT 2016 F1 ($W16 not found)"
       fi
@@ -446,7 +446,7 @@ fi
 DEFAULT_MODEL=$(dirname "$0")/../../data/models/default
 if [ -f "$DEFAULT_MODEL/model.safetensors" ] && [ -f "$VEC" ]; then
   mkdir -p "$T/nancnn" && cp "$DEFAULT_MODEL"/* "$T/nancnn/" && poison "$T/nancnn/model.safetensors"
-  expect 2 "ner with NaN default-model weights" '[^ ]*/nancnn/model\.safetensors: tensor '"'"'crf\.end'"'"': element 11 is not finite \(NaN or i' -- "$BIN" ner --input "$T/tiny.conll" --model "$T/nancnn" --out "$T/nc.pred"
+  expect 2 "ner with NaN default-model weights" '[^ ]*/nancnn/model\.safetensors: tensor '"'"'(m[0-9]+\.)?crf\.end'"'"': element 11 is not finite \(NaN or i' -- "$BIN" ner --input "$T/tiny.conll" --model "$T/nancnn" --out "$T/nc.pred"
   grep -q "not finite" "$T/stderr" && ok || bad "NaN CNN-CRF weights not explained: $(cat "$T/stderr")"
 fi
 # 3. truncated, emptied or edited state files: one error naming the file
