@@ -16,7 +16,6 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 W=../shared/data/wnut17
 W16=../shared/data/wnut16
-BTC=../shared/data/btc/train.conll
 model=data/models/default
 bin=build/vcdiscover
 [ -f "$W/dev.conll" ] && [ -f "$W16/test.conll" ] || { echo "ner_report: ../shared not found" >&2; exit 2; }
@@ -28,7 +27,6 @@ cmd=$(grep -o '"command":[[:space:]]*"[^"]*"' "$model/train_log.json" | sed 's/.
 # skipped without git history)
 prevs=${NER_REPORT_PREV:-"dc513a7:one network, silver labels before the evidence fix 7dc8a70:WNUT train + silver, selected on WNUT 2017 dev alone"}
 
-num() { grep -o "\"$1\":[[:space:]]*[0-9.]*" "$2" | head -1 | grep -o '[0-9.]*$' | xargs printf '%.2f'; }
 # tables NAME MODEL: eval tables of a model on the three sets into $out/NAME.{dev,w16,w15}
 tables() {
   $bin ner --model "$2" --input "$W/dev.conll" --out "$out/$1.dev.pred"

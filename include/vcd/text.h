@@ -59,6 +59,8 @@ void vcd_match_key(const char *s, size_t n, vcd_buf *out);
 int vcd_is_letter_or_number(int32_t cp);
 /* Unicode's Case_Ignorable property (the final-sigma rule of lower-casing). */
 int vcd_is_case_ignorable(int32_t cp);
+/* Unicode's Cased property (the other half of the final-sigma rule). */
+int vcd_is_cased(int32_t cp);
 /* Splits CamelCase / digit boundaries of a hashtag body ("AppleVisionPro" ->
  * "Apple Vision Pro") into `out` (cleared first), words separated by spaces. */
 void vcd_split_camel(const char *s, size_t n, vcd_buf *out);

@@ -54,29 +54,6 @@ static size_t utf8_step(const unsigned char *s, size_t n, int32_t *cp)
     return i;
 }
 
-/* Unicode's Cased: upper, lower or title case letters and the few other code
- * points with a case mapping or the Other_Lowercase / Other_Uppercase
- * property (modifier letters such as U+02B0, circled letters). */
-static int is_cased(int32_t cp)
-{
-    utf8proc_category_t cat = utf8proc_category(cp);
-    if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LL || cat == UTF8PROC_CATEGORY_LT)
-        return 1;
-    if (utf8proc_tolower(cp) != cp || utf8proc_toupper(cp) != cp) return 1;
-    static const int32_t other[][2] = {
-        {0xAA, 0xAA},       {0xBA, 0xBA},       {0x2B0, 0x2B8},     {0x2C0, 0x2C1},
-        {0x2E0, 0x2E4},     {0x37A, 0x37A},     {0x10FC, 0x10FC},   {0x1D2C, 0x1D6A},
-        {0x1D78, 0x1D78},   {0x1D9B, 0x1DBF},   {0x2071, 0x2071},   {0x207F, 0x207F},
-        {0x2090, 0x209C},   {0x2160, 0x217F},   {0x24B6, 0x24E9},   {0x2C7C, 0x2C7D},
-        {0xA69C, 0xA69D},   {0xA770, 0xA770},   {0xA7F2, 0xA7F4},   {0xA7F8, 0xA7F9},
-        {0xAB5C, 0xAB5F},   {0xAB69, 0xAB69},   {0x10780, 0x10780}, {0x10783, 0x10785},
-        {0x10787, 0x107B0}, {0x107B2, 0x107BA}, {0x1E030, 0x1E06D}, {0x1F130, 0x1F149},
-        {0x1F150, 0x1F169}, {0x1F170, 0x1F189}};
-    for (size_t i = 0; i < sizeof other / sizeof *other; i++)
-        if (cp >= other[i][0] && cp <= other[i][1]) return 1;
-    return 0;
-}
-
 /* CPython's final-sigma rule: a capital sigma after a cased letter (case
  * ignorables skipped) and not before one lower-cases to U+03C2. */
 static int32_t lower_sigma(const unsigned char *s, size_t n, size_t after, int prev_cased)
@@ -86,7 +63,7 @@ static int32_t lower_sigma(const unsigned char *s, size_t n, size_t after, int p
         int32_t cp;
         pos += utf8_step(s + pos, n - pos, &cp);
         if (cp < 0) return 0x3C2; /* U+FFFD: neither cased nor case-ignorable */
-        if (!vcd_is_case_ignorable(cp)) return is_cased(cp) ? 0x3C3 : 0x3C2;
+        if (!vcd_is_case_ignorable(cp)) return vcd_is_cased(cp) ? 0x3C3 : 0x3C2;
     }
     return 0x3C2;
 }
@@ -105,7 +82,7 @@ size_t vcd_overlap_normalize(const char *text, size_t n, vcd_buf *out)
         /* U+0130 lowers to "i" + U+0307, a mark dropped below: utf8proc's
          * simple mapping to "i" is the same text. */
         int32_t low = cp == 0x3A3 ? lower_sigma(s, n, pos, prev_cased) : utf8proc_tolower(cp);
-        if (!vcd_is_case_ignorable(cp)) prev_cased = is_cased(cp);
+        if (!vcd_is_case_ignorable(cp)) prev_cased = vcd_is_cased(cp);
         if (!vcd_is_letter_or_number(low)) continue;
         utf8proc_uint8_t enc[4];
         vcd_buf_append(out, enc, (size_t)utf8proc_encode_char(low, enc));

@@ -99,12 +99,6 @@ static int is_cjk_ideograph(uint32_t cp)
            (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x2F800 && cp <= 0x2FA1F);
 }
 
-static int is_cased(uint32_t cp)
-{
-    utf8proc_category_t c = utf8proc_category((int32_t)cp);
-    return c == UTF8PROC_CATEGORY_LU || c == UTF8PROC_CATEGORY_LL || c == UTF8PROC_CATEGORY_LT;
-}
-
 /* Python's str.lower() turns a capital sigma into the final form when a
  * cased letter precedes it and none follows (case-ignorables skipped). */
 static int sigma_is_final(const uint32_t *cp, size_t n, size_t i)
@@ -114,13 +108,13 @@ static int sigma_is_final(const uint32_t *cp, size_t n, size_t i)
     while (j > 0) {
         j--;
         if (vcd_is_case_ignorable((int32_t)cp[j])) continue;
-        before = is_cased(cp[j]);
+        before = vcd_is_cased((int32_t)cp[j]);
         break;
     }
     if (!before) return 0;
     for (size_t k = i + 1; k < n; k++) {
         if (vcd_is_case_ignorable((int32_t)cp[k])) continue;
-        return !is_cased(cp[k]);
+        return !vcd_is_cased((int32_t)cp[k]);
     }
     return 1;
 }
