@@ -9,20 +9,24 @@
 # `common_verbs` below ("skip Tesla") on the bundled sample. Forms are
 # compared lower-cased (ASCII case folding, as awk does it).
 #
-# Usage: scripts/ner_precision.sh [--model DIR] [--top N]
+# Usage: scripts/ner_precision.sh [--model DIR] [--top N] [--labels DIR]
+#   --labels DIR: the labelled forms from DIR's dev_mentions.jsonl,
+#   dev_not_entities.tsv and dev_unclear.tsv instead (e.g. one fold of them,
+#   as scripts/ner_open_labels.sh makes)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 model=()
 top=15
+YE=../shared/data/youtube_entities
 while [ $# -gt 0 ]; do
   case $1 in
     --model) model=(--model "$2"); shift 2 ;;
     --top) top=$2; shift 2 ;;
+    --labels) YE=$2; shift 2 ;;
     *) echo "ner_precision: unknown option $1" >&2; exit 2 ;;
   esac
 done
-YE=../shared/data/youtube_entities
 comments=../shared/data/youtube/comments.txt
 bin=build/vcdiscover
 [ -f "$YE/dev_not_entities.tsv" ] && [ -f "$comments" ] || { echo "ner_precision: ../shared not found" >&2; exit 2; }

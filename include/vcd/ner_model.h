@@ -55,6 +55,11 @@ typedef struct {
      * never a group (BTC's ORG covers WNUT's groups). */
     const char *partial_path, *partial_scheme;
     size_t partial_per_epoch;       /* partial sentences drawn afresh each epoch; 0: all */
+    /* Open labels (CoNLL, e.g. from `vcdiscover label-mentions`): a chunk of
+     * one of the training types is a whole mention of it, a "not-entity"
+     * chunk is O, every other word may take any tag. Drawn with the partial
+     * sentences (partial_per_epoch counts both). NULL: none. */
+    const char *open_path;
     const char *const *extra_train; /* more CoNLL files (e.g. silver labels) */
     size_t n_extra_train;
     size_t silver_per_epoch; /* extra sentences drawn afresh each epoch; 0: all of them */
@@ -107,6 +112,7 @@ typedef struct {
     double best_f1_dev2, saved_f1_dev2; /* the same on dev2 (0 without it) */
     double *epoch_f1_dev2;              /* epochs_run entries with dev2, else NULL */
     size_t partial_sentences, partial_skipped; /* skipped: no allowed tag path */
+    size_t open_sentences;                     /* of the partial ones, from open_path */
     double o_penalty;                          /* chosen on dev (0 without dev data) */
     double min_span_conf;                      /* the floor chosen (tune_span_floor) */
     double f1_before_penalty;                  /* best epoch's dev F1 with no "O" offset */

@@ -64,6 +64,7 @@ int cli_cluster_options_parse(const char *command, int argc, char **argv, vcd_cl
 int cmd_cluster(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_silver(int argc, char **argv);
+int cmd_label_mentions(int argc, char **argv);
 int cmd_drop_overlap(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_vectors(int argc, char **argv);

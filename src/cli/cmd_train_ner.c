@@ -41,6 +41,7 @@ enum {
     T_PARTIAL,
     T_PARTIAL_SCHEME,
     T_PARTIAL_PER_EPOCH,
+    T_OPEN,
     T_NOTE,
     T_KB,
     T_SPAN_FLOOR,
@@ -107,7 +108,12 @@ static cli_option train_options[T_COUNT] = {
                           "ORG -> corporation or group, O -> O, product, creative-work or "
                           "group; default) | btc-org (the same, but O is never a group)"},
     [T_PARTIAL_PER_EPOCH] = {"partial-per-epoch", 1,
-                             "CNN-CRF: partial sentences per epoch, drawn afresh (default: all)"},
+                             "CNN-CRF: partial and open-labelled sentences per epoch, drawn "
+                             "afresh (default: all)"},
+    [T_OPEN] = {"open-labels", 1,
+                "CNN-CRF: labels that name some mentions only (CoNLL, e.g. from 'vcdiscover "
+                "label-mentions'): a chunk of a training type is that whole mention, a "
+                "not-entity chunk is O, any other word may take any tag"},
     [T_NOTE] = {"note", 1,
                 "CNN-CRF: text recorded in train_log.json (e.g. the training data's licences)"},
     [T_KB] = {"kb", 1,
@@ -256,9 +262,10 @@ static void print_default_report(const vcd_ner_train_options *o, const vcd_ner_t
     if (o->dev2_path)
         printf("dev2 F1 at that epoch and offset %.2f; as saved %.2f (selection: mean of both)\n",
                100 * r->best_f1_dev2, 100 * r->saved_f1_dev2);
-    if (o->partial_path)
-        printf("%zu partially labelled sentences (%zu skipped: no allowed tag path)\n",
-               r->partial_sentences, r->partial_skipped);
+    if (o->partial_path || o->open_path)
+        printf("%zu partially labelled sentences, %zu of them open-labelled (%zu skipped: no "
+               "allowed tag path)\n",
+               r->partial_sentences, r->open_sentences, r->partial_skipped);
     printf("wrote %s/{config.json,model.safetensors,gazetteer.tsv,train_log.json}\n", o->out_dir);
 }
 
@@ -285,6 +292,7 @@ static int train_default(int argc, char **argv)
     o.dev2_path = train_options[T_DEV2].value;
     o.dev2_scheme = train_options[T_DEV2_MAP].value;
     o.partial_path = train_options[T_PARTIAL].value;
+    o.open_path = train_options[T_OPEN].value;
     o.partial_scheme =
         train_options[T_PARTIAL_SCHEME].value ? train_options[T_PARTIAL_SCHEME].value : "btc";
     o.out_dir = train_options[T_OUT].value;
@@ -305,9 +313,11 @@ static int train_default(int argc, char **argv)
         return cli_error(EXIT_USAGE, "train-ner: --train and --out are required");
     if (o.silver_per_epoch && !extra)
         return cli_error(EXIT_USAGE, "train-ner: --silver-per-epoch needs --silver");
-    if ((o.partial_per_epoch || train_options[T_PARTIAL_SCHEME].value) && !o.partial_path)
+    if (train_options[T_PARTIAL_SCHEME].value && !o.partial_path)
+        return cli_error(EXIT_USAGE, "train-ner: --partial-scheme needs --partial");
+    if (o.partial_per_epoch && !o.partial_path && !o.open_path)
         return cli_error(EXIT_USAGE,
-                         "train-ner: --partial-per-epoch and --partial-scheme need --partial");
+                         "train-ner: --partial-per-epoch needs --partial or --open-labels");
     if ((o.dev2_path && !o.dev_path) || (o.dev2_scheme && !o.dev2_path))
         return cli_error(EXIT_USAGE, "train-ner: --dev2 needs --dev, --dev2-map needs --dev2");
     char *command = command_line(argc, argv);
@@ -374,7 +384,8 @@ int cmd_train_ner(int argc, char **argv)
         T_VECTORS, T_CHAR_BUCKETS, T_CHAR_DIM,   T_HIDDEN,         T_DROPOUT,
         T_EMA,     T_LSTM,         T_LOWER,      T_MEMBERS,        T_SILVER_PER_EPOCH,
         T_DEV2,    T_DEV2_MAP,     T_PARTIAL,    T_PARTIAL_SCHEME, T_PARTIAL_PER_EPOCH,
-        T_NOTE,    T_KB,           T_SPAN_FLOOR, T_CASE_PRIOR,     T_SILVER_CASE_FLOOR};
+        T_NOTE,    T_KB,           T_SPAN_FLOOR, T_CASE_PRIOR,     T_SILVER_CASE_FLOOR,
+        T_OPEN};
     if (!train_options[T_MODEL].value) {
         rc = reject_options(bert_only, sizeof bert_only / sizeof *bert_only,
                             "needs --model (it is a BERT fine-tuning option)");

@@ -23,6 +23,8 @@ static void usage(FILE *out)
           "  train-encoder    train the identity encoder for mention names on alias groups\n"
           "  pairs mine       alias groups for train-encoder from the comments themselves\n"
           "  silver           weak BIO labels for your comments from known names\n"
+          "  label-mentions   partial BIO labels from hand-labelled mentions (train-ner "
+          "--open-labels)\n"
           "  drop-overlap     drop the comments that share a text with a CoNLL file\n"
           "  vectors import   convert word vectors into vcdiscover's memory-mapped format\n"
           "  kb               build (kb import), query (kb lookup) or export a knowledge base\n"
@@ -58,6 +60,7 @@ static int run(int argc, char **argv)
     if (strcmp(cmd, "pairs") == 0) return cmd_pairs(argc - 2, argv + 2);
     if (strcmp(cmd, "ner") == 0) return cmd_ner(argc - 2, argv + 2);
     if (strcmp(cmd, "silver") == 0) return cmd_silver(argc - 2, argv + 2);
+    if (strcmp(cmd, "label-mentions") == 0) return cmd_label_mentions(argc - 2, argv + 2);
     if (strcmp(cmd, "drop-overlap") == 0) return cmd_drop_overlap(argc - 2, argv + 2);
     if (strcmp(cmd, "vectors") == 0) return cmd_vectors(argc - 2, argv + 2);
     if (strcmp(cmd, "kb") == 0) return cmd_kb(argc - 2, argv + 2);

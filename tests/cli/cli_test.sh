@@ -230,6 +230,33 @@ expect 2 "drop-overlap CoNLL without a probe" '[^ ]*/doshort\.conll: no sentence
 { printf 'Hello\tO\n'; head -c 1048577 /dev/zero | tr '\0' 'x'; printf '\tO\n'; } >"$T/dobig.conll"
 expect 2 "drop-overlap CoNLL with a 1 MB line" '[^ ]*/dobig\.conll:2: line of 1048579 bytes \(more than 1048576\): not CoNLL' -- "$BIN" drop-overlap --conll "$T/dobig.conll" --input "$T/do.txt" --out "$T/do2.out"
 [ ! -e "$T/do2.out" ] && ok || bad "a failed drop-overlap left its output"
+# label-mentions: hand-labelled mentions become open labels (a mention is
+# whole, a not-entity form is O wherever written, every other word unknown)
+printf 'I love my Vision Pro and oh the PC\nTaylor Swift sang Shake It Off\nthis comment is in the dev set already\nnothing here\n' >"$T/lm.txt"
+{
+  printf '{"doc_id":"1","text":"Vision Pro","start":10,"end":20,"type":"PRODUCT"}\n'
+  printf '{"doc_id":"2","text":"Shake It Off","start":18,"end":30,"type":"WORK"}\n'
+  printf '{"doc_id":"2","text":"Taylor Swift","start":0,"end":12,"type":"PER"}\n'
+  printf '{"doc_id":"2","text":"Swift","start":7,"end":12,"type":"PER"}\n'
+  printf '{"doc_id":"2","text":"ang","start":14,"end":17,"type":"PER"}\n'
+  printf '{"doc_id":"1","text":"love","start":2,"end":6,"type":"EVENT"}\n'
+  printf '{"doc_id":"3","text":"dev","start":23,"end":26,"type":"ORG"}\n'
+  printf '{"doc_id":"9","text":"x","start":0,"end":1,"type":"PER"}\n'
+  printf 'not json\n'
+} >"$T/lm.jsonl"
+printf 'form\tmentions\noh\t3\npc\t2\nnothing here at all\t1\n' >"$T/lm_not.tsv"
+printf 'this\tO\ncomment\tO\nis\tO\nin\tO\nthe\tO\ndev\tB-corporation\nset\tO\n\n' >"$T/lm_dev.conll"
+printf 'I\tO\nlove\tO\nmy\tO\nVision\tB-product\nPro\tI-product\nand\tO\noh\tB-not-entity\nthe\tO\nPC\tB-not-entity\n\nTaylor\tB-person\nSwift\tI-person\nsang\tO\nShake\tB-creative-work\nIt\tI-creative-work\nOff\tI-creative-work\n\n' >"$T/lm.want"
+expect 0 "label-mentions" -- "$BIN" label-mentions --input "$T/lm.txt" --format txt --mentions "$T/lm.jsonl" \
+  --not-entities "$T/lm_not.tsv" --exclude "$T/lm_dev.conll" --out "$T/lm.conll" --json
+cmp -s "$T/lm.conll" "$T/lm.want" && ok || bad "label-mentions wrote: $(head -c 400 "$T/lm.conll")"
+grep -qx '{"schema":"vcdiscover.label-mentions/1","docs":4,"docs_excluded":1,"docs_written":2,"words":15,"mentions_read":7,"mentions_skipped":2,"mentions_written":3,"mentions_untyped":1,"mentions_unaligned":1,"mentions_overlap":1,"mentions_excluded":1,"not_entity_forms":3,"not_entity_spans":2}' "$T/stdout" \
+  && ok || bad "label-mentions --json: $(cat "$T/stdout")"
+grep -q 'lm\.jsonl:9: ' "$T/stderr" && ok || bad "label-mentions did not warn about the bad line: $(cat "$T/stderr")"
+expect 2 "label-mentions without --mentions" 'label-mentions: --input, --mentions and --out are required' -- "$BIN" label-mentions --input "$T/lm.txt" --out "$T/lm2.conll"
+expect 2 "label-mentions missing forms" '[^ ]*/nope\.tsv: cannot open' -- "$BIN" label-mentions --input "$T/lm.txt" --format txt --mentions "$T/lm.jsonl" --not-entities "$T/nope.tsv" --out "$T/lm2.conll"
+expect 2 "label-mentions bad exclude" '[^ ]*/doshort\.conll: no sentence has 12' -- "$BIN" label-mentions --input "$T/lm.txt" --format txt --mentions "$T/lm.jsonl" --exclude "$T/doshort.conll" --out "$T/lm2.conll"
+[ ! -e "$T/lm2.conll" ] && ok || bad "a failed label-mentions or train-ner left its output"
 SHARED=${VCD_SHARED:-$(dirname "$0")/../../../shared}
 # The default CNN-CRF tagger: training, tagging, silver labels, fallback.
 printf 'Alice\tB-person\nlives\tO\nin\tO\nParis\tB-location\n\nBob\tB-person\nworks\tO\nat\tO\nGoogle\tB-corporation\n\nthe\tO\nNew\tB-location\nYork\tI-location\nshow\tO\n\n' >"$T/tiny.conll"
@@ -305,6 +332,17 @@ if [ -f "$VEC" ]; then
   expect 2 "train-ner --partial with WNUT types" '[^ ]*/tiny\.conll: BTC type '"'"'person'"'"' is not PER, ORG or LOC, or the training data lac' -- "$BIN" train-ner --train "$T/tiny6.conll" \
     --partial "$T/tiny.conll" --out "$T/cx" --epochs 1
   grep -q "tiny.conll: BTC type 'person'" "$T/stderr" && ok || bad "non-BTC partial type not named: $(cat "$T/stderr")"
+  # open labels (label-mentions) beside BTC's partial ones
+  printf 'Carl\tB-person\nmet\tO\noh\tB-not-entity\nin\tO\nRome\tB-location\n\n' >"$T/open.conll"
+  expect 0 "train-ner --open-labels" -- "$BIN" train-ner --train "$T/tiny6.conll" --partial "$T/btc.conll" \
+    --open-labels "$T/open.conll" --out "$T/cnno" --epochs 1 --batch 4 --hidden 16 --char-buckets 1024 --char-dim 8
+  grep -q '^2 partially labelled sentences, 1 of them open-labelled (0 skipped' "$T/stdout" && ok || bad "train-ner --open-labels summary: $(cat "$T/stdout")"
+  grep -q '"open_label_sentences":[[:space:]]*1,' "$T/cnno/train_log.json" && grep -q '"open_labels":' "$T/cnno/train_log.json" \
+    && ok || bad "train log lacks the open labels"
+  expect 2 "train-ner --open-labels with a type the model lacks" '[^ ]*/lm\.conll: type '"'"'product'"'"' is not one of the training data' -- "$BIN" train-ner \
+    --train "$T/tiny6.conll" --open-labels "$T/lm.conll" --out "$T/cx" --epochs 1
+  expect 2 "--partial-per-epoch without partial labels" 'train-ner: --partial-per-epoch needs --partial or --open-labels' -- "$BIN" train-ner \
+    --train "$T/tiny6.conll" --out "$T/cx" --partial-per-epoch 5
   [ ! -e "$T/cx" ] && ok || bad "failed train-ner left a folder"
   expect 0 "eval ner --gold-map wnut16" -- "$BIN" eval ner --gold "$T/w16.conll" --pred "$T/w16.conll" --gold-map wnut16
   grep -qE '^location +0\.00 +0\.00 +0\.00 +0 +0 +1$' "$T/stdout" && grep -q '^geo-loc' "$T/stdout" && ok || bad "gold-map table: $(cat "$T/stdout")"

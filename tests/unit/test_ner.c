@@ -253,6 +253,34 @@ static void test_trim_verbs(void)
     ner_config_free(&c);
 }
 
+/* Open labels: a labelled chunk is that whole mention, a not-entity chunk
+ * is O, every other word may be anything. */
+static void test_open_mask(void)
+{
+    ner_config c = {0};
+    char **types = vcd_xmalloc(2 * sizeof *types);
+    types[0] = vcd_xstrdup("person");
+    types[1] = vcd_xstrdup("location");
+    ner_config_set_types(&c, types, 2); /* O, B-location 1, I-location 2, B-person 3, I-person 4 */
+    /* "Ann Lee saw oh wow here in Rome": Ann Lee person, "oh wow" not an
+     * entity, Rome location (last word) */
+    vcd_chunk ch[3] = {{0, 2, "person", 6}, {3, 5, "not-entity", 10}, {7, 8, "location", 8}};
+    uint64_t a[8], any = 0x1f, no_inside = 1 | 2 | 8;
+    CHECK(ner_open_mask(&c, ch, 3, 8, "t", a) == VCD_OK);
+    uint64_t want[8] = {1u << 3, 1u << 4, no_inside, 1, 1, any, any, 1u << 1};
+    for (int i = 0; i < 8; i++)
+        CHECK_MSG(a[i] == want[i], "word %d: allowed %#llx, want %#llx", i,
+                  (unsigned long long)a[i], (unsigned long long)want[i]);
+    /* a one-word mention right before another: the second still starts */
+    vcd_chunk two[2] = {{0, 1, "person", 6}, {1, 2, "location", 8}};
+    CHECK(ner_open_mask(&c, two, 2, 2, "t", a) == VCD_OK);
+    CHECK(a[0] == 1u << 3 && a[1] == 1u << 1);
+    vcd_chunk bad[1] = {{0, 1, "product", 7}};
+    CHECK(ner_open_mask(&c, bad, 1, 2, "open.conll", a) == VCD_EINPUT);
+    CHECK(strstr(vcd_last_error(), "open.conll: type 'product'") != NULL);
+    ner_config_free(&c);
+}
+
 /* The confidence floor drops a whole span when its least sure word is
  * below it, and nothing else; 0 keeps every span. */
 static void test_drop_unsure(void)
@@ -790,6 +818,28 @@ static void test_partial_training(const char *vec_path)
         CHECK(has_bytes(&f, "\"dev2_f1\""));
         vcd_unmap_file(&f);
     }
+    /* open labels beside the BTC ones: counted with them, logged apart */
+    const char *open = "/tmp/vcd-test-ner-open.conll";
+    static const char open_text[] = "Erin\tO\nflew\tO\nto\tO\nParis\tB-location\n\n"
+                                    "oh\tB-not-entity\nDave\tB-person\n\n";
+    CHECK(vcd_write_file_atomic(open, open_text, strlen(open_text)) == VCD_OK);
+    o.open_path = open;
+    rc = vcd_ner_train(&o, &r);
+    CHECK_MSG(rc == VCD_OK, "%s", vcd_last_error());
+    CHECK(r.partial_sentences == 42 && r.open_sentences == 2 && r.partial_skipped == 0);
+    vcd_ner_train_report_free(&r);
+    if (vcd_map_file("/tmp/vcd-test-ner-m4/train_log.json", &f) == VCD_OK) {
+        CHECK(has_bytes(&f, "\"open_label_sentences\""));
+        vcd_unmap_file(&f);
+    }
+    /* an open chunk of a type the model lacks is an error naming the file */
+    static const char open_bad[] = "Tesla\tB-MISC\n\n";
+    CHECK(vcd_write_file_atomic(open, open_bad, strlen(open_bad)) == VCD_OK);
+    CHECK(vcd_ner_train(&o, &r) == VCD_EINPUT);
+    CHECK(strstr(vcd_last_error(), "vcd-test-ner-open.conll: type 'MISC'") != NULL);
+    vcd_ner_train_report_free(&r);
+    o.open_path = NULL;
+    remove(open);
     /* a type outside the scheme, an unknown scheme: errors naming them */
     vcd_buf_puts(&b, "Bob\tB-MISC\n\n");
     CHECK(vcd_write_file_atomic(part, b.data, b.len) == VCD_OK);
@@ -1096,6 +1146,7 @@ int main(void)
     test_crf();
     test_crf_partial();
     test_trim_verbs();
+    test_open_mask();
     test_drop_unsure();
     test_window();
     test_lstm_kernel(0);

@@ -235,6 +235,15 @@ void ner_word_key(const char *w, size_t n, vcd_buf *out);
 /* ---- training (ner_train.c) ---- */
 /* True for the partial-label schemes train-ner reads ("btc", "btc-org"). */
 int ner_partial_scheme_known(const char *scheme);
+/* The tags each of a sentence's n_words words may take under open labels
+ * (train-ner --open-labels), as nn_crf_allowed bits. Such labels name some
+ * mentions of a text and leave the rest unread: a chunk of one of the
+ * model's types is that mention, whole (the word after it continues no
+ * chunk: O or a B- tag); a chunk of type "not-entity" is a form a reader
+ * judged not a name, so O; every other word may take any tag. An unknown
+ * chunk type is an error naming `name`. */
+vcd_status ner_open_mask(const ner_config *c, const vcd_chunk *chunks, size_t n_chunks,
+                         size_t n_words, const char *name, uint64_t *allowed);
 
 /* ---- network (ner_net.c) ---- */
 typedef struct {

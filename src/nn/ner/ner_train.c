@@ -53,6 +53,7 @@ typedef struct {
     size_t n;          /* sentences */
     size_t n_first;    /* of them from the first file: gold */
     size_t n_labelled; /* gold and silver (full labels); partial ones follow */
+    size_t n_open;     /* of the partial ones, the last n_open: the "open" scheme */
     size_t *row;       /* first word of each sentence in the flat arrays; n + 1 */
     const char **words;
     size_t *lens;
@@ -129,28 +130,32 @@ static void set_index(ner_set *d, size_t limit)
     }
 }
 
-/* Loads first, then more[], then (if not NULL) a partially labelled file;
- * scheme maps the first file's tags (vcd_conll_map_types; NULL: as read). */
+/* Loads first, then more[], then (if not NULL) a partially labelled file
+ * and (if not NULL) an open-labelled one; scheme maps the first file's tags
+ * (vcd_conll_map_types; NULL: as read). */
 static vcd_status set_load(ner_set *d, const char *first, const char *scheme,
                            const char *const *more, size_t n_more, const char *partial,
-                           size_t limit)
+                           const char *open, size_t limit)
 {
-    d->n_files = 1 + n_more + (partial != NULL);
+    d->n_files = 1 + n_more + (partial != NULL) + (open != NULL);
     d->files = vcd_xcalloc(d->n_files, sizeof *d->files);
     vcd_status rc = vcd_conll_load_tagged(first, &d->files[0]);
     if (!rc && scheme) rc = vcd_conll_map_types(&d->files[0], scheme, first);
     for (size_t f = 1; !rc && f <= n_more; f++)
         rc = vcd_conll_load_tagged(more[f - 1], &d->files[f]);
-    if (!rc && partial) rc = vcd_conll_load_tagged(partial, &d->files[d->n_files - 1]);
+    if (!rc && partial) rc = vcd_conll_load_tagged(partial, &d->files[1 + n_more]);
+    if (!rc && open) rc = vcd_conll_load_tagged(open, &d->files[d->n_files - 1]);
     if (rc) return rc;
     set_index(d, limit);
     d->n_labelled = d->n;
-    if (partial) {
-        d->n_labelled -= d->files[d->n_files - 1].n_sentences;
-        /* their chunks name other types: no gold span to hide from the gazetteer */
-        for (size_t s = d->n_labelled; s < d->n; s++)
-            d->own[s].n = 0;
+    if (partial) d->n_labelled -= d->files[1 + n_more].n_sentences;
+    if (open) {
+        d->n_open = d->files[d->n_files - 1].n_sentences;
+        d->n_labelled -= d->n_open;
     }
+    /* their chunks name other types: no gold span to hide from the gazetteer */
+    for (size_t s = d->n_labelled; s < d->n; s++)
+        d->own[s].n = 0;
     return VCD_OK;
 }
 
@@ -252,7 +257,7 @@ static vcd_status partial_masks(const ner_set *d, const ner_config *c, const cha
     size_t n_open = strcmp(scheme, "btc") == 0 ? 3 : 2;
     uint64_t outside =
         1 | type_bits(c, unlabelled, n_open, 1) | type_bits(c, unlabelled, n_open, 2);
-    for (size_t s = d->n_labelled; s < d->n; s++) {
+    for (size_t s = d->n_labelled; s < d->n - d->n_open; s++) {
         uint64_t *a = allowed + d->row[s];
         for (size_t w = 0; w < d->seqs[s].n; w++)
             a[w] = outside;
@@ -269,6 +274,41 @@ static vcd_status partial_masks(const ner_set *d, const ner_config *c, const cha
         }
     }
     return VCD_OK;
+}
+
+vcd_status ner_open_mask(const ner_config *c, const vcd_chunk *chunks, size_t n_chunks,
+                         size_t n_words, const char *name, uint64_t *allowed)
+{
+    uint64_t any = ((uint64_t)1 << c->n_labels) - 1, no_inside = 1;
+    for (size_t t = 0; t < c->n_types; t++)
+        no_inside |= (uint64_t)1 << (1 + 2 * t);
+    for (size_t w = 0; w < n_words; w++)
+        allowed[w] = any;
+    for (size_t j = 0; j < n_chunks; j++) {
+        const vcd_chunk *ch = &chunks[j];
+        int t = type_index(c, ch->type, ch->type_len);
+        int not_entity = ch->type_len == 10 && memcmp(ch->type, "not-entity", 10) == 0;
+        if (t < 0 && !not_entity)
+            return vcd_fail(VCD_EINPUT,
+                            "%s: type '%.*s' is not one of the training data's types or "
+                            "not-entity",
+                            name, (int)ch->type_len, ch->type);
+        for (size_t w = ch->start; w < ch->end; w++)
+            allowed[w] = not_entity ? 1 : (uint64_t)1 << (1 + 2 * t + (w > ch->start));
+        if (!not_entity && ch->end < n_words) allowed[ch->end] &= no_inside;
+    }
+    return VCD_OK;
+}
+
+/* The open-labelled sentences are the last d->n_open. */
+static vcd_status open_masks(const ner_set *d, const ner_config *c, const char *name,
+                             uint64_t *allowed)
+{
+    vcd_status rc = VCD_OK;
+    for (size_t s = d->n - d->n_open; !rc && s < d->n; s++)
+        rc = ner_open_mask(c, d->chunks + d->chunk_at[s], d->chunk_at[s + 1] - d->chunk_at[s],
+                           d->seqs[s].n, name, allowed + d->row[s]);
+    return rc;
 }
 
 /* The moves a partial path may make: the decoder's BIO rules (an I- tag
@@ -755,11 +795,14 @@ static vcd_status write_log(const trainer *t, const vcd_ner_train_report *r, dou
     for (size_t i = 0; i < o->n_extra_train; i++)
         data_version(data, i == 0 ? "silver" : "extra", o->extra_train[i]);
     data_version(data, "partial", o->partial_path);
+    data_version(data, "open_labels", o->open_path);
     if (o->dev2_scheme) cJSON_AddStringToObject(j, "dev2_scheme", o->dev2_scheme);
     if (o->dev2_path) cJSON_AddStringToObject(j, "selection", "mean of dev and dev2 F1");
-    if (o->partial_path) {
-        cJSON_AddStringToObject(j, "partial_scheme", o->partial_scheme);
+    if (o->partial_path || o->open_path) {
+        if (o->partial_path) cJSON_AddStringToObject(j, "partial_scheme", o->partial_scheme);
         cJSON_AddNumberToObject(j, "partial_sentences", (double)r->partial_sentences);
+        if (o->open_path)
+            cJSON_AddNumberToObject(j, "open_label_sentences", (double)r->open_sentences);
         if (o->partial_per_epoch)
             cJSON_AddNumberToObject(j, "partial_per_epoch", (double)o->partial_per_epoch);
         cJSON_AddNumberToObject(j, "partial_skipped", (double)r->partial_skipped);
@@ -879,10 +922,10 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
 {
     const vcd_ner_train_options *o = t->o;
     vcd_status rc = set_load(&t->train, o->train_path, NULL, o->extra_train, o->n_extra_train,
-                             o->partial_path, o->max_train_sentences);
-    if (!rc && o->dev_path) rc = set_load(&t->dev, o->dev_path, NULL, NULL, 0, NULL, 0);
+                             o->partial_path, o->open_path, o->max_train_sentences);
+    if (!rc && o->dev_path) rc = set_load(&t->dev, o->dev_path, NULL, NULL, 0, NULL, NULL, 0);
     if (!rc && o->dev2_path)
-        rc = set_load(&t->dev2, o->dev2_path, o->dev2_scheme, NULL, 0, NULL, 0);
+        rc = set_load(&t->dev2, o->dev2_path, o->dev2_scheme, NULL, 0, NULL, NULL, 0);
     if (rc) return rc;
     if (t->train.n == 0) return vcd_fail(VCD_EINPUT, "%s: no sentences", o->train_path);
     t->m = ner_model_alloc(vec);
@@ -919,6 +962,7 @@ static vcd_status trainer_setup(trainer *t, const vcd_vectors *vec)
     if (o->partial_path &&
         (rc = partial_masks(&t->train, c, o->partial_scheme, o->partial_path, t->allowed)))
         return rc;
+    if (o->open_path && (rc = open_masks(&t->train, c, o->open_path, t->allowed))) return rc;
     t->batch_partial = vcd_xcalloc(o->batch + 1, 1);
     features_for_set(t->m, &t->train, 1, &t->train_f);
     if (o->dev_path) {
@@ -1101,6 +1145,7 @@ vcd_status vcd_ner_train(const vcd_ner_train_options *o, vcd_ner_train_report *r
         r->train_words = t.train.row[t.train.n];
         r->gazetteer_entries = t.m->gaz.n;
         r->partial_sentences = t.train.n - t.train.n_labelled;
+        r->open_sentences = t.train.n_open;
         rc = train_ensemble(&t, r);
         r->partial_skipped = t.partial_skipped;
     }
