@@ -7,7 +7,8 @@
 # other word may take any tag; comments sharing a text with WNUT 2017 dev are
 # left out). To measure what the labels do on forms they did not teach, the
 # folder is cut in two folds: entities by their id number mod 2, not-entity
-# forms by their line mod 2 (unclear forms stay in both). Per seed:
+# and unclear forms by their line mod 2, so that the two held-out folds
+# together are every labelled form once. Per seed:
 #   base:    the shipped recipe's final step as one network, no open labels
 #   open_fK: + --open-labels from the other fold only
 #   open:    + --open-labels from the whole folder (in sample for the share)
@@ -20,6 +21,8 @@
 # each is one final training step. Needs the chain's silver labels
 # (scripts/train_default_model.sh).
 # Usage: scripts/ner_open_labels.sh [SEED...]   (default 42 43 44)
+#        NER_OPEN_VARIANTS="base open_f0 open_f1" picks variants (default: all
+#        four)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
@@ -32,6 +35,7 @@ silver=build/default-model/silver.conll
 [ -f "$W/dev.conll" ] && [ -f "$YE/dev_mentions.jsonl" ] || { echo "ner_open_labels: ../shared not found" >&2; exit 2; }
 [ -f "$silver" ] || { echo "ner_open_labels: run scripts/train_default_model.sh first" >&2; exit 2; }
 seeds=${*:-42 43 44}
+variants=${NER_OPEN_VARIANTS:-base open_f0 open_f1 open}
 opts=$(scripts/train_default_model.sh --options)
 mkdir -p "$runs/labels"
 out=$(mktemp -d)
@@ -48,9 +52,10 @@ fold_files() { # K
       id = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", id)
       if (((id % 2) == k) == held) print
     }' "$YE/dev_mentions.jsonl" >"$d/dev_mentions.jsonl"
-    awk -v k="$k" -v held=$([ $part = held ] && echo 1 || echo 0) \
-      'NR == 1 || (((NR % 2) == k) == held)' "$YE/dev_not_entities.tsv" >"$d/dev_not_entities.tsv"
-    cp "$YE/dev_unclear.tsv" "$d/dev_unclear.tsv"
+    for f in dev_not_entities.tsv dev_unclear.tsv; do
+      awk -v k="$k" -v held=$([ $part = held ] && echo 1 || echo 0) \
+        'NR == 1 || (((NR % 2) == k) == held)' "$YE/$f" >"$d/$f"
+    done
   done
 }
 open_labels() { # LABEL-DIR OUT
@@ -65,56 +70,60 @@ for k in 0 1; do
 done
 open_labels "$YE" "$runs/labels/all.conll"
 
-train() { # NAME SEED extra...
-  local name=$1 seed=$2
-  shift 2
-  [ -f "$runs/$name/train_log.json" ] && return 0
-  # shellcheck disable=SC2086
-  nice -n 10 $bin train-ner --train "$W/train.conll" --dev "$W/dev.conll" --dev2 "$W16/test.conll" \
-    --dev2-map wnut16 --silver "$silver" --partial ../shared/data/btc/train.conll \
-    --partial-scheme btc-org --kb data/kb/default.vcdkb --tune-span-confidence \
-    --out "$runs/$name" $opts --seed "$seed" --quiet "$@" >/dev/null
-}
-f1() { awk '$1 == "overall" {printf "%.2f", $4}' "$1"; }
-recall() { awk -v t="$2" '$1 == t {printf "%.2f", $3}' "$1"; }
-share() { # MODEL LABEL-DIR
+# shellcheck source=scripts/ner_lib.sh
+. scripts/ner_lib.sh
+# share MODEL LABEL-DIR: "not-entity-mentions labelled-mentions" on that fold's forms
+share() {
   scripts/ner_precision.sh --model "$1" --labels "$2" --top 0 |
-    sed -n 's/^not-entity share of mentions on labelled forms: \([0-9.]*\)%$/\1/p'
+    sed -n 's/^mentions [0-9]*; on labelled forms \([0-9]*\) (.*not an entity \([0-9]*\))$/\2 \1/p'
 }
-# "dev w16 w15 dev-product dev-work w16-product w16-work" of a run
-score() {
-  local m=$runs/$1
-  for set in dev:"$W/dev.conll": w16:"$W16/test.conll":wnut16 w15:"$W16/dev2015.conll":wnut16; do
-    IFS=: read -r k gold map <<<"$set"
-    $bin ner --model "$m" --input "$gold" --out "$out/$k.pred"
-    $bin eval ner --gold "$gold" ${map:+--gold-map "$map"} --pred "$out/$k.pred" >"$out/$k"
-  done
-  echo "$(f1 "$out/dev") $(f1 "$out/w16") $(f1 "$out/w15")" \
-    "$(recall "$out/dev" product) $(recall "$out/dev" creative-work)" \
-    "$(recall "$out/w16" product) $(recall "$out/w16" creative-work)"
-}
+pct() { [ -n "$1" ] && awk -v b="${1% *}" -v l="${1#* }" 'BEGIN {printf "%.2f%%", 100 * b / l}'; }
 for s in $seeds; do
-  train "base_s$s" "$s"
-  for k in 0 1; do
-    train "open_f${k}_s$s" "$s" --open-labels "$runs/labels/f$k/train.conll"
+  for v in $variants; do
+    case $v in
+      base) ner_train "base_s$s" "$s" ;;
+      open_f0 | open_f1) ner_train "${v}_s$s" "$s" --open-labels "$runs/labels/f${v#open_f}/train.conll" ;;
+      open) ner_train "open_s$s" "$s" --open-labels "$runs/labels/all.conll" ;;
+      *) echo "ner_open_labels: unknown variant $v" >&2; exit 2 ;;
+    esac
   done
-  train "open_s$s" "$s" --open-labels "$runs/labels/all.conll"
 done
 
 echo "| run | WNUT 2017 dev | WNUT 2016 test | mean | WNUT 2016 dev2015 | product / creative-work recall, dev | the same, WNUT 2016 | not-entity share, fold 0 forms | fold 1 forms |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"
 for s in $seeds; do
-  for v in base open_f0 open_f1 open; do
-    read -r d w h dp dc wp wc <<<"$(score "${v}_s$s")"
+  for v in $variants; do
+    read -r d w h dp dc wp wc <<<"$(ner_scores "$runs/${v}_s$s")"
+    s0="" s1=""
     case $v in
       base) s0=$(share "$runs/${v}_s$s" "$runs/labels/f0/held")
         s1=$(share "$runs/${v}_s$s" "$runs/labels/f1/held") ;;
-      open_f0) s0=$(share "$runs/${v}_s$s" "$runs/labels/f0/held"); s1="" ;;
-      open_f1) s0=""; s1=$(share "$runs/${v}_s$s" "$runs/labels/f1/held") ;;
-      open) s0=""; s1="" ;; # its labels hold every fold's forms
-    esac
-    echo "$v $s $d $w $h ${s0:--} ${s1:--}" >>"$out/rows"
+      open_f0) s0=$(share "$runs/${v}_s$s" "$runs/labels/f0/held") ;;
+      open_f1) s1=$(share "$runs/${v}_s$s" "$runs/labels/f1/held") ;;
+    esac # open: its labels hold both folds' forms, so no held-out share
+    echo "$v $s $d $w $h $dp $dc $wp $wc ${s0:-0 0} ${s1:-0 0}" >>"$out/rows"
     echo "| ${v}_s$s | $d | $w | $(awk -v a="$d" -v b="$w" 'BEGIN {printf "%.2f", (a + b) / 2}') | $h |" \
-      "$dp / $dc | $wp / $wc | ${s0:+$s0%} | ${s1:+$s1%} |"
+      "$dp / $dc | $wp / $wc | $(pct "$s0") | $(pct "$s1") |"
   done
 done
+echo
+# Per variant, mean over seeds (the two fold models pooled as "open, out of
+# fold"); the share pools not-entity and labelled mentions over both folds'
+# held-out forms: base on both, each fold model on its own.
+echo "| variant | WNUT 2017 dev | WNUT 2016 test | mean | WNUT 2016 dev2015 | product / creative-work recall, dev | the same, WNUT 2016 | not-entity share, held-out forms |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
+awk '
+  { g = $1 ~ /^open_f/ ? "open, out of fold" : $1 == "open" ? "open, all labels" : $1
+    if (!(g in n)) order[++ng] = g
+    n[g]++
+    for (c = 3; c <= 9; c++) sum[g, c] += $c
+    bad[g] += $10 + $12; lab[g] += $11 + $13 }
+  END {
+    for (i = 1; i <= ng; i++) {
+      g = order[i]; k = n[g]
+      printf "| %s (%d runs) | %.2f | %.2f | %.2f | %.2f | %.2f / %.2f | %.2f / %.2f | %s |\n", g, k,
+        sum[g, 3] / k, sum[g, 4] / k, (sum[g, 3] + sum[g, 4]) / (2 * k), sum[g, 5] / k,
+        sum[g, 6] / k, sum[g, 7] / k, sum[g, 8] / k, sum[g, 9] / k,
+        lab[g] ? sprintf("%.2f%% (%d of %d)", 100 * bad[g] / lab[g], bad[g], lab[g]) : "-"
+    }
+  }' "$out/rows"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Variants of the shipped tagger's final training step (scripts/
-# train_default_model.sh: KB flags, span confidence floor, same silver
-# labels), trained per seed --
+# Variants of the shipped tagger's final training step as it was before
+# open labels (scripts/train_default_model.sh at 9d577fc: KB flags, span
+# confidence floor, same silver labels, no --open-labels; those are measured
+# by scripts/ner_open_labels.sh), trained per seed --
 #   base: one network (train_default_model.sh --options)
 #   ens2: + --members 2 (two networks, seeds s and s + 1, averaged): as
-#         shipped
+#         shipped then
 #   case: + --case-prior build/default-model/comments.txt (each word's share
 #         of capitalised mid-sentence sightings in the raw comments and the
 #         gold and BTC training text, two inputs per word)
@@ -42,40 +43,20 @@ mkdir -p "$runs"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-train() { # NAME SEED extra...
-  local name=$1 seed=$2
-  shift 2
-  [ -f "$runs/$name/train_log.json" ] && return 0
-  # shellcheck disable=SC2086
-  nice -n 10 $bin train-ner --train "$W/train.conll" --dev "$W/dev.conll" --dev2 "$W16/test.conll" \
-    --dev2-map wnut16 --silver "$silver" --partial ../shared/data/btc/train.conll \
-    --partial-scheme btc-org --kb data/kb/default.vcdkb --tune-span-confidence \
-    --out "$runs/$name" $opts --seed "$seed" --quiet "$@" >/dev/null
-}
-f1() { awk '$1 == "overall" {printf "%.2f", $4}' "$1"; }
-recall() { awk -v t="$2" '$1 == t {printf "%.2f", $3}' "$1"; }
-# score NAME: "dev w16 w15 share dev-product dev-work w16-product w16-work"
-# of a run as saved (with its floor)
-score() {
-  local m=$runs/$1 s
-  for set in dev:"$W/dev.conll": w16:"$W16/test.conll":wnut16 w15:"$W16/dev2015.conll":wnut16; do
-    IFS=: read -r k gold map <<<"$set"
-    $bin ner --model "$m" --input "$gold" --out "$out/$k.pred"
-    $bin eval ner --gold "$gold" ${map:+--gold-map "$map"} --pred "$out/$k.pred" >"$out/$k"
-  done
-  s=$(scripts/ner_precision.sh --model "$m" --top 0 | sed -n 's/^not-entity share of mentions on labelled forms: \([0-9.]*\)%$/\1/p')
-  echo "$(f1 "$out/dev") $(f1 "$out/w16") $(f1 "$out/w15") $s" \
-    "$(recall "$out/dev" product) $(recall "$out/dev" creative-work)" \
-    "$(recall "$out/w16" product) $(recall "$out/w16" creative-work)"
+# shellcheck source=scripts/ner_lib.sh
+. scripts/ner_lib.sh
+share() {
+  scripts/ner_precision.sh --model "$1" --top 0 |
+    sed -n 's/^not-entity share of mentions on labelled forms: \([0-9.]*\)%$/\1/p'
 }
 for s in $seeds; do
   for v in $variants; do
     case $v in
-      base) train "base_s$s" "$s" ;;
-      ens2) train "ens2_s$s" "$s" --members 2 ;;
-      case) train "case_s$s" "$s" --case-prior "$comments" ;;
-      filt) train "filt_s$s" "$s" --case-prior "$comments" --silver-case-floor 0.4 ;;
-      f25) train "f25_s$s" "$s" --case-prior "$comments" --silver-case-floor 0.25 ;;
+      base) ner_train "base_s$s" "$s" ;;
+      ens2) ner_train "ens2_s$s" "$s" --members 2 ;;
+      case) ner_train "case_s$s" "$s" --case-prior "$comments" ;;
+      filt) ner_train "filt_s$s" "$s" --case-prior "$comments" --silver-case-floor 0.4 ;;
+      f25) ner_train "f25_s$s" "$s" --case-prior "$comments" --silver-case-floor 0.25 ;;
       *) echo "ner_variants: unknown variant $v" >&2; exit 2 ;;
     esac
   done
@@ -84,7 +65,8 @@ echo "| run | WNUT 2017 dev | WNUT 2016 test | mean | WNUT 2016 dev2015 | not-en
 echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 for s in $seeds; do
   for v in $variants; do
-    read -r d w h sh dp dc wp wc <<<"$(score "${v}_s$s")"
+    read -r d w h dp dc wp wc <<<"$(ner_scores "$runs/${v}_s$s")"
+    sh=$(share "$runs/${v}_s$s")
     echo "$v $s $d $w $h $sh" >>"$out/rows"
     echo "| ${v}_s$s | $d | $w | $(awk -v a="$d" -v b="$w" 'BEGIN {printf "%.2f", (a + b) / 2}') | $h | $sh% | $dp / $dc | $wp / $wc |"
   done

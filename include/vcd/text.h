@@ -54,6 +54,28 @@ void vcd_tokens_free(vcd_tokens *t);
 /* Matching key: NFKC + case fold + accents stripped + whitespace collapsed
  * to single spaces. Appends to `out` (cleared first). */
 void vcd_match_key(const char *s, size_t n, vcd_buf *out);
+/* The match keys of one text's words, back to back, so that any run of
+ * words joins into the key of a name: "spider - man" in a comment and
+ * "Spider-Man" in a list of names meet. Reused text after text. */
+typedef struct {
+    vcd_buf keys;    /* the words' keys, back to back */
+    size_t *end;     /* word i's key ends at keys.data + end[i] */
+    size_t cap;      /* entries of end */
+    vcd_buf word;    /* scratch */
+    vcd_tokens toks; /* scratch of vcd_name_key */
+} vcd_word_keys;
+/* Word i's key (i == 0 starts a new text; words come in order). */
+void vcd_word_keys_put(vcd_word_keys *k, size_t i, const char *w, size_t n);
+/* Every token's key, for a text tokenised into toks. */
+void vcd_word_keys_set(vcd_word_keys *k, const char *text, const vcd_tokens *toks);
+/* 1 when word i has an empty key (punctuation the key drops). */
+int vcd_word_keys_empty(const vcd_word_keys *k, size_t i);
+/* out = the keys of words [i, i + n) joined by single spaces. */
+void vcd_word_keys_join(const vcd_word_keys *k, size_t i, size_t n, vcd_buf *out);
+/* out = the key of a name: its tokens' keys joined as above; 0 when it has
+ * no token, more than max_words, or an empty key. Uses k as scratch. */
+int vcd_name_key(const char *text, size_t n, size_t max_words, vcd_word_keys *k, vcd_buf *out);
+void vcd_word_keys_free(vcd_word_keys *k);
 /* True for a code point in a Unicode letter (L*) or number (N*) category:
  * what the identity keys (form keys, KB keys) keep. */
 int vcd_is_letter_or_number(int32_t cp);

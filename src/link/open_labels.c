@@ -16,10 +16,9 @@
 
 typedef struct {
     vcd_strmap *not_forms; /* form key -> 1 */
-    vcd_tokens toks;
-    vcd_buf word, key;
-    vcd_buf keys;     /* the current comment's word keys, back to back */
-    size_t *key_end;  /* word i's key ends at key_end[i] */
+    vcd_tokens toks;       /* the current comment's */
+    vcd_word_keys words;   /* its word keys */
+    vcd_buf key;
     const char **tag; /* per word: "O", or a type name for the B-/I- writer */
     uint8_t *inside;  /* per word: 0 = O, 1 = first word of a chunk, 2 = later word */
     size_t cap;
@@ -29,28 +28,10 @@ static void labeller_free(labeller *l)
 {
     vcd_strmap_free(l->not_forms);
     vcd_tokens_free(&l->toks);
-    vcd_buf_free(&l->word);
+    vcd_word_keys_free(&l->words);
     vcd_buf_free(&l->key);
-    vcd_buf_free(&l->keys);
-    free(l->key_end);
     free(l->tag);
     free(l->inside);
-}
-
-/* l->key = the match keys of text's tokens joined by spaces; 0 when the
- * text has no token or too many. */
-static int form_key(labeller *l, const char *text, size_t n)
-{
-    vcd_tokenize(text, n, &l->toks);
-    if (l->toks.n == 0 || l->toks.n > NOT_ENTITY_MAX_WORDS) return 0;
-    vcd_buf_clear(&l->key);
-    for (size_t i = 0; i < l->toks.n; i++) {
-        const vcd_token *k = &l->toks.toks[i];
-        vcd_match_key(text + k->byte_start, k->byte_end - k->byte_start, &l->word);
-        if (i) vcd_buf_putc(&l->key, ' ');
-        vcd_buf_append(&l->key, l->word.data, l->word.len);
-    }
-    return l->key.len > 0;
 }
 
 static void read_not_entities(labeller *l, const unsigned char *data, size_t len,
@@ -63,7 +44,7 @@ static void read_not_entities(labeller *l, const unsigned char *data, size_t len
         const char *tab = memchr(p, '\t', n);
         size_t form_len = tab ? (size_t)(tab - p) : n;
         if (line == 1 && form_len == 4 && memcmp(p, "form", 4) == 0) continue; /* the header */
-        if (!form_key(l, p, form_len)) continue;                               /* no words */
+        if (!vcd_name_key(p, form_len, NOT_ENTITY_MAX_WORDS, &l->words, &l->key)) continue;
         int inserted;
         vcd_strmap_upsert(l->not_forms, l->key.data, l->key.len, 1, &inserted);
         r->not_entity_forms += (size_t)inserted;
@@ -77,18 +58,11 @@ static void start_doc(labeller *l, const char *text)
     size_t n = l->toks.n;
     if (n > l->cap) {
         l->cap = 2 * n;
-        l->key_end = vcd_xrealloc(l->key_end, l->cap * sizeof *l->key_end);
         l->tag = vcd_xrealloc(l->tag, l->cap * sizeof *l->tag);
         l->inside = vcd_xrealloc(l->inside, l->cap);
     }
-    vcd_buf_clear(&l->keys);
-    for (size_t i = 0; i < n; i++) {
-        const vcd_token *k = &l->toks.toks[i];
-        vcd_match_key(text + k->byte_start, k->byte_end - k->byte_start, &l->word);
-        vcd_buf_append(&l->keys, l->word.data, l->word.len);
-        l->key_end[i] = l->keys.len;
-        l->inside[i] = 0;
-    }
+    vcd_word_keys_set(&l->words, text, &l->toks);
+    if (n) memset(l->inside, 0, n);
 }
 
 /* Words [a, b) free of any chunk? */
@@ -134,12 +108,7 @@ static size_t place_not_entities(labeller *l)
         size_t len = 0;
         for (size_t k = NOT_ENTITY_MAX_WORDS; k >= 1 && !len; k--) {
             if (i + k > n || !words_free(l, i, i + k)) continue;
-            vcd_buf_clear(&l->key);
-            for (size_t w = i; w < i + k; w++) {
-                size_t s = w ? l->key_end[w - 1] : 0;
-                if (w > i) vcd_buf_putc(&l->key, ' ');
-                vcd_buf_append(&l->key, l->keys.data + s, l->key_end[w] - s);
-            }
+            vcd_word_keys_join(&l->words, i, k, &l->key);
             if (l->key.len && vcd_strmap_get(l->not_forms, l->key.data, l->key.len, 0)) len = k;
         }
         if (!len) {

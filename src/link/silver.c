@@ -61,25 +61,13 @@ typedef struct {
     const vcd_vectors *vec; /* word ranks; may be NULL */
     vcd_tokens toks;
     vcd_buf key, word;
-    /* the current text's word keys, back to back; word i ends at key_end[i] */
-    vcd_buf keys;
-    size_t *key_end, key_cap;
+    vcd_word_keys words; /* the current text's word keys */
 } name_table;
 
-/* Key of text[0..n): token match keys joined by spaces; 0 if empty or
- * longer than SILVER_MAX_WORDS. */
+/* Key of text[0..n) (vcd_name_key); its tokens stay in t->words.toks. */
 static int name_key(name_table *t, const char *text, size_t n)
 {
-    vcd_tokenize(text, n, &t->toks);
-    if (t->toks.n == 0 || t->toks.n > SILVER_MAX_WORDS) return 0;
-    vcd_buf_clear(&t->key);
-    for (size_t i = 0; i < t->toks.n; i++) {
-        const vcd_token *k = &t->toks.toks[i];
-        vcd_match_key(text + k->byte_start, k->byte_end - k->byte_start, &t->word);
-        if (i) vcd_buf_putc(&t->key, ' ');
-        vcd_buf_append(&t->key, t->word.data, t->word.len);
-    }
-    return t->key.len > 0;
+    return vcd_name_key(text, n, SILVER_MAX_WORDS, &t->words, &t->key);
 }
 
 static long word_rank(const name_table *t, const char *key, size_t n)
@@ -102,8 +90,8 @@ static void add_name(void *ctx, const char *name, size_t n, int type)
 {
     name_table *t = ctx;
     if (!vcd_wnut_type_name(type) || !name_key(t, name, n)) return;
-    int one_word = t->toks.n == 1;
-    int casing = one_word ? one_word_casing(t, &t->toks.toks[0]) : CASE_ANY;
+    int one_word = t->words.toks.n == 1;
+    int casing = one_word ? one_word_casing(t, &t->words.toks.toks[0]) : CASE_ANY;
     if (casing < 0) return;
     /* "the US", "the Flash": annotators leave the article out */
     const char *space = memchr(t->key.data, ' ', t->key.len);
@@ -138,36 +126,6 @@ static vcd_status add_state_names(name_table *t, const char *dir, size_t min_cou
     }
     vcd_records_free(&rec);
     return VCD_OK;
-}
-
-/* Sets word i's match key in the current text (words come in order). */
-static void set_word_key(name_table *t, size_t i, const char *w, size_t n)
-{
-    if (i >= t->key_cap) {
-        t->key_cap = 2 * i + 16;
-        t->key_end = vcd_xrealloc(t->key_end, t->key_cap * sizeof *t->key_end);
-    }
-    if (i == 0) vcd_buf_clear(&t->keys);
-    vcd_match_key(w, n, &t->word);
-    vcd_buf_append(&t->keys, t->word.data, t->word.len);
-    t->key_end[i] = t->keys.len;
-}
-
-static size_t word_key_start(const name_table *t, size_t i)
-{
-    return i ? t->key_end[i - 1] : 0;
-}
-
-/* t->key = the keys of words [i, i + l) of the current text, joined by
- * single spaces, as name_key joins a name's. */
-static void join_word_keys(name_table *t, size_t i, size_t l)
-{
-    vcd_buf_clear(&t->key);
-    for (size_t w = i; w < i + l; w++) {
-        size_t a = word_key_start(t, w);
-        if (w > i) vcd_buf_putc(&t->key, ' ');
-        vcd_buf_append(&t->key, t->keys.data + a, t->key_end[w] - a);
-    }
 }
 
 static name_info *find_name(name_table *t, const char *key, size_t n)
@@ -232,12 +190,12 @@ static vcd_status count_gold(name_table *t, const char *path)
         size_t a = g.sentence_start[s], n = g.sentence_start[s + 1] - a;
         size_t n_chunks = vcd_conll_chunks(tags + a, n, chunks);
         for (size_t i = 0; i < n; i++)
-            set_word_key(t, i, g.tokens[a + i].token, strlen(g.tokens[a + i].token));
+            vcd_word_keys_put(&t->words, i, g.tokens[a + i].token, strlen(g.tokens[a + i].token));
         for (size_t i = 0; i < n; i++) {
             for (size_t l = 1; l <= SILVER_MAX_WORDS && i + l <= n; l++) {
                 size_t last = i + l - 1;
-                if (t->key_end[last] == word_key_start(t, last)) break; /* a word with no key */
-                join_word_keys(t, i, l);
+                if (vcd_word_keys_empty(&t->words, last)) break; /* a word with no key */
+                vcd_word_keys_join(&t->words, i, l, &t->key);
                 name_info *e = find_name(t, t->key.data, t->key.len);
                 if (!e || (l == 1 && !gold_word_cased(t, g.tokens[a + i].token, e->casing)))
                     continue;
@@ -280,17 +238,14 @@ static size_t label_doc(name_table *t, const char *text, vcd_buf *out, vcd_silve
     vcd_tokenize(text, strlen(text), &t->toks);
     size_t n = t->toks.n;
     if (!n) return 0;
-    for (size_t i = 0; i < n; i++) {
-        const vcd_token *k = &t->toks.toks[i];
-        set_word_key(t, i, text + k->byte_start, k->byte_end - k->byte_start);
-    }
+    vcd_word_keys_set(&t->words, text, &t->toks);
     size_t mark = out->len, spans = 0;
     for (size_t i = 0; i < n;) {
         int type = -1;
         size_t len = 0;
         for (size_t l = SILVER_MAX_WORDS; l >= 1 && !len; l--) {
             if (i + l > n) continue;
-            join_word_keys(t, i, l);
+            vcd_word_keys_join(&t->words, i, l, &t->key);
             const name_info *e = find_name(t, t->key.data, t->key.len);
             if (e && !e->dropped && (l > 1 || cased_as_needed(&t->toks.toks[i], e->casing)))
                 type = e->type, len = l;
@@ -355,8 +310,7 @@ vcd_status vcd_silver_run(const vcd_silver_options *o, vcd_silver_report *r)
     vcd_tokens_free(&t.toks);
     vcd_buf_free(&t.key);
     vcd_buf_free(&t.word);
-    vcd_buf_free(&t.keys);
-    free(t.key_end);
+    vcd_word_keys_free(&t.words);
     vcd_buf_free(&out);
     return rc;
 }
