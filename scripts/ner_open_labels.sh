@@ -12,6 +12,8 @@
 #   base:    the shipped recipe's final step as one network, no open labels
 #   open_fK: + --open-labels from the other fold only
 #   open:    + --open-labels from the whole folder (in sample for the share)
+#   open2_fK: open_fK with two networks (--members 2), as the shipped model
+#            is trained (not in the default list: run NER_OPEN_VARIANTS=...)
 # Scored on WNUT 2017 dev, WNUT 2016 test (mapped), WNUT 2016 dev2015
 # (chose nothing), product / creative-work recall on both, and the
 # not-entity share on the 58k comments (scripts/ner_precision.sh) over each
@@ -84,6 +86,8 @@ for s in $seeds; do
       base) ner_train "base_s$s" "$s" ;;
       open_f0 | open_f1) ner_train "${v}_s$s" "$s" --open-labels "$runs/labels/f${v#open_f}/train.conll" ;;
       open) ner_train "open_s$s" "$s" --open-labels "$runs/labels/all.conll" ;;
+      open2_f0 | open2_f1)
+        ner_train "${v}_s$s" "$s" --members 2 --open-labels "$runs/labels/f${v#open2_f}/train.conll" ;;
       *) echo "ner_open_labels: unknown variant $v" >&2; exit 2 ;;
     esac
   done
@@ -98,8 +102,8 @@ for s in $seeds; do
     case $v in
       base) s0=$(share "$runs/${v}_s$s" "$runs/labels/f0/held")
         s1=$(share "$runs/${v}_s$s" "$runs/labels/f1/held") ;;
-      open_f0) s0=$(share "$runs/${v}_s$s" "$runs/labels/f0/held") ;;
-      open_f1) s1=$(share "$runs/${v}_s$s" "$runs/labels/f1/held") ;;
+      open_f0 | open2_f0) s0=$(share "$runs/${v}_s$s" "$runs/labels/f0/held") ;;
+      open_f1 | open2_f1) s1=$(share "$runs/${v}_s$s" "$runs/labels/f1/held") ;;
     esac # open: its labels hold both folds' forms, so no held-out share
     echo "$v $s $d $w $h $dp $dc $wp $wc ${s0:-0 0} ${s1:-0 0}" >>"$out/rows"
     echo "| ${v}_s$s | $d | $w | $(awk -v a="$d" -v b="$w" 'BEGIN {printf "%.2f", (a + b) / 2}') | $h |" \
@@ -113,7 +117,7 @@ echo
 echo "| variant | WNUT 2017 dev | WNUT 2016 test | mean | WNUT 2016 dev2015 | product / creative-work recall, dev | the same, WNUT 2016 | not-entity share, held-out forms |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 awk '
-  { g = $1 ~ /^open_f/ ? "open, out of fold" : $1 == "open" ? "open, all labels" : $1
+  { g = $1 ~ /^open_f/ ? "open, out of fold" : $1 ~ /^open2_f/ ? "open, two networks, out of fold" : $1 == "open" ? "open, all labels" : $1
     if (!(g in n)) order[++ng] = g
     n[g]++
     for (c = 3; c <= 9; c++) sum[g, c] += $c

@@ -54,7 +54,7 @@ typedef struct {
      * creative-work or group word. "btc-org": the same but an O word is
      * never a group (BTC's ORG covers WNUT's groups). */
     const char *partial_path, *partial_scheme;
-    size_t partial_per_epoch;       /* partial sentences drawn afresh each epoch; 0: all */
+    size_t partial_per_epoch; /* partial sentences drawn afresh each epoch; 0: all */
     /* Open labels (CoNLL, e.g. from `vcdiscover label-mentions`): a chunk of
      * one of the training types is a whole mention of it, a "not-entity"
      * chunk is O, every other word may take any tag. Drawn with the partial

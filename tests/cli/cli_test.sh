@@ -394,15 +394,15 @@ if [ -f "$VEC" ]; then
       expect 0 "ner on WNUT dev with the default model" -- "$BIN" ner --input "$DEV" --out "$T/dev.pred"
       expect 0 "eval ner on WNUT dev" -- "$BIN" eval ner --gold "$DEV" --pred "$T/dev.pred" --json
       f1=$(grep -o '"f1":[0-9.]*' "$T/stdout" | head -1 | cut -d: -f2)
-      # measured 0.5640 (reports/ner.md); the threshold leaves a two-point margin
-      awk -v f="$f1" 'BEGIN {exit !(f >= 0.5440)}' && ok || bad "default model WNUT dev F1 $f1 < 0.5440"
+      # measured 0.5774 (reports/ner.md); the threshold leaves a two-point margin
+      awk -v f="$f1" 'BEGIN {exit !(f >= 0.5574)}' && ok || bad "default model WNUT dev F1 $f1 < 0.5574"
       W16=$SHARED/data/wnut16/test.conll
       if [ -f "$W16" ]; then
         expect 0 "ner on WNUT 2016 test with the default model" -- "$BIN" ner --input "$W16" --out "$T/w16.pred"
         expect 0 "eval ner on WNUT 2016 test, mapped" -- "$BIN" eval ner --gold "$W16" --gold-map wnut16 --pred "$T/w16.pred" --json
         f1=$(grep -o '"f1":[0-9.]*' "$T/stdout" | head -1 | cut -d: -f2)
-        # measured 0.5564 (reports/ner.md); a two-point margin
-        awk -v f="$f1" 'BEGIN {exit !(f >= 0.5364)}' && ok || bad "default model WNUT 2016 test F1 $f1 < 0.5364"
+        # measured 0.5471 (reports/ner.md); a two-point margin
+        awk -v f="$f1" 'BEGIN {exit !(f >= 0.5271)}' && ok || bad "default model WNUT 2016 test F1 $f1 < 0.5271"
       else
         echo "SKIP: default model WNUT 2016 F1 ($W16 not found)"
       fi

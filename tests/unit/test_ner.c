@@ -214,15 +214,21 @@ static void test_crf_partial(void)
     CHECK(de[0] == 0 && de[PN * PL - 1] == 0);
 }
 
+/* Labels O, B-location 1, I-location 2, B-person 3, I-person 4. */
+static void person_location_config(ner_config *c)
+{
+    char **types = vcd_xmalloc(2 * sizeof *types);
+    types[0] = vcd_xstrdup("person");
+    types[1] = vcd_xstrdup("location");
+    ner_config_set_types(c, types, 2);
+}
+
 /* Lower-case common verbs leave span ends; capitalised ones and inner ones
  * stay. A span of titles only is dropped. */
 static void test_trim_verbs(void)
 {
     ner_config c = {0};
-    char **types = vcd_xmalloc(2 * sizeof *types);
-    types[0] = vcd_xstrdup("person");
-    types[1] = vcd_xstrdup("location");
-    ner_config_set_types(&c, types, 2); /* O, B-location 1, I-location 2, B-person 3, I-person 4 */
+    person_location_config(&c);
     const char *w[] = {"skip", "Tesla", "Motors", "said", "skip",  "Skip", "Bayless",
                        "New",  "York",  "City",   "is",   "Catch", "is",   "Me"};
     size_t lens[14];
@@ -258,10 +264,7 @@ static void test_trim_verbs(void)
 static void test_open_mask(void)
 {
     ner_config c = {0};
-    char **types = vcd_xmalloc(2 * sizeof *types);
-    types[0] = vcd_xstrdup("person");
-    types[1] = vcd_xstrdup("location");
-    ner_config_set_types(&c, types, 2); /* O, B-location 1, I-location 2, B-person 3, I-person 4 */
+    person_location_config(&c);
     /* "Ann Lee saw oh wow here in Rome": Ann Lee person, "oh wow" not an
      * entity, Rome location (last word) */
     vcd_chunk ch[3] = {{0, 2, "person", 6}, {3, 5, "not-entity", 10}, {7, 8, "location", 8}};
@@ -286,10 +289,7 @@ static void test_open_mask(void)
 static void test_drop_unsure(void)
 {
     ner_config c = {0};
-    char **types = vcd_xmalloc(2 * sizeof *types);
-    types[0] = vcd_xstrdup("person");
-    types[1] = vcd_xstrdup("location");
-    ner_config_set_types(&c, types, 2); /* O, B-location 1, I-location 2, B-person 3, I-person 4 */
+    person_location_config(&c);
     /* person (sure), location (one unsure word), O, person (unsure), person right after */
     int32_t labels[8] = {3, 4, 1, 2, 0, 3, 3, 4};
     const float conf[8] = {0.9f, 0.8f, 0.9f, 0.3f, 0.2f, 0.45f, 0.7f, 0.6f};
