@@ -207,9 +207,9 @@ vcd_status vcd_open_labels_build(const vcd_corpus *c, const char *mentions_name,
     return rc;
 }
 
+/* f stays empty ({0}) without a path. */
 static vcd_status map_optional(const char *path, vcd_mapped_file *f)
 {
-    memset(f, 0, sizeof *f);
     return path ? vcd_map_file(path, f) : VCD_OK;
 }
 
@@ -228,9 +228,8 @@ vcd_status vcd_open_labels_run(const vcd_open_labels_options *o, vcd_open_labels
     if (!rc && o->exclude_conll) rc = vcd_overlap_load(o->exclude_conll, &exclude);
     if (!rc) rc = vcd_corpus_load(o->input, &o->ingest, &c);
     if (!rc)
-        rc = vcd_open_labels_build(c, o->mentions_path, mentions.data, mentions.len,
-                                   o->not_entities_path ? forms.data : NULL, forms.len, exclude,
-                                   o->warn, o->warn_ctx, &out, r);
+        rc = vcd_open_labels_build(c, o->mentions_path, mentions.data, mentions.len, forms.data,
+                                   forms.len, exclude, o->warn, o->warn_ctx, &out, r);
     if (!rc) rc = vcd_write_file_atomic(o->out_path, out.data, out.len);
     vcd_buf_free(&out);
     vcd_overlap_free(exclude);
